@@ -1,0 +1,53 @@
+# Two commands set everything up on a fresh machine: `make run` and `make test`.
+SHELL := /bin/bash
+PY := .venv/bin/python
+PIP := .venv/bin/pip
+STAMP := .venv/.installed
+# The test suite runs against the PostgreSQL and Redis of this machine kind by default.
+TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test
+TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
+
+.PHONY: install run test lint format bench schema lock frontend clean-demo
+
+install: $(STAMP) frontend
+
+$(STAMP): requirements.txt
+	test -x $(PY) || python3 -m venv .venv
+	$(PIP) install -q --upgrade pip
+	$(PIP) install -q -r requirements.txt
+	# face_recognition's metadata asks for the source build of dlib; dlib-bin is the wheel.
+	$(PIP) install -q --no-deps face-recognition==1.3.0
+	touch $(STAMP)
+
+frontend:
+	@if [ -f frontend/package.json ]; then \
+	  cd frontend && { [ -d node_modules ] || npm ci --no-audit --no-fund; } && npm run build; \
+	else echo "no front end yet"; fi
+
+run: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py seed_demo
+	$(PY) scripts/run_embedded.py
+
+test: install
+	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)} \
+	  .venv/bin/pytest -n 2 --dist loadfile -q
+	@if [ -f frontend/package.json ]; then cd frontend && npm test --silent; fi
+
+lint: $(STAMP)
+	.venv/bin/ruff check .
+	.venv/bin/ruff format --check .
+	.venv/bin/mypy .
+
+format: $(STAMP)
+	.venv/bin/ruff format .
+	.venv/bin/ruff check --fix .
+
+bench: $(STAMP)
+	$(PY) bench/run.py
+
+schema: $(STAMP)
+	DJANGO_SETTINGS_MODULE=backend.settings.test $(PY) manage.py spectacular --file frontend/openapi.yaml
+
+lock:
+	$(PIP) freeze | grep -v '^face-recognition==' > requirements.txt

@@ -1,0 +1,37 @@
+import importlib
+from typing import Any
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from backend.accounts.demo import DEMO_PASSWORD, seed_accounts
+
+# Each app's demo part, in dependency order; an app without demo.py is skipped.
+DEMO_APPS = ["consent", "moderation", "publishers"]
+
+
+class Command(BaseCommand):
+    help = "Create (or refresh) the demo school with one user per role and sample data."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        with transaction.atomic():
+            demo = seed_accounts()
+        for app in DEMO_APPS:
+            try:
+                module = importlib.import_module(f"{app}.demo")
+            except ModuleNotFoundError:
+                continue
+            module.seed(demo)
+        self.stdout.write(
+            self.style.SUCCESS(f"Demo school: {demo.school.name} (slug {demo.school.slug})")
+        )
+        self.stdout.write(f"Every demo user's password: {DEMO_PASSWORD}")
+        for user in demo.users.values():
+            roles = ", ".join(sorted(user.memberships.values_list("role", flat=True)))
+            line = f"  {user.email:28} {roles}"
+            totp = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+            if totp is not None:
+                line += f"  (2FA: `python manage.py demo_totp {user.email}` prints a code)"
+            self.stdout.write(line)
+        self.stdout.write(f"Demo tablet credential (X-Device-Token): {demo.device_token}")

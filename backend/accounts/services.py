@@ -1,0 +1,183 @@
+"""Operations on schools, users, memberships and devices. Checks first, then changes."""
+
+import secrets
+
+from django.contrib.auth import authenticate, login
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils import timezone
+from django_otp import login as otp_login
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from backend.audit.services import audit_record
+from backend.common.errors import Conflict, InvalidInput, Refused
+
+from .models import Device, Membership, Role, School, Trust, User, hash_device_token
+from .selectors import user_has_role, user_needs_two_factor
+
+DEVICE_UNKNOWN = "This device is not enrolled for the school. Ask your trust administrator."
+DEVICE_REVOKED = "This device's enrolment was revoked. Ask your trust administrator."
+DEVICE_MISSING = "Posts can only be made from an enrolled school device (X-Device-Token missing)."
+NOT_TRUST_ADMIN = "Only a trust administrator of this school can do this."
+BAD_LOGIN = "Email or password is not right."
+OTP_REQUIRED = "Your role needs a one-time code from your authenticator app."
+OTP_WRONG = "The one-time code is not right or has expired."
+SCHOOL_EXISTS = "A school with this slug already exists."
+
+DEVICE_TOKEN_PREFIX = "dev_"
+LAST_SEEN_RESOLUTION_SECONDS = 60
+
+
+def school_create(
+    *, slug: str, name: str, trust: Trust | None = None, actor: User | None = None
+) -> School:
+    if School.objects.filter(slug=slug).exists():
+        raise Conflict(SCHOOL_EXISTS, field="slug")
+    with transaction.atomic():
+        school = School.objects.create(slug=slug, name=name, trust=trust)
+        audit_record(
+            action="school.created", actor=actor, school=school, target=school, data={"slug": slug}
+        )
+    return school
+
+
+def user_create(
+    *, email: str, password: str | None, full_name: str = "", actor: User | None = None
+) -> User:
+    email = email.strip().lower()
+    if User.objects.filter(email=email).exists():
+        raise Conflict("A user with this email already exists.", field="email")
+    with transaction.atomic():
+        user = User.objects.create_user(email=email, password=password, full_name=full_name)
+        audit_record(action="user.created", actor=actor, target=user)
+    return user
+
+
+def membership_grant(
+    *, user: User, school: School, role: str, actor: User | None = None
+) -> Membership:
+    if role not in Role.values:
+        raise InvalidInput(
+            f"Unknown role {role!r}; choose one of {', '.join(Role.values)}.", field="role"
+        )
+    with transaction.atomic():
+        membership, created = Membership.objects.get_or_create(user=user, school=school, role=role)
+        if created:
+            audit_record(
+                action="membership.granted",
+                actor=actor,
+                school=school,
+                target=user,
+                data={"role": role},
+            )
+    return membership
+
+
+def totp_device_create(*, user: User, confirmed: bool = False) -> TOTPDevice:
+    """A new authenticator secret for the user (replacing any unconfirmed one)."""
+    TOTPDevice.objects.filter(user=user, confirmed=False).delete()
+    return TOTPDevice.objects.create(user=user, name="authenticator", confirmed=confirmed)
+
+
+def totp_device_confirm(*, request: HttpRequest, user: User, token: str) -> None:
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
+    if device is None or not device.verify_token(token):
+        raise InvalidInput(OTP_WRONG, field="otp_token")
+    with transaction.atomic():
+        device.confirmed = True
+        device.save(update_fields=["confirmed"])
+        audit_record(action="user.two_factor_enabled", actor=user, target=user)
+    otp_login(request, device)
+    user.otp_device = device  # type: ignore[attr-defined]
+
+
+def user_login(*, request: HttpRequest, email: str, password: str, otp_token: str | None) -> User:
+    """Password first (Axes counts failures and locks out), then TOTP for roles that need it.
+
+    A user whose role needs 2FA but who has no authenticator yet is signed in unverified:
+    the API then lets them do nothing but set one up.
+    """
+    user = authenticate(request, email=email.strip().lower(), password=password)
+    if user is None:
+        raise Refused(BAD_LOGIN, field="password", code="bad_login")
+    assert isinstance(user, User)
+    if user_needs_two_factor(user=user):
+        device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+        if device is not None:
+            if not otp_token:
+                raise InvalidInput(OTP_REQUIRED, field="otp_token", code="otp_required")
+            if not device.verify_token(otp_token):
+                raise Refused(OTP_WRONG, field="otp_token", code="otp_wrong")
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            otp_login(request, device)
+            user.otp_device = device  # type: ignore[attr-defined]
+            audit_record(action="user.login", actor=user, data={"two_factor": True})
+            return user
+    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    audit_record(action="user.login", actor=user, data={"two_factor": False})
+    return user
+
+
+def device_enrol(*, school: School, name: str, actor: User | None) -> tuple[Device, str]:
+    """Enrol a tablet; return it with its credential, which is shown this once only.
+
+    `actor=None` is the operator at the server's shell (management command).
+    """
+    if actor is not None and not user_has_role(user=actor, school=school, roles=[Role.TRUST_ADMIN]):
+        raise Refused(NOT_TRUST_ADMIN)
+    if not name.strip():
+        raise InvalidInput("Give the device a name, e.g. 'Year 3 iPad'.", field="name")
+    prefix = secrets.token_hex(6)
+    token = f"{DEVICE_TOKEN_PREFIX}{prefix}.{secrets.token_urlsafe(32)}"
+    with transaction.atomic():
+        device = Device.objects.create(
+            school=school,
+            name=name.strip(),
+            token_prefix=prefix,
+            token_hash=hash_device_token(token),
+            enrolled_by=actor,
+        )
+        audit_record(
+            action="device.enrolled",
+            actor=actor,
+            school=school,
+            target=device,
+            data={"name": device.name},
+        )
+    return device, token
+
+
+def device_revoke(*, device: Device, actor: User | None) -> Device:
+    if actor is not None and not user_has_role(
+        user=actor, school=device.school, roles=[Role.TRUST_ADMIN]
+    ):
+        raise Refused(NOT_TRUST_ADMIN)
+    with transaction.atomic():
+        updated = Device.objects.filter(pk=device.pk, revoked_at__isnull=True).update(
+            revoked_at=timezone.now()
+        )
+        if updated:
+            audit_record(action="device.revoked", actor=actor, school=device.school, target=device)
+    device.refresh_from_db()
+    return device
+
+
+def device_authenticate(*, token: str | None) -> Device:
+    """The active device this credential belongs to, or Refused. Records last-seen."""
+    if not token:
+        raise Refused(DEVICE_MISSING, code="device_required")
+    if not token.startswith(DEVICE_TOKEN_PREFIX) or "." not in token:
+        raise Refused(DEVICE_UNKNOWN, code="device_unknown")
+    prefix = token[len(DEVICE_TOKEN_PREFIX) :].split(".", 1)[0]
+    device = Device.objects.select_related("school").filter(token_prefix=prefix).first()
+    if device is None or not device.token_matches(token):
+        raise Refused(DEVICE_UNKNOWN, code="device_unknown")
+    if not device.is_active:
+        raise Refused(DEVICE_REVOKED, code="device_revoked")
+    now = timezone.now()
+    if device.last_seen_at is None or (
+        (now - device.last_seen_at).total_seconds() > LAST_SEEN_RESOLUTION_SECONDS
+    ):
+        Device.objects.filter(pk=device.pk).update(last_seen_at=now)
+        device.last_seen_at = now
+    return device

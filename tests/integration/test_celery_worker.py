@@ -1,0 +1,17 @@
+"""A task really goes through Redis to a separate worker process and back."""
+
+from typing import Any
+
+import pytest
+
+from backend.audit.models import AuditEvent
+from backend.audit.tasks import audit_heartbeat
+
+pytestmark = pytest.mark.integration
+
+
+def test_a_task_round_trips_through_a_real_worker(celery_worker_process: Any) -> None:
+    result = audit_heartbeat.apply_async(queue=celery_worker_process.queue)
+    assert result.get(timeout=60) is True
+    # The worker wrote to the same database the test reads.
+    assert AuditEvent.objects.filter(action="audit.verified").exists()
