@@ -183,3 +183,9 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
 }
+
+# Called (dotted paths, each `f(*, person_id: int, reason: str) -> None`) when a person's
+# consent ends (withdrawn, expired, objection, left the school): R10 takedown work.
+CONSENT_ENDED_HANDLERS: list[str] = env.list("CONSENT_ENDED_HANDLERS", default=[])
+# Pupils judged competent to give or refuse their own photo consent from this age (R18).
+CONSENT_COMPETENCE_AGE = env.int("CONSENT_COMPETENCE_AGE", default=12)
