@@ -37,12 +37,13 @@ def configure_embedded_broker() -> None:
 
     if str(app.conf.broker_url).startswith("filesystem"):
         folder = settings.CELERY_FILESYSTEM_DIR
-        for sub in ("out", "processed"):
+        for sub in ("out", "processed", "control"):
             (folder / sub).mkdir(parents=True, exist_ok=True)
         app.conf.broker_transport_options = {
             "data_folder_in": str(folder / "out"),
             "data_folder_out": str(folder / "out"),
             "processed_folder": str(folder / "processed"),
+            "control_folder": str(folder / "control"),
             "store_processed": False,
         }
         results = str(app.conf.result_backend)
