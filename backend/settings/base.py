@@ -189,3 +189,7 @@ LOGGING = {
 CONSENT_ENDED_HANDLERS: list[str] = env.list("CONSENT_ENDED_HANDLERS", default=[])
 # Pupils judged competent to give or refuse their own photo consent from this age (R18).
 CONSENT_COMPETENCE_AGE = env.int("CONSENT_COMPETENCE_AGE", default=12)
+
+# Serve the built front end (frontend/dist, assets under /static/) straight from the finders
+# as well as from STATIC_ROOT, so `make run` needs no collectstatic.
+WHITENOISE_USE_FINDERS = True
