@@ -1,0 +1,226 @@
+"""Posts, their images and faces, the safeguarding check runs, approvals and the thread.
+
+The post's status changes only through `moderation.workflow.post_transition` (one table of
+allowed moves, a conditional UPDATE as the database-level guard, an audit event each).
+"""
+
+import hashlib
+import json
+import uuid
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+# The strictest limit of every channel a post targets applies (characters of text).
+CHANNEL_TEXT_LIMITS = {"x": 280, "instagram": 2200, "facebook": 63206, "website": 10000}
+MAX_IMAGES = 4
+
+
+class Post(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft"
+        SUBMITTED = "submitted"
+        CHECKING = "checking"
+        BLOCKED = "blocked"
+        NEEDS_TAGGING = "needs_tagging"
+        AWAITING_APPROVAL = "awaiting_approval"
+        APPROVED = "approved"
+        REJECTED = "rejected"
+        CHANGES_REQUESTED = "changes_requested"
+        SCHEDULED = "scheduled"
+        PUBLISHING = "publishing"
+        PUBLISHED = "published"
+        PARTIALLY_PUBLISHED = "partially_published"
+        FAILED = "failed"
+        EXPIRED = "expired"
+        TAKEDOWN_REQUESTED = "takedown_requested"
+        TAKEN_DOWN = "taken_down"
+
+    school = models.ForeignKey("accounts.School", on_delete=models.CASCADE, related_name="posts")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                               related_name="posts")
+    device = models.ForeignKey("accounts.Device", null=True, blank=True,
+                               on_delete=models.SET_NULL, related_name="posts")
+    text = models.TextField(blank=True)
+    channels = models.JSONField(default=list)
+    scheduled_at = models.DateTimeField(null=True, blank=True)
+    status = models.CharField(max_length=24, choices=Status.choices, default=Status.DRAFT,
+                              db_index=True)
+    status_reason = models.TextField(blank=True)
+    # Bumped by every edit; a check run or approval is only valid for its own version.
+    version = models.PositiveIntegerField(default=1)
+    content_hash = models.CharField(max_length=64, blank=True)
+    has_identifiable_faces = models.BooleanField(default=False)
+    has_identifiable_pupils = models.BooleanField(default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["school", "status", "scheduled_at"]),
+            models.Index(fields=["author", "status"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"Post {self.pk} ({self.status})"
+
+    @property
+    def text_limit(self) -> int:
+        return min((CHANNEL_TEXT_LIMITS.get(c, 10000) for c in self.channels), default=10000)
+
+
+def image_upload_to(instance: "PostImage", filename: str) -> str:
+    """Private storage path; `filename` is the variant name ("original", "large", ...)."""
+    return f"posts/{instance.post_id}/{uuid.uuid4().hex}-{filename}"
+
+
+class PostImage(models.Model):
+    """One photo: the private original as uploaded, and publishable variants stripped of all
+    metadata (R6). Only `large` and smaller are ever sent anywhere."""
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="images")
+    position = models.PositiveSmallIntegerField(default=0)
+    alt_text = models.CharField(max_length=1000, blank=True)
+    original = models.FileField(upload_to=image_upload_to)
+    original_format = models.CharField(max_length=10)
+    width = models.PositiveIntegerField(help_text="of the original after EXIF orientation")
+    height = models.PositiveIntegerField()
+    large = models.FileField(upload_to=image_upload_to)
+    medium = models.FileField(upload_to=image_upload_to)
+    thumb = models.FileField(upload_to=image_upload_to)
+    large_width = models.PositiveIntegerField()
+    large_height = models.PositiveIntegerField()
+    large_sha256 = models.CharField(max_length=64)
+    detected_at = models.DateTimeField(null=True, blank=True)
+    detector = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        return f"Image {self.pk} of post {self.post_id}"
+
+
+class Face(models.Model):
+    """A face box in a post image, in pixels of the oriented original."""
+
+    class Source(models.TextChoices):
+        DETECTED = "detected"
+        MANUAL = "manual"
+
+    class Tag(models.TextChoices):
+        NONE = "", "Not tagged"
+        PERSON = "person", "A person in the register"
+        ADULT_CONSENT = "adult_consent", "An adult whose consent is on file"
+        NOT_A_FACE = "not_a_face", "Not a face"
+
+    image = models.ForeignKey(PostImage, on_delete=models.CASCADE, related_name="faces")
+    top = models.PositiveIntegerField()
+    right = models.PositiveIntegerField()
+    bottom = models.PositiveIntegerField()
+    left = models.PositiveIntegerField()
+    source = models.CharField(max_length=10, choices=Source.choices, default=Source.DETECTED)
+    identifiable = models.BooleanField(default=True)
+    # Set by face identification (R3) or by a staff member's tag (R2).
+    person = models.ForeignKey("consent.Person", null=True, blank=True,
+                               on_delete=models.SET_NULL, related_name="post_faces")
+    distance = models.FloatField(null=True, blank=True)
+    tag = models.CharField(max_length=20, choices=Tag.choices, blank=True, default=Tag.NONE)
+    tagged_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                  on_delete=models.SET_NULL, related_name="+")
+    blurred = models.BooleanField(default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["image_id", "left", "top"]
+
+    def __str__(self) -> str:
+        return f"Face {self.pk} in image {self.image_id}"
+
+    @property
+    def box(self) -> list[int]:
+        return [self.top, self.right, self.bottom, self.left]
+
+    @property
+    def needs_review(self) -> bool:
+        """Counts for R1/R2: an identifiable face that was neither blurred nor dismissed."""
+        return self.identifiable and not self.blurred and self.tag != self.Tag.NOT_A_FACE
+
+
+class CheckRun(models.Model):
+    """One run of the safeguarding checks over one version of a post. Findings and the
+    per-face consent snapshot are kept so any past decision can be explained later."""
+
+    class Verdict(models.TextChoices):
+        BLOCKED = "blocked"
+        NEEDS_TAGGING = "needs_tagging"
+        READY = "ready"
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="check_runs")
+    version = models.PositiveIntegerField()
+    content_hash = models.CharField(max_length=64)
+    verdict = models.CharField(max_length=16, choices=Verdict.choices)
+    findings = models.JSONField(default=list)
+    faces = models.JSONField(default=list)
+    settings = models.JSONField(default=dict)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        get_latest_by = "created_at"
+
+    def __str__(self) -> str:
+        return f"Check of post {self.post_id} v{self.version}: {self.verdict}"
+
+
+class Approval(models.Model):
+    """A leader's approval of one exact content hash (R8). Voided by any edit."""
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="approvals")
+    approver = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                 related_name="+")
+    content_hash = models.CharField(max_length=64)
+    confirmed_no_identifiable_faces = models.BooleanField(default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+    voided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["post", "approver", "content_hash"],
+                                    condition=models.Q(voided_at__isnull=True),
+                                    name="one_live_approval_per_leader_and_content"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Approval of post {self.post_id} by {self.approver_id}"
+
+
+class PostNote(models.Model):
+    """The thread on a post: change requests, rejections, replies from the author."""
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="notes")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                               related_name="+")
+    kind = models.CharField(max_length=20, default="comment")
+    text = models.TextField()
+    version = models.PositiveIntegerField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"Note on post {self.post_id}"
+
+
+def compute_content_hash(post: Post, images: list[PostImage]) -> str:
+    """SHA-256 over exactly what would be published: text, channels, schedule-independent,
+    each image's publishable bytes (by hash) and alt text, in order."""
+    payload = {
+        "text": post.text,
+        "channels": sorted(post.channels),
+        "images": [{"sha256": img.large_sha256, "alt": img.alt_text} for img in images],
+    }
+    return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()

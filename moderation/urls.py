@@ -1,3 +1,19 @@
-from django.urls import URLPattern
+from django.urls import path
 
-urlpatterns: list[URLPattern] = []
+from . import apis
+
+urlpatterns = [
+    path("posts", apis.PostListApi.as_view(), name="posts"),
+    path("posts/<int:post_id>", apis.PostDetailApi.as_view(), name="post-detail"),
+    path("posts/<int:post_id>/submit", apis.PostSubmitApi.as_view(), name="post-submit"),
+    path("posts/<int:post_id>/images", apis.PostImageAddApi.as_view(), name="post-images"),
+    path("posts/<int:post_id>/images/<int:image_id>", apis.PostImageApi.as_view(),
+         name="post-image"),
+    path("posts/<int:post_id>/images/<int:image_id>/file/<str:variant>",
+         apis.PostImageFileApi.as_view(), name="post-image-file"),
+    path("posts/<int:post_id>/images/<int:image_id>/faces", apis.FaceAddApi.as_view(),
+         name="post-image-faces"),
+    path("posts/<int:post_id>/faces/<int:face_id>/tag", apis.FaceTagApi.as_view(),
+         name="post-face-tag"),
+    path("posts/<int:post_id>/blur", apis.PostBlurApi.as_view(), name="post-blur"),
+]

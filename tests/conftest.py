@@ -104,3 +104,18 @@ def tablet_as(device_token: str) -> Callable[[User], APIClient]:
         return client
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def _on_commit_runs_now(request: Any, monkeypatch: Any) -> None:
+    """Tests run inside one transaction that never commits, so work queued with
+    transaction.on_commit (tasks, emails) runs at once instead. Integration tests commit
+    for real and keep Django's behaviour."""
+    if request.node.get_closest_marker("integration"):
+        return
+    from django.db import transaction
+
+    def run_now(func: Callable[[], Any], using: Any = None, robust: bool = False) -> None:
+        func()
+
+    monkeypatch.setattr(transaction, "on_commit", run_now)

@@ -193,3 +193,15 @@ CONSENT_COMPETENCE_AGE = env.int("CONSENT_COMPETENCE_AGE", default=12)
 # Serve the built front end (frontend/dist, assets under /static/) straight from the finders
 # as well as from STATIC_ROOT, so `make run` needs no collectstatic.
 WHITENOISE_USE_FINDERS = True
+
+# Safeguarding checks (R1-R3, R20). Face height in px of the largest published variant from
+# which a face counts as identifiable; match tolerance and the margin to the next person.
+FACE_MIN_IDENTIFIABLE_PX = env.int("FACE_MIN_IDENTIFIABLE_PX", default=24)
+FACE_MIN_IDENTIFY_PX = env.int("FACE_MIN_IDENTIFY_PX", default=60)
+FACE_MATCH_TOLERANCE = env.float("FACE_MATCH_TOLERANCE", default=0.5)
+FACE_MATCH_MARGIN = env.float("FACE_MATCH_MARGIN", default=0.05)
+PUBLISHED_LONG_SIDE = env.int("PUBLISHED_LONG_SIDE", default=2048)
+UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=25 * 1024 * 1024)
+UPLOAD_MAX_PIXELS = env.int("UPLOAD_MAX_PIXELS", default=50_000_000)
+DATA_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_MAX_BYTES + 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

@@ -1,0 +1,37 @@
+"""Thin Celery tasks: ids in, one service call, safe to run twice."""
+
+from typing import Any
+
+from celery import shared_task
+
+from .services import consent_ended_process, consent_expiry_sweep
+
+
+@shared_task(
+    name="consent.consent_ended",
+    bind=True,
+    acks_late=True,
+    time_limit=300,
+    soft_time_limit=270,
+    autoretry_for=(Exception,),
+    retry_backoff=True,
+    retry_backoff_max=600,
+    max_retries=8,
+)
+def consent_ended(self: Any, person_ids: list[int], reason: str) -> dict[str, int]:
+    """R10/R3: delete encodings whose biometric consent ended; call the takedown handlers."""
+    return consent_ended_process(person_ids=person_ids, reason=reason)
+
+
+@shared_task(name="consent.expire_due", acks_late=True, time_limit=600, soft_time_limit=570)
+def expire_due() -> dict[str, int]:
+    """Beat: consent that expired since the last run is ended (R17, R10)."""
+    return consent_expiry_sweep()
+
+
+# Merged by the lead into the Celery beat schedule (backend/celery.py). Every five minutes:
+# an empty window costs two small queries, and a grant expiring at midnight is acted on
+# within minutes.
+BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
+    "consent-expire-due": {"task": "consent.expire_due", "schedule": 300.0},
+}

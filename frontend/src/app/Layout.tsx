@@ -1,0 +1,53 @@
+import { NavLink, Outlet, useOutletContext } from "react-router";
+import { SignOutButton } from "../features/auth/components/SignOutButton";
+import { roleNames, type Me } from "../features/auth/api/session";
+import { navFor } from "./roles";
+
+/** The signed-in user, for any screen inside the layout. */
+export function useSignedInUser(): Me {
+  return useOutletContext<Me>();
+}
+
+export function Layout({ me }: { me: Me }) {
+  const items = navFor(roleNames(me));
+  return (
+    <div className="shell">
+      <a className="skip-link" href="#main">
+        Skip to content
+      </a>
+      <header className="site-header">
+        <div className="site-header__top">
+          <NavLink to="/" className="brand">
+            School post queue
+          </NavLink>
+          <div className="who">
+            <span className="who__name">{me.full_name || me.email}</span>
+            <SignOutButton />
+          </div>
+        </div>
+        <nav aria-label="Main">
+          <ul className="nav">
+            <li>
+              <NavLink to="/" end>
+                Home
+              </NavLink>
+            </li>
+            {items.map((item) => (
+              <li key={item.to}>
+                <NavLink to={item.to} end>
+                  {item.label}
+                </NavLink>
+              </li>
+            ))}
+            <li>
+              <NavLink to="/this-tablet">This tablet</NavLink>
+            </li>
+          </ul>
+        </nav>
+      </header>
+      <main id="main" className="main">
+        <Outlet context={me} />
+      </main>
+    </div>
+  );
+}

@@ -1,0 +1,32 @@
+/** Role names as the API sends them, in plain English, and what each role's menu offers. */
+export const ROLE_LABELS: Record<string, string> = {
+  staff: "Staff",
+  leader: "Leadership team",
+  dsl: "Designated safeguarding lead",
+  consent_admin: "Consent administrator",
+  trust_admin: "Trust administrator",
+};
+
+export function roleLabel(role: string): string {
+  return ROLE_LABELS[role] ?? role;
+}
+
+export interface NavItem {
+  to: string;
+  label: string;
+  /** Shown to anyone holding one of these roles at any of their schools. */
+  roles: readonly string[];
+}
+
+export const ROLE_NAV: readonly NavItem[] = [
+  { to: "/posts/new", label: "New post", roles: ["staff"] },
+  { to: "/posts", label: "My posts", roles: ["staff"] },
+  { to: "/queue", label: "Approval queue", roles: ["leader"] },
+  { to: "/escalations", label: "Escalations", roles: ["dsl"] },
+  { to: "/consent", label: "Consent register", roles: ["consent_admin"] },
+  { to: "/devices", label: "Devices", roles: ["trust_admin"] },
+];
+
+export function navFor(roles: ReadonlySet<string>): NavItem[] {
+  return ROLE_NAV.filter((item) => item.roles.some((role) => roles.has(role)));
+}

@@ -1,0 +1,131 @@
+import { useState, type FormEvent } from "react";
+import { Page } from "../../../components/Page";
+import {
+  credentialLabel,
+  forgetDeviceCredential,
+  looksLikeDeviceCredential,
+  readDeviceCredential,
+  storeDeviceCredential,
+} from "../../../lib/deviceCredential";
+
+const NOT_A_CREDENTIAL =
+  "This does not look like a device credential. It starts with dev_ and is about 60 characters long: copy it again from the Devices screen.";
+
+/**
+ * Staff (or the IT technician) paste the tablet's credential here once. It is kept in this
+ * browser and sent as X-Device-Token with every change the app asks of the server (R7).
+ */
+export function ThisTabletPage() {
+  const [stored, setStored] = useState<string | null>(() => readDeviceCredential());
+  const [value, setValue] = useState("");
+  const [error, setError] = useState<string | null>(null);
+  const [confirmingRemove, setConfirmingRemove] = useState(false);
+  const [saved, setSaved] = useState(false);
+
+  function submit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    if (!looksLikeDeviceCredential(value)) {
+      setError(NOT_A_CREDENTIAL);
+      return;
+    }
+    storeDeviceCredential(value);
+    setStored(readDeviceCredential());
+    setValue("");
+    setError(null);
+    setSaved(true);
+  }
+
+  function remove() {
+    forgetDeviceCredential();
+    setStored(null);
+    setConfirmingRemove(false);
+    setSaved(false);
+  }
+
+  return (
+    <Page title="This tablet">
+      {stored ? (
+        <div className="notice notice--ok" role="status">
+          <p>
+            <strong>This tablet is set up for posting.</strong> Its credential (
+            <code>{credentialLabel(stored)}</code>) is stored in this browser.
+            {saved ? " Saved just now." : null}
+          </p>
+        </div>
+      ) : (
+        <div className="notice notice--warn" role="status">
+          <p>
+            <strong>This tablet is not set up for posting.</strong> Posts can only be submitted
+            from an enrolled school tablet. Ask your trust administrator or IT technician for this
+            tablet&apos;s credential.
+          </p>
+        </div>
+      )}
+
+      <form onSubmit={submit} noValidate className="form panel">
+        <h2>{stored ? "Replace the credential" : "Store the credential"}</h2>
+        <div className={`field${error ? " field--error" : ""}`}>
+          <label htmlFor="field-credential">Device credential</label>
+          <p className="hint" id="field-credential-hint">
+            Paste the credential shown when this tablet was enrolled. It is stored only on this
+            tablet, in this browser.
+          </p>
+          {error ? (
+            <p className="field-error" id="field-credential-error">
+              {error}
+            </p>
+          ) : null}
+          <textarea
+            id="field-credential"
+            name="credential"
+            className="credential"
+            rows={2}
+            autoComplete="off"
+            autoCapitalize="none"
+            spellCheck={false}
+            aria-invalid={error ? true : undefined}
+            aria-describedby={`field-credential-hint${error ? " field-credential-error" : ""}`}
+            value={value}
+            onChange={(event) => setValue(event.target.value)}
+          />
+        </div>
+        <button type="submit" className="button button--primary">
+          Save on this tablet
+        </button>
+      </form>
+
+      {stored ? (
+        <section className="panel" aria-labelledby="remove-heading">
+          <h2 id="remove-heading">Remove the credential</h2>
+          <p>Do this before the tablet leaves the school or is given to someone else.</p>
+          {confirmingRemove ? (
+            <div className="confirm" role="group" aria-label="Confirm removing the credential">
+              <p>Remove it? Posts cannot be submitted from this tablet until it is pasted again.</p>
+              <div className="actions">
+                <button type="button" className="button button--danger" onClick={remove}>
+                  Yes, remove it
+                </button>
+                <button
+                  type="button"
+                  className="button button--secondary"
+                  onClick={() => setConfirmingRemove(false)}
+                  autoFocus
+                >
+                  Keep it
+                </button>
+              </div>
+            </div>
+          ) : (
+            <button
+              type="button"
+              className="button button--danger-outline"
+              onClick={() => setConfirmingRemove(true)}
+            >
+              Remove from this tablet
+            </button>
+          )}
+        </section>
+      ) : null}
+    </Page>
+  );
+}

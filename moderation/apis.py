@@ -1,0 +1,315 @@
+"""Thin views for posts: parse, call a service or selector, render."""
+
+from typing import Any
+
+from django.http import FileResponse
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from backend.accounts.permissions import FromEnrolledDevice, IsVerifiedMember
+from backend.common.errors import InvalidInput, NotFound
+from backend.common.types import AuthedRequest
+
+from . import selectors, services
+from .models import CHANNEL_TEXT_LIMITS, Face, Post, PostImage
+
+CHANNEL_CHOICES = sorted(CHANNEL_TEXT_LIMITS)
+
+
+def _device(request: AuthedRequest) -> Any:
+    return getattr(request, "device", None)
+
+
+class PostSummaryOutput(serializers.ModelSerializer[Post]):
+    author_name = serializers.CharField(source="author.__str__", read_only=True)
+    image_count = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Post
+        fields = ["id", "school", "status", "status_reason", "text", "channels", "scheduled_at",
+                  "author", "author_name", "has_identifiable_faces", "has_identifiable_pupils",
+                  "image_count", "version", "created_at", "updated_at", "submitted_at"]
+
+    def get_image_count(self, post: Post) -> int:
+        return len(post.images.all())
+
+
+class FaceOutput(serializers.ModelSerializer[Face]):
+    box = serializers.ListField(child=serializers.IntegerField())
+    person_label = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Face
+        fields = ["id", "box", "source", "identifiable", "person", "person_label", "distance",
+                  "tag", "blurred"]
+
+    def get_person_label(self, face: Face) -> str | None:
+        labels = self.context.get("labels", {})
+        label = labels.get(face.person_id)
+        return label["label"] if label else None
+
+
+class ImageOutput(serializers.ModelSerializer[PostImage]):
+    faces = FaceOutput(many=True)
+    urls = serializers.SerializerMethodField()
+
+    class Meta:
+        model = PostImage
+        fields = ["id", "position", "alt_text", "width", "height", "large_width",
+                  "large_height", "detected_at", "faces", "urls"]
+
+    def get_urls(self, image: PostImage) -> dict[str, str]:
+        base = f"/api/posts/{image.post_id}/images/{image.pk}/file"
+        return {name: f"{base}/{name}" for name in ("large", "medium", "thumb", "original")}
+
+
+class PostDetailOutput(PostSummaryOutput):
+    images = ImageOutput(many=True)
+    content_hash = serializers.CharField()
+    check_run = serializers.SerializerMethodField()
+    approvals = serializers.SerializerMethodField()
+    notes = serializers.SerializerMethodField()
+
+    class Meta(PostSummaryOutput.Meta):
+        fields = [*PostSummaryOutput.Meta.fields, "images", "content_hash", "check_run",
+                  "approvals", "notes"]
+
+    def get_check_run(self, post: Post) -> dict[str, Any] | None:
+        run = selectors.post_latest_check(post=post)
+        if run is None:
+            return None
+        return {"id": run.pk, "verdict": run.verdict, "findings": run.findings,
+                "faces": run.faces, "created_at": run.created_at,
+                "content_hash": run.content_hash}
+
+    def get_approvals(self, post: Post) -> list[dict[str, Any]]:
+        return [{"approver": str(a.approver), "approver_id": a.approver_id,
+                 "content_hash": a.content_hash, "created_at": a.created_at}
+                for a in post.approvals.all()]
+
+    def get_notes(self, post: Post) -> list[dict[str, Any]]:
+        return [{"id": n.pk, "author": str(n.author), "kind": n.kind, "text": n.text,
+                 "version": n.version, "created_at": n.created_at} for n in post.notes.all()]
+
+
+def _detail(request: AuthedRequest, post_id: int, status: int = 200) -> Response:
+    post = selectors.post_detail(user=request.user, post_id=post_id)
+    person_ids = {f.person_id for img in post.images.all() for f in img.faces.all()
+                  if f.person_id}
+    labels = selectors.person_labels(person_ids=person_ids) if person_ids else {}
+    return Response(PostDetailOutput(post, context={"labels": labels}).data, status=status)
+
+
+class PostListApi(APIView):
+    """GET: the queue (filters, most urgent first). POST: a new draft, from an enrolled
+    tablet only (R7)."""
+
+    permission_classes = [IsVerifiedMember, FromEnrolledDevice]
+
+    class FilterSerializer(serializers.Serializer):
+        status = serializers.ListField(child=serializers.ChoiceField(Post.Status.choices),
+                                       required=False)
+        channel = serializers.ChoiceField(CHANNEL_CHOICES, required=False)
+        author = serializers.IntegerField(required=False)
+        identifiable_pupils = serializers.BooleanField(required=False, allow_null=True,
+                                                       default=None)
+        scheduled_from = serializers.DateTimeField(required=False)
+        scheduled_to = serializers.DateTimeField(required=False)
+        school = serializers.IntegerField(required=False)
+
+    class InputSerializer(serializers.Serializer):
+        text = serializers.CharField(allow_blank=True, default="", trim_whitespace=False)
+        channels = serializers.ListField(child=serializers.CharField(), allow_empty=True)
+        scheduled_at = serializers.DateTimeField(required=False, allow_null=True)
+
+    @extend_schema(parameters=[FilterSerializer], responses=PostSummaryOutput(many=True))
+    def get(self, request: AuthedRequest) -> Response:
+        params = {k: v for k, v in request.query_params.lists()}
+        flat = {k: (v if k == "status" else v[0]) for k, v in params.items() if k != "page"}
+        filters = self.FilterSerializer(data=flat)
+        filters.is_valid(raise_exception=True)
+        f = filters.validated_data
+        qs = selectors.post_list(
+            user=request.user, status=f.get("status"), channel=f.get("channel"),
+            author_id=f.get("author"), identifiable_pupils=f.get("identifiable_pupils"),
+            scheduled_from=f.get("scheduled_from"), scheduled_to=f.get("scheduled_to"),
+            school_id=f.get("school"))
+        paginator = PageNumberPagination()
+        page = paginator.paginate_queryset(qs, request, view=self)
+        return paginator.get_paginated_response(PostSummaryOutput(page, many=True).data)
+
+    @extend_schema(request=InputSerializer, responses={201: PostDetailOutput})
+    def post(self, request: AuthedRequest) -> Response:
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        post = services.post_create(author=request.user, device=_device(request),
+                                    **data.validated_data)
+        return _detail(request, post.pk, status=201)
+
+
+class PostDetailApi(APIView):
+    permission_classes = [IsVerifiedMember, FromEnrolledDevice]
+
+    class InputSerializer(serializers.Serializer):
+        text = serializers.CharField(allow_blank=True, required=False, trim_whitespace=False)
+        channels = serializers.ListField(child=serializers.CharField(), required=False)
+        scheduled_at = serializers.DateTimeField(required=False, allow_null=True)
+
+    @extend_schema(responses=PostDetailOutput)
+    def get(self, request: AuthedRequest, post_id: int) -> Response:
+        return _detail(request, post_id)
+
+    @extend_schema(request=InputSerializer, responses=PostDetailOutput)
+    def patch(self, request: AuthedRequest, post_id: int) -> Response:
+        data = self.InputSerializer(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        post = selectors.post_get(user=request.user, post_id=post_id)
+        changes = dict(data.validated_data)
+        services.post_edit(post=post, actor=request.user, device=_device(request),
+                           text=changes.get("text"), channels=changes.get("channels"),
+                           scheduled_at=changes["scheduled_at"] if "scheduled_at" in changes
+                           else ...)
+        return _detail(request, post_id)
+
+
+class PostSubmitApi(APIView):
+    permission_classes = [IsVerifiedMember, FromEnrolledDevice]
+
+    @extend_schema(request=None, responses=PostDetailOutput)
+    def post(self, request: AuthedRequest, post_id: int) -> Response:
+        post = selectors.post_get(user=request.user, post_id=post_id)
+        services.post_submit(post=post, actor=request.user, device=_device(request))
+        return _detail(request, post_id)
+
+
+class PostImageAddApi(APIView):
+    permission_classes = [IsVerifiedMember, FromEnrolledDevice]
+    parser_classes = [MultiPartParser, FormParser]
+
+    class InputSerializer(serializers.Serializer):
+        image = serializers.FileField()
+        alt_text = serializers.CharField(allow_blank=True, default="", max_length=1000)
+
+    @extend_schema(request=InputSerializer, responses={201: PostDetailOutput})
+    def post(self, request: AuthedRequest, post_id: int) -> Response:
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        post = selectors.post_get(user=request.user, post_id=post_id)
+        upload = data.validated_data["image"]
+        from django.conf import settings
+
+        if upload.size > settings.UPLOAD_MAX_BYTES:
+            raise InvalidInput(f"The file is larger than {settings.UPLOAD_MAX_BYTES // 2**20} MB.",
+                               field="image")
+        services.post_image_add(post=post, actor=request.user, device=_device(request),
+                                data=upload.read(), alt_text=data.validated_data["alt_text"])
+        return _detail(request, post_id, status=201)
+
+
+class PostImageApi(APIView):
+    permission_classes = [IsVerifiedMember, FromEnrolledDevice]
+    parser_classes = [JSONParser]
+
+    class InputSerializer(serializers.Serializer):
+        alt_text = serializers.CharField(allow_blank=True, max_length=1000)
+
+    @extend_schema(request=InputSerializer, responses=PostDetailOutput)
+    def patch(self, request: AuthedRequest, post_id: int, image_id: int) -> Response:
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        image = selectors.post_image_get(user=request.user, post_id=post_id, image_id=image_id)
+        services.post_image_update(image=image, actor=request.user, device=_device(request),
+                                   alt_text=data.validated_data["alt_text"])
+        return _detail(request, post_id)
+
+    @extend_schema(responses=PostDetailOutput)
+    def delete(self, request: AuthedRequest, post_id: int, image_id: int) -> Response:
+        image = selectors.post_image_get(user=request.user, post_id=post_id, image_id=image_id)
+        services.post_image_remove(image=image, actor=request.user, device=_device(request))
+        return _detail(request, post_id)
+
+
+class PostImageFileApi(APIView):
+    """Image bytes for signed-in users who may see the post. The original (with its
+    metadata) only for the author and leaders; never under a public URL (R6)."""
+
+    @extend_schema(responses={(200, "image/jpeg"): bytes},
+                   parameters=[OpenApiParameter("variant", str, OpenApiParameter.PATH,
+                                                enum=["large", "medium", "thumb", "original"])])
+    def get(self, request: AuthedRequest, post_id: int, image_id: int,
+            variant: str) -> FileResponse:
+        image = selectors.post_image_get(user=request.user, post_id=post_id, image_id=image_id)
+        if variant not in ("large", "medium", "thumb", "original"):
+            raise NotFound("No such image variant.")
+        if variant == "original" and not selectors.may_see_original(user=request.user,
+                                                                    post=image.post):
+            raise NotFound("No such image variant.")
+        field = getattr(image, variant)
+        response = FileResponse(field.open("rb"), content_type=(
+            "image/jpeg" if variant != "original" else f"image/{image.original_format.lower()}"))
+        response["Cache-Control"] = "private, no-store"
+        response["X-Content-Type-Options"] = "nosniff"
+        return response
+
+
+class FaceAddApi(APIView):
+    permission_classes = [IsVerifiedMember, FromEnrolledDevice]
+
+    class InputSerializer(serializers.Serializer):
+        box = serializers.ListField(child=serializers.IntegerField(min_value=0), min_length=4,
+                                    max_length=4, help_text="[top, right, bottom, left] px")
+
+    @extend_schema(request=InputSerializer, responses={201: PostDetailOutput})
+    def post(self, request: AuthedRequest, post_id: int, image_id: int) -> Response:
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        image = selectors.post_image_get(user=request.user, post_id=post_id, image_id=image_id)
+        services.face_add(image=image, actor=request.user, box=data.validated_data["box"])
+        return _detail(request, post_id, status=201)
+
+
+class FaceTagApi(APIView):
+    permission_classes = [IsVerifiedMember, FromEnrolledDevice]
+
+    class InputSerializer(serializers.Serializer):
+        tag = serializers.ChoiceField([Face.Tag.PERSON, Face.Tag.ADULT_CONSENT,
+                                       Face.Tag.NOT_A_FACE])
+        person_id = serializers.IntegerField(required=False, allow_null=True)
+
+    @extend_schema(request=InputSerializer, responses=PostDetailOutput)
+    def post(self, request: AuthedRequest, post_id: int, face_id: int) -> Response:
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        face = selectors.face_get(user=request.user, post_id=post_id, face_id=face_id)
+        services.face_tag(face=face, actor=request.user, tag=data.validated_data["tag"],
+                          person_id=data.validated_data.get("person_id"))
+        return _detail(request, post_id)
+
+
+class PostBlurApi(APIView):
+    permission_classes = [IsVerifiedMember, FromEnrolledDevice]
+
+    class InputSerializer(serializers.Serializer):
+        face_ids = serializers.ListField(child=serializers.IntegerField(), required=False)
+        without_consent = serializers.BooleanField(default=False, help_text=(
+            "Blur every face the last check found without consent or unidentified."))
+
+        def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+            if not attrs.get("face_ids") and not attrs.get("without_consent"):
+                raise serializers.ValidationError(
+                    {"face_ids": "Choose faces to blur, or set without_consent."})
+            return attrs
+
+    @extend_schema(request=InputSerializer, responses=PostDetailOutput)
+    def post(self, request: AuthedRequest, post_id: int) -> Response:
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        post = selectors.post_get(user=request.user, post_id=post_id)
+        services.post_blur_faces(post=post, actor=request.user,
+                                 face_ids=data.validated_data.get("face_ids"),
+                                 without_consent=data.validated_data["without_consent"])
+        return _detail(request, post_id)

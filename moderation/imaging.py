@@ -1,0 +1,500 @@
+"""The media pipeline: pure functions on image bytes (no Django).
+
+Uploads are judged by their content, never their name: the magic bytes must say JPEG, PNG or
+WebP and Pillow must agree and decode the whole file. Everything published is re-encoded from
+a fresh image built from pixel data only, so no metadata (EXIF incl. GPS, XMP, IPTC, ICC,
+comments, thumbnails, appended trailers such as motion-photo videos) can ride along (R6).
+
+Multi-picture JPEGs (MPO) are accepted as JPEGs: only the primary picture is read, checked
+and published. GIF is not accepted: school photos are never GIFs, GIF is the classic vehicle for animation
+and decompression bombs, and the face checks only ever see one frame. HEIC is not accepted
+either (Pillow cannot decode it without a plug-in); tablets upload JPEG when set to "Most
+Compatible". Animated PNG/WebP are refused for the same one-frame reason.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import struct
+import warnings
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Protocol, TypeAlias
+
+import numpy as np
+from PIL import ExifTags, Image, ImageFilter, ImageOps
+
+# Messages are constants so tests and the API can assert them.
+NOT_AN_IMAGE = "This file is not a JPEG, PNG or WebP image."
+GIF_NOT_ACCEPTED = "GIF images are not accepted; please upload a JPEG, PNG or WebP photo."
+HEIC_NOT_ACCEPTED = (
+    "HEIC photos are not accepted yet; please upload a JPEG (on an iPad, set Camera > "
+    "Formats to Most Compatible)."
+)
+ANIMATED_NOT_ACCEPTED = "Animated images are not accepted; please upload a still photo."
+EMPTY_FILE = "The file is empty."
+DAMAGED = "The image could not be read; it may be damaged."
+TOO_MANY_BYTES = "The file is larger than {limit}."
+TOO_MANY_PIXELS = "The image is larger than {megapixels} megapixels."
+DISAGREES = "The file's contents do not match its image type; it may be damaged or disguised."
+
+MIME_TYPES = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp"}
+
+VARIANT_NAMES = ("large", "medium", "thumb")
+"""Names of publishable variants, largest first. "large" is the largest published variant:
+the R1 face-size rule is judged at its size."""
+
+DEFAULT_LONG_SIDES = (2048, 1200, 400)
+JPEG_QUALITY = 85
+
+_ORIENTATION = 0x0112
+_SWAPS_AXES = {5, 6, 7, 8}  # EXIF orientations that rotate by 90 degrees
+
+
+class ImageRejected(Exception):
+    """An upload we will not store; .message is plain English for the person uploading."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass(frozen=True)
+class UploadInfo:
+    """What inspection learned about an accepted upload."""
+
+    format: str  # "JPEG" | "PNG" | "WEBP"
+    width: int  # after EXIF orientation
+    height: int  # after EXIF orientation
+    mime: str
+
+
+class HasBox(Protocol):
+    """Anything with top/right/bottom/left pixel edges (e.g. checks.faces.FaceBox)."""
+
+    @property
+    def top(self) -> int: ...
+    @property
+    def right(self) -> int: ...
+    @property
+    def bottom(self) -> int: ...
+    @property
+    def left(self) -> int: ...
+
+
+BoxLike: TypeAlias = "HasBox | tuple[int, int, int, int]"
+
+
+# --- type sniffing -------------------------------------------------------------------------
+
+
+def sniff(data: bytes) -> str | None:
+    """The accepted format named by the magic bytes, or None. Never looks at a filename."""
+    if data[:3] == b"\xff\xd8\xff":
+        return "JPEG"
+    if data[:8] == b"\x89PNG\r\n\x1a\n":
+        return "PNG"
+    if len(data) >= 12 and data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return "WEBP"
+    return None
+
+
+def _refusal_for_unaccepted(data: bytes) -> str:
+    """A specific message for formats people plausibly upload, a generic one otherwise."""
+    if data[:6] in (b"GIF87a", b"GIF89a"):
+        return GIF_NOT_ACCEPTED
+    if len(data) >= 12 and data[4:8] == b"ftyp" and data[8:12] in (
+        b"heic",
+        b"heix",
+        b"hevc",
+        b"heim",
+        b"heis",
+        b"mif1",
+        b"msf1",
+        b"avif",
+    ):
+        return HEIC_NOT_ACCEPTED
+    return NOT_AN_IMAGE
+
+
+def _human_bytes(n: int) -> str:
+    if n >= 1024 * 1024:
+        return f"{n / (1024 * 1024):g} MB"
+    if n >= 1024:
+        return f"{n / 1024:g} KB"
+    return f"{n} bytes"
+
+
+def _oriented_size(im: Image.Image) -> tuple[int, int]:
+    orientation = im.getexif().get(_ORIENTATION)
+    if orientation in _SWAPS_AXES:
+        return im.height, im.width
+    return im.width, im.height
+
+
+def _open_checked(data: bytes, fmt: str, max_pixels: int | None) -> Image.Image:
+    """Open without decoding; refuse bombs by declared size and Pillow's own bomb guard."""
+    with warnings.catch_warnings():
+        # Pillow only warns between MAX_IMAGE_PIXELS and twice that; make it an error.
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        try:
+            im = Image.open(io.BytesIO(data), formats=[fmt])
+        except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+            limit = max_pixels or Image.MAX_IMAGE_PIXELS or 0
+            raise ImageRejected(TOO_MANY_PIXELS.format(megapixels=limit // 1_000_000)) from exc
+        except Image.UnidentifiedImageError as exc:
+            raise ImageRejected(DISAGREES) from exc
+        except (OSError, SyntaxError, ValueError, struct.error, EOFError) as exc:
+            raise ImageRejected(DAMAGED) from exc
+    # Cameras and phones write multi-picture JPEGs (MPF: depth or gain maps, stereo pairs);
+    # Pillow calls them MPO. They are JPEGs: only the primary picture is ever used.
+    if im.format != fmt and not (fmt == "JPEG" and im.format == "MPO"):
+        raise ImageRejected(DISAGREES)
+    if max_pixels is not None and im.width * im.height > max_pixels:
+        raise ImageRejected(TOO_MANY_PIXELS.format(megapixels=max_pixels // 1_000_000))
+    return im
+
+
+def inspect_upload(data: bytes, *, max_bytes: int, max_pixels: int) -> UploadInfo:
+    """Accept a JPEG, PNG or WebP by its content, or raise ImageRejected saying why.
+
+    1. Size in bytes, then magic bytes (a PDF, HTML page or SVG renamed .jpg fails here).
+    2. Pillow opens it as that format only and reads the declared dimensions: a
+       decompression bomb is refused before a single pixel is decoded.
+    3. Animated images are refused (the checks would only see the first frame).
+    4. verify() checks structure, then a full decode catches truncated or corrupt data.
+    """
+    if not data:
+        raise ImageRejected(EMPTY_FILE)
+    if len(data) > max_bytes:
+        raise ImageRejected(TOO_MANY_BYTES.format(limit=_human_bytes(max_bytes)))
+    fmt = sniff(data)
+    if fmt is None:
+        raise ImageRejected(_refusal_for_unaccepted(data))
+
+    im = _open_checked(data, fmt, max_pixels)
+    if fmt != "JPEG" and getattr(im, "n_frames", 1) > 1:
+        raise ImageRejected(ANIMATED_NOT_ACCEPTED)
+    try:
+        width, height = _oriented_size(im)
+        # verify() must come straight after open, leaves the image unusable, and misses
+        # truncated JPEG data: so verify a fresh handle, then decode another one fully.
+        _open_checked(data, fmt, max_pixels).verify()
+        _open_checked(data, fmt, max_pixels).load()
+    except ImageRejected:
+        raise
+    except (OSError, SyntaxError, ValueError, struct.error, EOFError) as exc:
+        raise ImageRejected(DAMAGED) from exc
+    return UploadInfo(format=fmt, width=width, height=height, mime=MIME_TYPES[fmt])
+
+
+# --- decoding --------------------------------------------------------------------------------
+
+
+def _to_rgb(im: Image.Image) -> Image.Image:
+    """RGB pixels only; transparency is flattened onto white (as a web page would show it)."""
+    if im.mode in ("I;16", "I;16B", "I;16L", "I"):
+        im = im.convert("I").point(lambda v: v * (1 / 256)).convert("L")
+    if im.mode == "P":
+        im = im.convert("RGBA")
+    if im.mode in ("RGBA", "LA", "PA"):
+        rgba = im.convert("RGBA")
+        flat = Image.new("RGB", rgba.size, (255, 255, 255))
+        flat.paste(rgba, mask=rgba.getchannel("A"))
+        return flat
+    return im.convert("RGB") if im.mode != "RGB" else im
+
+
+def _open_any(data: bytes) -> Image.Image:
+    fmt = sniff(data)
+    if fmt is None:
+        raise ImageRejected(_refusal_for_unaccepted(data))
+    return _open_checked(data, fmt, None)
+
+
+def normalise(data: bytes) -> Image.Image:
+    """Decode an accepted upload upright (EXIF orientation applied) as RGB pixels.
+
+    Face boxes, blurring and variants all work in these oriented pixels.
+    """
+    im = _open_any(data)
+    try:
+        upright = ImageOps.exif_transpose(im)
+        return _fresh(_to_rgb(upright))
+    except (OSError, SyntaxError, ValueError, struct.error, EOFError) as exc:
+        raise ImageRejected(DAMAGED) from exc
+
+
+def load_for_analysis(data: bytes, *, max_long_side: int = 1600) -> tuple[np.ndarray, float]:
+    """Decode for detection: upright RGB uint8 array no longer than max_long_side, and scale.
+
+    original_px = analysis_px * scale, where "original" is the upright full-size image.
+    JPEGs are decoded at 1/2, 1/4 or 1/8 scale by libjpeg (Image.draft) where that still
+    leaves at least max_long_side pixels, which is much faster than a full decode. draft()
+    works on the stored (unrotated) frame, so the target is computed from the long side,
+    which rotation does not change. Never enlarges.
+    """
+    im = _open_any(data)
+    oriented_w, oriented_h = _oriented_size(im)
+    original_long = max(oriented_w, oriented_h)
+    try:
+        if im.format in ("JPEG", "MPO") and original_long > max_long_side:
+            ratio = max_long_side / original_long
+            im.draft("RGB", (math.ceil(im.width * ratio), math.ceil(im.height * ratio)))
+        upright = _to_rgb(ImageOps.exif_transpose(im))
+    except (OSError, SyntaxError, ValueError, struct.error, EOFError) as exc:
+        raise ImageRejected(DAMAGED) from exc
+    long_side = max(upright.size)
+    if long_side > max_long_side:
+        ratio = max_long_side / long_side
+        size = (max(1, round(upright.width * ratio)), max(1, round(upright.height * ratio)))
+        upright = upright.resize(size, Image.Resampling.BILINEAR, reducing_gap=2.0)
+    return np.asarray(upright), original_long / max(upright.size)
+
+
+# --- publishing ------------------------------------------------------------------------------
+
+
+def _fresh(im: Image.Image) -> Image.Image:
+    """A new RGB image from pixel data alone: no info dict, EXIF, ICC or comment survives.
+
+    Pillow copies im.info through resize/crop and its JPEG writer reuses im.info["comment"],
+    so stripping by deleting keys is fragile; rebuilding from bytes is not.
+    """
+    rgb = im if im.mode == "RGB" else im.convert("RGB")
+    return Image.frombytes("RGB", rgb.size, rgb.tobytes())
+
+
+def _jpeg_bytes(im: Image.Image, quality: int) -> bytes:
+    out = io.BytesIO()
+    _fresh(im).save(out, "JPEG", quality=quality, optimize=True, progressive=True)
+    return out.getvalue()
+
+
+def publishable_variants(
+    img: Image.Image,
+    *,
+    long_sides: tuple[int, ...] = DEFAULT_LONG_SIDES,
+    quality: int = JPEG_QUALITY,
+) -> dict[str, bytes]:
+    """Metadata-free JPEGs of an upright image, keyed "large", "medium", "thumb" (R6).
+
+    "large" is the largest published variant (the R1 face size is judged there). A variant is
+    never larger than the image itself: a small photo yields same-size variants.
+    """
+    if len(long_sides) > len(VARIANT_NAMES):
+        raise ValueError(f"At most {len(VARIANT_NAMES)} variant sizes are supported.")
+    source = _fresh(_to_rgb(img))
+    variants: dict[str, bytes] = {}
+    for name, long_side in zip(VARIANT_NAMES, long_sides, strict=False):
+        variants[name] = _jpeg_bytes(_fit(source, long_side), quality)
+    return variants
+
+
+def published_long_side(width: int, height: int, long_side: int = DEFAULT_LONG_SIDES[0]) -> int:
+    """The long side of the "large" variant made from an image of this size (never enlarged)."""
+    return min(max(width, height), long_side)
+
+
+def _fit(im: Image.Image, long_side: int) -> Image.Image:
+    current = max(im.size)
+    if current <= long_side:
+        return im
+    ratio = long_side / current
+    size = (max(1, round(im.width * ratio)), max(1, round(im.height * ratio)))
+    return im.resize(size, Image.Resampling.LANCZOS, reducing_gap=3.0)
+
+
+# --- blurring --------------------------------------------------------------------------------
+
+
+def _edges(box: BoxLike) -> tuple[int, int, int, int]:
+    if isinstance(box, tuple):
+        return box
+    return box.top, box.right, box.bottom, box.left
+
+
+def blur_regions(
+    data_or_img: bytes | Image.Image,
+    boxes: Iterable[BoxLike],
+    *,
+    margin: float = 0.3,
+    blocks: int = 5,
+    quality: int = 92,
+) -> bytes:
+    """Irreversibly obscure each box (top, right, bottom, left, upright pixels); return a JPEG.
+
+    Each box grows by `margin` of its size on every side (detector boxes are tight; hair,
+    ears and jaw identify people too). The region is averaged down so the face spans about
+    `blocks` blocks, which destroys the pixel information, then enlarged and Gaussian-blurred
+    so it reads as a soft blur rather than a mosaic. A blur alone can be partly inverted; a
+    5-block average cannot. 5 rather than 8 because the HOG detector still found an 8-block
+    face as "a face" (measured on the fixtures), and a blurred face that is detected again
+    would send the post back to tagging. The result is a metadata-free JPEG of the image.
+    """
+    if isinstance(data_or_img, bytes):
+        img = normalise(data_or_img)
+    else:
+        img = _fresh(_to_rgb(data_or_img))
+    for box in boxes:
+        top, right, bottom, left = _edges(box)
+        h, w = bottom - top, right - left
+        if h <= 0 or w <= 0:
+            continue
+        pad_y, pad_x = round(h * margin), round(w * margin)
+        region = (
+            max(0, left - pad_x),
+            max(0, top - pad_y),
+            min(img.width, right + pad_x),
+            min(img.height, bottom + pad_y),
+        )
+        rw, rh = region[2] - region[0], region[3] - region[1]
+        if rw <= 0 or rh <= 0:
+            continue
+        block = max(1.0, max(h, w) / blocks)
+        small = (max(1, round(rw / block)), max(1, round(rh / block)))
+        patch = img.crop(region).resize(small, Image.Resampling.BOX)
+        patch = patch.resize((rw, rh), Image.Resampling.NEAREST)
+        patch = patch.filter(ImageFilter.GaussianBlur(radius=max(1.0, block / 2)))
+        img.paste(patch, region[:2])
+    return _jpeg_bytes(img, quality)
+
+
+# --- metadata audit --------------------------------------------------------------------------
+
+
+def metadata_present(data: bytes) -> list[str]:
+    """Names of metadata found in JPEG/PNG/WebP bytes, by walking the file's own structure.
+
+    Used by tests and by publishers as a last check before bytes leave the building: an
+    empty list means nothing beyond what is needed to draw the pixels. Names: "exif", "gps",
+    "thumbnail", "xmp", "iptc", "icc", "comment", "text", "time", "mpf", "appN", "trailer".
+    """
+    fmt = sniff(data)
+    if fmt == "JPEG":
+        found = _jpeg_metadata(data)
+    elif fmt == "PNG":
+        found = _png_metadata(data)
+    elif fmt == "WEBP":
+        found = _webp_metadata(data)
+    else:
+        raise ImageRejected(NOT_AN_IMAGE)
+    return sorted(set(found))
+
+
+def _exif_details(tiff: bytes) -> list[str]:
+    found = ["exif"]
+    exif = Image.Exif()
+    try:
+        exif.load(tiff)
+        if exif.get_ifd(ExifTags.IFD.GPSInfo) or ExifTags.Base.GPSInfo in exif:
+            found.append("gps")
+        if exif.get_ifd(ExifTags.IFD.IFD1):
+            found.append("thumbnail")
+    except Exception:  # noqa: BLE001 - unparseable EXIF is still EXIF; report what we know
+        found.append("exif-unreadable")
+    return found
+
+
+def _jpeg_metadata(data: bytes) -> list[str]:
+    found: list[str] = []
+    pos, n = 2, len(data)
+    while pos + 4 <= n:
+        if data[pos] != 0xFF:
+            found.append("unparsed")
+            break
+        marker = data[pos + 1]
+        if marker == 0xFF:  # fill byte
+            pos += 1
+            continue
+        if marker == 0xD9:  # EOI: anything after it is a trailer (e.g. a motion-photo video)
+            if data[pos + 2 :].strip(b"\x00"):
+                found.append("trailer")
+            return found
+        if 0xD0 <= marker <= 0xD7 or marker == 0x01:
+            pos += 2
+            continue
+        (length,) = struct.unpack(">H", data[pos + 2 : pos + 4])
+        payload = data[pos + 4 : pos + 2 + length]
+        if marker == 0xE0:
+            if payload.startswith(b"JFXX"):
+                found.append("thumbnail")
+            elif not payload.startswith(b"JFIF"):
+                found.append("app0")
+        elif marker == 0xE1:
+            if payload.startswith(b"Exif\x00"):
+                found.extend(_exif_details(payload[6:]))
+            elif payload.startswith((b"http://ns.adobe.com/xap/1.0/", b"http://ns.adobe.com/xmp")):
+                found.append("xmp")
+            else:
+                found.append("app1")
+        elif marker == 0xE2:
+            if payload.startswith(b"ICC_PROFILE\x00"):
+                found.append("icc")
+            elif payload.startswith(b"MPF\x00"):
+                found.append("mpf")  # multi-picture format: more images inside
+            else:
+                found.append("app2")
+        elif marker == 0xED:
+            found.append("iptc")
+        elif marker == 0xEE:
+            if not payload.startswith(b"Adobe"):  # Adobe colour-transform flag: not metadata
+                found.append("app14")
+        elif 0xE3 <= marker <= 0xEF:
+            found.append(f"app{marker - 0xE0}")
+        elif marker == 0xFE:
+            found.append("comment")
+        pos += 2 + length
+        if marker == 0xDA:  # start of scan: skip entropy-coded data to the next marker
+            while pos + 1 < n:
+                if data[pos] == 0xFF and data[pos + 1] not in (0x00, *range(0xD0, 0xD8)):
+                    break
+                pos += 1
+    return found
+
+
+_PNG_METADATA_CHUNKS = {
+    b"tEXt": "text",
+    b"zTXt": "text",
+    b"iTXt": "text",
+    b"eXIf": "exif",
+    b"iCCP": "icc",
+    b"tIME": "time",
+}
+
+
+def _png_metadata(data: bytes) -> list[str]:
+    found: list[str] = []
+    pos = 8
+    while pos + 8 <= len(data):
+        length, ctype = struct.unpack(">I4s", data[pos : pos + 8])
+        body = data[pos + 8 : pos + 8 + length]
+        if ctype == b"eXIf":
+            found.extend(_exif_details(body))
+        elif ctype == b"iTXt" and body.startswith(b"XML:com.adobe.xmp\x00"):
+            found.append("xmp")
+        elif ctype in _PNG_METADATA_CHUNKS:
+            found.append(_PNG_METADATA_CHUNKS[ctype])
+        pos += 12 + length
+        if ctype == b"IEND":
+            if data[pos:].strip(b"\x00"):
+                found.append("trailer")
+            break
+    return found
+
+
+def _webp_metadata(data: bytes) -> list[str]:
+    found: list[str] = []
+    pos = 12
+    while pos + 8 <= len(data):
+        ctype, length = struct.unpack("<4sI", data[pos : pos + 8])
+        body = data[pos + 8 : pos + 8 + length]
+        if ctype == b"EXIF":
+            found.extend(_exif_details(body[6:] if body.startswith(b"Exif\x00\x00") else body))
+        elif ctype == b"XMP ":
+            found.append("xmp")
+        elif ctype == b"ICCP":
+            found.append("icc")
+        pos += 8 + length + (length & 1)
+    return found

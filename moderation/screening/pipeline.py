@@ -1,0 +1,76 @@
+"""``screen_comment``: fold the text, run every screener, apply thresholds and the verdict policy.
+
+Policy (R11, R13): threats, hate, sexual content, self-harm and allegations escalate to the DSL;
+profanity, personal data and spam are held for a leader; anything else is ok. A comment carries
+every label that reached its threshold, so the dashboard can show all the reasons at once.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+
+from moderation.screening.screeners import (
+    NAME_PLACEHOLDER,
+    SCREENERS,
+    Comment,
+    school_rules,
+)
+from moderation.screening.text import FoldedText, fold
+from moderation.screening.types import (
+    ESCALATE_LABELS,
+    HOLD_LABELS,
+    Label,
+    ScreenResult,
+    ScreeningConfig,
+    Span,
+    Verdict,
+)
+
+
+def _folded_span(text: FoldedText, span: Span) -> Span:
+    """The folded span covering an original span (``origin`` is sorted, so bisect)."""
+    return bisect_left(text.origin, span[0]), bisect_left(text.origin, span[1])
+
+
+def prepare(
+    text: str, config: ScreeningConfig, *, author_is_new: bool = False
+) -> Comment:
+    """Fold the comment, blank out allowed words and stand register names in for a placeholder."""
+    rules = school_rules(
+        tuple(config.blocked_words), tuple(config.allowed_words), tuple(config.staff_names)
+    )
+    folded = fold(text)
+    if rules.allowed_words is not None:
+        allowed = [m.span() for m in rules.allowed_words.finditer(folded.folded)]
+        folded = folded.masked(allowed, " ")
+    names = tuple(sorted(config.name_finder(text))) if config.name_finder else ()
+    folded = folded.masked([_folded_span(folded, span) for span in names], NAME_PLACEHOLDER)
+    return Comment(folded, config, rules, names, author_is_new)
+
+
+def verdict_for(labels: list[Label]) -> Verdict:
+    kinds = {label.label for label in labels}
+    if kinds & ESCALATE_LABELS:
+        return "escalate"
+    if kinds & HOLD_LABELS:
+        return "hold"
+    return "ok"
+
+
+def screen_comment(
+    text: str, config: ScreeningConfig, *, author_is_new: bool = False
+) -> ScreenResult:
+    """Screen one incoming comment.
+
+    ``author_is_new`` is the platform's hint that the account is new or unknown to the page;
+    it only raises the spam score.
+    """
+    comment = prepare(text, config, author_is_new=author_is_new)
+    labels = [
+        label
+        for screener in SCREENERS
+        for label in screener(comment)
+        if label.score >= config.threshold(label.label)
+    ]
+    labels.sort(key=lambda label: (label.label not in ESCALATE_LABELS, label.span or (0, 0)))
+    return ScreenResult(verdict_for(labels), labels)

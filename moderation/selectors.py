@@ -1,0 +1,135 @@
+"""Read queries for posts. Every queryset is scoped to what the user may see: staff see
+their own posts, leaders and DSLs every post of their schools."""
+
+from datetime import datetime
+from typing import Any
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from backend.accounts.models import Role, User
+from backend.accounts.selectors import school_ids_for_user
+from backend.audit.models import AuditEvent
+from backend.audit.selectors import audit_events_for_target
+from backend.common.errors import NotFound
+
+from .models import Approval, CheckRun, Face, Post, PostImage, PostNote
+
+REVIEWER_ROLES = (Role.LEADER, Role.DSL)
+NO_SUCH_POST = "No such post among yours."
+
+
+def posts_visible_to(*, user: User) -> QuerySet[Post]:
+    reviewer_schools = school_ids_for_user(user=user, roles=REVIEWER_ROLES)
+    member_schools = school_ids_for_user(user=user)
+    return Post.objects.filter(
+        Q(school_id__in=reviewer_schools) | Q(school_id__in=member_schools, author=user))
+
+
+def post_list(*, user: User, status: list[str] | None = None, channel: str | None = None,
+              author_id: int | None = None, identifiable_pupils: bool | None = None,
+              scheduled_from: datetime | None = None, scheduled_to: datetime | None = None,
+              school_id: int | None = None) -> QuerySet[Post]:
+    """The queue, most urgent first: scheduled posts by time, then unscheduled by age."""
+    qs = posts_visible_to(user=user).select_related("author", "school")
+    if status:
+        qs = qs.filter(status__in=status)
+    if channel:
+        qs = qs.filter(channels__contains=[channel]) if _json_contains() else qs.filter(
+            channels__icontains=f'"{channel}"')
+    if author_id:
+        qs = qs.filter(author_id=author_id)
+    if identifiable_pupils is not None:
+        qs = qs.filter(has_identifiable_pupils=identifiable_pupils)
+    if scheduled_from:
+        qs = qs.filter(scheduled_at__gte=scheduled_from)
+    if scheduled_to:
+        qs = qs.filter(scheduled_at__lte=scheduled_to)
+    if school_id:
+        qs = qs.filter(school_id=school_id)
+    return qs.prefetch_related(
+        Prefetch("images", queryset=PostImage.objects.only("id", "post_id", "position"))
+    ).order_by("scheduled_at", "submitted_at", "id")
+
+
+def _json_contains() -> bool:
+    from django.db import connection
+
+    return connection.vendor == "postgresql"
+
+
+def post_get(*, user: User, post_id: int) -> Post:
+    post = posts_visible_to(user=user).select_related("school", "author").filter(
+        pk=post_id).first()
+    if post is None:
+        raise NotFound(NO_SUCH_POST)
+    return post
+
+
+def post_detail(*, user: User, post_id: int) -> Post:
+    """One post with everything the detail page shows, in a fixed number of queries."""
+    post = posts_visible_to(user=user).select_related("school", "author").prefetch_related(
+        Prefetch("images", queryset=PostImage.objects.prefetch_related(
+            Prefetch("faces", queryset=Face.objects.select_related("person")))),
+        Prefetch("approvals", queryset=Approval.objects.select_related("approver").filter(
+            voided_at__isnull=True)),
+        Prefetch("notes", queryset=PostNote.objects.select_related("author")),
+    ).filter(pk=post_id).first()
+    if post is None:
+        raise NotFound(NO_SUCH_POST)
+    return post
+
+
+def post_latest_check(*, post: Post) -> CheckRun | None:
+    return post.check_runs.filter(version=post.version).order_by("-id").first()
+
+
+def post_history(*, post: Post) -> QuerySet[AuditEvent]:
+    return audit_events_for_target(target_type="moderation.post", target_id=str(post.pk))
+
+
+def post_image_get(*, user: User, post_id: int, image_id: int) -> PostImage:
+    post = post_get(user=user, post_id=post_id)
+    image = PostImage.objects.filter(post=post, pk=image_id).select_related("post").first()
+    if image is None:
+        raise NotFound("No such photo on this post.")
+    return image
+
+
+def face_get(*, user: User, post_id: int, face_id: int) -> Face:
+    post = post_get(user=user, post_id=post_id)
+    face = Face.objects.select_related("image__post__school").filter(
+        pk=face_id, image__post=post).first()
+    if face is None:
+        raise NotFound("No such face on this post.")
+    return face
+
+
+def may_see_original(*, user: User, post: Post) -> bool:
+    """Originals (with their metadata) only for the author and the school's leaders."""
+    if post.author_id == user.pk:
+        return True
+    return post.school_id in school_ids_for_user(user=user, roles=REVIEWER_ROLES)
+
+
+def person_labels(*, person_ids: set[int]) -> dict[int, dict[str, Any]]:
+    """How staff see an identified or tagged person: preferred first name, last initial."""
+    from consent.models import Person
+
+    return {
+        p.pk: {"label": f"{p.display_first_name} {p.last_name[:1]}.", "kind": p.kind,
+               "mis_id": p.mis_id}
+        for p in Person.objects.filter(pk__in=person_ids, erased_at__isnull=True)
+    }
+
+
+def any_pupils(*, person_ids: set[int]) -> bool:
+    from consent.models import Person, PersonKind
+
+    return Person.objects.filter(pk__in=person_ids, kind=PersonKind.PUPIL).exists()
+
+
+def person_in_school(*, school_id: int, person_id: int) -> bool:
+    from consent.models import Person
+
+    return Person.objects.filter(pk=person_id, school_id=school_id,
+                                 erased_at__isnull=True).exists()

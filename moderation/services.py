@@ -1,0 +1,504 @@
+"""Drafting, submission, tagging and blurring of posts, and the safeguarding check run.
+
+Permission and school scope are checked here, so the API, the admin, commands and tasks
+behave the same. Status changes go through `workflow.post_transition`.
+"""
+
+import hashlib
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+
+from backend.accounts.models import Device, Role, User
+from backend.accounts.selectors import user_has_role
+from backend.audit.services import audit_record
+from backend.common.errors import Conflict, InvalidInput, Refused
+from consent import selectors as consent_selectors
+
+from . import imaging
+from .checks.evaluate import CheckSettings, FaceView, ImageView, evaluate, identify
+from .checks.faces import FaceBox, Gallery, detect_faces, is_identifiable
+from .models import (
+    CHANNEL_TEXT_LIMITS,
+    MAX_IMAGES,
+    Approval,
+    CheckRun,
+    Face,
+    Post,
+    PostImage,
+    compute_content_hash,
+)
+from .selectors import person_in_school
+from .workflow import EDITABLE, post_transition
+
+S = Post.Status
+AUTHOR_ROLES = (Role.STAFF, Role.LEADER, Role.DSL)
+
+WRONG_SCHOOL_DEVICE = "This tablet is enrolled for another school."
+NOT_STAFF = "Only staff of this school can create posts."
+NOT_AUTHOR = "Only the author of this post can change it."
+NOT_EDITABLE = "This post can no longer be changed."
+NO_CHANNELS = "Choose at least one channel to publish to."
+UNKNOWN_CHANNEL = "Unknown channel {channel!r}: choose from website, x, facebook, instagram."
+TEXT_TOO_LONG = "The text is {length} characters; {channel} allows at most {limit}."
+EMPTY_POST = "A post needs some text or at least one photo."
+TOO_MANY_IMAGES = f"A post can have at most {MAX_IMAGES} photos."
+INSTAGRAM_NEEDS_IMAGE = "Instagram posts need at least one photo."
+SCHEDULE_IN_PAST = "The scheduled time is in the past."
+BAD_BOX = "The face box must lie inside the photo and be at least 4 pixels each way."
+NOT_TAGGER = "Only the author or a leader of this school can tag faces on this post."
+UNKNOWN_PERSON = "No such person in this school's register."
+BAD_TAG = "Tag must be person, adult_consent or not_a_face."
+NOTHING_TO_BLUR = "There are no faces to blur."
+
+
+# --- scope helpers --------------------------------------------------------------------------
+
+
+def _check_device(*, device: Device | None, user: User, school_id: int) -> None:
+    """R7: changes come from an enrolled tablet of the post's school, by its staff."""
+    if device is None:
+        from backend.accounts.services import DEVICE_MISSING
+
+        raise Refused(DEVICE_MISSING, code="device_required")
+    if device.school_id != school_id:
+        raise Refused(WRONG_SCHOOL_DEVICE, code="device_wrong_school")
+    if not user_has_role(user=user, school=school_id, roles=AUTHOR_ROLES):
+        raise Refused(NOT_STAFF)
+
+
+def _check_author(*, post: Post, user: User) -> None:
+    if post.author_id != user.pk:
+        raise Refused(NOT_AUTHOR)
+
+
+def _validate_content(*, text: str, channels: Sequence[str], image_count: int,
+                      scheduled_at: datetime | None, require_content: bool) -> list[str]:
+    channels = list(dict.fromkeys(channels))
+    if not channels:
+        raise InvalidInput(NO_CHANNELS, field="channels")
+    for channel in channels:
+        if channel not in CHANNEL_TEXT_LIMITS:
+            raise InvalidInput(UNKNOWN_CHANNEL.format(channel=channel), field="channels")
+    for channel in channels:
+        limit = CHANNEL_TEXT_LIMITS[channel]
+        if len(text) > limit:
+            raise InvalidInput(TEXT_TOO_LONG.format(length=len(text), channel=channel,
+                                                    limit=limit), field="text")
+    if require_content and not text.strip() and image_count == 0:
+        raise InvalidInput(EMPTY_POST, field="text")
+    if require_content and "instagram" in channels and image_count == 0:
+        raise InvalidInput(INSTAGRAM_NEEDS_IMAGE, field="channels")
+    if scheduled_at is not None and scheduled_at < timezone.now():
+        raise InvalidInput(SCHEDULE_IN_PAST, field="scheduled_at")
+    return channels
+
+
+# --- drafting -------------------------------------------------------------------------------
+
+
+def post_create(*, author: User, device: Device | None, text: str, channels: Sequence[str],
+                scheduled_at: datetime | None = None) -> Post:
+    if device is None:
+        _check_device(device=None, user=author, school_id=0)
+    assert device is not None
+    _check_device(device=device, user=author, school_id=device.school_id)
+    channels = _validate_content(text=text, channels=channels, image_count=0,
+                                 scheduled_at=scheduled_at, require_content=False)
+    with transaction.atomic():
+        post = Post.objects.create(school_id=device.school_id, author=author, device=device,
+                                   text=text, channels=channels, scheduled_at=scheduled_at)
+        audit_record(action="post.created", actor=author, school=post.school, target=post,
+                     data={"device": device.pk, "channels": channels})
+    return post
+
+
+def post_edit(*, post: Post, actor: User, device: Device | None, text: str | None = None,
+              channels: Sequence[str] | None = None,
+              scheduled_at: datetime | None | Any = ...) -> Post:
+    """Change text, channels or schedule. After submission this voids approvals and the
+    checks run again (R8)."""
+    _check_device(device=device, user=actor, school_id=post.school_id)
+    _check_author(post=post, user=actor)
+    if post.status not in EDITABLE:
+        raise Conflict(NOT_EDITABLE, field="status")
+    new_text = post.text if text is None else text
+    new_channels = post.channels if channels is None else list(channels)
+    new_schedule = post.scheduled_at if scheduled_at is ... else scheduled_at
+    new_channels = _validate_content(text=new_text, channels=new_channels,
+                                     image_count=post.images.count(), scheduled_at=new_schedule,
+                                     require_content=post.status != S.DRAFT)
+    with transaction.atomic():
+        post.text, post.channels, post.scheduled_at = new_text, new_channels, new_schedule
+        post.save(update_fields=["text", "channels", "scheduled_at", "updated_at"])
+        audit_record(action="post.edited", actor=actor, school=post.school, target=post,
+                     data={"fields": [k for k, v in (("text", text), ("channels", channels))
+                                      if v is not None] + (["scheduled_at"]
+                                                           if scheduled_at is not ... else [])})
+        _content_changed(post=post, actor=actor)
+    return post
+
+
+def _content_changed(*, post: Post, actor: Any) -> None:
+    """After submission, any change voids approvals and sends the post back to the checks."""
+    if post.status == S.DRAFT:
+        return
+    Approval.objects.filter(post=post, voided_at__isnull=True).update(voided_at=timezone.now())
+    post.refresh_from_db(fields=["status", "version"])
+    post_transition(post=post, to=S.CHECKING, actor=actor, reason="Edited after submission",
+                    version=post.version + 1)
+    _queue_checks(post)
+
+
+def _store_image_files(post: Post, data: bytes) -> dict[str, Any]:
+    info = imaging.inspect_upload(data, max_bytes=settings.UPLOAD_MAX_BYTES,
+                                  max_pixels=settings.UPLOAD_MAX_PIXELS)
+    upright = imaging.normalise(data)
+    variants = imaging.publishable_variants(upright, long_sides=(
+        settings.PUBLISHED_LONG_SIDE, 1200, 400))
+    large_w, large_h = _jpeg_size(variants["large"])
+    return {"info": info, "variants": variants, "large_size": (large_w, large_h)}
+
+
+def _jpeg_size(data: bytes) -> tuple[int, int]:
+    from io import BytesIO
+
+    from PIL import Image
+
+    with Image.open(BytesIO(data)) as im:
+        return im.size
+
+
+def post_image_add(*, post: Post, actor: User, device: Device | None, data: bytes,
+                   alt_text: str = "") -> PostImage:
+    """Validate the upload (type by content, size, pixels, bombs), keep the original
+    privately, store metadata-free variants (R6). A rejected upload stores nothing."""
+    _check_device(device=device, user=actor, school_id=post.school_id)
+    _check_author(post=post, user=actor)
+    if post.status not in EDITABLE:
+        raise Conflict(NOT_EDITABLE, field="status")
+    if len(alt_text) > 1000:
+        raise InvalidInput("Alt text can be at most 1000 characters.", field="alt_text")
+    try:
+        prepared = _store_image_files(post, data)
+    except imaging.ImageRejected as exc:
+        raise InvalidInput(exc.message, field="image") from exc
+    info, variants = prepared["info"], prepared["variants"]
+    saved: list[Any] = []
+    try:
+        with transaction.atomic():
+            locked = Post.objects.select_for_update().get(pk=post.pk)
+            count = locked.images.count()
+            if count >= MAX_IMAGES:
+                raise InvalidInput(TOO_MANY_IMAGES, field="image")
+            image = PostImage(post=post, position=count, alt_text=alt_text,
+                              original_format=info.format, width=info.width, height=info.height,
+                              large_width=prepared["large_size"][0],
+                              large_height=prepared["large_size"][1],
+                              large_sha256=hashlib.sha256(variants["large"]).hexdigest())
+            image.original.save("original", ContentFile(data), save=False)
+            saved.append(image.original)
+            for name in imaging.VARIANT_NAMES:
+                getattr(image, name).save(name, ContentFile(variants[name]), save=False)
+                saved.append(getattr(image, name))
+            image.save()
+            audit_record(action="post.image_added", actor=actor, school=post.school,
+                         target=post, data={"image": image.pk, "format": info.format,
+                                            "width": info.width, "height": info.height})
+            _content_changed(post=post, actor=actor)
+    except Exception:
+        for stored in saved:
+            stored.storage.delete(stored.name)
+        raise
+    return image
+
+
+def post_image_update(*, image: PostImage, actor: User, device: Device | None,
+                      alt_text: str) -> PostImage:
+    post = image.post
+    _check_device(device=device, user=actor, school_id=post.school_id)
+    _check_author(post=post, user=actor)
+    if post.status not in EDITABLE:
+        raise Conflict(NOT_EDITABLE, field="status")
+    if len(alt_text) > 1000:
+        raise InvalidInput("Alt text can be at most 1000 characters.", field="alt_text")
+    with transaction.atomic():
+        image.alt_text = alt_text
+        image.save(update_fields=["alt_text"])
+        audit_record(action="post.alt_text_changed", actor=actor, school=post.school,
+                     target=post, data={"image": image.pk})
+        _content_changed(post=post, actor=actor)
+    return image
+
+
+def post_image_remove(*, image: PostImage, actor: User, device: Device | None) -> None:
+    post = image.post
+    _check_device(device=device, user=actor, school_id=post.school_id)
+    _check_author(post=post, user=actor)
+    if post.status not in EDITABLE:
+        raise Conflict(NOT_EDITABLE, field="status")
+    files = [image.original, image.large, image.medium, image.thumb]
+    with transaction.atomic():
+        image_id = image.pk
+        image.delete()
+        audit_record(action="post.image_removed", actor=actor, school=post.school, target=post,
+                     data={"image": image_id})
+        _content_changed(post=post, actor=actor)
+        transaction.on_commit(lambda: [f.storage.delete(f.name) for f in files])
+
+
+def post_submit(*, post: Post, actor: User, device: Device | None) -> Post:
+    _check_device(device=device, user=actor, school_id=post.school_id)
+    _check_author(post=post, user=actor)
+    _validate_content(text=post.text, channels=post.channels, image_count=post.images.count(),
+                      scheduled_at=post.scheduled_at, require_content=True)
+    with transaction.atomic():
+        post_transition(post=post, to=S.SUBMITTED, actor=actor, submitted_at=timezone.now())
+        _queue_checks(post)
+    return post
+
+
+def _queue_checks(post: Post) -> None:
+    from .tasks import run_checks
+
+    post_id = post.pk
+    transaction.on_commit(lambda: run_checks.delay(post_id))
+
+
+# --- faces: manual boxes, tags, blur (R2, R20) ------------------------------------------------
+
+
+def _check_tagger(*, post: Post, user: User) -> None:
+    if post.author_id == user.pk:
+        return
+    if not user_has_role(user=user, school=post.school_id, roles=[Role.LEADER]):
+        raise Refused(NOT_TAGGER)
+
+
+def face_add(*, image: PostImage, actor: User, box: Sequence[int]) -> Face:
+    """R20: anyone working on the post may draw a face the detector missed; it is then
+    treated exactly like a detected face."""
+    post = image.post
+    _check_tagger(post=post, user=actor)
+    if post.status not in EDITABLE:
+        raise Conflict(NOT_EDITABLE, field="status")
+    try:
+        top, right, bottom, left = (int(v) for v in box)
+    except (TypeError, ValueError) as exc:
+        raise InvalidInput(BAD_BOX, field="box") from exc
+    if not (0 <= left < right <= image.width and 0 <= top < bottom <= image.height) or (
+            right - left < 4 or bottom - top < 4):
+        raise InvalidInput(BAD_BOX, field="box")
+    face_box = FaceBox(top=top, right=right, bottom=bottom, left=left)
+    check = CheckSettings.from_django()
+    with transaction.atomic():
+        face = Face.objects.create(
+            image=image, top=top, right=right, bottom=bottom, left=left, source=Face.Source.MANUAL,
+            identifiable=is_identifiable(face_box, original_long_side=max(image.width,
+                                                                          image.height),
+                                         published_long_side=check.published_long_side,
+                                         min_face_px=check.min_face_px))
+        audit_record(action="post.face_added", actor=actor, school=post.school, target=post,
+                     data={"image": image.pk, "face": face.pk, "box": face.box})
+        _content_changed(post=post, actor=actor)
+    return face
+
+
+def face_tag(*, face: Face, actor: User, tag: str, person_id: int | None = None) -> Face:
+    """R2: a person tags an unidentified face: a person in the register (whose consent is
+    then checked), an adult whose consent is on file, or not a face at all."""
+    post = face.image.post
+    _check_tagger(post=post, user=actor)
+    if post.status not in EDITABLE:
+        raise Conflict(NOT_EDITABLE, field="status")
+    if tag not in (Face.Tag.PERSON, Face.Tag.ADULT_CONSENT, Face.Tag.NOT_A_FACE):
+        raise InvalidInput(BAD_TAG, field="tag")
+    person = None
+    if tag == Face.Tag.PERSON:
+        if person_id is None or not person_in_school(school_id=post.school_id,
+                                                     person_id=person_id):
+            raise InvalidInput(UNKNOWN_PERSON, field="person_id")
+        person = person_id
+    with transaction.atomic():
+        Face.objects.filter(pk=face.pk).update(tag=tag, person_id=person, tagged_by=actor,
+                                               distance=None)
+        audit_record(action="post.face_tagged", actor=actor, school=post.school, target=post,
+                     data={"face": face.pk, "tag": tag, "person": person})
+        _content_changed(post=post, actor=actor)
+    face.refresh_from_db()
+    return face
+
+
+def post_blur_faces(*, post: Post, actor: User, face_ids: Sequence[int] | None = None,
+                    without_consent: bool = False) -> list[Face]:
+    """One-click remedy: irreversibly blur chosen faces (or every face the last check found
+    without consent or unidentified) in the publishable variants, then re-check."""
+    _check_tagger(post=post, user=actor)
+    if post.status not in EDITABLE:
+        raise Conflict(NOT_EDITABLE, field="status")
+    faces = Face.objects.select_related("image").filter(image__post=post, blurred=False)
+    if without_consent:
+        latest = post.check_runs.filter(version=post.version).first()
+        ids = {f["face_id"] for f in (latest.findings if latest else [])
+               if f.get("face_id") and f.get("rule") in ("R1", "R2", "R16")}
+        faces = faces.filter(pk__in=ids)
+    elif face_ids is not None:
+        faces = faces.filter(pk__in=list(face_ids))
+    chosen = list(faces)
+    if not chosen:
+        raise InvalidInput(NOTHING_TO_BLUR, field="face_ids")
+    by_image: dict[int, list[Face]] = {}
+    for face in chosen:
+        by_image.setdefault(face.image_id, []).append(face)
+    old_files: list[Any] = []
+    with transaction.atomic():
+        for faces_in_image in by_image.values():
+            image = faces_in_image[0].image
+            with image.original.open("rb") as fh:
+                original = fh.read()
+            upright = imaging.normalise(original)
+            # Blur every face blurred so far plus the new ones (the variants are rebuilt from
+            # the private original, so earlier blurs must be applied again).
+            boxes = [FaceBox(*f.box) for f in image.faces.filter(blurred=True)]
+            boxes += [FaceBox(*f.box) for f in faces_in_image]
+            blurred = imaging.blur_regions(upright, boxes)
+            from io import BytesIO
+
+            from PIL import Image
+
+            with Image.open(BytesIO(blurred)) as im:
+                variants = imaging.publishable_variants(im, long_sides=(
+                    settings.PUBLISHED_LONG_SIDE, 1200, 400))
+            for name in imaging.VARIANT_NAMES:
+                field = getattr(image, name)
+                old_files.append((field.storage, field.name))
+                field.save(name, ContentFile(variants[name]), save=False)
+            image.large_sha256 = hashlib.sha256(variants["large"]).hexdigest()
+            image.save(update_fields=["large", "medium", "thumb", "large_sha256"])
+            Face.objects.filter(pk__in=[f.pk for f in faces_in_image]).update(blurred=True)
+        audit_record(action="post.faces_blurred", actor=actor, school=post.school, target=post,
+                     data={"faces": [f.pk for f in chosen]})
+        _content_changed(post=post, actor=actor)
+        transaction.on_commit(lambda: [s.delete(n) for s, n in old_files])
+    return chosen
+
+
+# --- the check run --------------------------------------------------------------------------
+
+
+def post_run_checks(*, post_id: int) -> CheckRun | None:
+    """Run every safeguarding check over the post's current version (task body).
+
+    1. Claim: submitted -> checking (a post already past checking is left alone: safe to
+       run twice).
+    2. Detect faces in images not yet analysed; identify identifiable untagged faces
+       against the school's biometric gallery (empty without a DPIA or consent: R3, R19).
+    3. Evaluate consent, flags, names and contact details; store the run.
+    4. Move to blocked / needs_tagging / awaiting_approval, unless the post was edited
+       meanwhile (then the edit's own run decides).
+    """
+    post = Post.objects.select_related("school").filter(pk=post_id).first()
+    if post is None or post.status not in (S.SUBMITTED, S.CHECKING):
+        return None
+    if post.status == S.SUBMITTED:
+        try:
+            post_transition(post=post, to=S.CHECKING, reason="Checks started")
+        except Conflict:
+            return None
+    version = post.version
+    check = CheckSettings.from_django()
+    images = list(post.images.all())
+    gallery: Gallery[int] | None = None
+
+    def get_gallery() -> Gallery[int]:
+        nonlocal gallery
+        if gallery is None:
+            gallery = Gallery(consent_selectors.identification_gallery(
+                school=post.school, purpose_note=f"post {post.pk} check"))
+        return gallery
+
+    views: list[ImageView] = []
+    for image in images:
+        with image.original.open("rb") as fh:
+            data = fh.read()
+        if image.detected_at is None:
+            _detect_into(image, data, check)
+        faces = list(Face.objects.filter(image=image))  # after detection, not prefetched
+        face_views = [_face_view(f) for f in faces]
+        if any(v.needs_review and not v.tag and v.person_id is None for v in face_views):
+            identify(data, face_views, check=check, gallery=get_gallery())
+            for face, view in zip(faces, face_views, strict=True):
+                if view.person_id is not None and face.person_id is None:
+                    Face.objects.filter(pk=face.pk).update(person_id=view.person_id,
+                                                           distance=view.distance)
+                elif view.distance is not None and face.distance != view.distance:
+                    Face.objects.filter(pk=face.pk).update(distance=view.distance)
+        views.append(ImageView(key=image.pk, alt_text=image.alt_text, faces=face_views))
+
+    result = evaluate(school=post.school, channels=post.channels, text=post.text, images=views)
+    content_hash = compute_content_hash(post, images)
+    to = {"blocked": S.BLOCKED, "needs_tagging": S.NEEDS_TAGGING,
+          "ready": S.AWAITING_APPROVAL}[result.verdict]
+    with transaction.atomic():
+        current = Post.objects.select_for_update().get(pk=post.pk)
+        if current.version != version or current.status != S.CHECKING:
+            return None  # edited while we ran: the edit queued a fresh run
+        run = CheckRun.objects.create(
+            post=post, version=version, content_hash=content_hash, verdict=result.verdict,
+            findings=[f.as_dict() for f in result.findings], faces=result.faces,
+            settings={"tolerance": check.tolerance, "margin": check.margin,
+                      "min_face_px": check.min_face_px,
+                      "min_identify_px": check.min_identify_px,
+                      "detector": {"model": check.detector.model,
+                                   "upsample": check.detector.upsample,
+                                   "analysis_long_side": check.detector.analysis_long_side,
+                                   "small_face_pass": check.detector.small_face_pass}})
+        post_transition(post=current, to=to, reason=_summary(result.findings),
+                        data={"check_run": run.pk, "verdict": result.verdict},
+                        content_hash=content_hash,
+                        has_identifiable_faces=result.has_identifiable_faces,
+                        has_identifiable_pupils=result.has_identifiable_pupils)
+        if to == S.AWAITING_APPROVAL:
+            from .notifications import notify_awaiting_approval
+
+            transaction.on_commit(lambda: notify_awaiting_approval(post_id=post.pk))
+    return run
+
+
+def _summary(findings: Sequence[Any]) -> str:
+    blocking = [f for f in findings if f.severity != "confirm"]
+    if not blocking:
+        return "Checks passed"
+    rules = sorted({f.rule for f in blocking})
+    return f"{len(blocking)} finding(s): {', '.join(rules)}"
+
+
+def _detect_into(image: PostImage, data: bytes, check: CheckSettings) -> None:
+    detection = detect_faces(data, check.detector)
+    long_side = max(detection.width, detection.height)
+    with transaction.atomic():
+        Face.objects.filter(image=image, source=Face.Source.DETECTED).delete()
+        Face.objects.bulk_create([
+            Face(image=image, top=b.top, right=b.right, bottom=b.bottom, left=b.left,
+                 identifiable=is_identifiable(b, original_long_side=long_side,
+                                              published_long_side=check.published_long_side,
+                                              min_face_px=check.min_face_px))
+            for b in detection.boxes
+        ])
+        PostImage.objects.filter(pk=image.pk).update(
+            detected_at=timezone.now(),
+            detector={"faces": len(detection.boxes), "model": check.detector.model})
+    image.detected_at = timezone.now()
+
+
+def _face_view(face: Face) -> FaceView:
+    return FaceView(box=FaceBox(face.top, face.right, face.bottom, face.left),
+                    identifiable=face.identifiable, source=face.source,
+                    person_id=face.person_id, distance=face.distance, tag=face.tag,
+                    blurred=face.blurred, face_id=face.pk)
+

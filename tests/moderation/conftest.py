@@ -1,0 +1,12 @@
+from typing import Any
+
+import pytest
+
+from backend.accounts.models import Device
+from backend.accounts.services import device_enrol
+
+
+@pytest.fixture
+def tablet(school: Any) -> Device:
+    device, _ = device_enrol(school=school, name="Year 3 iPad", actor=None)
+    return device
