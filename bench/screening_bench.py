@@ -16,7 +16,6 @@ import json
 import os
 import re
 import time
-from collections import defaultdict
 from pathlib import Path
 from typing import Any
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpResponse
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
@@ -27,7 +27,6 @@ from backend.common.types import AuthedRequest
 
 from .derivation import ConsentDecision
 from .models import (
-    Channel,
     ConsentEvidence,
     ConsentRecord,
     Contact,
@@ -178,9 +177,7 @@ class PersonListApi(APIView):
         )
         date_of_birth = serializers.DateField(required=False, allow_null=True, default=None)
 
-    @extend_schema(
-        parameters=[FilterSerializer], responses=OutputSerializer(many=True)
-    )
+    @extend_schema(parameters=[FilterSerializer], responses=OutputSerializer(many=True))
     def get(self, request: AuthedRequest, school_id: int) -> Response:
         school = _school(request, school_id, READ_ROLES)
         filters = self.FilterSerializer(data=request.query_params)
@@ -240,9 +237,7 @@ class PersonDetailApi(APIView):
         )
         last_name = serializers.CharField(max_length=100, required=False)
         year_group = serializers.CharField(max_length=30, required=False, allow_blank=True)
-        registration_group = serializers.CharField(
-            max_length=30, required=False, allow_blank=True
-        )
+        registration_group = serializers.CharField(max_length=30, required=False, allow_blank=True)
         date_of_birth = serializers.DateField(required=False, allow_null=True)
 
     def _render(self, request: AuthedRequest, person: Person) -> dict[str, Any]:
@@ -352,9 +347,7 @@ class PublishStatusListApi(APIView):
         school = _school(request, school_id, STATUS_ROLES)
         filters = self.FilterSerializer(data=request.query_params)
         filters.is_valid(raise_exception=True)
-        qs = people_for_school(
-            school=school, search=filters.validated_data["search"], on_roll=True
-        )
+        qs = people_for_school(school=school, search=filters.validated_data["search"], on_roll=True)
         paginator = PageNumberPagination()
         page = list(paginator.paginate_queryset(qs, request, view=self) or [])
         rows = _status_rows(request, school, page)
@@ -643,8 +636,12 @@ class EvidenceListApi(APIView):
         return Response(EvidenceOutput(evidence_for_person(person=person), many=True).data)
 
     @extend_schema(
-        request={"multipart/form-data": {"type": "object", "properties": {
-            "file": {"type": "string", "format": "binary"}}}},
+        request={
+            "multipart/form-data": {
+                "type": "object",
+                "properties": {"file": {"type": "string", "format": "binary"}},
+            }
+        },
         responses={201: EvidenceOutput},
     )
     def post(self, request: AuthedRequest, person_id: int) -> Response:
@@ -694,8 +691,14 @@ class EnrolmentListApi(APIView):
         return Response(EnrolmentOutput(enrolments_for_person(person=person), many=True).data)
 
     @extend_schema(
-        request={"multipart/form-data": {"type": "object", "properties": {
-            "photos": {"type": "array", "items": {"type": "string", "format": "binary"}}}}},
+        request={
+            "multipart/form-data": {
+                "type": "object",
+                "properties": {
+                    "photos": {"type": "array", "items": {"type": "string", "format": "binary"}}
+                },
+            }
+        },
         responses={201: EnrolmentOutput(many=True)},
     )
     def post(self, request: AuthedRequest, person_id: int) -> Response:
@@ -813,8 +816,15 @@ class ImportListApi(APIView):
         return paginator.get_paginated_response(ImportSummaryOutput(page, many=True).data)
 
     @extend_schema(
-        request={"multipart/form-data": {"type": "object", "properties": {
-            "file": {"type": "string", "format": "binary"}, "full_roll": {"type": "boolean"}}}},
+        request={
+            "multipart/form-data": {
+                "type": "object",
+                "properties": {
+                    "file": {"type": "string", "format": "binary"},
+                    "full_roll": {"type": "boolean"},
+                },
+            }
+        },
         responses={201: ImportSummaryOutput},
     )
     def post(self, request: AuthedRequest, school_id: int) -> Response:
@@ -888,6 +898,3 @@ class SchoolDpiaApi(APIView):
         school = _school(request, school_id, DPIA_ROLES)
         school = school_dpia_clear(school=school, actor=request.user)
         return Response(self.OutputSerializer(school).data)
-
-
-__all__ = ["Channel", "OpenApiParameter"]

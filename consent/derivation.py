@@ -31,7 +31,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 
 from django.utils import timezone
 
@@ -70,7 +70,7 @@ class ConsentDecision:
     outcome: str = ""
 
 
-class Outcome(str, Enum):
+class Outcome(StrEnum):
     GRANTED = "granted"
     REFUSED = "refused"
     EXPIRED = "expired"
@@ -185,16 +185,18 @@ def derive(
     """The current decision for one person and one purpose, as of `at`."""
     label = purpose_label(purpose)
     if person is None:
-        return ConsentDecision(False, NOT_IN_REGISTER, None, purpose=purpose, outcome="unknown")
+        return ConsentDecision(
+            False, NOT_IN_REGISTER, None, purpose=purpose, outcome=Outcome.UNKNOWN
+        )
     if person.erased:
         return ConsentDecision(False, ERASED, None, purpose=purpose, outcome=Outcome.NONE)
     flagged = person.flag_kind is not None
     sensitive = ""
-    if flagged:
+    if person.flag_kind is not None:
         try:
             kind_label = str(FlagKind(person.flag_kind).label)
         except ValueError:
-            kind_label = str(person.flag_kind)
+            kind_label = person.flag_kind
         sensitive = f"Safeguarding flag: {kind_label}."
         # R16: whatever the consent says. Biometric identification is the exception: it
         # is how a flagged child's face gets recognised and blocked.
@@ -248,9 +250,7 @@ def derive(
         return no(f"{label}: {verb} by {who} on {_date(r.given_on)}.", r.id, Outcome.REFUSED)
 
     counting = [
-        r
-        for r in latest.values()
-        if grant_counts(r, person, competence_age=competence_age)[0]
+        r for r in latest.values() if grant_counts(r, person, competence_age=competence_age)[0]
     ]
     live = [r for r in counting if r.expires_on is None or r.expires_on >= at_date]
     if live:
@@ -287,8 +287,7 @@ def combine_full_name(
     if not photo.allowed:
         return ConsentDecision(
             False,
-            f"Full name only with a photo that may be published on {channel_label}: "
-            f"{photo.reason}",
+            f"Full name only with a photo that may be published on {channel_label}: {photo.reason}",
             photo.record_id,
             photo.do_not_publish,
             photo.sensitive_reason,

@@ -267,11 +267,13 @@ def parse(data: bytes) -> Parsed:
         return Parsed([], [], set(), file_errors, [])
     known = set(HEADERS)
     ignored = [
-        raw_header[i] for i, h in enumerate(header) if h and h not in known and not CONTACT_HEADER.match(h)
+        raw_header[i]
+        for i, h in enumerate(header)
+        if h and h not in known and not CONTACT_HEADER.match(h)
     ]
-    contact_slots = sorted(
-        {int(m.group(1)) for h in header if (m := CONTACT_HEADER.match(h))}
-    )[:MAX_CONTACTS]
+    contact_slots = sorted({int(m.group(1)) for h in header if (m := CONTACT_HEADER.match(h))})[
+        :MAX_CONTACTS
+    ]
 
     rows: list[Row] = []
     errors: list[dict[str, Any]] = []
@@ -506,9 +508,9 @@ def import_people(
         run.save()
         existing: dict[str, Person] = {
             p.mis_id: p
-            for p in Person.objects.select_for_update().filter(
-                school=school, erased_at__isnull=True
-            ).exclude(mis_id="")
+            for p in Person.objects.select_for_update()
+            .filter(school=school, erased_at__isnull=True)
+            .exclude(mis_id="")
         }
         latest = _latest_mis_answers(school)
         contacts_by_key: dict[tuple[int, str], Contact] = {
@@ -598,7 +600,7 @@ def import_people(
                 if answer is None:
                     if before is None or before.decision != Decision.GRANTED:
                         continue
-                    decision = Decision.WITHDRAWN
+                    decision: str = Decision.WITHDRAWN
                     given_on = row.consent_date or today
                     notes = MIS_CLEARED.format(run=run.pk)
                 else:
@@ -689,9 +691,7 @@ def import_people(
             consent_ended_queue(person_ids=enrolled, reason=REASON_LEFT)
 
         run.created = len(new_people)
-        run.updated = len(
-            [pid for pid, entry in changes.items() if entry["action"] == "updated"]
-        )
+        run.updated = len([pid for pid, entry in changes.items() if entry["action"] == "updated"])
         run.unchanged = len(parsed.rows) - run.created - run.updated
         run.left = len(left_ids) + len([p for p in new_people if not p.on_roll])
         run.consent_records = len(records)

@@ -16,6 +16,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from backend.accounts.models import School
+
 
 class Channel(models.TextChoices):
     """Where a post can be published (shared with moderation and publishers)."""
@@ -377,3 +379,12 @@ class SweepState(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} @ {self.last_run_at}"
+
+
+class SchoolBiometrics(School):
+    """The school seen from the biometric side (admin: record the DPIA gate, R19)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "school face identification (DPIA)"
+        verbose_name_plural = "school face identification (DPIA)"

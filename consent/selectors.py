@@ -68,7 +68,9 @@ def _competence_age() -> int:
 
 
 def load_facts(
-    *, person_ids: Iterable[int] | None = None, school: School | None = None,
+    *,
+    person_ids: Iterable[int] | None = None,
+    school: School | None = None,
     at: datetime.datetime | None = None,
 ) -> tuple[dict[int, PersonFacts], dict[int, list[RecordFacts]]]:
     """People and their consent records as plain facts, in two queries."""
@@ -82,37 +84,72 @@ def load_facts(
     if school is not None:
         people = people.filter(school=school)
         records = records.filter(person__school=school)
-    active_flags = SafeguardingFlag.objects.filter(person=OuterRef("pk"), created_at__lte=at).filter(
-        Q(ended_at__isnull=True) | Q(ended_at__gt=at)
-    )
+    active_flags = SafeguardingFlag.objects.filter(
+        person=OuterRef("pk"), created_at__lte=at
+    ).filter(Q(ended_at__isnull=True) | Q(ended_at__gt=at))
     rows = people.annotate(
         flag_kind=Subquery(active_flags.order_by("kind").values("kind")[:1])
     ).values_list(
-        "id", "kind", "date_of_birth", "on_roll", "left_on", "consent_void_before",
-        "erased_at", "flag_kind",
+        "id",
+        "kind",
+        "date_of_birth",
+        "on_roll",
+        "left_on",
+        "consent_void_before",
+        "erased_at",
+        "flag_kind",
     )
     facts = {
         row[0]: PersonFacts(
-            id=row[0], kind=row[1], date_of_birth=row[2], on_roll=row[3], left_on=row[4],
-            consent_void_before=row[5], erased=row[6] is not None, flag_kind=row[7],
+            id=row[0],
+            kind=row[1],
+            date_of_birth=row[2],
+            on_roll=row[3],
+            left_on=row[4],
+            consent_void_before=row[5],
+            erased=row[6] is not None,
+            flag_kind=row[7],
         )
         for row in rows
     }
     by_person: dict[int, list[RecordFacts]] = defaultdict(list)
     if facts:
-        record_rows = records.filter(recorded_at__lte=at).annotate(
-            may=F("contact__has_parental_responsibility"), order=F("contact__court_order")
-        ).values_list(
-            "id", "person_id", "purpose", "decision", "given_by", "contact_id", "may", "order",
-            "method", "given_on", "expires_on", "recorded_at", "evidence_id",
-            "evidence_reference",
+        record_rows = (
+            records.filter(recorded_at__lte=at)
+            .annotate(
+                may=F("contact__has_parental_responsibility"), order=F("contact__court_order")
+            )
+            .values_list(
+                "id",
+                "person_id",
+                "purpose",
+                "decision",
+                "given_by",
+                "contact_id",
+                "may",
+                "order",
+                "method",
+                "given_on",
+                "expires_on",
+                "recorded_at",
+                "evidence_id",
+                "evidence_reference",
+            )
         )
         for r in record_rows:
             by_person[r[1]].append(
                 RecordFacts(
-                    id=r[0], person_id=r[1], purpose=r[2], decision=r[3], given_by=r[4],
-                    contact_id=r[5], contact_may_consent=bool(r[6]) and not r[7],
-                    method=r[8], given_on=r[9], expires_on=r[10], recorded_at=r[11],
+                    id=r[0],
+                    person_id=r[1],
+                    purpose=r[2],
+                    decision=r[3],
+                    given_by=r[4],
+                    contact_id=r[5],
+                    contact_may_consent=bool(r[6]) and not r[7],
+                    method=r[8],
+                    given_on=r[9],
+                    expires_on=r[10],
+                    recorded_at=r[11],
                     has_evidence=bool(r[12] or r[13]),
                 )
             )
@@ -162,9 +199,7 @@ def name_decisions(
     """May each person's FULL name be published with their photo on `channel`? Needs the
     name consent and the photo consent for the channel."""
     photo = _photo_purpose(channel)
-    found = decisions_for(
-        person_ids=person_ids, purposes=[photo, Purpose.NAME_WITH_PHOTO], at=at
-    )
+    found = decisions_for(person_ids=person_ids, purposes=[photo, Purpose.NAME_WITH_PHOTO], at=at)
     label = str(Channel(channel).label)
     return {
         pid: combine_full_name(by[photo], by[Purpose.NAME_WITH_PHOTO], channel_label=label)
@@ -258,8 +293,11 @@ def identification_gallery(*, school: School, purpose_note: str) -> list[tuple[i
     audit_record(
         action="biometric.gallery_read",
         school=school,
-        data={"count": len(gallery), "people": len({p for p, _ in gallery}),
-              "purpose_note": purpose_note},
+        data={
+            "count": len(gallery),
+            "people": len({p for p, _ in gallery}),
+            "purpose_note": purpose_note,
+        },
     )
     return gallery
 
@@ -326,9 +364,7 @@ def people_for_school(
     )
 
 
-def person_get_for_user(
-    *, user: User, person_id: int, roles: Iterable[str] = READ_ROLES
-) -> Person:
+def person_get_for_user(*, user: User, person_id: int, roles: Iterable[str] = READ_ROLES) -> Person:
     """The person, if the user holds one of `roles` at their school; else NotFound."""
     person = (
         Person.objects.select_related("school")
@@ -351,9 +387,11 @@ def user_sees_sensitive(*, user: User, school: School) -> bool:
 
 
 def consent_timeline(*, person: Person) -> QuerySet[ConsentRecord]:
-    return ConsentRecord.objects.filter(person=person).select_related(
-        "contact", "evidence", "recorded_by"
-    ).order_by("-given_on", "-recorded_at", "-id")
+    return (
+        ConsentRecord.objects.filter(person=person)
+        .select_related("contact", "evidence", "recorded_by")
+        .order_by("-given_on", "-recorded_at", "-id")
+    )
 
 
 def contacts_for_person(*, person: Person) -> QuerySet[Contact]:

@@ -149,8 +149,11 @@ REASON_BIOMETRIC_ENDED = "biometric_consent_ended"
 
 MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
 MAX_ENROLMENTS = 5
-EVIDENCE_MAGIC = {b"%PDF-": "application/pdf", b"\xff\xd8\xff": "image/jpeg",
-                  b"\x89PNG\r\n\x1a\n": "image/png"}
+EVIDENCE_MAGIC = {
+    b"%PDF-": "application/pdf",
+    b"\xff\xd8\xff": "image/jpeg",
+    b"\x89PNG\r\n\x1a\n": "image/png",
+}
 EXPIRY_SWEEP = "consent.expire_due"
 
 
@@ -210,9 +213,7 @@ def _delete_files_on_commit(names: Sequence[str]) -> None:
     transaction.on_commit(delete)
 
 
-def face_enrolments_purge(
-    *, person: Person, reason: str, actor: User | None = None
-) -> int:
+def face_enrolments_purge(*, person: Person, reason: str, actor: User | None = None) -> int:
     """Delete every enrolment of the person (rows now, photo files after commit); audited."""
     with transaction.atomic():
         enrolments = list(FaceEnrolment.objects.select_for_update().filter(person=person))
@@ -264,7 +265,7 @@ def consent_ended_process(*, person_ids: Sequence[int], reason: str) -> dict[str
         for path in handlers:
             try:
                 import_string(path)(person_id=person.pk, reason=reason)
-            except Exception as exc:  # noqa: BLE001 - every handler must get its turn
+            except Exception as exc:
                 logger.exception("Consent-ended handler %s failed for person %s", path, person.pk)
                 errors.append(exc)
     if errors:
@@ -462,9 +463,7 @@ def contact_update(*, contact: Contact, changes: dict[str, Any], actor: User | N
 # --- safeguarding flags (R16) ----------------------------------------------------------------
 
 
-def flag_add(
-    *, person: Person, kind: str, note: str = "", actor: User | None
-) -> SafeguardingFlag:
+def flag_add(*, person: Person, kind: str, note: str = "", actor: User | None) -> SafeguardingFlag:
     """R16: from now on the person is "do not publish"; anything published that features
     them is handed to the takedown handlers."""
     _check_role(
@@ -477,7 +476,9 @@ def flag_add(
         )
     with transaction.atomic():
         Person.objects.select_for_update().filter(pk=person.pk).first()
-        if SafeguardingFlag.objects.filter(person=person, kind=kind, ended_at__isnull=True).exists():
+        if SafeguardingFlag.objects.filter(
+            person=person, kind=kind, ended_at__isnull=True
+        ).exists():
             raise Conflict(FLAG_ACTIVE, field="kind")
         before = _allowed([person.pk])
         flag = SafeguardingFlag.objects.create(
@@ -744,7 +745,8 @@ def consent_record_many(
             records.append(record)
         if decision != Decision.GRANTED:
             _queue_if_ended(
-                before=before, reason=_end_reason(decision=decision, given_by=given_by, person=person)
+                before=before,
+                reason=_end_reason(decision=decision, given_by=given_by, person=person),
             )
     return records
 
@@ -916,8 +918,10 @@ def face_enrolment_create(
         try:
             faces.append(reference_face(data))
         except InvalidInput as exc:
-            message = exc.message if len(photos) == 1 else PHOTO_NUMBER.format(
-                number=number, message=exc.message
+            message = (
+                exc.message
+                if len(photos) == 1
+                else PHOTO_NUMBER.format(number=number, message=exc.message)
             )
             raise InvalidInput(message, field="photos") from exc
 
@@ -1015,9 +1019,7 @@ def consent_expiry_sweep(*, now: datetime.datetime | None = None) -> dict[str, i
         ended = sorted(
             pid
             for pid in person_ids
-            if any(
-                not found[pid][purpose].allowed for p, purpose in expired if p == pid
-            )
+            if any(not found[pid][purpose].allowed for p, purpose in expired if p == pid)
         )
         consent_ended_queue(person_ids=ended, reason=REASON_EXPIRED)
 
@@ -1168,8 +1170,9 @@ def person_export(
         archive.writestr("person.json", json.dumps(body, indent=2, ensure_ascii=False))
         for e in evidence:
             with e.file.open("rb") as fh:
-                archive.writestr(f"evidence/{e.pk}-{_safe_name(e.original_name) or 'file'}",
-                                 fh.read())
+                archive.writestr(
+                    f"evidence/{e.pk}-{_safe_name(e.original_name) or 'file'}", fh.read()
+                )
         for enrolment in enrolments:
             with enrolment.photo.open("rb") as fh:
                 archive.writestr(f"reference-photos/{enrolment.pk}.jpg", fh.read())

@@ -14,7 +14,7 @@ from backend.accounts.permissions import FromEnrolledDevice, IsVerifiedMember
 from backend.common.errors import InvalidInput, NotFound
 from backend.common.types import AuthedRequest
 
-from . import selectors, services
+from . import approvals, selectors, services
 from .models import CHANNEL_TEXT_LIMITS, Face, Post, PostImage
 
 CHANNEL_CHOICES = sorted(CHANNEL_TEXT_LIMITS)
@@ -313,3 +313,139 @@ class PostBlurApi(APIView):
                                  face_ids=data.validated_data.get("face_ids"),
                                  without_consent=data.validated_data["without_consent"])
         return _detail(request, post_id)
+
+
+class PostApproveApi(APIView):
+    """A leader approves the exact version they saw (R8), optionally scheduling it."""
+
+    class InputSerializer(serializers.Serializer):
+        content_hash = serializers.CharField()
+        scheduled_at = serializers.DateTimeField(required=False, allow_null=True)
+        confirm_no_identifiable_faces = serializers.BooleanField(default=False)
+
+    @extend_schema(request=InputSerializer, responses=PostDetailOutput)
+    def post(self, request: AuthedRequest, post_id: int) -> Response:
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        post = selectors.post_get(user=request.user, post_id=post_id)
+        v = data.validated_data
+        approvals.post_approve(post_id=post.pk, approver=request.user,
+                               content_hash=v["content_hash"],
+                               scheduled_at=v["scheduled_at"] if "scheduled_at" in v else ...,
+                               confirm_no_identifiable_faces=v["confirm_no_identifiable_faces"])
+        return _detail(request, post_id)
+
+
+class PostRejectApi(APIView):
+    class InputSerializer(serializers.Serializer):
+        reason = serializers.CharField(allow_blank=True)
+
+    @extend_schema(request=InputSerializer, responses=PostDetailOutput)
+    def post(self, request: AuthedRequest, post_id: int) -> Response:
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        post = selectors.post_get(user=request.user, post_id=post_id)
+        approvals.post_reject(post_id=post.pk, actor=request.user,
+                              reason=data.validated_data["reason"])
+        return _detail(request, post_id)
+
+
+class PostRequestChangesApi(APIView):
+    class InputSerializer(serializers.Serializer):
+        comment = serializers.CharField(allow_blank=True)
+
+    @extend_schema(request=InputSerializer, responses=PostDetailOutput)
+    def post(self, request: AuthedRequest, post_id: int) -> Response:
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        post = selectors.post_get(user=request.user, post_id=post_id)
+        approvals.post_request_changes(post_id=post.pk, actor=request.user,
+                                       comment=data.validated_data["comment"])
+        return _detail(request, post_id)
+
+
+class PostNoteApi(APIView):
+    class InputSerializer(serializers.Serializer):
+        text = serializers.CharField(allow_blank=True, max_length=5000)
+
+    @extend_schema(request=InputSerializer, responses={201: PostDetailOutput})
+    def post(self, request: AuthedRequest, post_id: int) -> Response:
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        post = selectors.post_get(user=request.user, post_id=post_id)
+        approvals.post_note_add(post=post, author=request.user,
+                                text=data.validated_data["text"])
+        return _detail(request, post_id, status=201)
+
+
+class PostHistoryApi(APIView):
+    """Every status change, approval, edit and tag of the post (from the audit log)."""
+
+    class OutputSerializer(serializers.Serializer):
+        seq = serializers.IntegerField()
+        created_at = serializers.DateTimeField()
+        actor_label = serializers.CharField()
+        action = serializers.CharField()
+        data = serializers.JSONField()
+
+    @extend_schema(responses=OutputSerializer(many=True))
+    def get(self, request: AuthedRequest, post_id: int) -> Response:
+        post = selectors.post_get(user=request.user, post_id=post_id)
+        return Response(self.OutputSerializer(selectors.post_history(post=post), many=True).data)
+
+
+class PostVersionDiffApi(APIView):
+    """What changed since the version a leader last saw (text and images)."""
+
+    @extend_schema(parameters=[OpenApiParameter("since", int, required=True)],
+                   responses={200: dict})
+    def get(self, request: AuthedRequest, post_id: int) -> Response:
+        post = selectors.post_get(user=request.user, post_id=post_id)
+        try:
+            since = int(request.query_params.get("since", ""))
+        except ValueError as exc:
+            raise InvalidInput("Give the version you last saw as ?since=N.",
+                               field="since") from exc
+        return Response(selectors.post_diff_since(post=post, version=since))
+
+
+class SchoolPublishingApi(APIView):
+    """GET the school's approval policy and pause state; POST pause or resume (audited)."""
+
+    class InputSerializer(serializers.Serializer):
+        action = serializers.ChoiceField(["pause", "resume"])
+        reason = serializers.CharField(allow_blank=True, default="")
+        whole_trust = serializers.BooleanField(default=False)
+
+    class OutputSerializer(serializers.Serializer):
+        school = serializers.IntegerField(source="school_id")
+        approvals_required = serializers.IntegerField()
+        approvals_required_identifiable_pupils = serializers.IntegerField()
+        dsl_clearance_required = serializers.BooleanField()
+        daily_digest = serializers.BooleanField()
+        paused_at = serializers.DateTimeField(allow_null=True)
+        pause_reason = serializers.CharField()
+
+    @extend_schema(responses=OutputSerializer)
+    def get(self, request: AuthedRequest, school_id: int) -> Response:
+        from backend.accounts.selectors import school_get_for_user
+
+        school = school_get_for_user(user=request.user, school_id=school_id)
+        return Response(self.OutputSerializer(approvals.policy_for(school)).data)
+
+    @extend_schema(request=InputSerializer, responses=OutputSerializer(many=True))
+    def post(self, request: AuthedRequest, school_id: int) -> Response:
+        from backend.accounts.selectors import school_get_for_user
+
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        school = school_get_for_user(user=request.user, school_id=school_id)
+        if v["action"] == "pause":
+            changed = approvals.publishing_pause(actor=request.user, school=school,
+                                                 reason=v["reason"],
+                                                 whole_trust=v["whole_trust"])
+        else:
+            changed = approvals.publishing_resume(actor=request.user, school=school,
+                                                  whole_trust=v["whole_trust"])
+        return Response(self.OutputSerializer(changed, many=True).data)

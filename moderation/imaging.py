@@ -6,10 +6,10 @@ a fresh image built from pixel data only, so no metadata (EXIF incl. GPS, XMP, I
 comments, thumbnails, appended trailers such as motion-photo videos) can ride along (R6).
 
 Multi-picture JPEGs (MPO) are accepted as JPEGs: only the primary picture is read, checked
-and published. GIF is not accepted: school photos are never GIFs, GIF is the classic vehicle for animation
-and decompression bombs, and the face checks only ever see one frame. HEIC is not accepted
-either (Pillow cannot decode it without a plug-in); tablets upload JPEG when set to "Most
-Compatible". Animated PNG/WebP are refused for the same one-frame reason.
+and published. GIF is not accepted: school photos are never GIFs, GIF is the classic vehicle
+for animation and decompression bombs, and the face checks only ever see one frame. HEIC is
+not accepted either (Pillow cannot decode it without a plug-in); tablets upload JPEG when set
+to "Most Compatible". Animated PNG/WebP are refused for the same one-frame reason.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from typing import Protocol, TypeAlias
 
 import numpy as np
-from PIL import ExifTags, Image, ImageFilter, ImageOps
+from PIL import ExifTags, Image, ImageFilter, ImageOps, UnidentifiedImageError
 
 # Messages are constants so tests and the API can assert them.
 NOT_AN_IMAGE = "This file is not a JPEG, PNG or WebP image."
@@ -100,20 +100,14 @@ def sniff(data: bytes) -> str | None:
     return None
 
 
+_HEIF_BRANDS = (b"heic", b"heix", b"hevc", b"heim", b"heis", b"mif1", b"msf1", b"avif")
+
+
 def _refusal_for_unaccepted(data: bytes) -> str:
     """A specific message for formats people plausibly upload, a generic one otherwise."""
     if data[:6] in (b"GIF87a", b"GIF89a"):
         return GIF_NOT_ACCEPTED
-    if len(data) >= 12 and data[4:8] == b"ftyp" and data[8:12] in (
-        b"heic",
-        b"heix",
-        b"hevc",
-        b"heim",
-        b"heis",
-        b"mif1",
-        b"msf1",
-        b"avif",
-    ):
+    if len(data) >= 12 and data[4:8] == b"ftyp" and data[8:12] in _HEIF_BRANDS:
         return HEIC_NOT_ACCEPTED
     return NOT_AN_IMAGE
 
@@ -143,7 +137,7 @@ def _open_checked(data: bytes, fmt: str, max_pixels: int | None) -> Image.Image:
         except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
             limit = max_pixels or Image.MAX_IMAGE_PIXELS or 0
             raise ImageRejected(TOO_MANY_PIXELS.format(megapixels=limit // 1_000_000)) from exc
-        except Image.UnidentifiedImageError as exc:
+        except UnidentifiedImageError as exc:
             raise ImageRejected(DISAGREES) from exc
         except (OSError, SyntaxError, ValueError, struct.error, EOFError) as exc:
             raise ImageRejected(DAMAGED) from exc
@@ -163,7 +157,9 @@ def inspect_upload(data: bytes, *, max_bytes: int, max_pixels: int) -> UploadInf
     2. Pillow opens it as that format only and reads the declared dimensions: a
        decompression bomb is refused before a single pixel is decoded.
     3. Animated images are refused (the checks would only see the first frame).
-    4. verify() checks structure, then a full decode catches truncated or corrupt data.
+    4. The file must end properly (JPEG EOI, PNG IEND, WebP RIFF size): truncated uploads
+       are refused whatever Pillow's global LOAD_TRUNCATED_IMAGES switch says.
+    5. verify() checks structure (PNG CRCs), then a full decode catches corrupt data.
     """
     if not data:
         raise ImageRejected(EMPTY_FILE)
@@ -176,6 +172,10 @@ def inspect_upload(data: bytes, *, max_bytes: int, max_pixels: int) -> UploadInf
     im = _open_checked(data, fmt, max_pixels)
     if fmt != "JPEG" and getattr(im, "n_frames", 1) > 1:
         raise ImageRejected(ANIMATED_NOT_ACCEPTED)
+    # Pillow's own truncation check is a process-wide switch that face_recognition turns
+    # off when imported (ImageFile.LOAD_TRUNCATED_IMAGES = True), so check the end marker.
+    if not _walk(data, fmt).complete:
+        raise ImageRejected(DAMAGED)
     try:
         width, height = _oriented_size(im)
         # verify() must come straight after open, leaves the image unusable, and misses
@@ -369,17 +369,19 @@ def metadata_present(data: bytes) -> list[str]:
 
     Used by tests and by publishers as a last check before bytes leave the building: an
     empty list means nothing beyond what is needed to draw the pixels. Names: "exif", "gps",
-    "thumbnail", "xmp", "iptc", "icc", "comment", "text", "time", "mpf", "appN", "trailer".
+    "thumbnail", "xmp", "iptc", "icc", "comment", "text", "time", "mpf", "appN", "trailer"
+    (bytes after the end marker), "unparsed" (a structure that could not be followed).
     """
     fmt = sniff(data)
-    if fmt == "JPEG":
-        found = _jpeg_metadata(data)
-    elif fmt == "PNG":
-        found = _png_metadata(data)
-    elif fmt == "WEBP":
-        found = _webp_metadata(data)
-    else:
+    if fmt is None:
         raise ImageRejected(NOT_AN_IMAGE)
+    walk = _walk(data, fmt)
+    readers = {"JPEG": _jpeg_metadata, "PNG": _png_metadata, "WEBP": _webp_metadata}
+    found = readers[fmt](walk)
+    if walk.trailer:
+        found.append("trailer")
+    if not walk.complete:
+        found.append("unparsed")  # a structure we could not follow may hide anything
     return sorted(set(found))
 
 
@@ -397,26 +399,86 @@ def _exif_details(tiff: bytes) -> list[str]:
     return found
 
 
-def _jpeg_metadata(data: bytes) -> list[str]:
-    found: list[str] = []
+@dataclass
+class _Walk:
+    """A file's top-level structure: (kind, payload) segments, and whether it ended properly."""
+
+    segments: list[tuple[bytes, bytes]]
+    complete: bool  # the end marker (JPEG EOI, PNG IEND, WebP RIFF size) was reached intact
+    trailer: bool  # non-zero bytes after the end
+
+
+def _walk_jpeg(data: bytes) -> _Walk:
+    segments: list[tuple[bytes, bytes]] = []
     pos, n = 2, len(data)
-    while pos + 4 <= n:
+    while pos + 2 <= n:
         if data[pos] != 0xFF:
-            found.append("unparsed")
             break
         marker = data[pos + 1]
         if marker == 0xFF:  # fill byte
             pos += 1
             continue
         if marker == 0xD9:  # EOI: anything after it is a trailer (e.g. a motion-photo video)
-            if data[pos + 2 :].strip(b"\x00"):
-                found.append("trailer")
-            return found
+            return _Walk(segments, complete=True, trailer=bool(data[pos + 2 :].strip(b"\x00")))
         if 0xD0 <= marker <= 0xD7 or marker == 0x01:
             pos += 2
             continue
+        if pos + 4 > n:
+            break
         (length,) = struct.unpack(">H", data[pos + 2 : pos + 4])
-        payload = data[pos + 4 : pos + 2 + length]
+        if length < 2 or pos + 2 + length > n:
+            break
+        segments.append((bytes([marker]), data[pos + 4 : pos + 2 + length]))
+        pos += 2 + length
+        if marker == 0xDA:  # start of scan: skip entropy-coded data to the next marker
+            while pos + 1 < n:
+                if data[pos] == 0xFF and data[pos + 1] not in (0x00, *range(0xD0, 0xD8)):
+                    break
+                pos += 1
+    return _Walk(segments, complete=False, trailer=False)
+
+
+def _walk_png(data: bytes) -> _Walk:
+    segments: list[tuple[bytes, bytes]] = []
+    pos = 8
+    while pos + 12 <= len(data):
+        length, ctype = struct.unpack(">I4s", data[pos : pos + 8])
+        if pos + 12 + length > len(data):
+            break
+        segments.append((ctype, data[pos + 8 : pos + 8 + length]))
+        pos += 12 + length
+        if ctype == b"IEND":
+            return _Walk(segments, complete=True, trailer=bool(data[pos:].strip(b"\x00")))
+    return _Walk(segments, complete=False, trailer=False)
+
+
+def _walk_webp(data: bytes) -> _Walk:
+    segments: list[tuple[bytes, bytes]] = []
+    (riff_size,) = struct.unpack("<I", data[4:8])
+    end = min(len(data), 8 + riff_size)
+    pos = 12
+    while pos + 8 <= end:
+        ctype, length = struct.unpack("<4sI", data[pos : pos + 8])
+        if pos + 8 + length > end:
+            break
+        segments.append((ctype, data[pos + 8 : pos + 8 + length]))
+        pos += 8 + length + (length & 1)
+    complete = 8 + riff_size <= len(data) and pos >= end
+    return _Walk(segments, complete=complete, trailer=bool(data[8 + riff_size :].strip(b"\x00")))
+
+
+def _walk(data: bytes, fmt: str) -> _Walk:
+    if fmt == "JPEG":
+        return _walk_jpeg(data)
+    if fmt == "PNG":
+        return _walk_png(data)
+    return _walk_webp(data)
+
+
+def _jpeg_metadata(walk: _Walk) -> list[str]:
+    found: list[str] = []
+    for kind, payload in walk.segments:
+        marker = kind[0]
         if marker == 0xE0:
             if payload.startswith(b"JFXX"):
                 found.append("thumbnail")
@@ -445,12 +507,6 @@ def _jpeg_metadata(data: bytes) -> list[str]:
             found.append(f"app{marker - 0xE0}")
         elif marker == 0xFE:
             found.append("comment")
-        pos += 2 + length
-        if marker == 0xDA:  # start of scan: skip entropy-coded data to the next marker
-            while pos + 1 < n:
-                if data[pos] == 0xFF and data[pos + 1] not in (0x00, *range(0xD0, 0xD8)):
-                    break
-                pos += 1
     return found
 
 
@@ -458,43 +514,30 @@ _PNG_METADATA_CHUNKS = {
     b"tEXt": "text",
     b"zTXt": "text",
     b"iTXt": "text",
-    b"eXIf": "exif",
     b"iCCP": "icc",
     b"tIME": "time",
 }
 
 
-def _png_metadata(data: bytes) -> list[str]:
+def _png_metadata(walk: _Walk) -> list[str]:
     found: list[str] = []
-    pos = 8
-    while pos + 8 <= len(data):
-        length, ctype = struct.unpack(">I4s", data[pos : pos + 8])
-        body = data[pos + 8 : pos + 8 + length]
+    for ctype, body in walk.segments:
         if ctype == b"eXIf":
             found.extend(_exif_details(body))
         elif ctype == b"iTXt" and body.startswith(b"XML:com.adobe.xmp\x00"):
             found.append("xmp")
         elif ctype in _PNG_METADATA_CHUNKS:
             found.append(_PNG_METADATA_CHUNKS[ctype])
-        pos += 12 + length
-        if ctype == b"IEND":
-            if data[pos:].strip(b"\x00"):
-                found.append("trailer")
-            break
     return found
 
 
-def _webp_metadata(data: bytes) -> list[str]:
+def _webp_metadata(walk: _Walk) -> list[str]:
     found: list[str] = []
-    pos = 12
-    while pos + 8 <= len(data):
-        ctype, length = struct.unpack("<4sI", data[pos : pos + 8])
-        body = data[pos + 8 : pos + 8 + length]
+    for ctype, body in walk.segments:
         if ctype == b"EXIF":
             found.extend(_exif_details(body[6:] if body.startswith(b"Exif\x00\x00") else body))
         elif ctype == b"XMP ":
             found.append("xmp")
         elif ctype == b"ICCP":
             found.append("icc")
-        pos += 8 + length + (length & 1)
     return found

@@ -7,6 +7,7 @@ allowed moves, a conditional UPDATE as the database-level guard, an audit event 
 import hashlib
 import json
 import uuid
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -164,6 +165,8 @@ class CheckRun(models.Model):
     verdict = models.CharField(max_length=16, choices=Verdict.choices)
     findings = models.JSONField(default=list)
     faces = models.JSONField(default=list)
+    # What was checked (text, channels, images): the leader's "what changed since" diff.
+    content = models.JSONField(default=dict)
     settings = models.JSONField(default=dict)
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -215,12 +218,53 @@ class PostNote(models.Model):
         return f"Note on post {self.post_id}"
 
 
-def compute_content_hash(post: Post, images: list[PostImage]) -> str:
-    """SHA-256 over exactly what would be published: text, channels, schedule-independent,
-    each image's publishable bytes (by hash) and alt text, in order."""
-    payload = {
+def content_snapshot(post: Post, images: list[PostImage]) -> dict:
+    """Exactly what would be published: text, channels, each image's publishable bytes (by
+    hash) and alt text, in order. Not the schedule: rescheduling is not new content."""
+    return {
         "text": post.text,
         "channels": sorted(post.channels),
-        "images": [{"sha256": img.large_sha256, "alt": img.alt_text} for img in images],
+        "images": [{"id": img.pk, "sha256": img.large_sha256, "alt": img.alt_text}
+                   for img in images],
     }
-    return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
+
+
+def compute_content_hash(post: Post, images: list[PostImage]) -> str:
+    """SHA-256 of the content snapshot (without image ids: re-uploading the same photo is
+    the same content). Approval binds to this (R8)."""
+    snapshot = content_snapshot(post, images)
+    for image in snapshot["images"]:
+        del image["id"]
+    return hashlib.sha256(json.dumps(snapshot, sort_keys=True).encode()).hexdigest()
+
+
+class SchoolPolicy(models.Model):
+    """A school's approval policy and its emergency pause (issue: approval queue)."""
+
+    school = models.OneToOneField("accounts.School", on_delete=models.CASCADE,
+                                  related_name="post_policy")
+    approvals_required = models.PositiveSmallIntegerField(default=1)
+    # Applies automatically when a post shows identifiable pupils (distinct leaders).
+    approvals_required_identifiable_pupils = models.PositiveSmallIntegerField(default=1)
+    # When on, posts showing identifiable pupils also need the DSL's clearance; the DSL's
+    # rejection is a veto.
+    dsl_clearance_required = models.BooleanField(default=False)
+    daily_digest = models.BooleanField(default=False, help_text=(
+        "Leaders get one email a day listing posts awaiting approval instead of one each."))
+    paused_at = models.DateTimeField(null=True, blank=True)
+    paused_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                  on_delete=models.SET_NULL, related_name="+")
+    pause_reason = models.CharField(max_length=300, blank=True)
+
+    def __str__(self) -> str:
+        return f"Policy of {self.school}"
+
+    @property
+    def is_paused(self) -> bool:
+        return self.paused_at is not None
+
+    def approvals_needed(self, post: Post) -> int:
+        base = max(1, self.approvals_required)
+        if post.has_identifiable_pupils:
+            return max(base, self.approvals_required_identifiable_pupils)
+        return base

@@ -1,10 +1,11 @@
 """Read queries for posts. Every queryset is scoped to what the user may see: staff see
 their own posts, leaders and DSLs every post of their schools."""
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import F, Prefetch, Q, QuerySet
 
 from backend.accounts.models import Role, User
 from backend.accounts.selectors import school_ids_for_user
@@ -48,7 +49,7 @@ def post_list(*, user: User, status: list[str] | None = None, channel: str | Non
         qs = qs.filter(school_id=school_id)
     return qs.prefetch_related(
         Prefetch("images", queryset=PostImage.objects.only("id", "post_id", "position"))
-    ).order_by("scheduled_at", "submitted_at", "id")
+    ).order_by(F("scheduled_at").asc(nulls_last=True), "submitted_at", "id")
 
 
 def _json_contains() -> bool:
@@ -133,3 +134,99 @@ def person_in_school(*, school_id: int, person_id: int) -> bool:
 
     return Person.objects.filter(pk=person_id, school_id=school_id,
                                  erased_at__isnull=True).exists()
+
+
+@dataclass(frozen=True)
+class PublishableImage:
+    image_id: int
+    data: bytes  # the metadata-free "large" variant: the only bytes ever sent anywhere (R6)
+    alt_text: str
+    width: int
+    height: int
+
+
+@dataclass(frozen=True)
+class PublishableContent:
+    post_id: int
+    school_id: int
+    text: str
+    channels: list[str]
+    content_hash: str
+    images: list[PublishableImage]
+
+
+def post_publishable(*, post_id: int) -> PublishableContent:
+    """Exactly what a publisher may send for an approved post."""
+    post = Post.objects.get(pk=post_id)
+    images = []
+    for image in post.images.all():
+        with image.large.open("rb") as fh:
+            images.append(PublishableImage(image_id=image.pk, data=fh.read(),
+                                           alt_text=image.alt_text, width=image.large_width,
+                                           height=image.large_height))
+    return PublishableContent(post_id=post.pk, school_id=post.school_id, text=post.text,
+                              channels=list(post.channels), content_hash=post.content_hash,
+                              images=images)
+
+
+PUBLISHED_STATUSES = ("published", "partially_published", "publishing")
+
+
+def posts_featuring_person(*, person_id: int) -> QuerySet[Post]:
+    """Published posts that show or name the person: by face match or tag, or by their
+    full name in the text or alt text (R10)."""
+    from .checks.names import NameIndex, RegisterPerson
+
+    by_face = Post.objects.filter(status__in=PUBLISHED_STATUSES,
+                                  images__faces__person_id=person_id,
+                                  images__faces__blurred=False)
+    ids = set(by_face.values_list("id", flat=True))
+    person = _person_school(person_id)
+    if person is not None:
+        school_id, entry = person
+        index = NameIndex.build([RegisterPerson(key=entry[0], first_names=tuple(entry[1]),
+                                                last_name=entry[2])])
+        for post in Post.objects.filter(school_id=school_id, status__in=PUBLISHED_STATUSES
+                                        ).prefetch_related("images"):
+            texts = [post.text] + [img.alt_text for img in post.images.all()]
+            if any(index.find_full_names(t) for t in texts if t):
+                ids.add(post.pk)
+    return Post.objects.filter(pk__in=ids).select_related("school")
+
+
+def _person_school(person_id: int) -> tuple[int, tuple[int, tuple[str, ...], str]] | None:
+    from consent.models import Person
+
+    p = Person.objects.filter(pk=person_id).first()
+    if p is None or p.erased_at is not None:
+        return None
+    return p.school_id, (p.pk, p.first_names, p.last_name)
+
+
+def post_diff_since(*, post: Post, version: int) -> dict[str, Any]:
+    """What changed between a version a leader saw (as checked) and the current one."""
+    import difflib
+
+    from .models import content_snapshot
+
+    then_run = post.check_runs.filter(version=version).order_by("-id").first()
+    if then_run is None or not then_run.content:
+        raise NotFound(f"Version {version} of this post was never checked.")
+    then = then_run.content
+    now = content_snapshot(post, list(post.images.all()))
+    then_images = {i["id"]: i for i in then["images"]}
+    now_images = {i["id"]: i for i in now["images"]}
+    return {
+        "from_version": version,
+        "to_version": post.version,
+        "text_diff": list(difflib.unified_diff(then["text"].splitlines(),
+                                               now["text"].splitlines(), "before", "now",
+                                               lineterm="")),
+        "channels": {"before": then["channels"], "now": now["channels"]},
+        "images_added": sorted(set(now_images) - set(then_images)),
+        "images_removed": sorted(set(then_images) - set(now_images)),
+        "images_changed": sorted(i for i in set(now_images) & set(then_images)
+                                 if now_images[i]["sha256"] != then_images[i]["sha256"]),
+        "alt_text_changed": sorted(i for i in set(now_images) & set(then_images)
+                                   if now_images[i]["alt"] != then_images[i]["alt"]),
+    }

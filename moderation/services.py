@@ -21,7 +21,7 @@ from backend.common.errors import Conflict, InvalidInput, Refused
 from consent import selectors as consent_selectors
 
 from . import imaging
-from .checks.evaluate import CheckSettings, FaceView, ImageView, evaluate, identify
+from .checks.evaluate import CheckSettings, ImageView, evaluate, face_view, identify
 from .checks.faces import FaceBox, Gallery, detect_faces, is_identifiable
 from .models import (
     CHANNEL_TEXT_LIMITS,
@@ -32,6 +32,7 @@ from .models import (
     Post,
     PostImage,
     compute_content_hash,
+    content_snapshot,
 )
 from .selectors import person_in_school
 from .workflow import EDITABLE, post_transition
@@ -429,7 +430,7 @@ def post_run_checks(*, post_id: int) -> CheckRun | None:
         if image.detected_at is None:
             _detect_into(image, data, check)
         faces = list(Face.objects.filter(image=image))  # after detection, not prefetched
-        face_views = [_face_view(f) for f in faces]
+        face_views = [face_view(f) for f in faces]
         if any(v.needs_review and not v.tag and v.person_id is None for v in face_views):
             identify(data, face_views, check=check, gallery=get_gallery())
             for face, view in zip(faces, face_views, strict=True):
@@ -451,6 +452,7 @@ def post_run_checks(*, post_id: int) -> CheckRun | None:
         run = CheckRun.objects.create(
             post=post, version=version, content_hash=content_hash, verdict=result.verdict,
             findings=[f.as_dict() for f in result.findings], faces=result.faces,
+            content=content_snapshot(post, images),
             settings={"tolerance": check.tolerance, "margin": check.margin,
                       "min_face_px": check.min_face_px,
                       "min_identify_px": check.min_identify_px,
@@ -496,9 +498,4 @@ def _detect_into(image: PostImage, data: bytes, check: CheckSettings) -> None:
     image.detected_at = timezone.now()
 
 
-def _face_view(face: Face) -> FaceView:
-    return FaceView(box=FaceBox(face.top, face.right, face.bottom, face.left),
-                    identifiable=face.identifiable, source=face.source,
-                    person_id=face.person_id, distance=face.distance, tag=face.tag,
-                    blurred=face.blurred, face_id=face.pk)
 

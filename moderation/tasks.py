@@ -8,3 +8,25 @@ from .services import post_run_checks
 def run_checks(post_id: int) -> str | None:
     run = post_run_checks(post_id=post_id)
     return run.verdict if run else None
+
+
+@shared_task(name="moderation.release_post", acks_late=True, time_limit=120)
+def release_post(post_id: int) -> str | None:
+    from .approvals import post_release
+
+    post = post_release(post_id=post_id)
+    return post.status if post else None
+
+
+@shared_task(name="moderation.release_due", acks_late=True, time_limit=300)
+def release_due() -> dict[str, int]:
+    from .approvals import posts_release_due
+
+    return posts_release_due()
+
+
+@shared_task(name="moderation.approval_digest", acks_late=True, time_limit=300)
+def approval_digest() -> int:
+    from .notifications import send_approval_digests
+
+    return send_approval_digests()

@@ -16,4 +16,13 @@ urlpatterns = [
     path("posts/<int:post_id>/faces/<int:face_id>/tag", apis.FaceTagApi.as_view(),
          name="post-face-tag"),
     path("posts/<int:post_id>/blur", apis.PostBlurApi.as_view(), name="post-blur"),
+    path("posts/<int:post_id>/approve", apis.PostApproveApi.as_view(), name="post-approve"),
+    path("posts/<int:post_id>/reject", apis.PostRejectApi.as_view(), name="post-reject"),
+    path("posts/<int:post_id>/request-changes", apis.PostRequestChangesApi.as_view(),
+         name="post-request-changes"),
+    path("posts/<int:post_id>/notes", apis.PostNoteApi.as_view(), name="post-notes"),
+    path("posts/<int:post_id>/history", apis.PostHistoryApi.as_view(), name="post-history"),
+    path("posts/<int:post_id>/diff", apis.PostVersionDiffApi.as_view(), name="post-diff"),
+    path("schools/<int:school_id>/publishing", apis.SchoolPublishingApi.as_view(),
+         name="school-publishing"),
 ]

@@ -38,7 +38,7 @@ class MembershipFactory(factory.django.DjangoModelFactory):
 def member(school: School, *roles: str, email: str | None = None) -> User:
     """A user holding `roles` at `school` (and an authenticator when a role needs one)."""
     user = UserFactory(email=email) if email else UserFactory()
-    for role in roles:
+    for role in dict.fromkeys(roles):
         MembershipFactory(user=user, school=school, role=role)
     if {Role.LEADER, Role.DSL, Role.TRUST_ADMIN} & set(roles):
         TOTPDevice.objects.get_or_create(user=user, confirmed=True, defaults={"name": "test"})

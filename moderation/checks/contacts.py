@@ -116,7 +116,9 @@ def _accept_phone(raw: str, number: phonenumbers.PhoneNumber) -> str | None:
 
 def _find_phones(text: str) -> list[ContactHit]:
     hits = []
-    for match in phonenumbers.PhoneNumberMatcher(text, "GB", leniency=phonenumbers.Leniency.POSSIBLE):
+    for match in phonenumbers.PhoneNumberMatcher(
+        text, "GB", leniency=phonenumbers.Leniency.POSSIBLE
+    ):
         if _accept_phone(match.raw_string, match.number) is not None:
             hits.append(ContactHit(PHONE, match.start, match.end, match.raw_string))
     return hits

@@ -91,6 +91,14 @@ class FaceView:
         return self.identifiable and not self.blurred and self.tag != "not_a_face"
 
 
+def face_view(face: Any) -> FaceView:
+    """The check's view of a stored face (a moderation.models.Face)."""
+    return FaceView(box=FaceBox(face.top, face.right, face.bottom, face.left),
+                    identifiable=face.identifiable, source=face.source,
+                    person_id=face.person_id, distance=face.distance, tag=face.tag,
+                    blurred=face.blurred, face_id=face.pk)
+
+
 @dataclass
 class ImageView:
     key: Any  # the PostImage id, or the path given to check_post

@@ -22,7 +22,7 @@ from functools import cache
 from typing import Any, Generic, Literal, TypeVar
 
 import numpy as np
-from PIL import Image
+from PIL import Image, ImageFile
 
 from moderation.imaging import load_for_analysis, normalise
 
@@ -129,9 +129,15 @@ _HOG_POOL: queue.SimpleQueue[Any] = queue.SimpleQueue()
 
 @cache
 def _face_recognition() -> Any:
-    """Import face_recognition on first use: it loads its models, which takes a moment."""
+    """Import face_recognition on first use: it loads its models, which takes a moment.
+
+    Its import sets Pillow's process-wide ImageFile.LOAD_TRUNCATED_IMAGES = True, which
+    would quietly accept truncated uploads everywhere else; put the switch back.
+    """
+    truncated = ImageFile.LOAD_TRUNCATED_IMAGES
     import face_recognition  # type: ignore[import-untyped]
 
+    ImageFile.LOAD_TRUNCATED_IMAGES = truncated
     return face_recognition
 
 

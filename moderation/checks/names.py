@@ -452,17 +452,16 @@ class NameIndex:
         A word after a title is a surname ("Miss Rose"), so it is no pupil's first name.
         """
         atoms = _tokenise(text)
-        hits = []
+        found: set[tuple[int, int, int]] = set()
         for i in range(len(atoms)):
-            if not atoms.caps[i] or _after_title(text, atoms, i):
+            if not atoms.caps[i] or not _starts_word(atoms, i, after_hyphen=False):
                 continue
-            if not _starts_word(atoms, i, after_hyphen=False):
+            if _after_title(text, atoms, i):
                 continue
             for j, first in _windows(atoms, i, self.max_first_words):
                 for key in self.first_names.get(first, ()):
-                    end = _span_end(text, atoms.ends[j])
-                    hits.append(NameHit(key, atoms.starts[i], end, text[atoms.starts[i] : end]))
-        return hits
+                    found.add((key, atoms.starts[i], atoms.ends[j]))
+        return _without_overlaps(text, found)
 
     def find_likely_full_names(
         self,
@@ -474,8 +473,8 @@ class NameIndex:
         """:func:`find_likely_full_names`, trusting this register's first names and surnames.
 
         A sibling or parent of a pupil often shares the surname ("Isla Park" beside a
-        registered Min-jun Park), and a pupil's first name is a first name whatever the
-        word lists say.
+        registered Min-jun Park), and pupils' first names fill gaps in the 2008 first-name
+        list ("Alfie").
         """
         register = _RegisterNames(self.first_names.keys(), self.surnames.keys())
         return _likely_full_names(text, exclude_spans, register, allowed)
@@ -503,6 +502,7 @@ def known_first_names() -> frozenset[str]:
 
     Loaded once, on first use, as name keys; the parser's own tables are dropped.
     """
+    # Imported here: nothing else needs gender-guesser, and only this check needs the list.
     from gender_guesser.detector import Detector  # type: ignore[import-untyped]
 
     return frozenset(key for key in map(name_key, Detector(case_sensitive=False).names) if key)
@@ -575,12 +575,16 @@ class _RegisterNames:
 
 
 def _likely_first(key: str, register: _RegisterNames) -> bool:
-    """A first name, not an everyday word ("Will"), title ("King") or month ("June")."""
+    """A first name, not an everyday word ("Will"), title ("King") or month ("June").
+
+    A pupil called Summer does not make "Summer Fayre" a name, so the register adds first
+    names the list lacks ("Alfie") but never overrides the everyday words.
+    """
     if len(key) < 2 or key in TITLES or key in CALENDAR_WORDS:
         return False
-    if key in register.first_names:
-        return True
-    return key in known_first_names() and key not in word_lists().everyday_words
+    if key in word_lists().everyday_words:
+        return False
+    return key in register.first_names or key in known_first_names()
 
 
 def _likely_surname(key: str, register: _RegisterNames) -> bool:
@@ -629,8 +633,9 @@ def find_likely_full_names(
        (the register's own hits) or an ``allowed`` phrase (the school's own name, a place
        such as "Milton Keynes") are left out.
 
-    ``first_names`` and ``surnames`` (the register's; :meth:`NameIndex.find_likely_full_names`
-    passes them) count as names even where the word lists call them words.
+    ``first_names`` and ``surnames`` come from the register
+    (:meth:`NameIndex.find_likely_full_names` passes them): its first names add those the
+    list lacks ("Alfie"), and its surnames count even where they are words ("Park").
     """
     register = _RegisterNames(
         frozenset(map(name_key, first_names)), frozenset(map(name_key, surnames))

@@ -15,10 +15,13 @@ text, grouped under directives::
 
     @reason threatens to hurt someone
     @score 0.9
+    @unless <regex>        # optional: the block is skipped when this matches the comment
     {I_WILL} (?:stab|batter) {TARGET}
 
 ``{NAME}`` expands a macro from ``macros.txt`` (``NAME = regex``; macros may use macros), so a
-vocabulary such as the words for a child is written once and shared by every rule file.
+vocabulary such as the words for a child is written once and shared by every rule file; a
+``NAME = regex`` line inside a rule file defines a macro for that file only. Directives apply to
+the lines after them until the next ``@reason``/``@score`` (``@unless`` to the next block only).
 """
 
 from __future__ import annotations
@@ -121,11 +124,21 @@ def compile_phrases(phrases: Iterable[str]) -> re.Pattern[str] | None:
 
 @dataclass(frozen=True)
 class Rule:
-    """A block of alternatives that share one reason and score."""
+    """A block of alternatives that share one reason and score.
+
+    ``unless``: if it matches anywhere in the comment, the block does not fire (a parent's
+    "my daughter ... if you know what I mean" is a joke, a stranger's is not).
+    """
 
     pattern: re.Pattern[str]
     reason: str
     score: float
+    unless: re.Pattern[str] | None = None
+
+    def search(self, text: str) -> re.Match[str] | None:
+        if self.unless is not None and self.unless.search(text):
+            return None
+        return self.pattern.search(text)
 
 
 @cache
@@ -156,13 +169,17 @@ def compile_rules(name: str, macros: Mapping[str, str]) -> tuple[Rule, ...]:
     """
     local = dict(macros)
     rules: list[Rule] = []
-    reason, score, block = "", 0.9, []
+    reason, score = "", 0.9
+    block: list[str] = []
+    unless: re.Pattern[str] | None = None
 
     def flush() -> None:
+        nonlocal unless
         if block:
             alternation = "|".join(f"{_BEFORE}(?:{expand(p, local)})" for p in block)
-            rules.append(Rule(re.compile(alternation), reason, score))
+            rules.append(Rule(re.compile(alternation), reason, score, unless))
             block.clear()
+        unless = None
 
     for line in read_lines(name):
         definition = _DEFINITION.match(line)
@@ -174,6 +191,9 @@ def compile_rules(name: str, macros: Mapping[str, str]) -> tuple[Rule, ...]:
         elif line.startswith("@score "):
             flush()
             score = float(line.removeprefix("@score "))
+        elif line.startswith("@unless "):
+            flush()
+            unless = re.compile(expand(line.removeprefix("@unless ").strip(), local))
         else:
             block.append(line)
     flush()

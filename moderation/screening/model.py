@@ -72,7 +72,7 @@ class ProfanityModel:
 @cache
 def profanity_model() -> ProfanityModel:
     """Load the shipped model once per process (about a second, mostly importing sklearn)."""
-    from profanity_check import profanity_check as shipped  # noqa: PLC0415 - slow import
+    from profanity_check import profanity_check as shipped  # imported late: slow (sklearn)
 
     vectorizer, calibrated = shipped.vectorizer, shipped.model
     idf = vectorizer.idf_

@@ -20,8 +20,8 @@ from moderation.screening.types import (
     ESCALATE_LABELS,
     HOLD_LABELS,
     Label,
-    ScreenResult,
     ScreeningConfig,
+    ScreenResult,
     Span,
     Verdict,
 )
@@ -32,9 +32,7 @@ def _folded_span(text: FoldedText, span: Span) -> Span:
     return bisect_left(text.origin, span[0]), bisect_left(text.origin, span[1])
 
 
-def prepare(
-    text: str, config: ScreeningConfig, *, author_is_new: bool = False
-) -> Comment:
+def prepare(text: str, config: ScreeningConfig, *, author_is_new: bool = False) -> Comment:
     """Fold the comment, blank out allowed words and stand register names in for a placeholder."""
     rules = school_rules(
         tuple(config.blocked_words), tuple(config.allowed_words), tuple(config.staff_names)

@@ -127,7 +127,7 @@ def _rule_labels(
     """First match of each rule block: one piece of evidence per distinct reason."""
     labels = []
     for rule in rules:
-        match = rule.pattern.search(comment.text.folded)
+        match = rule.search(comment.text.folded)
         if match:
             score = min(1.0, rule.score + bonus)
             labels.append(_label(comment, label, score, match.start(), match.end(), rule.reason))
@@ -145,7 +145,9 @@ def profanity(comment: Comment) -> list[Label]:
     pipeline's threshold decides.
     """
     labels = _word_labels(comment, PROFANITY, _words("profanity.txt"), "profane word")
-    labels += _word_labels(comment, PROFANITY, comment.rules.blocked_words, "word the school blocks")
+    labels += _word_labels(
+        comment, PROFANITY, comment.rules.blocked_words, "word the school blocks"
+    )
     probability, span = profanity_model().score(comment.text.folded, _mild_words())
     if probability >= 0.5:
         start, end = span if span else (0, len(comment.text.folded))

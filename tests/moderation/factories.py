@@ -26,29 +26,50 @@ from moderation.checks.faces import DetectorSettings, detect_faces, encode_faces
 from moderation.models import Post
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "faces"
-ALL_PHOTO = [Purpose.PHOTO_WEBSITE, Purpose.PHOTO_X, Purpose.PHOTO_FACEBOOK,
-             Purpose.PHOTO_INSTAGRAM]
+ALL_PHOTO = [
+    Purpose.PHOTO_WEBSITE,
+    Purpose.PHOTO_X,
+    Purpose.PHOTO_FACEBOOK,
+    Purpose.PHOTO_INSTAGRAM,
+]
 
 
 def fixture_bytes(name: str) -> bytes:
     return (FIXTURES / name).read_bytes()
 
 
-def person(school: Any, first: str, last: str, *, kind: str = "pupil", mis_id: str = "",
-           preferred: str = "") -> Person:
-    return Person.objects.create(school=school, kind=kind, legal_first_name=first,
-                                 preferred_first_name=preferred, last_name=last,
-                                 mis_id=mis_id or f"{first[:1]}{last}".upper(),
-                                 date_of_birth=timezone.localdate().replace(year=2016))
+def person(
+    school: Any,
+    first: str,
+    last: str,
+    *,
+    kind: str = "pupil",
+    mis_id: str = "",
+    preferred: str = "",
+) -> Person:
+    return Person.objects.create(
+        school=school,
+        kind=kind,
+        legal_first_name=first,
+        preferred_first_name=preferred,
+        last_name=last,
+        mis_id=mis_id or f"{first[:1]}{last}".upper(),
+        date_of_birth=timezone.localdate().replace(year=2016),
+    )
 
 
 def record(who: Person, *purposes: str, decision: str = Decision.GRANTED) -> None:
     """Decisions as the MIS holds them (written consent on file)."""
     for purpose in purposes:
-        ConsentRecord.objects.create(person=who, purpose=purpose, decision=decision,
-                                     given_by=GivenBy.MIS, method=Method.MIS_IMPORT,
-                                     given_on=timezone.localdate(),
-                                     evidence_reference="held in the MIS")
+        ConsentRecord.objects.create(
+            person=who,
+            purpose=purpose,
+            decision=decision,
+            given_by=GivenBy.MIS,
+            method=Method.MIS_IMPORT,
+            given_on=timezone.localdate(),
+            evidence_reference="held in the MIS",
+        )
 
 
 def flag(who: Person, kind: str = FlagKind.LOOKED_AFTER) -> None:
@@ -70,22 +91,33 @@ def enrol(who: Person, photo: str) -> FaceEnrolment:
         data = fixture_bytes(photo)
         boxes = detect_faces(data, DetectorSettings(small_face_pass=False, upsample=1)).boxes
         _ENCODINGS[photo] = np.asarray(encode_faces(data, list(boxes[:1]))[0], dtype=np.float64)
-    enrolment = FaceEnrolment(person=who, photo_sha256="0" * 64,
-                              encoding_encrypted=encrypt_bytes(_ENCODINGS[photo].tobytes()))
+    enrolment = FaceEnrolment(
+        person=who,
+        photo_sha256="0" * 64,
+        encoding_encrypted=encrypt_bytes(_ENCODINGS[photo].tobytes()),
+    )
     enrolment.photo.save("ref.jpg", ContentFile(b"ref"), save=False)
     enrolment.save()
     return enrolment
 
 
-def draft(author: Any, device: Device, *, text: str = "Sports day!",
-          channels: tuple[str, ...] = ("website",), images: tuple[str, ...] = (),
-          alt: str = "Children at sports day") -> Post:
+def draft(
+    author: Any,
+    device: Device,
+    *,
+    text: str = "Sports day!",
+    channels: tuple[str, ...] = ("website",),
+    images: tuple[str, ...] = (),
+    alt: str = "Children at sports day",
+) -> Post:
     post = services.post_create(author=author, device=device, text=text, channels=channels)
     for name in images:
-        data = fixture_bytes(name) if isinstance(name, str) and not name.startswith("/") \
+        data = (
+            fixture_bytes(name)
+            if isinstance(name, str) and not name.startswith("/")
             else Path(name).read_bytes()
-        services.post_image_add(post=post, actor=author, device=device, data=data,
-                                alt_text=alt)
+        )
+        services.post_image_add(post=post, actor=author, device=device, data=data, alt_text=alt)
     return post
 
 

@@ -34,8 +34,17 @@ def test_it_does_not_read_an_ordinary_sentence_with_at_as_an_email() -> None:
     assert kinds("Lovely day at school. Uk weather was kind, see you at the gate.") == []
 
 
-@pytest.mark.parametrize("number", ["07700 900123", "+44 7700 900123", "(020) 7946 0958",
-                                    "07700900123", "0161 496 0000", "+44 (0)20 7946 0958"])
+@pytest.mark.parametrize(
+    "number",
+    [
+        "07700 900123",
+        "+44 7700 900123",
+        "(020) 7946 0958",
+        "07700900123",
+        "0161 496 0000",
+        "+44 (0)20 7946 0958",
+    ],
+)
 def test_it_finds_uk_phone_numbers_in_common_formats(number: str) -> None:
     assert kinds(f"ring {number} after six") == [("phone", number)]
 
@@ -52,8 +61,10 @@ def test_it_does_not_take_years_scores_or_references_for_phone_numbers(text: str
     assert kinds(text) == []
 
 
-@pytest.mark.parametrize("postcode", ["SW1A 1AA", "sw1a1aa", "M1 1AE", "b33 8th", "CR2 6XH",
-                                      "DN55 1PT", "EC1A  1BB", "GIR 0AA"])
+@pytest.mark.parametrize(
+    "postcode",
+    ["SW1A 1AA", "sw1a1aa", "M1 1AE", "b33 8th", "CR2 6XH", "DN55 1PT", "EC1A  1BB", "GIR 0AA"],
+)
 def test_it_finds_postcodes_in_any_case_and_spacing(postcode: str) -> None:
     assert kinds(f"we're at {postcode} now") == [("postcode", postcode)]
 
@@ -65,10 +76,25 @@ def test_it_does_not_take_times_or_class_names_for_postcodes(text: str) -> None:
 
 @pytest.mark.parametrize(
     "address",
-    ["12 Acacia Avenue", "Flat 3, 45 High Street", "7 Rose Cl", "221b Baker St.", "2 the grove",
-     "14 Mill Lane", "9 Kings Road", "31 Orchard Close", "5 Park Crescent", "8 Green Way",
-     "3 Beech Drive", "10 Victoria Gardens", "4 Abbey Court", "6 Church Place",
-     "11 Albert Terrace", "2 Lime Grove", "1 Stable Mews"],
+    [
+        "12 Acacia Avenue",
+        "Flat 3, 45 High Street",
+        "7 Rose Cl",
+        "221b Baker St.",
+        "2 the grove",
+        "14 Mill Lane",
+        "9 Kings Road",
+        "31 Orchard Close",
+        "5 Park Crescent",
+        "8 Green Way",
+        "3 Beech Drive",
+        "10 Victoria Gardens",
+        "4 Abbey Court",
+        "6 Church Place",
+        "11 Albert Terrace",
+        "2 Lime Grove",
+        "1 Stable Mews",
+    ],
 )
 def test_it_finds_street_addresses_with_common_suffixes(address: str) -> None:
     if address == "2 the grove":
@@ -80,8 +106,12 @@ def test_it_finds_street_addresses_with_common_suffixes(address: str) -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["It's a 2 hour drive away", "3 miles down the lane", "Year 6 walked 2 miles up the hill",
-     "Top 10 places to visit"],
+    [
+        "It's a 2 hour drive away",
+        "3 miles down the lane",
+        "Year 6 walked 2 miles up the hill",
+        "Top 10 places to visit",
+    ],
 )
 def test_it_does_not_take_distances_for_addresses(text: str) -> None:
     assert kinds(text) == []
@@ -89,8 +119,12 @@ def test_it_does_not_take_distances_for_addresses(text: str) -> None:
 
 def test_it_finds_several_kinds_in_order() -> None:
     text = "I'm at 12 Acacia Avenue, AB1 2DN, 07700 900123, jo@example.com"
-    assert [hit.kind for hit in find_contact_details(text)] == ["address", "postcode", "phone",
-                                                               "email"]
+    assert [hit.kind for hit in find_contact_details(text)] == [
+        "address",
+        "postcode",
+        "phone",
+        "email",
+    ]
 
 
 def test_it_does_not_treat_an_email_local_part_as_a_phone() -> None:
@@ -98,8 +132,10 @@ def test_it_does_not_treat_an_email_local_part_as_a_phone() -> None:
 
 
 def test_it_allows_the_schools_own_details_after_normalisation() -> None:
-    text = ("Call the office on 01632 960001, email Office@School.org.uk, or visit "
-            "1 School Lane, AB1 2DN. My number is 07700 900123.")
+    text = (
+        "Call the office on 01632 960001, email Office@School.org.uk, or visit "
+        "1 School Lane, AB1 2DN. My number is 07700 900123."
+    )
     allowed = ["+441632960001", "office@school.org.uk", "1 School Ln, Townsville, ab12dn"]
     assert kinds(text, allowed=allowed) == [("phone", "07700 900123")]
 

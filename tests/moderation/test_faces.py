@@ -14,6 +14,7 @@ from moderation.checks.faces import (
     DetectorSettings,
     FaceBox,
     Gallery,
+    Match,
     detect_faces,
     encode_faces,
     is_identifiable,
@@ -89,7 +90,9 @@ def test_variants_are_never_enlarged_so_small_photos_count_at_their_own_size() -
     box = FaceBox(0, 24, 24, 0)
 
     assert is_identifiable(box, original_long_side=800, published_long_side=2048)
-    assert not is_identifiable(FaceBox(0, 23, 23, 0), original_long_side=800, published_long_side=2048)
+    assert not is_identifiable(
+        FaceBox(0, 23, 23, 0), original_long_side=800, published_long_side=2048
+    )
 
 
 # --- detection --------------------------------------------------------------------------------
@@ -268,7 +271,7 @@ def test_margin_rule_refuses_a_face_close_to_two_people() -> None:
 
 
 def test_matching_an_empty_gallery_finds_nobody() -> None:
-    match = match_face(np.zeros(128), [], face_px=200)
+    match: Match[str] = match_face(np.zeros(128), [], face_px=200)
 
     assert (match.key, match.distance, match.reason) == (None, None, "no_gallery")
 

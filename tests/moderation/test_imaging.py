@@ -8,7 +8,7 @@ import zlib
 
 import numpy as np
 import pytest
-from PIL import ExifTags, Image, ImageCms, ImageFilter
+from PIL import ExifTags, Image, ImageCms, ImageFile, ImageFilter
 
 from moderation import imaging
 from moderation.imaging import (
@@ -33,8 +33,9 @@ def _encode(img: Image.Image, fmt: str = "JPEG", **params: object) -> bytes:
 
 
 def _hopper() -> Image.Image:
+    """Hopper's pixels only (the file's JPEG comment would otherwise follow them around)."""
     with Image.open(io.BytesIO(fixture_bytes("hopper.jpg"))) as im:
-        return im.convert("RGB")
+        return Image.frombytes("RGB", im.size, im.convert("RGB").tobytes())
 
 
 def _png_chunk(kind: bytes, body: bytes) -> bytes:
@@ -144,6 +145,29 @@ def test_it_rejects_a_truncated_jpeg() -> None:
     assert err.value.message == "The image could not be read; it may be damaged."
 
 
+def test_it_rejects_truncated_files_even_when_pillow_is_told_to_tolerate_them(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # face_recognition sets this process-wide switch on import.
+    monkeypatch.setattr(ImageFile, "LOAD_TRUNCATED_IMAGES", True)
+    jpeg, png = fixture_bytes("obama2.jpg"), _encode(_hopper(), "PNG")
+    webp = _encode(_hopper(), "WEBP")
+
+    for data in (jpeg[: len(jpeg) - 2000], png[: len(png) - 100], webp[: len(webp) - 100]):
+        with pytest.raises(ImageRejected) as err:
+            inspect_upload(data, **LIMITS)
+        assert err.value.message == imaging.DAMAGED
+
+
+def test_using_the_face_checks_does_not_flip_pillows_truncation_switch() -> None:
+    from moderation.checks import faces
+
+    before = ImageFile.LOAD_TRUNCATED_IMAGES
+    faces._face_recognition()
+
+    assert before == ImageFile.LOAD_TRUNCATED_IMAGES
+
+
 def test_it_rejects_a_corrupt_png() -> None:
     data = bytearray(_encode(_hopper(), "PNG"))
     idat = data.index(b"IDAT")
@@ -219,6 +243,10 @@ def _marked(width: int, height: int) -> Image.Image:
     return img
 
 
+def _red(img: Image.Image, x: int, y: int) -> int:
+    return int(np.asarray(img.convert("RGB"))[y, x, 0])
+
+
 def _with_orientation(img: Image.Image, orientation: int) -> bytes:
     exif = Image.Exif()
     exif[ExifTags.Base.Orientation] = orientation
@@ -239,8 +267,8 @@ def test_it_applies_exif_orientation_when_normalising() -> None:
     img = normalise(_with_orientation(_marked(300, 200), 6))
 
     assert img.size == (200, 300)
-    assert img.getpixel((195, 5))[0] > 200  # red top-right
-    assert img.getpixel((5, 5))[0] < 160  # grey top-left
+    assert _red(img, 195, 5) > 200  # red top-right
+    assert _red(img, 5, 5) < 160  # grey top-left
 
 
 def test_analysis_pixels_map_back_to_upright_original_pixels() -> None:
@@ -315,6 +343,16 @@ def test_metadata_present_reads_png_and_webp_too() -> None:
 
     assert metadata_present(png) == ["exif", "gps", "text"]
     assert metadata_present(webp) == ["exif", "gps", "xmp"]
+    assert metadata_present(_encode(_hopper(), "PNG")) == []
+    assert metadata_present(_encode(_hopper(), "WEBP")) == []
+
+
+def test_metadata_present_reports_data_hidden_after_the_end_of_the_image() -> None:
+    # Motion photos append a video after the JPEG's end marker.
+    jpeg = _encode(_hopper())
+
+    assert metadata_present(jpeg + b"ftypmp42 a short video of the class") == ["trailer"]
+    assert metadata_present(jpeg[:-300]) == ["unparsed"]
 
 
 def test_it_strips_gps_from_publishable_variants() -> None:
@@ -373,7 +411,7 @@ def test_variants_keep_the_upright_orientation_without_needing_exif() -> None:
 
     with Image.open(io.BytesIO(large)) as im:
         assert im.size == (200, 300)
-        assert im.getpixel((195, 5))[0] > 200
+        assert _red(im, 195, 5) > 200
 
 
 # --- blurring ---------------------------------------------------------------------------------

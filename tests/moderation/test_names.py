@@ -186,6 +186,10 @@ def test_it_does_not_find_a_first_name_inside_a_mc_surname(index: NameIndex) -> 
 def test_it_does_not_find_a_first_name_after_a_hyphen() -> None:
     index = NameIndex.build([RegisterPerson(1, ("Marie",), "Curie")])
     assert index.find_first_names("Anne-Marie Curie") == []
+
+
+def test_it_does_not_start_a_full_name_after_a_hyphen() -> None:
+    index = NameIndex.build([RegisterPerson(1, ("Marie",), "Curie")])
     assert index.find_full_names("Anne-Marie Curie") == []
 
 
@@ -407,8 +411,12 @@ def test_it_flags_a_common_word_surname_known_from_the_register() -> None:
 
 
 def test_it_flags_a_first_name_known_only_from_the_register() -> None:
-    assert likely("Alfie Kowalczyk") == []
     assert likely("Alfie Kowalczyk", first_names=["Alfie"]) == ["Alfie Kowalczyk"]
+
+
+def test_index_does_not_take_an_everyday_word_for_a_first_name_because_a_pupil_has_it() -> None:
+    index = NameIndex.build([RegisterPerson(1, ("Summer",), "Okafor")])
+    assert index.find_likely_full_names("Summer Fayre on Saturday") == []
 
 
 def test_index_trusts_its_own_surnames_for_likely_names() -> None:

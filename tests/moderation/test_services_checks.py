@@ -60,8 +60,9 @@ def test_r17_a_refusal_blocks_even_beside_grants(teacher: Any, tablet: Any, bara
     assert post.status == S.BLOCKED and _rules(post) == ["R1"]
 
 
-def test_r1_consent_for_the_website_but_not_x_blocks_on_x_only(teacher: Any, tablet: Any,
-                                                               barack: Any) -> None:
+def test_r1_consent_for_the_website_but_not_x_blocks_on_x_only(
+    teacher: Any, tablet: Any, barack: Any
+) -> None:
     record(barack, Purpose.PHOTO_WEBSITE)
     post = submitted(teacher, tablet, images=("obama2.jpg",), channels=("website", "x"))
     assert post.status == S.BLOCKED
@@ -75,8 +76,9 @@ def test_r2_an_unknown_face_needs_tagging(teacher: Any, tablet: Any, barack: Any
     assert post.status == S.NEEDS_TAGGING and _rules(post) == ["R2"]
 
 
-def test_r19_without_a_dpia_nobody_is_identified(teacher: Any, tablet: Any, school: Any,
-                                                 barack: Any) -> None:
+def test_r19_without_a_dpia_nobody_is_identified(
+    teacher: Any, tablet: Any, school: Any, barack: Any
+) -> None:
     record(barack, *ALL_PHOTO)
     school.dpia_reference = ""
     school.save()
@@ -85,16 +87,18 @@ def test_r19_without_a_dpia_nobody_is_identified(teacher: Any, tablet: Any, scho
     assert Face.objects.get(image__post=post).person_id is None
 
 
-def test_r3_a_pupils_biometric_objection_stops_identification(teacher: Any, tablet: Any,
-                                                              barack: Any) -> None:
+def test_r3_a_pupils_biometric_objection_stops_identification(
+    teacher: Any, tablet: Any, barack: Any
+) -> None:
     record(barack, *ALL_PHOTO)
     record(barack, Purpose.BIOMETRIC, decision="refused")
     post = submitted(teacher, tablet, images=("obama2.jpg",))
     assert post.status == S.NEEDS_TAGGING
 
 
-def test_r2_tagging_the_face_as_a_consented_person_passes(teacher: Any, tablet: Any,
-                                                          school: Any) -> None:
+def test_r2_tagging_the_face_as_a_consented_person_passes(
+    teacher: Any, tablet: Any, school: Any
+) -> None:
     joe = person(school, "Joe", "Biden")
     record(joe, *ALL_PHOTO)
     post = submitted(teacher, tablet, images=("biden.jpg",))
@@ -104,20 +108,21 @@ def test_r2_tagging_the_face_as_a_consented_person_passes(teacher: Any, tablet: 
     assert post.status == S.AWAITING_APPROVAL
 
 
-def test_r2_tagging_the_face_as_a_person_without_consent_blocks(teacher: Any, tablet: Any,
-                                                                school: Any) -> None:
+def test_r2_tagging_the_face_as_a_person_without_consent_blocks(
+    teacher: Any, tablet: Any, school: Any
+) -> None:
     joe = person(school, "Joe", "Biden")
     post = submitted(teacher, tablet, images=("biden.jpg",))
-    services.face_tag(face=Face.objects.get(image__post=post), actor=teacher, tag="person",
-                      person_id=joe.pk)
+    services.face_tag(
+        face=Face.objects.get(image__post=post), actor=teacher, tag="person", person_id=joe.pk
+    )
     post.refresh_from_db()
     assert post.status == S.BLOCKED and _rules(post) == ["R1"]
 
 
 def test_r2_an_adult_with_consent_on_file_passes(teacher: Any, tablet: Any, school: Any) -> None:
     post = submitted(teacher, tablet, images=("biden.jpg",))
-    services.face_tag(face=Face.objects.get(image__post=post), actor=teacher,
-                      tag="adult_consent")
+    services.face_tag(face=Face.objects.get(image__post=post), actor=teacher, tag="adult_consent")
     post.refresh_from_db()
     assert post.status == S.AWAITING_APPROVAL
 
@@ -131,8 +136,9 @@ def test_r2_blurring_the_unknown_face_passes(teacher: Any, tablet: Any, school: 
     assert post.images.get().large_sha256 != before
 
 
-def test_r2_the_blurred_variant_no_longer_shows_a_face(teacher: Any, tablet: Any,
-                                                       school: Any) -> None:
+def test_r2_the_blurred_variant_no_longer_shows_a_face(
+    teacher: Any, tablet: Any, school: Any
+) -> None:
     from moderation.checks.faces import DetectorSettings, detect_faces
 
     post = submitted(teacher, tablet, images=("biden.jpg",))
@@ -141,8 +147,9 @@ def test_r2_the_blurred_variant_no_longer_shows_a_face(teacher: Any, tablet: Any
         assert detect_faces(fh.read(), DetectorSettings()).boxes == ()
 
 
-def test_r16_a_flagged_pupil_blocks_whatever_the_consent(teacher: Any, tablet: Any,
-                                                         barack: Any) -> None:
+def test_r16_a_flagged_pupil_blocks_whatever_the_consent(
+    teacher: Any, tablet: Any, barack: Any
+) -> None:
     record(barack, *ALL_PHOTO)
     flag(barack)
     post = submitted(teacher, tablet, images=("obama2.jpg",))
@@ -151,8 +158,9 @@ def test_r16_a_flagged_pupil_blocks_whatever_the_consent(teacher: Any, tablet: A
     assert "looked" not in finding["message"].lower()  # staff never see the reason
 
 
-def test_r20_a_photo_without_faces_needs_the_approvers_confirmation(teacher: Any, tablet: Any,
-                                                                    tmp_path: Any) -> None:
+def test_r20_a_photo_without_faces_needs_the_approvers_confirmation(
+    teacher: Any, tablet: Any, tmp_path: Any
+) -> None:
     from PIL import Image
 
     path = tmp_path / "field.jpg"
@@ -162,8 +170,9 @@ def test_r20_a_photo_without_faces_needs_the_approvers_confirmation(teacher: Any
     assert [f["rule"] for f in post.check_runs.first().findings] == ["R20"]
 
 
-def test_r20_a_face_drawn_by_hand_is_treated_like_a_detected_one(teacher: Any, tablet: Any,
-                                                                 tmp_path: Any) -> None:
+def test_r20_a_face_drawn_by_hand_is_treated_like_a_detected_one(
+    teacher: Any, tablet: Any, tmp_path: Any
+) -> None:
     from PIL import Image
 
     path = tmp_path / "field.jpg"
@@ -174,72 +183,90 @@ def test_r20_a_face_drawn_by_hand_is_treated_like_a_detected_one(teacher: Any, t
     assert post.status == S.NEEDS_TAGGING and _rules(post) == ["R2"]
 
 
-def test_r4_a_full_name_beside_an_identifiable_face_blocks(teacher: Any, tablet: Any,
-                                                           barack: Any) -> None:
+def test_r4_a_full_name_beside_an_identifiable_face_blocks(
+    teacher: Any, tablet: Any, barack: Any
+) -> None:
     record(barack, *ALL_PHOTO, Purpose.NAME_WITH_PHOTO, Purpose.FIRST_NAME_ONLY)
-    post = submitted(teacher, tablet, images=("obama2.jpg",),
-                     text="Huge congratulations to #BarackObama on his award!")
+    post = submitted(
+        teacher,
+        tablet,
+        images=("obama2.jpg",),
+        text="Huge congratulations to #BarackObama on his award!",
+    )
     assert post.status == S.BLOCKED and _rules(post) == ["R4"]
 
 
 def test_r4_a_full_name_in_alt_text_blocks(teacher: Any, tablet: Any, barack: Any) -> None:
     record(barack, *ALL_PHOTO)
-    post = submitted(teacher, tablet, images=("obama2.jpg",), text="Award day",
-                     alt="barack obama's certificate")
+    post = submitted(
+        teacher, tablet, images=("obama2.jpg",), text="Award day", alt="barack obama's certificate"
+    )
     assert post.status == S.BLOCKED and _rules(post) == ["R4"]
     assert post.check_runs.first().findings[0]["field"].startswith("alt_text:")
 
 
-def test_r4_a_likely_full_name_of_someone_outside_the_register_blocks(teacher: Any, tablet: Any,
-                                                                      barack: Any) -> None:
+def test_r4_a_likely_full_name_of_someone_outside_the_register_blocks(
+    teacher: Any, tablet: Any, barack: Any
+) -> None:
     record(barack, *ALL_PHOTO)
-    post = submitted(teacher, tablet, images=("obama2.jpg",),
-                     text="Thank you to Priya Chakraborty for visiting")
+    post = submitted(
+        teacher, tablet, images=("obama2.jpg",), text="Thank you to Priya Chakraborty for visiting"
+    )
     assert post.status == S.BLOCKED and _rules(post) == ["R4"]
 
 
-def test_r4_a_first_name_passes_where_consent_allows_names(teacher: Any, tablet: Any,
-                                                           barack: Any) -> None:
+def test_r4_a_first_name_passes_where_consent_allows_names(
+    teacher: Any, tablet: Any, barack: Any
+) -> None:
     record(barack, *ALL_PHOTO, Purpose.FIRST_NAME_ONLY)
     post = submitted(teacher, tablet, images=("obama2.jpg",), text="Well done Barack!")
     assert post.status == S.AWAITING_APPROVAL
 
 
-def test_r4_a_first_name_blocks_without_name_consent(teacher: Any, tablet: Any,
-                                                     barack: Any) -> None:
+def test_r4_a_first_name_blocks_without_name_consent(
+    teacher: Any, tablet: Any, barack: Any
+) -> None:
     record(barack, *ALL_PHOTO)
     post = submitted(teacher, tablet, images=("obama2.jpg",), text="Well done Barack!")
     assert post.status == S.BLOCKED and _rules(post) == ["R4"]
 
 
-def test_r4_a_full_name_without_any_photo_is_allowed(teacher: Any, tablet: Any,
-                                                     barack: Any) -> None:
+def test_r4_a_full_name_without_any_photo_is_allowed(
+    teacher: Any, tablet: Any, barack: Any
+) -> None:
     post = submitted(teacher, tablet, text="Barack Obama won the spelling bee.")
     assert post.status == S.AWAITING_APPROVAL
 
 
-@pytest.mark.parametrize("text", [
-    "Call me on 07700 900123 for tickets",
-    "Email jane.parent@gmail.com to help",
-    "Collection from 14 Acacia Avenue, SW1A 1AA",
-])
-def test_r5_personal_contact_details_block(teacher: Any, tablet: Any, school: Any,
-                                           text: str) -> None:
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Call me on 07700 900123 for tickets",
+        "Email jane.parent@gmail.com to help",
+        "Collection from 14 Acacia Avenue, SW1A 1AA",
+    ],
+)
+def test_r5_personal_contact_details_block(
+    teacher: Any, tablet: Any, school: Any, text: str
+) -> None:
     post = submitted(teacher, tablet, text=text)
     assert post.status == S.BLOCKED and _rules(post) == ["R5"]
 
 
-def test_r5_the_schools_own_contact_details_are_allowed(teacher: Any, tablet: Any,
-                                                        school: Any) -> None:
+def test_r5_the_schools_own_contact_details_are_allowed(
+    teacher: Any, tablet: Any, school: Any
+) -> None:
     school.contact_phone, school.contact_email = "01632 960000", "office@oakfield.sch.uk"
     school.save()
-    post = submitted(teacher, tablet,
-                     text="Questions? Ring the office on 01632 960000 or office@oakfield.sch.uk")
+    post = submitted(
+        teacher, tablet, text="Questions? Ring the office on 01632 960000 or office@oakfield.sch.uk"
+    )
     assert post.status == S.AWAITING_APPROVAL
 
 
-def test_the_check_run_keeps_the_consent_snapshot_it_relied_on(teacher: Any, tablet: Any,
-                                                               barack: Any) -> None:
+def test_the_check_run_keeps_the_consent_snapshot_it_relied_on(
+    teacher: Any, tablet: Any, barack: Any
+) -> None:
     record(barack, *ALL_PHOTO)
     post = submitted(teacher, tablet, images=("obama2.jpg",))
     [face] = post.check_runs.first().faces
@@ -255,8 +282,7 @@ def test_running_the_checks_twice_changes_nothing(teacher: Any, tablet: Any, bar
     assert post.check_runs.count() == 1
 
 
-def test_an_edit_after_submission_reruns_the_checks(teacher: Any, tablet: Any,
-                                                    barack: Any) -> None:
+def test_an_edit_after_submission_reruns_the_checks(teacher: Any, tablet: Any, barack: Any) -> None:
     record(barack, *ALL_PHOTO)
     post = submitted(teacher, tablet, images=("obama2.jpg",))
     services.post_edit(post=post, actor=teacher, device=tablet, text="Barack Obama's medal")

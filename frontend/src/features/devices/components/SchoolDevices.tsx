@@ -62,7 +62,7 @@ export function SchoolDevices({ school }: { school: SchoolRef }) {
           <p>No tablets are enrolled at {school.name} yet.</p>
         ) : null}
         {devices.data && devices.data.length > 0 ? (
-          <ul className="card-list">
+          <ul className="card-list" aria-labelledby="devices-heading">
             {devices.data.map((device) => (
               <DeviceCard
                 key={device.id}
@@ -115,8 +115,13 @@ function DeviceCard({ device, confirming, busy, onAskRevoke, onCancel, onRevoke 
         </dl>
       </div>
       {!revoked && !confirming ? (
-        <button type="button" className="button button--danger-outline" onClick={onAskRevoke}>
-          Revoke<span className="visually-hidden"> {device.name}</span>
+        <button
+          type="button"
+          className="button button--danger-outline"
+          onClick={onAskRevoke}
+          aria-label={`Revoke ${device.name}`}
+        >
+          Revoke
         </button>
       ) : null}
       {!revoked && confirming ? (

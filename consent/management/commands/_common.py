@@ -1,0 +1,20 @@
+"""Shared helpers for the consent commands (operator at the server's shell: actor=None)."""
+
+from django.core.management.base import CommandError
+
+from backend.accounts.models import School
+from consent.models import Person
+
+
+def school_by_slug(slug: str) -> School:
+    school = School.objects.filter(slug=slug).first()
+    if school is None:
+        raise CommandError(f"No school with slug {slug!r}.")
+    return school
+
+
+def person_by_mis_id(school: School, mis_id: str) -> Person:
+    person = Person.objects.filter(school=school, mis_id=mis_id, erased_at__isnull=True).first()
+    if person is None:
+        raise CommandError(f"No person with MIS id {mis_id!r} at {school.slug}.")
+    return person

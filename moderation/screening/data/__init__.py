@@ -1,0 +1,1 @@
+"""Word lists and rule files read by moderation.screening.lexicon (see its docstring)."""
