@@ -18,7 +18,6 @@ app.conf.update(
     result_serializer="json",
     accept_content=["json"],
     task_time_limit=300,
-    task_soft_time_limit=240,
     task_default_retry_delay=10,
     result_expires=3600,
     broker_connection_retry_on_startup=True,

@@ -214,8 +214,6 @@ def _enrol_demo_faces(school: Any) -> None:
             logger.info("Demo faces not found under %s; skipping enrolment.", FACES_DIR)
             return
         try:
-            face_enrolment_create(
-                person=person, photos=[p.read_bytes() for p in paths], actor=None
-            )
+            face_enrolment_create(person=person, photos=[p.read_bytes() for p in paths], actor=None)
         except (DomainError, ImportError) as exc:
             logger.warning("Demo enrolment of %s skipped: %s", mis_id, exc)

@@ -691,24 +691,28 @@ def consent_record_many(
     if not purposes:
         raise InvalidInput(NO_PURPOSES, field="purposes")
     given_on = given_on or _today()
-    expiries = {
-        purpose: _validate_decision(
-            person=person,
-            purpose=purpose,
-            decision=decision,
-            given_by=given_by,
-            contact=contact,
-            method=method,
-            given_on=given_on,
-            expires_on=expires_on,
-            evidence=evidence,
-            evidence_reference=evidence_reference,
-        )
-        for purpose in purposes
-    }
     records = []
     with transaction.atomic():
-        Person.objects.select_for_update().filter(pk=person.pk).first()
+        # Validate against the locked, current row (it may have left a moment ago).
+        person = Person.objects.select_for_update().get(pk=person.pk)
+        _check_live(person)
+        if contact is not None:
+            contact = Contact.objects.get(pk=contact.pk)
+        expiries = {
+            purpose: _validate_decision(
+                person=person,
+                purpose=purpose,
+                decision=decision,
+                given_by=given_by,
+                contact=contact,
+                method=method,
+                given_on=given_on,
+                expires_on=expires_on,
+                evidence=evidence,
+                evidence_reference=evidence_reference,
+            )
+            for purpose in purposes
+        }
         before = _allowed([person.pk])
         now = timezone.now()
         for purpose in purposes:

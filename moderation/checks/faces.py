@@ -103,13 +103,6 @@ class DetectorSettings:
         return math.ceil(published * self.hog_min_face_px / self.min_face_px)
 
 
-LIBRARY_DEFAULT = DetectorSettings(
-    upsample=0, analysis_long_side=1600, small_face_pass=False, workers=1
-)
-"""face_recognition.face_locations(img, 0) on a 1600 px image: the naive baseline the bench
-compares against (face_recognition 1.3.0's own default is actually upsample=1)."""
-
-
 @dataclass(frozen=True)
 class DetectionResult:
     """Faces found in one image, in upright original pixels, and how they were found."""
@@ -118,6 +111,11 @@ class DetectionResult:
     width: int
     height: int
     settings: DetectorSettings
+
+    @property
+    def long_side(self) -> int:
+        """The upright original's long side, as is_identifiable() wants it."""
+        return max(self.width, self.height)
 
 
 # --- detectors -----------------------------------------------------------------------------

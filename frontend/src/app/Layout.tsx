@@ -34,7 +34,7 @@ export function Layout({ me }: { me: Me }) {
             </li>
             {items.map((item) => (
               <li key={item.to}>
-                <NavLink to={item.to} end>
+                <NavLink to={item.to} end={item.exact ?? false}>
                   {item.label}
                 </NavLink>
               </li>

@@ -16,11 +16,13 @@ export interface NavItem {
   label: string;
   /** Shown to anyone holding one of these roles at any of their schools. */
   roles: readonly string[];
+  /** Highlight only on this exact path (so "My posts" is not lit on "New post"). */
+  exact?: boolean;
 }
 
 export const ROLE_NAV: readonly NavItem[] = [
   { to: "/posts/new", label: "New post", roles: ["staff"] },
-  { to: "/posts", label: "My posts", roles: ["staff"] },
+  { to: "/posts", label: "My posts", roles: ["staff"], exact: true },
   { to: "/queue", label: "Approval queue", roles: ["leader"] },
   { to: "/escalations", label: "Escalations", roles: ["dsl"] },
   { to: "/consent", label: "Consent register", roles: ["consent_admin"] },

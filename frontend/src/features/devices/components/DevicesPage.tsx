@@ -50,7 +50,11 @@ export function DevicesPage({ schools }: { schools: SchoolRef[] }) {
         Posts can only be submitted from an enrolled tablet. Enrol each school tablet here, then
         paste its credential into <em>This tablet</em> on that tablet.
       </p>
-      {schools.length > 1 ? <Link to="/devices">Another school</Link> : null}
+      {schools.length > 1 ? (
+        <p>
+          <Link to="/devices">Choose another school</Link>
+        </p>
+      ) : null}
       <SchoolDevices key={chosen.id} school={chosen} />
     </Page>
   );

@@ -27,9 +27,9 @@ export function EnrolledCredential({ device, onDone }: { device: EnrolledDevice;
 
   return (
     <section className="credential-panel" aria-labelledby="credential-heading">
-      <h2 id="credential-heading" ref={heading} tabIndex={-1}>
+      <h3 id="credential-heading" ref={heading} tabIndex={-1}>
         Credential for “{device.name}”
-      </h2>
+      </h3>
       <p className="warning">
         <strong>This is the only time this credential is shown.</strong> Copy it now and paste it
         into <em>This tablet</em> on that tablet. If it is lost, revoke the device and enrol it

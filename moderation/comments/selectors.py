@@ -1,0 +1,232 @@
+"""Read queries for incoming comments, their actions and evidence, and the screening config.
+
+Who sees what (R13): escalated comments and their evidence only the DSL and the head
+teacher (the leader role); held comments the leaders and DSL; staff only comments that
+passed screening and are public anyway. Anything else answers 404, so existence never leaks.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.db.models import Prefetch, Q, QuerySet
+
+from backend.accounts.models import Role, School, User
+from backend.accounts.selectors import school_ids_for_user, user_has_role, users_with_role
+from backend.common.errors import NotFound
+from consent import selectors as consent_selectors
+from moderation.checks.names import NameIndex, RegisterPerson
+from moderation.screening import ScreeningConfig
+
+from .models import Comment, Evidence, ModerationAction, ScreeningSettings, default_fetch_channels
+
+# R13: escalated comments and their evidence ("dsl and head teacher"; the head teacher
+# holds the leader role here).
+ESCALATION_ROLES = (Role.DSL, Role.LEADER)
+# Held comments, every moderation action, evidence of held comments.
+MODERATOR_ROLES = (Role.LEADER, Role.DSL)
+# Comments that passed screening and are public on the platform anyway.
+READER_ROLES = (Role.STAFF, Role.LEADER, Role.DSL)
+SETTINGS_VIEW_ROLES = (Role.LEADER, Role.DSL)
+SETTINGS_EDIT_ROLES = (Role.LEADER,)
+
+NO_SUCH_COMMENT = "No such comment among your schools."
+NO_SUCH_EVIDENCE = "No such evidence among your schools."
+
+
+def roles_for(comment: Comment) -> tuple[str, ...]:
+    """The roles that may see and act on this comment."""
+    return ESCALATION_ROLES if comment.escalated else MODERATOR_ROLES
+
+
+def user_may_moderate(*, user: User, comment: Comment) -> bool:
+    return user_has_role(user=user, school=comment.school_id, roles=roles_for(comment))
+
+
+# --------------------------------------------------------------------------- comments
+
+
+def _visible_q(user: User) -> Q:
+    escalation = school_ids_for_user(user=user, roles=ESCALATION_ROLES)
+    moderation = school_ids_for_user(user=user, roles=MODERATOR_ROLES)
+    readers = school_ids_for_user(user=user, roles=READER_ROLES)
+    return (
+        Q(school_id__in=escalation, escalated=True)
+        | Q(school_id__in=moderation, escalated=False)
+        | Q(
+            school_id__in=readers,
+            escalated=False,
+            verdict=Comment.Verdict.OK,
+            status=Comment.Status.VISIBLE,
+        )
+    )
+
+
+def comments_for_user(
+    *,
+    user: User,
+    school_id: int | None = None,
+    queue: str | None = None,
+    verdict: str | None = None,
+    status: str | None = None,
+    channel: str | None = None,
+    escalated: bool | None = None,
+    assigned_to: int | None = None,
+    publication_id: int | None = None,
+) -> QuerySet[Comment]:
+    """The comments ``user`` may see, newest first. ``queue="open"``: awaiting a decision."""
+    qs = Comment.objects.filter(_visible_q(user))
+    if school_id is not None:
+        qs = qs.filter(school_id=school_id)
+    if queue == "open":
+        qs = qs.filter(review=Comment.Review.OPEN)
+    elif queue:
+        qs = qs.filter(review=queue)
+    if verdict:
+        qs = qs.filter(verdict=verdict)
+    if status:
+        qs = qs.filter(status=status)
+    if channel:
+        qs = qs.filter(channel=channel)
+    if escalated is not None:
+        qs = qs.filter(escalated=escalated)
+    if assigned_to is not None:
+        qs = qs.filter(assigned_to_id=assigned_to)
+    if publication_id is not None:
+        qs = qs.filter(publication_id=publication_id)
+    return qs.select_related("school", "assigned_to", "decided_by", "publication").order_by(
+        "-escalated", "-created_at", "-id"
+    )
+
+
+def comment_get_for_user(*, user: User, comment_id: int) -> Comment:
+    comment = (
+        Comment.objects.filter(_visible_q(user), pk=comment_id)
+        .select_related("school", "assigned_to", "decided_by", "publication", "parent")
+        .prefetch_related(
+            Prefetch(
+                "actions",
+                queryset=ModerationAction.objects.select_related("actor", "reply_post").order_by(
+                    "created_at", "id"
+                ),
+            ),
+            Prefetch(
+                "evidence",
+                queryset=Evidence.objects.select_related("captured_by", "countersigned_by"),
+            ),
+        )
+        .first()
+    )
+    if comment is None:
+        raise NotFound(NO_SUCH_COMMENT)
+    return comment
+
+
+def comment_actions(*, comment: Comment, kind: str | None = None) -> QuerySet[ModerationAction]:
+    qs = ModerationAction.objects.filter(comment=comment)
+    if kind:
+        qs = qs.filter(kind=kind)
+    return qs.select_related("actor", "reply_post").order_by("created_at", "id")
+
+
+def moderators_for(*, comment: Comment) -> QuerySet[User]:
+    """People a comment may be assigned to: those who may see it."""
+    return users_with_role(school=comment.school, roles=roles_for(comment)).order_by("email")
+
+
+# --------------------------------------------------------------------------- evidence
+
+
+def _evidence_q(user: User) -> Q:
+    escalation = school_ids_for_user(user=user, roles=ESCALATION_ROLES)
+    moderation = school_ids_for_user(user=user, roles=MODERATOR_ROLES)
+    return Q(school_id__in=escalation, comment__escalated=True) | Q(
+        school_id__in=moderation, comment__escalated=False
+    )
+
+
+def evidence_for_comment(*, user: User, comment: Comment) -> QuerySet[Evidence]:
+    return (
+        Evidence.objects.filter(_evidence_q(user), comment=comment)
+        .select_related("captured_by", "countersigned_by", "comment")
+        .order_by("captured_at", "id")
+    )
+
+
+def evidence_get_for_user(*, user: User, evidence_id: int) -> Evidence:
+    evidence = (
+        Evidence.objects.filter(_evidence_q(user), pk=evidence_id)
+        .select_related("captured_by", "countersigned_by", "comment", "school")
+        .first()
+    )
+    if evidence is None:
+        raise NotFound(NO_SUCH_EVIDENCE)
+    return evidence
+
+
+# --------------------------------------------------------------------------- screening
+
+
+def screening_settings_for(*, school: School) -> ScreeningSettings:
+    """The school's settings, or the defaults (unsaved) when none were ever stored."""
+    found = ScreeningSettings.objects.filter(school=school).first()
+    return found or ScreeningSettings(school=school, fetch_channels=default_fetch_channels())
+
+
+def _host(url: str) -> str:
+    return (urlsplit(url).hostname or "").casefold()
+
+
+def screening_config_for(*, school: School) -> ScreeningConfig:
+    """Everything the screening library needs for one school.
+
+    1. The school's thresholds and word lists (ScreeningSettings).
+    2. A name finder over everyone on the register (R4): a comment naming a pupil in full
+       is held.
+    3. Staff surnames from the register and the settings, so "Jones hit my son" reads as an
+       allegation.
+    4. The school's own contact details (R5) and domains (its email domain and this
+       product's public address) are never personal data or spam.
+    """
+    stored = screening_settings_for(school=school)
+    people = [
+        RegisterPerson(key=pid, first_names=firsts, last_name=last)
+        for pid, firsts, last in consent_selectors.register_people(school=school)
+        if firsts and last
+    ]
+    index = NameIndex.build(people)
+
+    def name_finder(text: str) -> list[tuple[int, int]]:
+        return [(hit.start, hit.end) for hit in index.find_full_names(text)]
+
+    staff = consent_selectors.people_for_school(school=school, kind="staff", on_roll=True)
+    staff_names = sorted(
+        {str(n) for n in staff.values_list("last_name", flat=True) if n}
+        | {str(n) for n in stored.staff_names if n}
+    )
+    contacts = [
+        value
+        for value in (
+            school.contact_email,
+            school.contact_phone,
+            school.contact_address,
+            school.contact_postcode,
+        )
+        if value
+    ]
+    domains = {str(d).casefold() for d in stored.allowed_domains if d}
+    if school.contact_email and "@" in school.contact_email:
+        domains.add(school.contact_email.rsplit("@", 1)[1].casefold())
+    public_host = _host(str(settings.PUBLIC_BASE_URL))
+    if public_host and public_host not in {"127.0.0.1", "localhost"}:
+        domains.add(public_host)
+    return ScreeningConfig(
+        blocked_words=tuple(str(w) for w in stored.blocked_words),
+        allowed_words=tuple(str(w) for w in stored.allowed_words),
+        thresholds={str(k): float(v) for k, v in dict(stored.thresholds).items()},
+        name_finder=name_finder if people else None,
+        staff_names=tuple(staff_names),
+        allowed_contacts=tuple(contacts),
+        allowed_domains=tuple(sorted(domains)),
+    )

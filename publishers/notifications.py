@@ -1,0 +1,81 @@
+"""Plain-English emails to a school's leaders when publishing or a takedown needs a person.
+
+Bodies carry no pupil data and no post text: the school, the post's number, the channel,
+what went wrong in words anyone can act on, and a link. Never a token.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.core.mail import send_mass_mail
+
+from backend.accounts.models import Role, School
+from backend.accounts.selectors import users_with_role
+from publishers.models import ChannelKind, Publication
+
+CHANNEL_NAMES = {
+    ChannelKind.WEBSITE: "the school website",
+    ChannelKind.X: "X",
+    ChannelKind.FACEBOOK: "Facebook",
+    ChannelKind.INSTAGRAM: "Instagram",
+}
+
+
+def channel_name(channel: str) -> str:
+    return CHANNEL_NAMES.get(channel, channel)  # type: ignore[call-overload]
+
+
+def _post_link(post_id: int) -> str:
+    return f"{str(settings.PUBLIC_BASE_URL).rstrip('/')}/posts/{post_id}"
+
+
+def _send(school: School, roles: Iterable[str], subject: str, body: str) -> int:
+    recipients = sorted({u.email for u in users_with_role(school=school, roles=list(roles))})
+    if not recipients:
+        return 0
+    return send_mass_mail(
+        [
+            (f"[{school.name}] {subject}", body, settings.DEFAULT_FROM_EMAIL, [email])
+            for email in recipients
+        ]
+    )
+
+
+def notify_publication_problem(*, publication_id: int) -> int:
+    """A publication failed for good or its outcome is unknown: tell the leaders (and the
+    trust administrators when the account needs reconnecting)."""
+    pub = Publication.objects.select_related("school").filter(pk=publication_id).first()
+    if pub is None or pub.state not in (Publication.State.FAILED, Publication.State.UNCONFIRMED):
+        return 0
+    where = channel_name(pub.channel)
+    if pub.state == Publication.State.FAILED:
+        subject = f"Post {pub.post_id} was not published on {where}"
+        opening = f"Post {pub.post_id} could not be published on {where}."
+    else:
+        subject = f"Post {pub.post_id}: check whether it appeared on {where}"
+        opening = f"We are not sure whether post {pub.post_id} appeared on {where}."
+    body = f"{opening}\n\n{pub.error}\n\nOpen the post: {_post_link(pub.post_id)}\n"
+    roles = [Role.LEADER]
+    if "reconnect" in pub.error.lower():
+        roles.append(Role.TRUST_ADMIN)
+    return _send(pub.school, roles, subject, body)
+
+
+def notify_takedown_problem(*, publication_id: int, message: str) -> int:
+    """Deleting a post on a platform needs a person (e.g. reconnect, or check by hand)."""
+    pub = Publication.objects.select_related("school").filter(pk=publication_id).first()
+    if pub is None:
+        return 0
+    where = channel_name(pub.channel)
+    body = (
+        f"Post {pub.post_id} must come down from {where}, but we could not finish this on our "
+        f"own.\n\n{message}\n\nWe keep trying. Open the post: {_post_link(pub.post_id)}\n"
+    )
+    return _send(
+        pub.school,
+        [Role.LEADER, Role.TRUST_ADMIN],
+        f"Post {pub.post_id}: takedown on {where} needs attention",
+        body,
+    )

@@ -1,0 +1,1 @@
+"""Fixtures for the comments tests: channel accounts, published posts, fake platforms."""
