@@ -31,6 +31,8 @@ app.conf.beat_schedule = {
     "release-due-posts": {"task": "moderation.release_due", "schedule": 60.0},
     "approval-digest": {"task": "moderation.approval_digest",
                         "schedule": crontab(hour=7, minute=30)},
+    # Consent that expired since the last run ends: encodings deleted, takedowns (R10, R17).
+    "consent-expire-due": {"task": "consent.expire_due", "schedule": 300.0},
 }
 
 

@@ -186,7 +186,8 @@ LOGGING = {
 
 # Called (dotted paths, each `f(*, person_id: int, reason: str) -> None`) when a person's
 # consent ends (withdrawn, expired, objection, left the school): R10 takedown work.
-CONSENT_ENDED_HANDLERS: list[str] = env.list("CONSENT_ENDED_HANDLERS", default=[])
+CONSENT_ENDED_HANDLERS: list[str] = env.list(
+    "CONSENT_ENDED_HANDLERS", default=["publishers.services.takedown_for_person"])
 # Pupils judged competent to give or refuse their own photo consent from this age (R18).
 CONSENT_COMPETENCE_AGE = env.int("CONSENT_COMPETENCE_AGE", default=12)
 

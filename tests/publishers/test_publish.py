@@ -246,12 +246,12 @@ def test_a_worker_killed_mid_publish_is_reconciled_by_the_sweep(
     make_post: Callable[..., Post], fake_x: FakeX, x_account: ChannelAccount, monkeypatch: Any
 ) -> None:
     post = make_post(channels=("x",), text="Book fair on Friday")
-    monkeypatch.setattr(services, "_queue", lambda *args, **kwargs: None)
-    services.publications_start(post_id=post.pk)
+    with monkeypatch.context() as patched:
+        patched.setattr(services, "_queue", lambda *args, **kwargs: None)
+        services.publications_start(post_id=post.pk)
     pub = pub_of(post, "x")
     services.publication_claim(publication_id=pub.pk)
     tweet_id = fake_x.add_post("Book fair on Friday")  # the worker died after X accepted
-    monkeypatch.undo()
 
     counts = services.publications_recover(older_than=services.timedelta(0))
 

@@ -84,12 +84,15 @@ def test_the_request_is_audited_with_the_person_but_no_pupil_data_is_emailed(
     assert not any("Amelia" in m.body or "Jones" in m.body for m in mail.outbox)
 
 
-def test_asking_again_is_harmless(published: Post, amelia: Any) -> None:
+def test_asking_again_is_harmless(published: Post, amelia: Any, head_teacher: Any) -> None:
     services.takedown_for_person(person_id=amelia.pk, reason="withdrawn")
     services.takedown_for_person(person_id=amelia.pk, reason="expired")
+    services.takedown_request(post_id=published.pk, actor=None, reason="again")
 
     assert Takedown.objects.filter(post=published).count() == 1
     assert AuditEvent.objects.filter(action="takedown.requested").count() == 2
+    published.refresh_from_db()
+    assert published.status == S.TAKEDOWN_REQUESTED
 
 
 def test_a_leader_confirms_and_every_channel_is_deleted(
@@ -208,9 +211,9 @@ def test_a_takedown_while_still_publishing_stops_what_has_not_gone_out(
     monkeypatch: Any, head_teacher: Any,
 ) -> None:
     post = make_post(channels=("website", "x"), text="Amelia Jones won the race")
-    monkeypatch.setattr(services, "_queue", lambda *args, **kwargs: None)
-    services.publications_start(post_id=post.pk)
-    monkeypatch.undo()
+    with monkeypatch.context() as patched:
+        patched.setattr(services, "_queue", lambda *args, **kwargs: None)
+        services.publications_start(post_id=post.pk)
 
     services.takedown_for_person(person_id=amelia.pk, reason="withdrawn")
 

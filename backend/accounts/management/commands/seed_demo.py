@@ -3,6 +3,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.test.utils import override_settings
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from backend.accounts.demo import DEMO_PASSWORD, seed_accounts
@@ -17,12 +18,14 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         with transaction.atomic():
             demo = seed_accounts()
-        for app in DEMO_APPS:
-            try:
-                module = importlib.import_module(f"{app}.demo")
-            except ModuleNotFoundError:
-                continue
-            module.seed(demo)
+        # Seeding makes posts await approval, get rejected...: no emails for those.
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
+            for app in DEMO_APPS:
+                try:
+                    module = importlib.import_module(f"{app}.demo")
+                except ModuleNotFoundError:
+                    continue
+                module.seed(demo)
         self.stdout.write(
             self.style.SUCCESS(f"Demo school: {demo.school.name} (slug {demo.school.slug})")
         )
