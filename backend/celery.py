@@ -29,8 +29,10 @@ app.conf.beat_schedule = {
     "audit-heartbeat": {"task": "audit.heartbeat", "schedule": crontab(minute=0)},
     # Publish what is due (R9 re-check first), expire what was never approved.
     "release-due-posts": {"task": "moderation.release_due", "schedule": 60.0},
-    "approval-digest": {"task": "moderation.approval_digest",
-                        "schedule": crontab(hour=7, minute=30)},
+    "approval-digest": {
+        "task": "moderation.approval_digest",
+        "schedule": crontab(hour=7, minute=30),
+    },
     # Consent that expired since the last run ends: encodings deleted, takedowns (R10, R17).
     "consent-expire-due": {"task": "consent.expire_due", "schedule": 300.0},
 }

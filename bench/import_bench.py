@@ -58,10 +58,44 @@ HEADER = [
     "contact2_relationship",
     "contact2_parental_responsibility",
 ]
-FIRST = ["Olivia", "Amelia", "Isla", "Ava", "Noah", "Oliver", "George", "Muhammad", "Leo",
-         "Freya", "Aisha", "Zoë", "Jakub", "Chidi", "Siân", "Ethan", "Priya", "Mateo"]
-LAST = ["Smith", "Jones", "Taylor", "Brown", "Williams", "Wilson", "Khan", "Patel", "Evans",
-        "Nowak", "O'Brien", "Okafor", "Singh", "Davies", "Hughes", "MacLeod"]
+FIRST = [
+    "Olivia",
+    "Amelia",
+    "Isla",
+    "Ava",
+    "Noah",
+    "Oliver",
+    "George",
+    "Muhammad",
+    "Leo",
+    "Freya",
+    "Aisha",
+    "Zoë",
+    "Jakub",
+    "Chidi",
+    "Siân",
+    "Ethan",
+    "Priya",
+    "Mateo",
+]
+LAST = [
+    "Smith",
+    "Jones",
+    "Taylor",
+    "Brown",
+    "Williams",
+    "Wilson",
+    "Khan",
+    "Patel",
+    "Evans",
+    "Nowak",
+    "O'Brien",
+    "Okafor",
+    "Singh",
+    "Davies",
+    "Hughes",
+    "MacLeod",
+]
 ANSWERS = ["granted", "granted", "granted", "refused", ""]
 
 
@@ -120,9 +154,8 @@ def _setup_django() -> Any:
     import django
 
     django.setup()
-    from django.test.utils import setup_databases, setup_test_environment
-
     from django.db import connections
+    from django.test.utils import setup_databases, setup_test_environment
 
     # A database of its own, so a test run elsewhere on the same server is never touched.
     test = connections.databases["default"].setdefault("TEST", {})

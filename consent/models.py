@@ -388,3 +388,22 @@ class SchoolBiometrics(School):
         proxy = True
         verbose_name = "school face identification (DPIA)"
         verbose_name_plural = "school face identification (DPIA)"
+
+
+class ConsentEnd(models.Model):
+    """Outbox: someone's consent ended and the follow-up work (encodings, takedown handlers)
+    is owed. Written in the same transaction as the change, so the work cannot be lost if
+    the broker is down at commit; `consent.expire_due` re-queues anything left unprocessed."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    reason = models.CharField(max_length=40)
+    created_at = models.DateTimeField(default=timezone.now)
+    processed_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["processed_at", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"Consent ended for person #{self.person_id} ({self.reason})"

@@ -40,6 +40,7 @@ from .derivation import BIOMETRIC_ADULT_AGE, age_on, default_expiry
 from .faces import reference_face
 from .models import (
     WRITTEN_METHODS,
+    ConsentEnd,
     ConsentEvidence,
     ConsentRecord,
     Contact,
@@ -184,14 +185,36 @@ def _allowed(person_ids: Iterable[int]) -> dict[int, set[str]]:
     return {pid: {p for p, d in by.items() if d.allowed} for pid, by in found.items()}
 
 
-def consent_ended_queue(*, person_ids: Iterable[int], reason: str) -> None:
-    """After commit, queue the consent-ended work (encodings, takedown handlers)."""
+def consent_end_record(*, person_ids: Iterable[int], reason: str) -> list[ConsentEnd]:
+    """Write the outbox rows for people whose consent just ended (caller's transaction)."""
     ids = sorted(set(person_ids))
     if not ids:
-        return
+        return []
+    ends = ConsentEnd.objects.bulk_create([ConsentEnd(person_id=pid, reason=reason) for pid in ids])
+    if ends and ends[0].pk is None:  # a database that cannot return bulk-insert ids
+        ends = list(ConsentEnd.objects.filter(person_id__in=ids, reason=reason, processed_at=None))
+    return ends
+
+
+def consent_ended_queue(*, person_ids: Iterable[int], reason: str) -> None:
+    """Record that consent ended (outbox, same transaction) and, after commit, queue the
+    work: encodings, takedown handlers. If the broker is down at commit, the beat sweep
+    picks the rows up again; nothing is lost."""
+    ends = consent_end_record(person_ids=person_ids, reason=reason)
+    if ends:
+        _queue_ends([e.pk for e in ends])
+
+
+def _queue_ends(end_ids: list[int]) -> None:
     from .tasks import consent_ended
 
-    transaction.on_commit(lambda: consent_ended.delay(person_ids=ids, reason=reason))
+    def send() -> None:
+        try:
+            consent_ended.delay(end_ids=end_ids)
+        except Exception:  # the outbox row stays; the sweep re-queues it
+            logger.exception("Could not queue consent-ended work %s; the sweep will.", end_ids)
+
+    transaction.on_commit(send)
 
 
 def _queue_if_ended(
@@ -233,44 +256,79 @@ def face_enrolments_purge(*, person: Person, reason: str, actor: User | None = N
     return len(ids)
 
 
-def consent_ended_process(*, person_ids: Sequence[int], reason: str) -> dict[str, int]:
-    """The work after someone's consent ended (the `consent.consent_ended` task).
+def consent_ended_process(*, end_ids: Sequence[int]) -> dict[str, int]:
+    """The work owed after someone's consent ended (the `consent.consent_ended` task).
 
+    For each outbox row not yet done:
     1. R3/R10: delete the person's face encodings if their biometric consent is no longer
        effective (checked now, so a re-run or a late task does the right thing).
     2. R10: call every handler in settings.CONSENT_ENDED_HANDLERS with
-       (person_id=..., reason=...): the publishers' takedown. All handlers are called even
-       if one fails; the failures are raised together afterwards so the task retries.
-    Safe to run twice.
+       (person_id=..., reason=...): the publishers' takedown. Every handler is called even
+       if one fails; a row is marked done (and audited) only when all succeeded, else its
+       attempt is counted and the first error raised so the task retries.
+    Safe to run twice: handlers must be idempotent (they are told again on a retry).
     """
-    people = list(Person.objects.filter(pk__in=list(person_ids)))
+    ends = list(
+        ConsentEnd.objects.filter(pk__in=list(end_ids), processed_at__isnull=True)
+        .select_related("person")
+        .order_by("id")
+    )
+    people = {e.person_id: e.person for e in ends}
     enrolled = set(
-        FaceEnrolment.objects.filter(person__in=people).values_list("person_id", flat=True)
+        FaceEnrolment.objects.filter(person_id__in=list(people)).values_list("person_id", flat=True)
     )
     deleted = 0
     if enrolled:
         decisions = biometric_decisions(person_ids=enrolled)
-        for person in people:
-            if person.pk in enrolled and not decisions[person.pk].allowed:
-                deleted += face_enrolments_purge(person=person, reason=reason)
-    errors: list[BaseException] = []
+        for pid in sorted(enrolled):
+            if not decisions[pid].allowed:
+                reason = next(e.reason for e in ends if e.person_id == pid)
+                deleted += face_enrolments_purge(person=people[pid], reason=reason)
     handlers = list(getattr(settings, "CONSENT_ENDED_HANDLERS", []))
-    for person in people:
-        audit_record(
-            action="consent.ended",
-            school=School(pk=person.school_id),
-            target=person,
-            data={"reason": reason, "handlers": len(handlers)},
-        )
+    errors: list[BaseException] = []
+    done = 0
+    for end in ends:
+        failed: list[str] = []
         for path in handlers:
             try:
-                import_string(path)(person_id=person.pk, reason=reason)
-            except Exception as exc:
-                logger.exception("Consent-ended handler %s failed for person %s", path, person.pk)
+                import_string(path)(person_id=end.person_id, reason=end.reason)
+            except Exception as exc:  # every handler must get its turn
+                logger.exception("Consent-ended handler %s failed for %s", path, end)
+                failed.append(f"{path}: {exc}"[:300])
                 errors.append(exc)
+        if failed:
+            ConsentEnd.objects.filter(pk=end.pk).update(
+                attempts=end.attempts + 1, last_error=failed[0]
+            )
+            continue
+        with transaction.atomic():
+            claimed = ConsentEnd.objects.filter(pk=end.pk, processed_at__isnull=True).update(
+                processed_at=timezone.now(), attempts=end.attempts + 1, last_error=""
+            )
+            if claimed:
+                done += 1
+                audit_record(
+                    action="consent.ended",
+                    school=School(pk=end.person.school_id),
+                    target=end.person,
+                    data={"reason": end.reason, "handlers": len(handlers)},
+                )
     if errors:
         raise errors[0]
-    return {"people": len(people), "encodings_deleted": deleted}
+    return {"ends": done, "encodings_deleted": deleted}
+
+
+def consent_ends_requeue(*, older_than: datetime.timedelta = datetime.timedelta(minutes=5)) -> int:
+    """Queue again any consent-ended work still owed after `older_than` (lost message,
+    broker down at commit, a handler failing): R10's "within minutes" holds anyway."""
+    stale = list(
+        ConsentEnd.objects.filter(
+            processed_at__isnull=True, created_at__lt=timezone.now() - older_than
+        ).values_list("id", flat=True)[:1000]
+    )
+    if stale:
+        _queue_ends(stale)
+    return len(stale)
 
 
 # --- people ----------------------------------------------------------------------------------
@@ -1006,7 +1064,8 @@ def consent_expiry_sweep(*, now: datetime.datetime | None = None) -> dict[str, i
        queue the consent-ended work (reason "expired").
     2. Safety net (R3): any enrolment whose person's biometric consent is not effective
        now is deleted, whatever the reason it was missed.
-    3. Remember this run. Safe to run twice, or often: an empty window does nothing.
+    3. Outbox: consent-ended work still owed after five minutes is queued again (R10).
+    4. Remember this run. Safe to run twice, or often: an empty window does nothing.
     """
     now = now or timezone.now()
     today = timezone.localdate(now)
@@ -1033,11 +1092,12 @@ def consent_expiry_sweep(*, now: datetime.datetime | None = None) -> dict[str, i
             if not decision.allowed:
                 person = Person.objects.get(pk=pid)
                 purged += face_enrolments_purge(person=person, reason=REASON_BIOMETRIC_ENDED)
+        requeued = consent_ends_requeue()
         if state is None:
             SweepState.objects.create(name=EXPIRY_SWEEP, last_run_at=now)
         else:
             SweepState.objects.filter(pk=state.pk).update(last_run_at=now)
-    return {"expired_people": len(ended), "encodings_deleted": purged}
+    return {"expired_people": len(ended), "encodings_deleted": purged, "requeued": requeued}
 
 
 # --- subject access and erasure (R15) --------------------------------------------------------

@@ -18,9 +18,10 @@ from .services import consent_ended_process, consent_expiry_sweep
     retry_backoff_max=600,
     max_retries=8,
 )
-def consent_ended(self: Any, person_ids: list[int], reason: str) -> dict[str, int]:
-    """R10/R3: delete encodings whose biometric consent ended; call the takedown handlers."""
-    return consent_ended_process(person_ids=person_ids, reason=reason)
+def consent_ended(self: Any, end_ids: list[int]) -> dict[str, int]:
+    """R10/R3: delete encodings whose biometric consent ended; call the takedown handlers
+    (ids of consent.ConsentEnd outbox rows)."""
+    return consent_ended_process(end_ids=end_ids)
 
 
 @shared_task(name="consent.expire_due", acks_late=True, time_limit=600, soft_time_limit=570)

@@ -213,10 +213,11 @@ def adapter_for(
             user_id=str(config.get("user_id") or "") or None,
             **options,
         )
+        client: Any = x.client
         if base:
-            x.client.session = RebasedSession(base, X_HOSTS)
+            client.session = RebasedSession(base, X_HOSTS)
         elif session is not None:
-            x.client.session = session
+            client.session = session
         return x
     version = str(config.get("graph_version") or DEFAULT_VERSION)
     app_id = str(config.get("app_id") or "") or None

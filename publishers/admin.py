@@ -43,6 +43,27 @@ def _admin_school_ids(request: HttpRequest) -> set[int] | None:
     return school_ids_for_user(user=user, roles=[Role.TRUST_ADMIN])
 
 
+def _credential_fields() -> dict[str, forms.Field]:
+    """One password field per secret and one text field per setting, for every kind.
+    Declared on the form class (not added per request) so the admin's fieldsets know them."""
+    fields: dict[str, forms.Field] = {}
+    for kind, spec in SPECS.items():
+        label = ChannelKind(kind).label
+        for name in spec.secrets:
+            fields[_field_name(kind, name, secret=True)] = forms.CharField(
+                label=spec.labels.get(name, name),
+                required=False,
+                strip=True,
+                widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "off"}),
+                help_text=f"{label}. Never shown again; leave empty to keep the saved value.",
+            )
+        for name in spec.config:
+            fields[_field_name(kind, name, secret=False)] = forms.CharField(
+                label=spec.labels.get(name, name), required=False, help_text=label
+            )
+    return fields
+
+
 class ChannelAccountForm(forms.ModelForm[ChannelAccount]):
     """One form for every kind: the fields of the chosen kind are used, the rest must stay
     empty. Secret fields are password inputs that never render a value."""
@@ -53,25 +74,11 @@ class ChannelAccountForm(forms.ModelForm[ChannelAccount]):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        config = self.instance.config if self.instance.pk else {}
-        for kind, spec in SPECS.items():
-            label = ChannelKind(kind).label
-            for name in spec.secrets:
-                self.fields[_field_name(kind, name, secret=True)] = forms.CharField(
-                    label=spec.labels.get(name, name),
-                    required=False,
-                    strip=True,
-                    widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "off"}),
-                    help_text=f"{label}. Leave empty to keep the saved value.",
-                )
-            for name in spec.config:
-                self.fields[_field_name(kind, name, secret=False)] = forms.CharField(
-                    label=spec.labels.get(name, name),
-                    required=False,
-                    initial=config.get(name, "") if self.instance.kind == kind else "",
-                    help_text=label,
-                )
         if self.instance.pk:
+            for name, value in self.instance.config.items():
+                field = _field_name(self.instance.kind, name, secret=False)
+                if field in self.fields:
+                    self.fields[field].initial = value
             self.fields["school"].disabled = True
             self.fields["kind"].disabled = True
 
@@ -121,6 +128,10 @@ class ChannelAccountForm(forms.ModelForm[ChannelAccount]):
         return cleaned
 
 
+ChannelAccountForm.base_fields.update(_credential_fields())
+ChannelAccountForm.declared_fields.update(_credential_fields())
+
+
 @admin.register(ChannelAccount)
 class ChannelAccountAdmin(admin.ModelAdmin[ChannelAccount]):
     form = ChannelAccountForm
@@ -158,8 +169,11 @@ class ChannelAccountAdmin(admin.ModelAdmin[ChannelAccount]):
 
     def _allowed(self, request: HttpRequest) -> bool:
         user: Any = request.user
-        return bool(user.is_active and user.is_staff and (
-            user.is_superuser or school_ids_for_user(user=user, roles=[Role.TRUST_ADMIN])))
+        return bool(
+            user.is_active
+            and user.is_staff
+            and (user.is_superuser or school_ids_for_user(user=user, roles=[Role.TRUST_ADMIN]))
+        )
 
     def has_module_permission(self, request: HttpRequest) -> bool:
         return self._allowed(request)
@@ -177,8 +191,9 @@ class ChannelAccountAdmin(admin.ModelAdmin[ChannelAccount]):
         # Switch an account off instead: its publications keep pointing at it.
         return False
 
-    def save_model(self, request: HttpRequest, obj: ChannelAccount, form: Any, change: bool
-                   ) -> None:
+    def save_model(
+        self, request: HttpRequest, obj: ChannelAccount, form: Any, change: bool
+    ) -> None:
         """Through the services (checks, encryption, audit), never a plain save."""
         config, secrets = form.values_for(obj.kind)
         actor: Any = request.user

@@ -81,8 +81,9 @@ class ChannelAccountListApi(APIView):
         kind = serializers.ChoiceField(ChannelKind.choices)
         display_name = serializers.CharField(max_length=200)
         enabled = serializers.BooleanField(default=True)
-        config = serializers.DictField(child=serializers.CharField(allow_blank=True),
-                                       required=False)
+        config = serializers.DictField(
+            child=serializers.CharField(allow_blank=True), required=False
+        )
         credentials = serializers.DictField(
             child=serializers.CharField(allow_blank=True, trim_whitespace=True),
             required=False,
@@ -91,19 +92,22 @@ class ChannelAccountListApi(APIView):
 
     @extend_schema(responses=ChannelAccountOutput(many=True))
     def get(self, request: AuthedRequest, school_id: int) -> Response:
-        school = school_get_for_user(user=request.user, school_id=school_id,
-                                     roles=[Role.TRUST_ADMIN])
+        school = school_get_for_user(
+            user=request.user, school_id=school_id, roles=[Role.TRUST_ADMIN]
+        )
         accounts = selectors.channel_accounts_for_school(school_id=school.pk)
         return Response([_account_output(a) for a in accounts])
 
     @extend_schema(request=InputSerializer, responses={201: ChannelAccountOutput})
     def post(self, request: AuthedRequest, school_id: int) -> Response:
-        school = school_get_for_user(user=request.user, school_id=school_id,
-                                     roles=[Role.TRUST_ADMIN])
+        school = school_get_for_user(
+            user=request.user, school_id=school_id, roles=[Role.TRUST_ADMIN]
+        )
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        account = services.channel_account_create(school=school, actor=request.user,
-                                                  **data.validated_data)
+        account = services.channel_account_create(
+            school=school, actor=request.user, **data.validated_data
+        )
         return Response(_account_output(account), status=201)
 
 
@@ -111,8 +115,9 @@ class ChannelAccountDetailApi(APIView):
     class InputSerializer(serializers.Serializer):
         display_name = serializers.CharField(max_length=200, required=False)
         enabled = serializers.BooleanField(required=False)
-        config = serializers.DictField(child=serializers.CharField(allow_blank=True),
-                                       required=False)
+        config = serializers.DictField(
+            child=serializers.CharField(allow_blank=True), required=False
+        )
         # Blank values keep what is stored: secrets are never shown back, so a form can
         # leave them empty.
         credentials = serializers.DictField(
@@ -121,18 +126,17 @@ class ChannelAccountDetailApi(APIView):
 
     @extend_schema(responses=ChannelAccountOutput)
     def get(self, request: AuthedRequest, account_id: int) -> Response:
-        account = selectors.channel_account_get_for_admin(user=request.user,
-                                                          account_id=account_id)
+        account = selectors.channel_account_get_for_admin(user=request.user, account_id=account_id)
         return Response(_account_output(account))
 
     @extend_schema(request=InputSerializer, responses=ChannelAccountOutput)
     def patch(self, request: AuthedRequest, account_id: int) -> Response:
-        account = selectors.channel_account_get_for_admin(user=request.user,
-                                                          account_id=account_id)
+        account = selectors.channel_account_get_for_admin(user=request.user, account_id=account_id)
         data = self.InputSerializer(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
-        account = services.channel_account_update(account=account, actor=request.user,
-                                                  **data.validated_data)
+        account = services.channel_account_update(
+            account=account, actor=request.user, **data.validated_data
+        )
         return Response(_account_output(account))
 
 
@@ -141,8 +145,7 @@ class ChannelAccountHealthApi(APIView):
 
     @extend_schema(request=None, responses=ChannelAccountOutput)
     def post(self, request: AuthedRequest, account_id: int) -> Response:
-        account = selectors.channel_account_get_for_admin(user=request.user,
-                                                          account_id=account_id)
+        account = selectors.channel_account_get_for_admin(user=request.user, account_id=account_id)
         account = services.channel_account_check_health(account=account, actor=request.user)
         return Response(_account_output(account))
 
@@ -152,9 +155,22 @@ class PublicationOutput(serializers.ModelSerializer[Publication]):
 
     class Meta:
         model = Publication
-        fields = ["id", "post", "channel", "state", "attempts", "external_id", "url", "error",
-                  "published_at", "taken_down_at", "next_attempt_at", "resolved_by_name",
-                  "created_at", "updated_at"]
+        fields = [
+            "id",
+            "post",
+            "channel",
+            "state",
+            "attempts",
+            "external_id",
+            "url",
+            "error",
+            "published_at",
+            "taken_down_at",
+            "next_attempt_at",
+            "resolved_by_name",
+            "created_at",
+            "updated_at",
+        ]
 
     def get_resolved_by_name(self, pub: Publication) -> str | None:
         return str(pub.resolved_by) if pub.resolved_by_id else None
@@ -181,12 +197,12 @@ class PublicationMarkPostedApi(APIView):
 
     @extend_schema(request=InputSerializer, responses=PublicationOutput)
     def post(self, request: AuthedRequest, publication_id: int) -> Response:
-        pub = selectors.publication_get_for_user(user=request.user,
-                                                 publication_id=publication_id)
+        pub = selectors.publication_get_for_user(user=request.user, publication_id=publication_id)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        pub = services.publication_mark_posted(publication=pub, actor=request.user,
-                                               **data.validated_data)
+        pub = services.publication_mark_posted(
+            publication=pub, actor=request.user, **data.validated_data
+        )
         pub.refresh_from_db()
         return Response(PublicationOutput(pub).data)
 
@@ -196,8 +212,7 @@ class PublicationRetryApi(APIView):
 
     @extend_schema(request=None, responses=PublicationOutput)
     def post(self, request: AuthedRequest, publication_id: int) -> Response:
-        pub = selectors.publication_get_for_user(user=request.user,
-                                                 publication_id=publication_id)
+        pub = selectors.publication_get_for_user(user=request.user, publication_id=publication_id)
         pub = services.publication_retry(publication=pub, actor=request.user)
         pub.refresh_from_db()
         return Response(PublicationOutput(pub).data)
@@ -210,8 +225,19 @@ class TakedownOutput(serializers.ModelSerializer[Takedown]):
 
     class Meta:
         model = Takedown
-        fields = ["id", "post", "school", "state", "reason", "requested_by_name", "requested_at",
-                  "confirmed_by_name", "confirmed_at", "completed_at", "publications"]
+        fields = [
+            "id",
+            "post",
+            "school",
+            "state",
+            "reason",
+            "requested_by_name",
+            "requested_at",
+            "confirmed_by_name",
+            "confirmed_at",
+            "completed_at",
+            "publications",
+        ]
 
     def get_requested_by_name(self, t: Takedown) -> str:
         return str(t.requested_by) if t.requested_by_id else "automatic (consent ended)"
@@ -220,8 +246,16 @@ class TakedownOutput(serializers.ModelSerializer[Takedown]):
         return str(t.confirmed_by) if t.confirmed_by_id else None
 
     def get_publications(self, t: Takedown) -> list[dict[str, Any]]:
-        return [{"id": p.pk, "channel": p.channel, "state": p.state, "error": p.error,
-                 "taken_down_at": p.taken_down_at} for p in t.post.publications.all()]
+        return [
+            {
+                "id": p.pk,
+                "channel": p.channel,
+                "state": p.state,
+                "error": p.error,
+                "taken_down_at": p.taken_down_at,
+            }
+            for p in t.post.publications.all()
+        ]
 
 
 class PostTakedownApi(APIView):
@@ -237,8 +271,9 @@ class PostTakedownApi(APIView):
         post = post_get(user=request.user, post_id=post_id)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        takedown = services.takedown_request_by_leader(post_id=post.pk, actor=request.user,
-                                                       reason=data.validated_data["reason"])
+        takedown = services.takedown_request_by_leader(
+            post_id=post.pk, actor=request.user, reason=data.validated_data["reason"]
+        )
         takedown = selectors.takedown_get_for_leader(user=request.user, takedown_id=takedown.pk)
         return Response(TakedownOutput(takedown).data, status=201)
 
@@ -248,8 +283,10 @@ class TakedownListApi(APIView):
         school = serializers.IntegerField(required=False)
         state = serializers.ChoiceField(Takedown.State.choices, required=False)
 
-    @extend_schema(parameters=[OpenApiParameter("school", int), OpenApiParameter("state", str)],
-                   responses=TakedownOutput(many=True))
+    @extend_schema(
+        parameters=[OpenApiParameter("school", int), OpenApiParameter("state", str)],
+        responses=TakedownOutput(many=True),
+    )
     def get(self, request: AuthedRequest) -> Response:
         filters = self.FilterSerializer(data=request.query_params)
         filters.is_valid(raise_exception=True)
@@ -285,8 +322,17 @@ class WebsiteCommentOutput(serializers.ModelSerializer[WebsiteComment]):
 
     class Meta:
         model = WebsiteComment
-        fields = ["id", "entry", "school", "post", "author_name", "text", "status", "created_at",
-                  "decided_at"]
+        fields = [
+            "id",
+            "entry",
+            "school",
+            "post",
+            "author_name",
+            "text",
+            "status",
+            "created_at",
+            "decided_at",
+        ]
 
 
 class WebsiteCommentListApi(APIView):
@@ -296,8 +342,10 @@ class WebsiteCommentListApi(APIView):
         school = serializers.IntegerField(required=False)
         status = serializers.ChoiceField(WebsiteComment.Status.choices, required=False)
 
-    @extend_schema(parameters=[OpenApiParameter("school", int), OpenApiParameter("status", str)],
-                   responses=WebsiteCommentOutput(many=True))
+    @extend_schema(
+        parameters=[OpenApiParameter("school", int), OpenApiParameter("status", str)],
+        responses=WebsiteCommentOutput(many=True),
+    )
     def get(self, request: AuthedRequest) -> Response:
         filters = self.FilterSerializer(data=request.query_params)
         filters.is_valid(raise_exception=True)
@@ -314,10 +362,12 @@ class _WebsiteCommentDecideApi(APIView):
 
     @extend_schema(request=None, responses=WebsiteCommentOutput)
     def post(self, request: AuthedRequest, comment_id: int) -> Response:
-        comment = selectors.website_comment_get_for_moderator(user=request.user,
-                                                              comment_id=comment_id)
-        comment = services.website_comment_decide(comment=comment, actor=request.user,
-                                                  status=self.status_to)
+        comment = selectors.website_comment_get_for_moderator(
+            user=request.user, comment_id=comment_id
+        )
+        comment = services.website_comment_decide(
+            comment=comment, actor=request.user, status=self.status_to
+        )
         return Response(WebsiteCommentOutput(comment).data)
 
 

@@ -34,9 +34,7 @@ def media_url(*, publication_id: int, position: int) -> str:
 def media_token_read(token: str) -> tuple[int, int] | None:
     """(publication id, image position), or None for a forged, altered or expired token."""
     try:
-        value = signing.TimestampSigner(salt=SALT).unsign_object(
-            token, max_age=MEDIA_URL_MAX_AGE
-        )
+        value = signing.TimestampSigner(salt=SALT).unsign_object(token, max_age=MEDIA_URL_MAX_AGE)
     except signing.BadSignature:  # includes SignatureExpired
         return None
     if not isinstance(value, dict):

@@ -137,7 +137,9 @@ def website_entries_visible(*, school_slug: str) -> QuerySet[WebsiteEntry]:
             publication__post__takedown__isnull=True,
         )
         .select_related("school")
-        .prefetch_related(Prefetch("images", queryset=WebsiteEntryImage.objects.order_by("position")))
+        .prefetch_related(
+            Prefetch("images", queryset=WebsiteEntryImage.objects.order_by("position"))
+        )
         .order_by("-published_at", "-id")
     )
 

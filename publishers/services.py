@@ -73,9 +73,7 @@ NO_ACCOUNT = (
 ACCOUNT_DISABLED = (
     "The school's {channel} account is switched off, so the post was not published there."
 )
-CONTENT_CHANGED = (
-    "The post changed after it was approved, so it was not published on {channel}."
-)
+CONTENT_CHANGED = "The post changed after it was approved, so it was not published on {channel}."
 GAVE_UP = "We tried {attempts} times and stopped. The last problem was: {message}"
 UNCONFIRMED = (
     "We could not tell whether {channel} accepted this post. Please look at the school's "
@@ -435,15 +433,17 @@ def publication_publish(*, publication_id: int) -> Publication | None:
         # Nothing was sent, so the outcome is known: only retry or fail.
         error.outcome_unknown = False
         return _after_error(pub, error)
-    except Exception:  # noqa: BLE001 - a bug or missing file before any platform call
+    except Exception:
         log.exception("publication %s: preparing the request failed", pub.pk)
-        return _after_error(pub, PublisherError(UNEXPECTED.format(channel=channel_name(pub.channel))))
+        return _after_error(
+            pub, PublisherError(UNEXPECTED.format(channel=channel_name(pub.channel)))
+        )
     log.info("publication %s: publishing to %s (attempt %s)", pub.pk, pub.channel, pub.attempts)
     try:
         result = adapter.publish(req)
     except PublisherError as error:
         return _after_error(pub, error)
-    except Exception:  # noqa: BLE001 - may have happened after the platform accepted
+    except Exception:
         log.exception("publication %s: unexpected failure during the platform call", pub.pk)
         Publication.objects.filter(pk=pub.pk, state=P.ATTEMPTING).update(
             error=UNEXPECTED.format(channel=channel_name(pub.channel))
@@ -554,7 +554,7 @@ def publication_reconcile(*, publication_id: int) -> Publication | None:
                 error=f"{UNCONFIRMED.format(channel=channel_name(pub.channel))} ({problem})",
             )
             return pub
-    except Exception:  # noqa: BLE001
+    except Exception:
         log.exception("publication %s: reconciliation failed", pub.pk)
         found, problem = None, "unexpected error"
     if found is not None:
@@ -590,8 +590,9 @@ def publications_settle(*, post_id: int) -> None:
         post_takedown_request(post_id=post_id, actor=takedown.requested_by, reason=takedown.reason)
 
 
-def publications_recover(*, now: datetime | None = None, older_than: timedelta | None = None,
-                         limit: int = 20) -> dict[str, int]:
+def publications_recover(
+    *, now: datetime | None = None, older_than: timedelta | None = None, limit: int = 20
+) -> dict[str, int]:
     """The beat sweep (``publishers.recover_stuck``), safe to run any time, any number of
     times:
 
@@ -625,10 +626,15 @@ def publications_recover(*, now: datetime | None = None, older_than: timedelta |
             _queue("publish", pub_id)
         counts["requeued"] += 1
 
-    deletions = Publication.objects.filter(
-        post__takedown__state=Takedown.State.CONFIRMED,
-    ).exclude(state=P.TAKEN_DOWN).filter(
-        Q(next_attempt_at__lte=now) | Q(next_attempt_at__isnull=True, updated_at__lte=now - REQUEUE_GRACE)
+    deletions = (
+        Publication.objects.filter(
+            post__takedown__state=Takedown.State.CONFIRMED,
+        )
+        .exclude(state=P.TAKEN_DOWN)
+        .filter(
+            Q(next_attempt_at__lte=now)
+            | Q(next_attempt_at__isnull=True, updated_at__lte=now - REQUEUE_GRACE)
+        )
     )
     for pub_id in list(deletions.values_list("id", flat=True)[: limit * 5]):
         with transaction.atomic():
@@ -665,17 +671,22 @@ def publication_mark_posted(
     *, publication: Publication, actor: User, url: str, external_id: str = ""
 ) -> Publication:
     """A leader saw the post on the platform: record it as published (with its link)."""
-    _check_role(actor=actor, school_id=publication.school_id, roles=(Role.LEADER,),
-                message=NOT_A_LEADER)
+    _check_role(
+        actor=actor, school_id=publication.school_id, roles=(Role.LEADER,), message=NOT_A_LEADER
+    )
     if publication.state != P.UNCONFIRMED:
         raise Conflict(NOT_UNCONFIRMED, field="state")
     url = url.strip()
     if not url.startswith(("https://", "http://")):
-        raise InvalidInput(URL_REQUIRED.format(channel=channel_name(publication.channel)),
-                           field="url")
+        raise InvalidInput(
+            URL_REQUIRED.format(channel=channel_name(publication.channel)), field="url"
+        )
     with transaction.atomic():
-        _resume_post_publishing(post_id=publication.post_id, actor=actor,
-                                reason=f"Marked as posted on {channel_name(publication.channel)}")
+        _resume_post_publishing(
+            post_id=publication.post_id,
+            actor=actor,
+            reason=f"Marked as posted on {channel_name(publication.channel)}",
+        )
         moved = _move(
             publication,
             from_states={P.UNCONFIRMED},
@@ -706,24 +717,29 @@ def publication_retry(*, publication: Publication, actor: User) -> Publication:
     from moderation.approvals import post_recheck_reason
     from moderation.models import Post
 
-    _check_role(actor=actor, school_id=publication.school_id, roles=(Role.LEADER,),
-                message=NOT_A_LEADER)
+    _check_role(
+        actor=actor, school_id=publication.school_id, roles=(Role.LEADER,), message=NOT_A_LEADER
+    )
     if publication.state not in (P.FAILED, P.UNCONFIRMED):
         raise Conflict(CANNOT_RETRY, field="state")
     if Takedown.objects.filter(post_id=publication.post_id).exists():
         raise Conflict(RETRY_TAKEDOWN)
     with transaction.atomic():
-        post = Post.objects.select_for_update().select_related("school").get(
-            pk=publication.post_id
-        )
-        if post.status not in (Post.Status.PUBLISHING, Post.Status.FAILED,
-                               Post.Status.PARTIALLY_PUBLISHED):
+        post = Post.objects.select_for_update().select_related("school").get(pk=publication.post_id)
+        if post.status not in (
+            Post.Status.PUBLISHING,
+            Post.Status.FAILED,
+            Post.Status.PARTIALLY_PUBLISHED,
+        ):
             raise Conflict(RETRY_WRONG_STATUS.format(status=post.get_status_display().lower()))
         why = post_recheck_reason(post)
         if why is not None:
             raise Conflict(RETRY_STOPPED.format(why=why), code="recheck_failed")
-        _resume_post_publishing(post_id=post.pk, actor=actor,
-                                reason=f"Posting again on {channel_name(publication.channel)}")
+        _resume_post_publishing(
+            post_id=post.pk,
+            actor=actor,
+            reason=f"Posting again on {channel_name(publication.channel)}",
+        )
         account = publication.account or channel_account_for(
             school_id=publication.school_id, kind=publication.channel
         )
@@ -777,12 +793,17 @@ def takedown_request_by_leader(*, post_id: int, actor: User, reason: str) -> Tak
     post = Post.objects.filter(pk=post_id).values("school_id", "status").first()
     if post is None:
         raise NotFound("No such post among yours.")
-    _check_role(actor=actor, school_id=int(post["school_id"]), roles=(Role.LEADER,),
-                message=NOT_A_LEADER)
+    _check_role(
+        actor=actor, school_id=int(post["school_id"]), roles=(Role.LEADER,), message=NOT_A_LEADER
+    )
     if not reason.strip():
         raise InvalidInput(TAKEDOWN_REASON_REQUIRED, field="reason")
-    if post["status"] not in (Post.Status.PUBLISHED, Post.Status.PARTIALLY_PUBLISHED,
-                              Post.Status.PUBLISHING, Post.Status.TAKEDOWN_REQUESTED):
+    if post["status"] not in (
+        Post.Status.PUBLISHED,
+        Post.Status.PARTIALLY_PUBLISHED,
+        Post.Status.PUBLISHING,
+        Post.Status.TAKEDOWN_REQUESTED,
+    ):
         raise Conflict(TAKEDOWN_NOT_PUBLISHED, field="status")
     return takedown_request(post_id=post_id, actor=actor, reason=reason.strip())
 
@@ -808,8 +829,14 @@ def takedown_request(
         ).update(withdrawn_at=now)
         cancelled = []
         for pub in Publication.objects.filter(post_id=post_id, state=P.QUEUED):
-            if _move(pub, from_states={P.QUEUED}, to=P.TAKEN_DOWN,
-                     error=WITHDRAWN_BEFORE_PUBLISHING, taken_down_at=now, next_attempt_at=None):
+            if _move(
+                pub,
+                from_states={P.QUEUED},
+                to=P.TAKEN_DOWN,
+                error=WITHDRAWN_BEFORE_PUBLISHING,
+                taken_down_at=now,
+                next_attempt_at=None,
+            ):
                 cancelled.append(pub.channel)
     with transaction.atomic():
         takedown, created = Takedown.objects.get_or_create(
@@ -836,8 +863,9 @@ def takedown_request(
 
 def takedown_confirm(*, takedown: Takedown, actor: User) -> Takedown:
     """A leader confirms: delete the post on every channel, retried until done."""
-    _check_role(actor=actor, school_id=takedown.school_id, roles=(Role.LEADER,),
-                message=NOT_A_LEADER)
+    _check_role(
+        actor=actor, school_id=takedown.school_id, roles=(Role.LEADER,), message=NOT_A_LEADER
+    )
     now = timezone.now()
     with transaction.atomic():
         moved = Takedown.objects.filter(
@@ -846,11 +874,18 @@ def takedown_confirm(*, takedown: Takedown, actor: User) -> Takedown:
         if moved != 1:
             raise Conflict(TAKEDOWN_ALREADY_CONFIRMED, field="state")
         takedown.refresh_from_db()
-        audit_record(action="takedown.confirmed", actor=actor, school=School(pk=takedown.school_id),
-                     target=takedown, data={"post": takedown.post_id})
-        for pub_id in Publication.objects.filter(post_id=takedown.post_id).exclude(
-            state=P.TAKEN_DOWN
-        ).values_list("id", flat=True):
+        audit_record(
+            action="takedown.confirmed",
+            actor=actor,
+            school=School(pk=takedown.school_id),
+            target=takedown,
+            data={"post": takedown.post_id},
+        )
+        for pub_id in (
+            Publication.objects.filter(post_id=takedown.post_id)
+            .exclude(state=P.TAKEN_DOWN)
+            .values_list("id", flat=True)
+        ):
             _queue("delete_publication", pub_id)
         post_id = takedown.post_id
         _on_commit(lambda: _takedown_maybe_done(post_id=post_id))
@@ -873,8 +908,13 @@ def publication_delete(*, publication_id: int) -> Publication | None:
         return pub
     if pub.state in (P.QUEUED, P.FAILED):
         # Nothing of it is on the platform.
-        _move(pub, from_states={P.QUEUED, P.FAILED}, to=P.TAKEN_DOWN, taken_down_at=now,
-              next_attempt_at=None)
+        _move(
+            pub,
+            from_states={P.QUEUED, P.FAILED},
+            to=P.TAKEN_DOWN,
+            taken_down_at=now,
+            next_attempt_at=None,
+        )
         _takedown_maybe_done(post_id=pub.post_id)
         return pub
     if pub.state == P.ATTEMPTING:
@@ -889,12 +929,21 @@ def publication_delete(*, publication_id: int) -> Publication | None:
             found = adapter.find_existing(_publish_request(pub), since=since)
             if found is None:
                 message = NOT_FOUND_FOR_TAKEDOWN.format(channel=channel_name(pub.channel))
-                _move(pub, from_states={P.UNCONFIRMED, P.PUBLISHED}, to=P.TAKEN_DOWN,
-                      audit_data={"found": False}, taken_down_at=now, error=message,
-                      next_attempt_at=None)
+                _move(
+                    pub,
+                    from_states={P.UNCONFIRMED, P.PUBLISHED},
+                    to=P.TAKEN_DOWN,
+                    audit_data={"found": False},
+                    taken_down_at=now,
+                    error=message,
+                    next_attempt_at=None,
+                )
                 pub_id = pub.pk
-                _on_commit(lambda: notifications.notify_takedown_problem(
-                    publication_id=pub_id, message=message))
+                _on_commit(
+                    lambda: notifications.notify_takedown_problem(
+                        publication_id=pub_id, message=message
+                    )
+                )
                 _takedown_maybe_done(post_id=pub.post_id)
                 return pub
             external_id = found.external_id
@@ -902,7 +951,7 @@ def publication_delete(*, publication_id: int) -> Publication | None:
     except PublisherError as error:
         _delete_later(pub, error)
         return pub
-    except Exception:  # noqa: BLE001
+    except Exception:
         log.exception("publication %s: delete failed", pub.pk)
         _delete_later(pub, None)
         return pub
@@ -980,8 +1029,12 @@ def _takedown_maybe_done(*, post_id: int) -> None:
         )
         if moved != 1:
             return
-        audit_record(action="takedown.done", school=School(pk=takedown.school_id),
-                     target=takedown, data={"post": post_id})
+        audit_record(
+            action="takedown.done",
+            school=School(pk=takedown.school_id),
+            target=takedown,
+            data={"post": post_id},
+        )
         _on_commit(lambda: post_taken_down(post_id=post_id))
 
 
@@ -993,17 +1046,20 @@ def _check_channel_admin(*, actor: User | None, school_id: int) -> None:
     only a trust administrator of the school."""
     if actor is None or actor.is_superuser:
         return
-    _check_role(actor=actor, school_id=school_id, roles=(Role.TRUST_ADMIN,),
-                message=NOT_CHANNEL_ADMIN)
+    _check_role(
+        actor=actor, school_id=school_id, roles=(Role.TRUST_ADMIN,), message=NOT_CHANNEL_ADMIN
+    )
 
 
-def _clean_fields(kind: str, values: Mapping[str, Any] | None, allowed: tuple[str, ...]
-                  ) -> dict[str, str]:
+def _clean_fields(
+    kind: str, values: Mapping[str, Any] | None, allowed: tuple[str, ...]
+) -> dict[str, str]:
     out: dict[str, str] = {}
     for key, value in (values or {}).items():
         if key not in allowed:
-            raise InvalidInput(UNKNOWN_FIELD.format(field=key, channel=channel_name(kind)),
-                               field=key)
+            raise InvalidInput(
+                UNKNOWN_FIELD.format(field=key, channel=channel_name(kind)), field=key
+            )
         out[key] = "" if value is None else str(value).strip()
     return out
 
@@ -1013,8 +1069,10 @@ def _validate_account(kind: str, config: dict[str, Any], secrets: dict[str, str]
     missing = [k for k in spec.required_config if not config.get(k)]
     missing += [k for k in spec.required_secrets if not secrets.get(k)]
     if missing:
-        raise InvalidInput(MISSING_FIELDS.format(channel=channel_name(kind),
-                                                 fields=", ".join(missing)), field=missing[0])
+        raise InvalidInput(
+            MISSING_FIELDS.format(channel=channel_name(kind), fields=", ".join(missing)),
+            field=missing[0],
+        )
     base = str(config.get("api_base") or "")
     if base and not custom_hosts_allowed():
         raise InvalidInput(CUSTOM_HOST_REFUSED, field="api_base")
@@ -1051,9 +1109,11 @@ def channel_account_validate(
     stored = _secrets_or_empty(account) if account is not None else {}
     secrets = {**stored, **given} if (given or account is None) else None
     _validate_account(kind, new_config, secrets if secrets is not None else stored)
-    if account is None and school is not None and ChannelAccount.objects.filter(
-        school=school, kind=kind
-    ).exists():
+    if (
+        account is None
+        and school is not None
+        and ChannelAccount.objects.filter(school=school, kind=kind).exists()
+    ):
         raise Conflict(ACCOUNT_EXISTS.format(channel=channel_name(kind)), field="kind")
     return new_config, secrets, sorted(given)
 
@@ -1072,7 +1132,10 @@ def channel_account_create(
     database and appear nowhere else (the audit names which fields were set, not values)."""
     _check_channel_admin(actor=actor, school_id=school.pk)
     clean_config, secrets, given = channel_account_validate(
-        kind=kind, display_name=display_name, config=config, credentials=credentials,
+        kind=kind,
+        display_name=display_name,
+        config=config,
+        credentials=credentials,
         school=school,
     )
     try:
@@ -1090,8 +1153,13 @@ def channel_account_create(
                 actor=actor,
                 school=school,
                 target=account,
-                data={"kind": kind, "display_name": account.display_name, "enabled": enabled,
-                      "config": clean_config, "credentials_set": given},
+                data={
+                    "kind": kind,
+                    "display_name": account.display_name,
+                    "enabled": enabled,
+                    "config": clean_config,
+                    "credentials_set": given,
+                },
             )
     except IntegrityError as exc:
         raise Conflict(ACCOUNT_EXISTS.format(channel=channel_name(kind)), field="kind") from exc
@@ -1139,8 +1207,7 @@ def channel_account_update(
             school=School(pk=account.school_id),
             target=account,
             data={
-                **{k: v for k, v in changes.items()
-                   if k in ("display_name", "enabled", "config")},
+                **{k: v for k, v in changes.items() if k in ("display_name", "enabled", "config")},
                 "credentials_set": given,
             },
         )
@@ -1155,8 +1222,9 @@ def _secrets_or_empty(account: ChannelAccount) -> dict[str, str]:
         return {}
 
 
-def channel_account_check_health(*, account: ChannelAccount, actor: User | None = None
-                                 ) -> ChannelAccount:
+def channel_account_check_health(
+    *, account: ChannelAccount, actor: User | None = None
+) -> ChannelAccount:
     """Is the token valid and are the permissions enough? Stored on the account (shown
     to trust administrators) and audited. Never raises for platform trouble."""
     _check_channel_admin(actor=actor, school_id=account.school_id)
@@ -1176,12 +1244,17 @@ def channel_account_check_health(*, account: ChannelAccount, actor: User | None 
         )
     with transaction.atomic():
         ChannelAccount.objects.filter(pk=account.pk).update(
-            health_ok=not problems, health_problems=problems,
+            health_ok=not problems,
+            health_problems=problems,
             health_checked_at=timezone.now(),
         )
-        audit_record(action="channel_account.health_checked", actor=actor,
-                     school=School(pk=account.school_id), target=account,
-                     data={"ok": not problems, "problems": problems})
+        audit_record(
+            action="channel_account.health_checked",
+            actor=actor,
+            school=School(pk=account.school_id),
+            target=account,
+            data={"ok": not problems, "problems": problems},
+        )
     account.refresh_from_db()
     return account
 
@@ -1201,32 +1274,39 @@ COMMENT_MAX_CHARS = 2000
 COMMENT_NAME_MAX_CHARS = 80
 
 
-def website_comment_submit(*, entry: WebsiteEntry, author_name: str, text: str
-                           ) -> WebsiteComment:
+def website_comment_submit(*, entry: WebsiteEntry, author_name: str, text: str) -> WebsiteComment:
     """A member of the public comments on a news item. Stored pending: nothing shows until
     a leader approves it (R11)."""
     author_name, text = author_name.strip(), text.strip()
     if not author_name:
         raise InvalidInput(COMMENT_NAME_REQUIRED, field="author_name")
     if len(author_name) > COMMENT_NAME_MAX_CHARS:
-        raise InvalidInput(COMMENT_TOO_LONG.format(limit=COMMENT_NAME_MAX_CHARS),
-                           field="author_name")
+        raise InvalidInput(
+            COMMENT_TOO_LONG.format(limit=COMMENT_NAME_MAX_CHARS), field="author_name"
+        )
     if not text:
         raise InvalidInput(COMMENT_TEXT_REQUIRED, field="text")
     if len(text) > COMMENT_MAX_CHARS:
         raise InvalidInput(COMMENT_TOO_LONG.format(limit=COMMENT_MAX_CHARS), field="text")
     with transaction.atomic():
         comment = WebsiteComment.objects.create(entry=entry, author_name=author_name, text=text)
-        audit_record(action="website_comment.received", school=School(pk=entry.school_id),
-                     target=comment, data={"entry": entry.pk})
+        audit_record(
+            action="website_comment.received",
+            school=School(pk=entry.school_id),
+            target=comment,
+            data={"entry": entry.pk},
+        )
     return comment
 
 
-def website_comment_decide(*, comment: WebsiteComment, actor: User, status: str
-                           ) -> WebsiteComment:
+def website_comment_decide(*, comment: WebsiteComment, actor: User, status: str) -> WebsiteComment:
     """A leader (or DSL) approves or rejects a pending comment; only approved ones show."""
-    _check_role(actor=actor, school_id=comment.entry.school_id, roles=(Role.LEADER, Role.DSL),
-                message=NOT_A_MODERATOR)
+    _check_role(
+        actor=actor,
+        school_id=comment.entry.school_id,
+        roles=(Role.LEADER, Role.DSL),
+        message=NOT_A_MODERATOR,
+    )
     if status not in (WebsiteComment.Status.APPROVED, WebsiteComment.Status.REJECTED):
         raise InvalidInput(COMMENT_STATUS, field="status")
     with transaction.atomic():
@@ -1236,9 +1316,13 @@ def website_comment_decide(*, comment: WebsiteComment, actor: User, status: str
         if moved != 1:
             comment.refresh_from_db()
             raise Conflict(COMMENT_ALREADY_DECIDED.format(status=comment.status), field="status")
-        audit_record(action=f"website_comment.{status}", actor=actor,
-                     school=School(pk=comment.entry.school_id), target=comment,
-                     data={"entry": comment.entry_id})
+        audit_record(
+            action=f"website_comment.{status}",
+            actor=actor,
+            school=School(pk=comment.entry.school_id),
+            target=comment,
+            data={"entry": comment.entry_id},
+        )
     comment.refresh_from_db()
     return comment
 
@@ -1290,7 +1374,8 @@ def webhook_facebook_receive(*, raw_body: bytes, signature: str | None) -> Webho
     trusted: list[ChannelAccount] | None = None  # None: every page (global secret)
     if not (global_secret and verify_signature(raw_body, signature, global_secret)):
         trusted = [
-            a for a in accounts
+            a
+            for a in accounts
             if verify_signature(raw_body, signature, _secrets_or_empty(a).get("app_secret", ""))
         ]
         if not trusted:
@@ -1301,7 +1386,9 @@ def webhook_facebook_receive(*, raw_body: bytes, signature: str | None) -> Webho
         account = by_page.get(event.account_id)
         if trusted is not None and account is None:
             continue  # signed by another Page's app: not ours to accept
-        external_id = event.comment_id if event.verb == "add" else f"{event.comment_id}:{event.verb}"
+        external_id = (
+            event.comment_id if event.verb == "add" else f"{event.comment_id}:{event.verb}"
+        )
         try:
             with transaction.atomic():
                 row = WebhookEvent.objects.create(
@@ -1346,17 +1433,24 @@ def website_backfill(*, post_id: int) -> Publication | None:
     no website publication: publish it to the feed now, through the normal path."""
     from moderation.models import Post
 
-    post = Post.objects.filter(pk=post_id).values("school_id", "channels", "content_hash",
-                                                  "status").first()
+    post = (
+        Post.objects.filter(pk=post_id)
+        .values("school_id", "channels", "content_hash", "status")
+        .first()
+    )
     if post is None or ChannelKind.WEBSITE not in (post["channels"] or []):
         return None
     if post["status"] != Post.Status.PUBLISHED:
         return None
     account = website_account_ensure(school_id=int(post["school_id"]))
     pub, _ = Publication.objects.get_or_create(
-        post_id=post_id, channel=ChannelKind.WEBSITE,
-        defaults={"school_id": post["school_id"], "account": account,
-                  "content_hash": post["content_hash"]},
+        post_id=post_id,
+        channel=ChannelKind.WEBSITE,
+        defaults={
+            "school_id": post["school_id"],
+            "account": account,
+            "content_hash": post["content_hash"],
+        },
     )
     if pub.state != P.QUEUED or not publication_claim(publication_id=pub.pk):
         return pub
@@ -1364,8 +1458,12 @@ def website_backfill(*, post_id: int) -> Publication | None:
     result = _adapter(pub).publish(_publish_request(pub))
     with transaction.atomic():
         Publication.objects.filter(pk=pub.pk, state=P.ATTEMPTING).update(
-            state=P.PUBLISHED, external_id=result.external_id, url=result.url,
-            published_at=timezone.now(), updated_at=timezone.now())
+            state=P.PUBLISHED,
+            external_id=result.external_id,
+            url=result.url,
+            published_at=timezone.now(),
+            updated_at=timezone.now(),
+        )
         _audit("publication.published", pub, external_id=result.external_id, backfill=True)
     pub.refresh_from_db()
     return pub

@@ -16,8 +16,14 @@ from backend.common.types import AuthedRequest
 
 from .models import Device, Role
 from .permissions import IsSignedIn
-from .selectors import devices_for_school, school_get_for_user, user_needs_two_factor
+from .selectors import (
+    devices_for_school,
+    school_get_for_user,
+    user_has_role,
+    user_needs_two_factor,
+)
 from .services import (
+    device_authenticate,
     device_enrol,
     device_revoke,
     totp_device_confirm,
@@ -50,7 +56,10 @@ class MeOutput(serializers.Serializer):
 class CsrfApi(APIView):
     permission_classes = [AllowAny]
 
-    @extend_schema(responses={200: None})
+    class OutputSerializer(serializers.Serializer):
+        csrf_token = serializers.CharField()
+
+    @extend_schema(responses=OutputSerializer)
     def get(self, request: AuthedRequest) -> Response:
         return Response({"csrf_token": get_token(request)})
 
@@ -176,3 +185,22 @@ class DeviceRevokeApi(APIView):
         if device is None:
             raise NotFound("No such device at this school.")
         return Response(DeviceOutput(device_revoke(device=device, actor=request.user)).data)
+
+
+class CurrentDeviceApi(APIView):
+    """Lets a tablet check its stored credential (R7) before anyone tries to post."""
+
+    class OutputSerializer(serializers.Serializer):
+        id = serializers.IntegerField()
+        name = serializers.CharField()
+        school_id = serializers.IntegerField()
+        school_name = serializers.CharField(source="school.name")
+
+    @extend_schema(responses=OutputSerializer)
+    def get(self, request: AuthedRequest) -> Response:
+        from .permissions import DEVICE_HEADER
+
+        device = device_authenticate(token=request.META.get(DEVICE_HEADER))
+        if not user_has_role(user=request.user, school=device.school, roles=list(Role)):
+            raise NotFound("This tablet is enrolled for a school you do not belong to.")
+        return Response(self.OutputSerializer(device).data)

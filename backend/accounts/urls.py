@@ -9,6 +9,7 @@ urlpatterns = [
     path("auth/me", apis.MeApi.as_view(), name="auth-me"),
     path("auth/totp/setup", apis.TotpSetupApi.as_view(), name="auth-totp-setup"),
     path("auth/totp/confirm", apis.TotpConfirmApi.as_view(), name="auth-totp-confirm"),
+    path("devices/current", apis.CurrentDeviceApi.as_view(), name="device-current"),
     path("schools/<int:school_id>/devices", apis.DeviceListApi.as_view(), name="devices"),
     path(
         "schools/<int:school_id>/devices/<int:device_id>/revoke",

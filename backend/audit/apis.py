@@ -30,7 +30,7 @@ class AuditEventListApi(APIView):
                 "hash",
             ]
 
-    @extend_schema(responses=OutputSerializer(many=True))
+    @extend_schema(responses=OutputSerializer(many=True))  # paginated, see paginator below
     def get(self, request: AuthedRequest) -> Response:
         school_ids = school_ids_for_user(user=request.user, roles=[Role.TRUST_ADMIN, Role.DSL])
         paginator = PageNumberPagination()

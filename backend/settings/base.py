@@ -148,12 +148,13 @@ FIELD_ENCRYPTION_KEYS = env.list(
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["backend.accounts.permissions.IsVerifiedMember"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "backend.common.schema.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 25,
     "EXCEPTION_HANDLER": "backend.common.api.api_exception_handler",
     "DEFAULT_THROTTLE_RATES": {"login": "20/min"},
 }
+OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="School post queue")
 SPECTACULAR_SETTINGS = {
     "TITLE": "School social-media safeguarding queue API",
     "VERSION": "0.1.0",
@@ -187,7 +188,8 @@ LOGGING = {
 # Called (dotted paths, each `f(*, person_id: int, reason: str) -> None`) when a person's
 # consent ends (withdrawn, expired, objection, left the school): R10 takedown work.
 CONSENT_ENDED_HANDLERS: list[str] = env.list(
-    "CONSENT_ENDED_HANDLERS", default=["publishers.services.takedown_for_person"])
+    "CONSENT_ENDED_HANDLERS", default=["publishers.services.takedown_for_person"]
+)
 # Pupils judged competent to give or refuse their own photo consent from this age (R18).
 CONSENT_COMPETENCE_AGE = env.int("CONSENT_COMPETENCE_AGE", default=12)
 

@@ -202,7 +202,7 @@ class ModerationAction(models.Model):
         NOTE = "note"
         ESCALATE = "escalate"
         EDITED = "edited"
-        PLATFORM_REMOVED = "platform_removed"
+        PLATFORM_CHANGE = "platform_change", "Changed on the platform"
 
     class Op(models.TextChoices):
         NONE = "", "None"

@@ -4,6 +4,8 @@ a link to the dashboard."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from django.conf import settings
 from django.core.mail import send_mass_mail
 
@@ -24,7 +26,7 @@ def _link(comment: Comment) -> str:
     return f"{str(settings.PUBLIC_BASE_URL).rstrip('/')}/comments/{comment.pk}"
 
 
-def _send(comment: Comment, roles: list[str], subject: str, body: str) -> int:
+def _send(comment: Comment, roles: Sequence[str], subject: str, body: str) -> int:
     recipients = sorted({u.email for u in users_with_role(school=comment.school, roles=roles)})
     if not recipients:
         return 0
@@ -49,7 +51,7 @@ def notify_escalated(*, comment_id: int) -> int:
         f"It has been hidden from the public and evidence has been captured.\n\n"
         f"Review it: {_link(comment)}\n"
     )
-    roles = [Role.DSL]
+    roles: list[str] = [Role.DSL]
     if not users_with_role(school=comment.school, roles=roles).exists():
         roles = [Role.LEADER]
     return _send(comment, roles, f"Comment {comment.pk} escalated to safeguarding", body)
@@ -65,5 +67,5 @@ def notify_platform_failure(*, comment_id: int, what: str, message: str) -> int:
         f"We could not {what} comment {comment.pk} on {channel}.\n{message}\n\n"
         f"Please do it in the {channel} app, then record it on the dashboard: {_link(comment)}\n"
     )
-    roles = [Role.DSL, Role.LEADER] if comment.escalated else [Role.LEADER]
+    roles: list[str] = [Role.DSL, Role.LEADER] if comment.escalated else [Role.LEADER]
     return _send(comment, roles, f"Comment {comment.pk}: could not {what} it", body)

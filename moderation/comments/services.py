@@ -33,7 +33,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from backend.accounts.models import Device, Role, School, User
+from backend.accounts.models import Device, School, User
 from backend.accounts.selectors import user_has_role
 from backend.audit.services import audit_record
 from backend.common.errors import Conflict, DomainError, InvalidInput, NotFound, Refused
@@ -84,7 +84,7 @@ REPLY_INSTAGRAM = (
 )
 REPLY_WRONG_DEVICE = "This tablet is enrolled for another school."
 NOTE_REQUIRED = "Write the note."
-ASSIGNEE_NOT_MODERATOR = "{name} cannot see this comment, so it cannot be assigned to them."
+ASSIGNEE_NOT_MODERATOR = "That person cannot see this comment, so it cannot be assigned to them."
 BULK_UNKNOWN_ACTION = "Choose one of: {actions}."
 BULK_TOO_MANY = "At most {limit} comments at a time."
 BULK_EMPTY = "Choose at least one comment."
@@ -167,10 +167,10 @@ def _platform(channel: str) -> str:
     return PLATFORM_NAMES.get(channel, channel)  # type: ignore[call-overload,no-any-return]
 
 
-def _audit(action: str, comment: Comment, *, actor: User | None = None, **data: Any) -> None:
+def _audit(event: str, comment: Comment, *, actor: User | None = None, **data: Any) -> None:
     # Ids and labels only: never the comment's text or its author (the log is append-only).
     audit_record(
-        action=action,
+        action=event,
         actor=actor,
         school=School(pk=comment.school_id),
         target=comment,
@@ -538,7 +538,10 @@ def _ingest_again(
         comment.save(update_fields=["text", "updated_at"])
         _screen_and_act(comment, lazy=lazy, author_is_new=False, edit=False)
         return
-    comment.previous_texts = [*comment.previous_texts, {"text": comment.text, "until": now.isoformat()}]
+    comment.previous_texts = [
+        *comment.previous_texts,
+        {"text": comment.text, "until": now.isoformat()},
+    ]
     comment.text = text
     comment.edited_at = now
     comment.save(update_fields=["previous_texts", "text", "edited_at", "updated_at"])
@@ -547,7 +550,9 @@ def _ingest_again(
     _screen_and_act(comment, lazy=lazy, author_is_new=False, edit=True)
 
 
-def _screen_and_act(comment: Comment, *, lazy: _LazyConfig, author_is_new: bool, edit: bool) -> None:
+def _screen_and_act(
+    comment: Comment, *, lazy: _LazyConfig, author_is_new: bool, edit: bool
+) -> None:
     """Screen, store the verdict with every label's screener and reason, then act.
 
     An edit is screened again but never softens an earlier verdict: only a harsher one
@@ -704,9 +709,7 @@ def publication_poll(*, publication_id: int, now: datetime | None = None) -> Pol
        ``retry_after`` when it gives one).
     """
     now = now or timezone.now()
-    pub = (
-        Publication.objects.select_related("school", "account").filter(pk=publication_id).first()
-    )
+    pub = Publication.objects.select_related("school", "account").filter(pk=publication_id).first()
     if pub is None:
         return PollOutcome(publication_id, error="gone")
     state, _ = PollState.objects.get_or_create(
@@ -917,9 +920,9 @@ def action_apply(*, action_id: int, now: datetime | None = None) -> ModerationAc
         return action
     comment = action.comment
     if _superseded(action, comment):
-        ModerationAction.objects.filter(pk=action.pk, platform_state=A.PlatformState.PENDING).update(
-            platform_state=A.PlatformState.SUPERSEDED, completed_at=now
-        )
+        ModerationAction.objects.filter(
+            pk=action.pk, platform_state=A.PlatformState.PENDING
+        ).update(platform_state=A.PlatformState.SUPERSEDED, completed_at=now)
         action.refresh_from_db()
         return action
     claimed = ModerationAction.objects.filter(
@@ -938,14 +941,17 @@ def action_apply(*, action_id: int, now: datetime | None = None) -> ModerationAc
     except PublisherError as error:
         return _action_failed(action, error, attempts, now)
     except requests.RequestException as exc:  # adapters map these; belt and braces
-        error = PublisherError.transient(_platform(comment.channel), detail=type(exc).__name__)
-        return _action_failed(action, error, attempts, now)
+        transient = PublisherError.transient(_platform(comment.channel), detail=type(exc).__name__)
+        return _action_failed(action, transient, attempts, now)
     status = {A.Op.HIDE: St.HIDDEN, A.Op.UNHIDE: St.VISIBLE, A.Op.DELETE: St.DELETED}.get(
         A.Op(action.platform_op)
     )
     with transaction.atomic():
         ModerationAction.objects.filter(pk=action.pk).update(
-            platform_state=A.PlatformState.DONE, completed_at=now, last_error="", next_attempt_at=None
+            platform_state=A.PlatformState.DONE,
+            completed_at=now,
+            last_error="",
+            next_attempt_at=None,
         )
         if status is not None:
             rows = Comment.objects.filter(pk=comment.pk)
@@ -1161,7 +1167,7 @@ def comment_assign(*, comment: Comment, actor: User, assignee: User | None) -> C
     """Give the comment to a moderator (one who may see it), or take it back (None)."""
     _check_can_act(actor=actor, comment=comment)
     if assignee is not None and not selectors.user_may_moderate(user=assignee, comment=comment):
-        raise InvalidInput(ASSIGNEE_NOT_MODERATOR.format(name=assignee), field="assignee")
+        raise InvalidInput(ASSIGNEE_NOT_MODERATOR, field="assignee")
     with transaction.atomic():
         locked = _lock(comment)
         locked.assigned_to = assignee
@@ -1209,7 +1215,9 @@ def comments_bulk(
     """The same action on many comments; each succeeds or fails on its own, with the same
     checks as one at a time (a comment the actor may not see is "not found")."""
     if action not in BULK_ACTIONS:
-        raise InvalidInput(BULK_UNKNOWN_ACTION.format(actions=", ".join(BULK_ACTIONS)), field="action")
+        raise InvalidInput(
+            BULK_UNKNOWN_ACTION.format(actions=", ".join(BULK_ACTIONS)), field="action"
+        )
     ids = list(dict.fromkeys(int(i) for i in comment_ids))
     if not ids:
         raise InvalidInput(BULK_EMPTY, field="ids")
@@ -1254,9 +1262,7 @@ def _evidence_record(
             else None
         ),
         "comment": comment.snapshot(),
-        "media_possibly_indecent": any(
-            label.get("label") == "sexual" for label in comment.labels
-        ),
+        "media_possibly_indecent": any(label.get("label") == "sexual" for label in comment.labels),
         "media_policy": "Attached media is never downloaded or copied: only its URL is kept.",
         "reason": reason,
         "captured_at": captured_at.isoformat(),
@@ -1300,6 +1306,12 @@ def evidence_capture(*, comment: Comment, actor: User) -> Evidence:
     _check_can_act(actor=actor, comment=comment)
     with transaction.atomic():
         return _capture(_lock(comment), actor=actor, reason=Evidence.Reason.MANUAL, reuse=False)
+
+
+def comment_viewed(*, comment: Comment, actor: User) -> None:
+    """R14: opening an escalated comment (safeguarding material) is an audit event."""
+    if comment.escalated:
+        _audit("comment.viewed", comment, actor=actor)
 
 
 def evidence_viewed(*, evidence: Evidence, actor: User) -> None:

@@ -21,9 +21,7 @@ def news_path(school_slug: str) -> str:
 
 
 def entry_path(entry: WebsiteEntry) -> str:
-    return reverse(
-        "website-entry", kwargs={"school_slug": entry.school.slug, "entry_id": entry.pk}
-    )
+    return reverse("website-entry", kwargs={"school_slug": entry.school.slug, "entry_id": entry.pk})
 
 
 def entry_url(entry: WebsiteEntry) -> str:

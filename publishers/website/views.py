@@ -9,7 +9,7 @@ caches in between.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.paginator import Paginator
 from django.http import (
@@ -19,6 +19,7 @@ from django.http import (
     HttpResponse,
     HttpResponseRedirect,
 )
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed, SyndicationFeed
 from django.views.decorators.http import require_GET, require_http_methods
@@ -30,13 +31,15 @@ from publishers.media import media_token_read
 from publishers.models import ChannelAccount, ChannelKind, Publication, WebsiteEntry
 from publishers.website import links
 
+R = TypeVar("R", bound=HttpResponseBase)
+
 PAGE_SIZE = 20
 FEED_SIZE = 30
 NO_CACHE = "no-cache, max-age=0"
 THANKS = "Thank you. Your comment will appear once the school has approved it."
 
 
-def _no_cache(response: HttpResponse) -> HttpResponse:
+def _no_cache(response: R) -> R:
     response["Cache-Control"] = NO_CACHE
     return response
 
@@ -120,8 +123,9 @@ def news_entry(request: HttpRequest, school_slug: str, entry_id: int) -> HttpRes
 
 
 @require_GET
-def news_image(request: HttpRequest, school_slug: str, entry_id: int, position: int
-               ) -> HttpResponse:
+def news_image(
+    request: HttpRequest, school_slug: str, entry_id: int, position: int
+) -> HttpResponseBase:
     """An entry's image (the publishable copy), only while the entry is visible."""
     school = _school(school_slug)
     entry = _entry(school.slug, entry_id)
@@ -132,8 +136,9 @@ def news_image(request: HttpRequest, school_slug: str, entry_id: int, position: 
     return _no_cache(response)
 
 
-def _feed(request: HttpRequest, school_slug: str, feed_class: type[SyndicationFeed]
-          ) -> HttpResponse:
+def _feed(
+    request: HttpRequest, school_slug: str, feed_class: type[SyndicationFeed], content_type: str
+) -> HttpResponse:
     school = _school(school_slug)
     news = links.absolute(links.news_path(school.slug))
     feed = feed_class(
@@ -158,19 +163,19 @@ def _feed(request: HttpRequest, school_slug: str, feed_class: type[SyndicationFe
             updateddate=entry.published_at,
             enclosures=enclosures,
         )
-    response = HttpResponse(content_type=f"{feed.content_type}")
+    response = HttpResponse(content_type=content_type)
     feed.write(response, "utf-8")
     return _no_cache(response)
 
 
 @require_GET
 def news_feed_rss(request: HttpRequest, school_slug: str) -> HttpResponse:
-    return _feed(request, school_slug, Rss201rev2Feed)
+    return _feed(request, school_slug, Rss201rev2Feed, "application/rss+xml; charset=utf-8")
 
 
 @require_GET
 def news_feed_atom(request: HttpRequest, school_slug: str) -> HttpResponse:
-    return _feed(request, school_slug, Atom1Feed)
+    return _feed(request, school_slug, Atom1Feed, "application/atom+xml; charset=utf-8")
 
 
 @require_GET

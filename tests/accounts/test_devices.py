@@ -113,3 +113,21 @@ def test_api_refuses_device_enrolment_by_a_leader(
     response = api_as(head_teacher).post(f"/api/schools/{school.pk}/devices", {"name": "x"})
     assert response.status_code == 404
     assert not Device.objects.exists()
+
+
+def test_a_tablet_checks_its_credential(api_as: Any, school: Any, teacher: Any) -> None:
+    _, token = device_enrol(school=school, name="Hall iPad", actor=None)
+    client = api_as(teacher)
+    client.credentials(HTTP_X_DEVICE_TOKEN=token)
+    response = client.get("/api/devices/current")
+    assert response.status_code == 200 and response.json()["name"] == "Hall iPad"
+    client.credentials(HTTP_X_DEVICE_TOKEN=token[:-3] + "xyz")
+    assert client.get("/api/devices/current").status_code == 403
+
+
+def test_a_tablet_of_another_school_is_not_shown(api_as: Any, school: Any,
+                                                 outsider: Any) -> None:
+    _, token = device_enrol(school=school, name="Hall iPad", actor=None)
+    client = api_as(outsider)
+    client.credentials(HTTP_X_DEVICE_TOKEN=token)
+    assert client.get("/api/devices/current").status_code == 404

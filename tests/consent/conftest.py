@@ -75,11 +75,11 @@ def photo_bytes(seed: int = 1) -> bytes:
 def small_fixture(name: str, long_side: int = 400) -> bytes:
     """A committed face photo scaled down, so the real detector runs in a fraction of a
     second."""
-    with Image.open(FACES / name) as img:
-        img = img.convert("RGB")
-        img.thumbnail((long_side, long_side))
-        out = io.BytesIO()
-        img.save(out, format="JPEG", quality=90)
+    with Image.open(FACES / name) as original:
+        img = original.convert("RGB")
+    img.thumbnail((long_side, long_side))
+    out = io.BytesIO()
+    img.save(out, format="JPEG", quality=90)
     return out.getvalue()
 
 

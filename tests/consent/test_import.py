@@ -105,12 +105,30 @@ def _dated_today(monkeypatch: Any) -> None:
 def test_it_imports_people_and_consent_with_every_documented_header(school: Any) -> None:
     data = csv_bytes(
         [
-            row("UPN1", preferred_first_name="Millie", consent_photo_social="granted",
-                consent_photo_x="refused", consent_name="granted", consent_biometric="granted"),
-            row("STAFF1", legal_first_name="Tara", last_name="Teacher", kind="staff",
-                year_group="", date_of_birth="", consent_photo_website="refused"),
-            row("ADULT1", legal_first_name="Vic", last_name="Volunteer", kind="adult",
-                consent_photo_website=""),
+            row(
+                "UPN1",
+                preferred_first_name="Millie",
+                consent_photo_social="granted",
+                consent_photo_x="refused",
+                consent_name="granted",
+                consent_biometric="granted",
+            ),
+            row(
+                "STAFF1",
+                legal_first_name="Tara",
+                last_name="Teacher",
+                kind="staff",
+                year_group="",
+                date_of_birth="",
+                consent_photo_website="refused",
+            ),
+            row(
+                "ADULT1",
+                legal_first_name="Vic",
+                last_name="Volunteer",
+                kind="adult",
+                consent_photo_website="",
+            ),
         ]
     )
     result = run(school, data)
@@ -121,9 +139,7 @@ def test_it_imports_people_and_consent_with_every_documented_header(school: Any)
     assert str(amelia.date_of_birth) == "2016-03-14" and amelia.on_roll
     assert Person.objects.get(mis_id="STAFF1").kind == "staff"
     assert Person.objects.get(mis_id="ADULT1").kind == "adult"
-    given = dict(
-        ConsentRecord.objects.filter(person=amelia).values_list("purpose", "decision")
-    )
+    given = dict(ConsentRecord.objects.filter(person=amelia).values_list("purpose", "decision"))
     assert given == {
         "photo_website": "granted",
         "photo_x": "refused",  # the per-channel column overrides the social one
@@ -155,7 +171,10 @@ def test_reimporting_the_same_file_changes_nothing(school: Any) -> None:
     second = run(school, data)
     assert (first.created, first.consent_records) == (20, 80)
     assert (second.created, second.updated, second.unchanged, second.consent_records) == (
-        0, 0, 20, 0,
+        0,
+        0,
+        20,
+        0,
     )
     assert second.changes == []
     assert list(Person.objects.order_by("id").values()) == people
@@ -262,12 +281,25 @@ def test_sims_style_headers_a_bom_and_windows_line_endings_are_accepted(school: 
 
 
 def test_contacts_are_imported_and_matched_again_on_reimport(school: Any) -> None:
-    header = [*HEADER, "contact1_name", "contact1_relationship",
-              "contact1_parental_responsibility", "contact2_name", "contact2_court_order"]
+    header = [
+        *HEADER,
+        "contact1_name",
+        "contact1_relationship",
+        "contact1_parental_responsibility",
+        "contact2_name",
+        "contact2_court_order",
+    ]
     data = csv_bytes(
-        [row("UPN1", contact1_name="Sarah Hart", contact1_relationship="Mother",
-             contact1_parental_responsibility="true", contact2_name="Tom Hart",
-             contact2_court_order="true")],
+        [
+            row(
+                "UPN1",
+                contact1_name="Sarah Hart",
+                contact1_relationship="Mother",
+                contact1_parental_responsibility="true",
+                contact2_name="Tom Hart",
+                contact2_court_order="true",
+            )
+        ],
         header,
     )
     run(school, data)
@@ -322,8 +354,9 @@ def test_a_pupil_who_comes_back_starts_with_no_consent_until_the_mis_answers_aga
 def test_full_roll_marks_people_missing_from_the_file_as_left(school: Any) -> None:
     run(school, csv_bytes([row("UPN1"), row("UPN2"), row("UPN3", consent_date="bad")]))
     staff = PersonFactory(school=school, kind="staff", mis_id="STAFF9")
-    result = run(school, csv_bytes([row("UPN1"), row("UPN3", date_of_birth="nope")]),
-                 full_roll=True)
+    result = run(
+        school, csv_bytes([row("UPN1"), row("UPN3", date_of_birth="nope")]), full_roll=True
+    )
     assert result.left == 1
     assert not Person.objects.get(mis_id="UPN2").on_roll
     # UPN3's row was bad but present: not a leaver. Staff were not in a pupil export.
@@ -346,8 +379,13 @@ def test_an_mis_refusal_wins_over_a_parent_grant_recorded_in_the_app(
     run(school, csv_bytes([row("UPN1", consent_photo_website="")]))
     person = Person.objects.get()
     ConsentRecord.objects.create(
-        person=person, purpose="photo_website", decision=Decision.GRANTED, given_by="self",
-        method="paper_form", given_on=timezone.localdate(), expires_on=None,
+        person=person,
+        purpose="photo_website",
+        decision=Decision.GRANTED,
+        given_by="self",
+        method="paper_form",
+        given_on=timezone.localdate(),
+        expires_on=None,
     )
     run(school, csv_bytes([row("UPN1", consent_photo_website="refused")]))
     assert not may_publish_photo(person=person, channel="website").allowed
@@ -370,8 +408,10 @@ def test_no_query_runs_per_row(school: Any) -> None:
     counts = []
     for size, offset in ((20, 0), (400, 1000)):
         data = csv_bytes(
-            [row(f"P{offset + i}", consent_photo_social="granted", consent_name="refused")
-             for i in range(size)]
+            [
+                row(f"P{offset + i}", consent_photo_social="granted", consent_name="refused")
+                for i in range(size)
+            ]
         )
         with CaptureQueriesContext(connection) as ctx:
             result = run(school, data)

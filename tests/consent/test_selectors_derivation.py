@@ -30,7 +30,12 @@ from tests.consent.factories import (
     years_ago,
 )
 
-ALL_PHOTO = (Purpose.PHOTO_WEBSITE, Purpose.PHOTO_X, Purpose.PHOTO_FACEBOOK, Purpose.PHOTO_INSTAGRAM)
+ALL_PHOTO = (
+    Purpose.PHOTO_WEBSITE,
+    Purpose.PHOTO_X,
+    Purpose.PHOTO_FACEBOOK,
+    Purpose.PHOTO_INSTAGRAM,
+)
 TODAY = timezone.localdate
 
 
@@ -65,7 +70,13 @@ def test_r17_one_parent_refusal_wins_over_grant(pupil: Person, mum: Any, dad: An
 def test_r17_refusal_wins_even_when_the_grant_is_more_recent(
     pupil: Person, mum: Any, dad: Any
 ) -> None:
-    record(pupil, Purpose.PHOTO_X, contact=dad, decision=Decision.REFUSED, given_on=TODAY() - datetime.timedelta(30))
+    record(
+        pupil,
+        Purpose.PHOTO_X,
+        contact=dad,
+        decision=Decision.REFUSED,
+        given_on=TODAY() - datetime.timedelta(30),
+    )
     record(pupil, Purpose.PHOTO_X, contact=mum)
     assert not may_publish_photo(person=pupil, channel=Channel.X).allowed
 
@@ -73,7 +84,10 @@ def test_r17_refusal_wins_even_when_the_grant_is_more_recent(
 def test_r17_pupil_objection_wins_over_parent_grant(pupil: Person, mum: Any) -> None:
     record(pupil, *ALL_PHOTO, contact=mum)
     [objection] = record(
-        pupil, Purpose.PHOTO_INSTAGRAM, given_by=GivenBy.SELF, decision=Decision.REFUSED,
+        pupil,
+        Purpose.PHOTO_INSTAGRAM,
+        given_by=GivenBy.SELF,
+        decision=Decision.REFUSED,
         method=Method.VERBAL,
     )
     decision = may_publish_photo(person=pupil, channel=Channel.INSTAGRAM)
@@ -83,8 +97,13 @@ def test_r17_pupil_objection_wins_over_parent_grant(pupil: Person, mum: Any) -> 
 
 
 def test_r17_a_parent_who_refused_then_granted_has_granted(pupil: Person, mum: Any) -> None:
-    record(pupil, Purpose.PHOTO_WEBSITE, contact=mum, decision=Decision.REFUSED,
-           given_on=TODAY() - datetime.timedelta(10))
+    record(
+        pupil,
+        Purpose.PHOTO_WEBSITE,
+        contact=mum,
+        decision=Decision.REFUSED,
+        given_on=TODAY() - datetime.timedelta(10),
+    )
     [grant] = record(pupil, Purpose.PHOTO_WEBSITE, contact=mum)
     decision = may_publish_photo(person=pupil, channel=Channel.WEBSITE)
     assert decision.allowed and decision.record_id == grant.pk
@@ -101,9 +120,7 @@ def test_r17_the_latest_decision_is_by_the_day_it_was_made_not_when_typed_in(
 
 def test_r17_withdrawal_ends_consent(pupil: Person, mum: Any) -> None:
     record(pupil, Purpose.PHOTO_FACEBOOK, contact=mum, given_on=TODAY() - datetime.timedelta(5))
-    [withdrawal] = record(
-        pupil, Purpose.PHOTO_FACEBOOK, contact=mum, decision=Decision.WITHDRAWN
-    )
+    [withdrawal] = record(pupil, Purpose.PHOTO_FACEBOOK, contact=mum, decision=Decision.WITHDRAWN)
     decision = may_publish_photo(person=pupil, channel=Channel.FACEBOOK)
     assert not decision.allowed and decision.record_id == withdrawal.pk
     assert "withdrawn" in decision.reason
@@ -111,8 +128,11 @@ def test_r17_withdrawal_ends_consent(pupil: Person, mum: Any) -> None:
 
 def test_r17_expired_consent_is_none(pupil: Person, mum: Any) -> None:
     [grant] = record(
-        pupil, Purpose.PHOTO_WEBSITE, contact=mum,
-        given_on=TODAY() - datetime.timedelta(400), expires_on=TODAY() - datetime.timedelta(1),
+        pupil,
+        Purpose.PHOTO_WEBSITE,
+        contact=mum,
+        given_on=TODAY() - datetime.timedelta(400),
+        expires_on=TODAY() - datetime.timedelta(1),
     )
     decision = may_publish_photo(person=pupil, channel=Channel.WEBSITE)
     assert not decision.allowed and decision.record_id == grant.pk
@@ -120,8 +140,13 @@ def test_r17_expired_consent_is_none(pupil: Person, mum: Any) -> None:
 
 
 def test_r17_consent_is_effective_on_its_last_day(pupil: Person, mum: Any) -> None:
-    record(pupil, Purpose.PHOTO_WEBSITE, contact=mum, given_on=TODAY() - datetime.timedelta(30),
-           expires_on=TODAY())
+    record(
+        pupil,
+        Purpose.PHOTO_WEBSITE,
+        contact=mum,
+        given_on=TODAY() - datetime.timedelta(30),
+        expires_on=TODAY(),
+    )
     assert may_publish_photo(person=pupil, channel=Channel.WEBSITE).allowed
 
 
@@ -178,8 +203,9 @@ def test_r18_contact_under_court_order_grant_does_not_count(pupil: Person) -> No
 
 def test_r18_refusal_from_any_contact_still_counts(pupil: Person, mum: Any) -> None:
     """A "no" is always safe to honour, even from someone who could not say yes."""
-    grandad = ContactFactory(person=pupil, relationship="Grandfather",
-                             has_parental_responsibility=False)
+    grandad = ContactFactory(
+        person=pupil, relationship="Grandfather", has_parental_responsibility=False
+    )
     record(pupil, Purpose.PHOTO_WEBSITE, contact=mum)
     record(pupil, Purpose.PHOTO_WEBSITE, contact=grandad, decision=Decision.REFUSED)
     assert not may_publish_photo(person=pupil, channel=Channel.WEBSITE).allowed
@@ -201,7 +227,12 @@ def test_r18_pupil_under_the_competence_age_cannot_give_their_own_consent(school
 
 def test_r18_competence_is_judged_on_the_day_the_pupil_decided(school: Any) -> None:
     pupil = PersonFactory(school=school, date_of_birth=years_ago(12.1))
-    record(pupil, Purpose.PHOTO_WEBSITE, given_by=GivenBy.SELF, given_on=TODAY() - datetime.timedelta(60))
+    record(
+        pupil,
+        Purpose.PHOTO_WEBSITE,
+        given_by=GivenBy.SELF,
+        given_on=TODAY() - datetime.timedelta(60),
+    )
     assert not may_publish_photo(person=pupil, channel=Channel.WEBSITE).allowed
 
 
@@ -245,35 +276,60 @@ def test_r18_biometric_consent_needs_written_evidence(pupil: Person, mum: Any) -
     record(pupil, Purpose.BIOMETRIC, contact=mum, method=Method.PAPER_FORM)
     decision = biometric_decisions(person_ids=[pupil.pk])[pupil.pk]
     assert not decision.allowed and "no written evidence" in decision.reason
-    record(pupil, Purpose.BIOMETRIC, contact=mum, method=Method.PAPER_FORM,
-           evidence_reference="Signed form, office file 2025/14")
+    record(
+        pupil,
+        Purpose.BIOMETRIC,
+        contact=mum,
+        method=Method.PAPER_FORM,
+        evidence_reference="Signed form, office file 2025/14",
+    )
     assert biometric_decisions(person_ids=[pupil.pk])[pupil.pk].allowed
 
 
 def test_r18_a_verbal_biometric_grant_never_counts(pupil: Person, mum: Any) -> None:
-    record(pupil, Purpose.BIOMETRIC, contact=mum, method=Method.VERBAL,
-           evidence_reference="Said yes at parents' evening")
+    record(
+        pupil,
+        Purpose.BIOMETRIC,
+        contact=mum,
+        method=Method.VERBAL,
+        evidence_reference="Said yes at parents' evening",
+    )
     decision = biometric_decisions(person_ids=[pupil.pk])[pupil.pk]
     assert not decision.allowed and "in writing" in decision.reason
 
 
 def test_r18_biometric_pupil_objection_however_made_wins(pupil: Person, mum: Any) -> None:
     record(pupil, Purpose.BIOMETRIC, contact=mum, evidence_reference="form")
-    record(pupil, Purpose.BIOMETRIC, given_by=GivenBy.SELF, decision=Decision.REFUSED,
-           method=Method.VERBAL)
+    record(
+        pupil,
+        Purpose.BIOMETRIC,
+        given_by=GivenBy.SELF,
+        decision=Decision.REFUSED,
+        method=Method.VERBAL,
+    )
     decision = biometric_decisions(person_ids=[pupil.pk])[pupil.pk]
     assert not decision.allowed and "objected" in decision.reason
 
 
 def test_r18_a_pupil_under_18_cannot_consent_to_biometrics_themselves(school: Any) -> None:
     pupil = PersonFactory(school=school, date_of_birth=years_ago(15))
-    record(pupil, Purpose.BIOMETRIC, given_by=GivenBy.SELF, method=Method.ELECTRONIC_FORM,
-           evidence_reference="form 7")
+    record(
+        pupil,
+        Purpose.BIOMETRIC,
+        given_by=GivenBy.SELF,
+        method=Method.ELECTRONIC_FORM,
+        evidence_reference="form 7",
+    )
     decision = biometric_decisions(person_ids=[pupil.pk])[pupil.pk]
     assert not decision.allowed and "under 18" in decision.reason
     sixth_former = PersonFactory(school=school, date_of_birth=years_ago(18.3))
-    record(sixth_former, Purpose.BIOMETRIC, given_by=GivenBy.SELF,
-           method=Method.ELECTRONIC_FORM, evidence_reference="form 8")
+    record(
+        sixth_former,
+        Purpose.BIOMETRIC,
+        given_by=GivenBy.SELF,
+        method=Method.ELECTRONIC_FORM,
+        evidence_reference="form 8",
+    )
     assert biometric_decisions(person_ids=[sixth_former.pk])[sixth_former.pk].allowed
 
 
@@ -283,8 +339,14 @@ def test_r18_a_biometric_grant_from_the_mis_counts_as_written(pupil: Person) -> 
 
 
 def test_r18_biometric_consent_expires_like_any_other(pupil: Person, mum: Any) -> None:
-    record(pupil, Purpose.BIOMETRIC, contact=mum, evidence_reference="form",
-           given_on=TODAY() - datetime.timedelta(400), expires_on=TODAY() - datetime.timedelta(2))
+    record(
+        pupil,
+        Purpose.BIOMETRIC,
+        contact=mum,
+        evidence_reference="form",
+        given_on=TODAY() - datetime.timedelta(400),
+        expires_on=TODAY() - datetime.timedelta(2),
+    )
     assert not biometric_decisions(person_ids=[pupil.pk])[pupil.pk].allowed
 
 
@@ -377,8 +439,13 @@ def test_bulk_decisions_cost_two_queries_however_many_people(
 ) -> None:
     people = PersonFactory.create_batch(40, school=school)
     for person in people[::2]:
-        record(person, Purpose.PHOTO_X, Purpose.NAME_WITH_PHOTO, given_by=GivenBy.MIS,
-               method=Method.MIS_IMPORT)
+        record(
+            person,
+            Purpose.PHOTO_X,
+            Purpose.NAME_WITH_PHOTO,
+            given_by=GivenBy.MIS,
+            method=Method.MIS_IMPORT,
+        )
     FlagFactory(person=people[0])
     ids = [p.pk for p in people]
     with django_assert_num_queries(2):
@@ -421,10 +488,12 @@ def test_an_erased_person_has_no_consent(pupil: Person, mum: Any) -> None:
 
 
 def test_register_people_lists_everyone_on_roll_with_their_first_names(school: Any) -> None:
-    a = PersonFactory(school=school, legal_first_name="Alexander", preferred_first_name="Alex",
-                      last_name="Smith")
-    b = PersonFactory(school=school, legal_first_name="Zoë", preferred_first_name="zoë",
-                      last_name="Brown")
+    a = PersonFactory(
+        school=school, legal_first_name="Alexander", preferred_first_name="Alex", last_name="Smith"
+    )
+    b = PersonFactory(
+        school=school, legal_first_name="Zoë", preferred_first_name="zoë", last_name="Brown"
+    )
     PersonFactory(school=school, on_roll=False)
     PersonFactory()  # another school
     assert sorted(register_people(school=school)) == sorted(

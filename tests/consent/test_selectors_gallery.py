@@ -45,8 +45,13 @@ def test_r3_gallery_holds_only_effective_biometric_consent(school: Any) -> None:
     open_gate(school)
     ok = consented(school)
     objector = consented(school)
-    record(objector, Purpose.BIOMETRIC, given_by=GivenBy.SELF, decision=Decision.REFUSED,
-           method="verbal")
+    record(
+        objector,
+        Purpose.BIOMETRIC,
+        given_by=GivenBy.SELF,
+        decision=Decision.REFUSED,
+        method="verbal",
+    )
     no_consent = PersonFactory(school=school)
     leaver = consented(school)
     Person.objects.filter(pk=leaver.pk).update(on_roll=False)

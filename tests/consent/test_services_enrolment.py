@@ -17,14 +17,25 @@ from backend.audit.models import AuditEvent
 from backend.common.crypto import decrypt_bytes
 from backend.common.errors import Conflict, InvalidInput, Refused
 from consent.faces import MANY_FACES, NO_FACE, NOT_AN_IMAGE
-from consent.models import Decision, FaceEnrolment, GivenBy, Method, Person, Purpose, SweepState
+from consent.models import (
+    ConsentEnd,
+    Decision,
+    FaceEnrolment,
+    GivenBy,
+    Method,
+    Person,
+    Purpose,
+    SweepState,
+)
 from consent.selectors import decode_encoding
 from consent.services import (
-    DPIA_GATE_CLOSED,
     DPIA_FIELDS,
+    DPIA_GATE_CLOSED,
     NOT_CONSENT_ADMIN,
     NOT_DPIA_ROLE,
+    consent_end_record,
     consent_ended_process,
+    consent_ended_queue,
     consent_expiry_sweep,
     consent_record,
     consent_withdraw,
@@ -44,16 +55,22 @@ from tests.consent.factories import enrolment, record
 
 @pytest.fixture
 def gate(school: Any) -> Any:
-    return school_dpia_record(school=school, reference="DPIA-2026-01", dpo_name="D. Officer",
-                              actor=None)
+    return school_dpia_record(
+        school=school, reference="DPIA-2026-01", dpo_name="D. Officer", actor=None
+    )
 
 
 @pytest.fixture
 def consented(pupil: Person, mum: Any) -> Person:
     consent_record(
-        person=pupil, purpose=Purpose.BIOMETRIC, decision=Decision.GRANTED,
-        given_by=GivenBy.CONTACT, contact=mum, method=Method.PAPER_FORM,
-        evidence_reference="Signed form in the office file", actor=None,
+        person=pupil,
+        purpose=Purpose.BIOMETRIC,
+        decision=Decision.GRANTED,
+        given_by=GivenBy.CONTACT,
+        contact=mum,
+        method=Method.PAPER_FORM,
+        evidence_reference="Signed form in the office file",
+        actor=None,
     )
     return pupil
 
@@ -121,8 +138,13 @@ def test_r3_enrolment_is_refused_after_the_pupil_objects(
 
 
 def test_only_a_consent_admin_of_the_school_enrols(
-    consented: Person, gate: Any, fake_faces: None, teacher: Any, head_teacher: Any,
-    outsider: Any, data_manager: Any,
+    consented: Person,
+    gate: Any,
+    fake_faces: None,
+    teacher: Any,
+    head_teacher: Any,
+    outsider: Any,
+    data_manager: Any,
 ) -> None:
     for actor in (teacher, head_teacher, outsider):
         with pytest.raises(Refused) as err:
@@ -170,9 +192,7 @@ def test_nothing_is_stored_unless_every_photo_is_good(
     consented: Person, gate: Any, fake_faces: None
 ) -> None:
     with pytest.raises(InvalidInput) as err:
-        face_enrolment_create(
-            person=consented, photos=[photo_bytes(1), b"NOFACE"], actor=None
-        )
+        face_enrolment_create(person=consented, photos=[photo_bytes(1), b"NOFACE"], actor=None)
     assert err.value.message == f"Photo 2: {NO_FACE}"
     assert not FaceEnrolment.objects.exists()
 
@@ -190,8 +210,9 @@ def test_a_real_portrait_is_enrolled_and_two_faces_or_none_are_refused(
     assert encoding.shape == (128,) and np.linalg.norm(encoding) > 0.5
 
     with pytest.raises(InvalidInput) as err:
-        face_enrolment_create(person=consented, photos=[small_fixture("astronaut.jpg", 512)],
-                              actor=None)
+        face_enrolment_create(
+            person=consented, photos=[small_fixture("astronaut.jpg", 512)], actor=None
+        )
     assert err.value.message == MANY_FACES.format(count=2)
 
     blank = io.BytesIO()
@@ -236,8 +257,14 @@ def test_r10_withdrawal_of_biometric_consent_deletes_encodings_and_is_audited(
 ) -> None:
     names = _photo_names(enrolled)
     with django_capture_on_commit_callbacks(execute=True):
-        consent_withdraw(person=enrolled, purposes=[Purpose.BIOMETRIC], given_by=GivenBy.CONTACT,
-                         contact=mum, method=Method.PAPER_FORM, actor=None)
+        consent_withdraw(
+            person=enrolled,
+            purposes=[Purpose.BIOMETRIC],
+            given_by=GivenBy.CONTACT,
+            contact=mum,
+            method=Method.PAPER_FORM,
+            actor=None,
+        )
     assert not FaceEnrolment.objects.filter(person=enrolled).exists()
     assert not any(default_storage.exists(name) for name in names)
     event = AuditEvent.objects.get(action="biometric.enrolments_deleted")
@@ -249,8 +276,13 @@ def test_r10_a_pupil_objection_deletes_encodings(
     enrolled: Person, ended_calls: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
     with django_capture_on_commit_callbacks(execute=True):
-        objection_record(person=enrolled, purposes=[Purpose.BIOMETRIC], method=Method.VERBAL,
-                         notes="Said so to the class teacher", actor=None)
+        objection_record(
+            person=enrolled,
+            purposes=[Purpose.BIOMETRIC],
+            method=Method.VERBAL,
+            notes="Said so to the class teacher",
+            actor=None,
+        )
     assert not FaceEnrolment.objects.filter(person=enrolled).exists()
     assert ended_calls == [(enrolled.pk, "objection")]
 
@@ -270,14 +302,23 @@ def test_r10_withdrawing_photo_consent_keeps_encodings_but_calls_takedown(
 ) -> None:
     record(enrolled, Purpose.PHOTO_X, contact=mum)
     with django_capture_on_commit_callbacks(execute=True):
-        consent_withdraw(person=enrolled, purposes=[Purpose.PHOTO_X], given_by=GivenBy.CONTACT,
-                         contact=mum, method=Method.VERBAL, actor=None)
+        consent_withdraw(
+            person=enrolled,
+            purposes=[Purpose.PHOTO_X],
+            given_by=GivenBy.CONTACT,
+            contact=mum,
+            method=Method.VERBAL,
+            actor=None,
+        )
     assert FaceEnrolment.objects.filter(person=enrolled).count() == 2
     assert ended_calls == [(enrolled.pk, "withdrawn")]
 
 
 def test_r10_a_new_flag_calls_the_takedown_handlers(
-    pupil: Person, mum: Any, ended_calls: Any, safeguarding_lead: Any,
+    pupil: Person,
+    mum: Any,
+    ended_calls: Any,
+    safeguarding_lead: Any,
     django_capture_on_commit_callbacks: Any,
 ) -> None:
     record(pupil, Purpose.PHOTO_WEBSITE, contact=mum)
@@ -290,13 +331,19 @@ def test_nothing_is_handed_to_takedown_when_nothing_had_been_allowed(
     pupil: Person, mum: Any, ended_calls: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        consent_record(person=pupil, purpose=Purpose.PHOTO_X, decision=Decision.REFUSED,
-                       given_by=GivenBy.CONTACT, contact=mum, method=Method.PAPER_FORM,
-                       actor=None)
+        consent_record(
+            person=pupil,
+            purpose=Purpose.PHOTO_X,
+            decision=Decision.REFUSED,
+            given_by=GivenBy.CONTACT,
+            contact=mum,
+            method=Method.PAPER_FORM,
+            actor=None,
+        )
     assert callbacks == [] and ended_calls == []
 
 
-def test_a_failing_handler_does_not_stop_the_others(
+def test_a_failing_handler_does_not_stop_the_others_and_the_work_stays_owed(
     enrolled: Person, settings: Any, ended_calls: Any
 ) -> None:
     settings.CONSENT_ENDED_HANDLERS = [
@@ -304,25 +351,64 @@ def test_a_failing_handler_does_not_stop_the_others(
         "tests.consent.handlers.remember",
     ]
     Person.objects.filter(pk=enrolled.pk).update(on_roll=False)
+    [end] = consent_end_record(person_ids=[enrolled.pk], reason="left")
     with pytest.raises(RuntimeError):
-        consent_ended_process(person_ids=[enrolled.pk], reason="left")
+        consent_ended_process(end_ids=[end.pk])
     assert ended_calls == [(enrolled.pk, "left")]
     assert not FaceEnrolment.objects.filter(person=enrolled).exists()
+    end.refresh_from_db()
+    assert end.processed_at is None and end.attempts == 1
+    assert "takedown service unavailable" in end.last_error
 
 
 def test_consent_ended_processing_is_safe_to_run_twice(enrolled: Person, ended_calls: Any) -> None:
     Person.objects.filter(pk=enrolled.pk).update(on_roll=False)
-    first = consent_ended_process(person_ids=[enrolled.pk], reason="left")
-    second = consent_ended_process(person_ids=[enrolled.pk], reason="left")
-    assert first["encodings_deleted"] == 2 and second["encodings_deleted"] == 0
+    [end] = consent_end_record(person_ids=[enrolled.pk], reason="left")
+    first = consent_ended_process(end_ids=[end.pk])
+    second = consent_ended_process(end_ids=[end.pk])
+    assert first == {"ends": 1, "encodings_deleted": 2}
+    assert second == {"ends": 0, "encodings_deleted": 0}
+    assert ended_calls == [(enrolled.pk, "left")]
+    assert AuditEvent.objects.filter(action="consent.ended").count() == 1
+
+
+def test_r10_work_lost_at_commit_is_queued_again_by_the_sweep(
+    pupil: Person, ended_calls: Any, django_capture_on_commit_callbacks: Any, monkeypatch: Any
+) -> None:
+    """The broker was down when the withdrawal committed: the outbox row survives and the
+    beat sweep hands it to the worker a few minutes later."""
+
+    def broker_down(**kwargs: Any) -> None:
+        raise ConnectionError("broker unreachable")
+
+    monkeypatch.setattr("consent.tasks.consent_ended.delay", broker_down)
+    with django_capture_on_commit_callbacks(execute=True):
+        consent_ended_queue(person_ids=[pupil.pk], reason="withdrawn")
+    end = ConsentEnd.objects.get()
+    assert end.processed_at is None and ended_calls == []
+    monkeypatch.undo()
+    ConsentEnd.objects.filter(pk=end.pk).update(
+        created_at=timezone.now() - datetime.timedelta(minutes=6)
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        assert consent_expiry_sweep()["requeued"] == 1
+    end.refresh_from_db()
+    assert end.processed_at is not None and ended_calls == [(pupil.pk, "withdrawn")]
 
 
 def test_r10_expiry_sweep_ends_expired_consent_and_deletes_encodings(
     pupil: Person, mum: Any, gate: Any, ended_calls: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
     today = timezone.localdate()
-    record(pupil, Purpose.BIOMETRIC, Purpose.PHOTO_WEBSITE, contact=mum, evidence_reference="f",
-           given_on=today - datetime.timedelta(300), expires_on=today - datetime.timedelta(1))
+    record(
+        pupil,
+        Purpose.BIOMETRIC,
+        Purpose.PHOTO_WEBSITE,
+        contact=mum,
+        evidence_reference="f",
+        given_on=today - datetime.timedelta(300),
+        expires_on=today - datetime.timedelta(1),
+    )
     enrolment(pupil)
     SweepState.objects.create(
         name="consent.expire_due", last_run_at=timezone.now() - datetime.timedelta(days=1)
@@ -335,7 +421,11 @@ def test_r10_expiry_sweep_ends_expired_consent_and_deletes_encodings(
     # The next run finds nothing new.
     ended_calls.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        assert consent_expiry_sweep() == {"expired_people": 0, "encodings_deleted": 0}
+        assert consent_expiry_sweep() == {
+            "expired_people": 0,
+            "encodings_deleted": 0,
+            "requeued": 0,
+        }
     assert ended_calls == []
 
 
@@ -343,8 +433,13 @@ def test_expiry_sweep_leaves_renewed_consent_alone(
     pupil: Person, mum: Any, ended_calls: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
     today = timezone.localdate()
-    record(pupil, Purpose.PHOTO_WEBSITE, contact=mum, given_on=today - datetime.timedelta(300),
-           expires_on=today - datetime.timedelta(1))
+    record(
+        pupil,
+        Purpose.PHOTO_WEBSITE,
+        contact=mum,
+        given_on=today - datetime.timedelta(300),
+        expires_on=today - datetime.timedelta(1),
+    )
     record(pupil, Purpose.PHOTO_WEBSITE, contact=mum)  # renewed
     with django_capture_on_commit_callbacks(execute=True):
         assert consent_expiry_sweep()["expired_people"] == 0

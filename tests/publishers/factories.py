@@ -64,7 +64,10 @@ def post_ready_to_publish(
     )
     for i in range(images):
         moderation_services.post_image_add(
-            post=post, actor=author, device=device, data=photo_with_metadata(i),
+            post=post,
+            actor=author,
+            device=device,
+            data=photo_with_metadata(i),
             alt_text=f"{alt} {i + 1}",
         )
     content_hash = compute_content_hash(post, list(post.images.all()))
@@ -84,6 +87,5 @@ def connect(school: School, kind: str, **overrides: Any) -> ChannelAccount:
     else:
         values = {}
     values.update(overrides)
-    return services.channel_account_create(
-        school=school, actor=None, kind=kind, display_name=f"Oakfield {kind}", **values
-    )
+    values.setdefault("display_name", f"Oakfield {kind}")
+    return services.channel_account_create(school=school, actor=None, kind=kind, **values)

@@ -143,7 +143,10 @@ def test_a_connection_that_never_opened_is_retried_with_backoff(
 
 
 def test_it_gives_up_after_the_attempt_limit_and_says_why(
-    make_post: Callable[..., Post], fake_x: FakeX, x_account: ChannelAccount, settings: Any,
+    make_post: Callable[..., Post],
+    fake_x: FakeX,
+    x_account: ChannelAccount,
+    settings: Any,
     head_teacher: Any,
 ) -> None:
     settings.PUBLISHERS_MAX_ATTEMPTS = 3
@@ -277,8 +280,12 @@ def test_the_sweep_leaves_recent_attempts_alone(
 
 
 def test_an_expired_token_fails_at_once_and_tells_leaders_and_admins(
-    make_post: Callable[..., Post], fake_x: FakeX, x_account: ChannelAccount,
-    head_teacher: Any, trust_admin: Any, teacher: Any,
+    make_post: Callable[..., Post],
+    fake_x: FakeX,
+    x_account: ChannelAccount,
+    head_teacher: Any,
+    trust_admin: Any,
+    teacher: Any,
 ) -> None:
     fake_x.expired = True
     post = make_post(channels=("x",))
@@ -309,8 +316,11 @@ def test_content_the_platform_rejects_is_not_retried(
 
 
 def test_partial_success_is_visible_per_channel(
-    make_post: Callable[..., Post], fake_x: FakeX, x_account: ChannelAccount,
-    fake_graph: FakeGraph, facebook_account: ChannelAccount,
+    make_post: Callable[..., Post],
+    fake_x: FakeX,
+    x_account: ChannelAccount,
+    fake_graph: FakeGraph,
+    facebook_account: ChannelAccount,
 ) -> None:
     fake_graph.fail("feed", "policy_block")
     post = make_post(channels=("website", "x", "facebook"))
@@ -368,7 +378,10 @@ def test_content_changed_after_approval_is_not_published(
 
 
 def test_a_paused_school_publishes_nothing_until_resumed(
-    make_post: Callable[..., Post], fake_x: FakeX, x_account: ChannelAccount, head_teacher: Any,
+    make_post: Callable[..., Post],
+    fake_x: FakeX,
+    x_account: ChannelAccount,
+    head_teacher: Any,
     school: Any,
 ) -> None:
     from moderation import approvals
@@ -380,6 +393,7 @@ def test_a_paused_school_publishes_nothing_until_resumed(
 
     pub = pub_of(post, "x")
     assert pub.state == P.QUEUED and fake_x.requests == []
+    assert pub.next_attempt_at is not None
     approvals.publishing_resume(actor=head_teacher, school=school)
     services.publications_recover(now=pub.next_attempt_at + services.REQUEUE_GRACE)
     assert pub_of(post, "x").state == P.PUBLISHED
@@ -413,8 +427,11 @@ def test_facebook_gets_the_alt_text_with_the_photo(
 
 
 def test_r6_no_metadata_in_the_bytes_sent_only_the_publishable_variant(
-    make_post: Callable[..., Post], fake_x: FakeX, x_account: ChannelAccount,
-    fake_graph: FakeGraph, facebook_account: ChannelAccount,
+    make_post: Callable[..., Post],
+    fake_x: FakeX,
+    x_account: ChannelAccount,
+    fake_graph: FakeGraph,
+    facebook_account: ChannelAccount,
 ) -> None:
     from moderation.imaging import metadata_present
     from tests.publishers.factories import photo_with_metadata
@@ -450,7 +467,9 @@ def test_instagram_fetches_signed_links_to_the_publishable_images(
 
 
 def test_instagram_without_https_fails_with_a_plain_reason(
-    make_post: Callable[..., Post], fake_graph: FakeGraph, instagram_account: ChannelAccount,
+    make_post: Callable[..., Post],
+    fake_graph: FakeGraph,
+    instagram_account: ChannelAccount,
     settings: Any,
 ) -> None:
     settings.PUBLIC_BASE_URL = "http://127.0.0.1:8000"

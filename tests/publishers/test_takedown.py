@@ -24,11 +24,15 @@ S = Post.Status
 
 @pytest.fixture
 def published(
-    make_post: Callable[..., Post], fake_x: FakeX, x_account: ChannelAccount,
-    fake_graph: FakeGraph, facebook_account: ChannelAccount,
+    make_post: Callable[..., Post],
+    fake_x: FakeX,
+    x_account: ChannelAccount,
+    fake_graph: FakeGraph,
+    facebook_account: ChannelAccount,
 ) -> Post:
     post = make_post(
-        channels=("website", "x", "facebook"), text="Well done Amelia Jones on the climb!",
+        channels=("website", "x", "facebook"),
+        text="Well done Amelia Jones on the climb!",
         images=1,
     )
     services.publications_start(post_id=post.pk)
@@ -116,8 +120,9 @@ def test_a_leader_confirms_and_every_channel_is_deleted(
     assert {"takedown.confirmed", "publication.taken_down", "takedown.done"} <= audited
 
 
-def test_only_a_leader_confirms(published: Post, amelia: Any, teacher: Any,
-                                safeguarding_lead: Any) -> None:
+def test_only_a_leader_confirms(
+    published: Post, amelia: Any, teacher: Any, safeguarding_lead: Any
+) -> None:
     from backend.common.errors import Refused
 
     services.takedown_for_person(person_id=amelia.pk, reason="withdrawn")
@@ -127,8 +132,9 @@ def test_only_a_leader_confirms(published: Post, amelia: Any, teacher: Any,
             services.takedown_confirm(takedown=takedown, actor=user)
 
 
-def test_confirming_twice_is_refused(published: Post, amelia: Any, head_teacher: Any,
-                                     deputy_head: Any) -> None:
+def test_confirming_twice_is_refused(
+    published: Post, amelia: Any, head_teacher: Any, deputy_head: Any
+) -> None:
     from backend.common.errors import Conflict
 
     services.takedown_for_person(person_id=amelia.pk, reason="withdrawn")
@@ -178,8 +184,9 @@ def test_an_expired_token_keeps_the_delete_pending_and_tells_people(
     assert x_pub.state == P.PUBLISHED and x_pub.next_attempt_at is not None
     assert "reconnect" in x_pub.error
     subjects = {(m.to[0], m.subject) for m in mail.outbox}
-    assert any(to == trust_admin.email and "takedown on X needs attention" in s
-               for to, s in subjects)
+    assert any(
+        to == trust_admin.email and "takedown on X needs attention" in s for to, s in subjects
+    )
     published.refresh_from_db()
     assert published.status == S.TAKEDOWN_REQUESTED
 
@@ -207,8 +214,12 @@ def test_a_leader_can_ask_for_a_takedown_by_hand(
 
 
 def test_a_takedown_while_still_publishing_stops_what_has_not_gone_out(
-    make_post: Callable[..., Post], amelia: Any, fake_x: FakeX, x_account: ChannelAccount,
-    monkeypatch: Any, head_teacher: Any,
+    make_post: Callable[..., Post],
+    amelia: Any,
+    fake_x: FakeX,
+    x_account: ChannelAccount,
+    monkeypatch: Any,
+    head_teacher: Any,
 ) -> None:
     post = make_post(channels=("website", "x"), text="Amelia Jones won the race")
     with monkeypatch.context() as patched:
@@ -229,7 +240,10 @@ def test_a_takedown_while_still_publishing_stops_what_has_not_gone_out(
 
 
 def test_a_takedown_finds_an_unconfirmed_post_before_deleting_it(
-    make_post: Callable[..., Post], amelia: Any, fake_x: FakeX, x_account: ChannelAccount,
+    make_post: Callable[..., Post],
+    amelia: Any,
+    fake_x: FakeX,
+    x_account: ChannelAccount,
     head_teacher: Any,
 ) -> None:
     fake_x.fail("create", "server_error")

@@ -22,8 +22,12 @@ ATOM = "{http://www.w3.org/2005/Atom}"
 
 @pytest.fixture
 def entry(make_post: Callable[..., Post]) -> WebsiteEntry:
-    post = make_post(channels=("website",), text="Sports day\nWhat a day it was.", images=2,
-                     alt="Runners on the track")
+    post = make_post(
+        channels=("website",),
+        text="Sports day\nWhat a day it was.",
+        images=2,
+        alt="Runners on the track",
+    )
     services.publications_start(post_id=post.pk)
     return WebsiteEntry.objects.get(publication__post=post)
 
@@ -105,8 +109,9 @@ def test_the_atom_feed_is_valid_and_lists_the_post(entry: WebsiteEntry, client: 
     assert "What a day it was." in (item.findtext(f"{ATOM}summary") or "")
 
 
-def test_nothing_unpublished_shows(make_post: Callable[..., Post], entry: WebsiteEntry,
-                                   client: Client) -> None:
+def test_nothing_unpublished_shows(
+    make_post: Callable[..., Post], entry: WebsiteEntry, client: Client
+) -> None:
     draft_like = make_post(channels=("website",), text="Not yet out")
     services.publications_start(post_id=draft_like.pk)
     Publication.objects.filter(post=draft_like).update(state=Publication.State.ATTEMPTING)
@@ -172,10 +177,10 @@ def test_a_comment_needs_a_name_and_text(entry: WebsiteEntry, client: Client) ->
     assert not WebsiteComment.objects.exists()
 
 
-def test_a_bot_filling_the_hidden_field_stores_nothing(entry: WebsiteEntry,
-                                                       client: Client) -> None:
-    response = client.post(page(entry), {"author_name": "Bot", "text": "spam",
-                                          "website": "http://spam.example"})
+def test_a_bot_filling_the_hidden_field_stores_nothing(entry: WebsiteEntry, client: Client) -> None:
+    response = client.post(
+        page(entry), {"author_name": "Bot", "text": "spam", "website": "http://spam.example"}
+    )
 
     assert response.status_code == 302
     assert not WebsiteComment.objects.exists()
@@ -200,7 +205,9 @@ def in_flight_instagram(make_post: Callable[..., Post], monkeypatch: Any) -> Pub
 
 
 def test_the_signed_image_link_serves_the_publishable_variant_while_in_flight(
-    make_post: Callable[..., Post], instagram_account: ChannelAccount, monkeypatch: Any,
+    make_post: Callable[..., Post],
+    instagram_account: ChannelAccount,
+    monkeypatch: Any,
     client: Client,
 ) -> None:
     pub = in_flight_instagram(make_post, monkeypatch)
@@ -219,7 +226,9 @@ def test_the_signed_image_link_serves_the_publishable_variant_while_in_flight(
 
 
 def test_a_forged_or_expired_image_link_is_refused(
-    make_post: Callable[..., Post], instagram_account: ChannelAccount, monkeypatch: Any,
+    make_post: Callable[..., Post],
+    instagram_account: ChannelAccount,
+    monkeypatch: Any,
     client: Client,
 ) -> None:
     pub = in_flight_instagram(make_post, monkeypatch)
@@ -228,8 +237,10 @@ def test_a_forged_or_expired_image_link_is_refused(
 
     assert client.get(f"/media/p/{forged}").status_code == 404
     assert client.get(f"/media/p/{token}x").status_code == 404
-    assert client.get(f"/media/p/{media.media_token(publication_id=pub.pk, position=5)}"
-                      ).status_code == 404
+    assert (
+        client.get(f"/media/p/{media.media_token(publication_id=pub.pk, position=5)}").status_code
+        == 404
+    )
     later = signing.time.time() + media.MEDIA_URL_MAX_AGE.total_seconds() + 5
     monkeypatch.setattr(signing.time, "time", lambda: later)
     assert client.get(f"/media/p/{token}").status_code == 404

@@ -118,6 +118,697 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/channel-accounts/{account_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["channel_accounts_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch: operations["channel_accounts_partial_update"];
+        trace?: never;
+    };
+    "/api/channel-accounts/{account_id}/health-check": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description POST: check the token and permissions now; the result is stored and returned. */
+        post: operations["channel_accounts_health_check_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/devices/current": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Lets a tablet check its stored credential (R7) before anyone tries to post. */
+        get: operations["devices_current_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/people/{person_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description One person's register entry with contacts and current consent (consent_admin,
+         *     leader, dsl); change details (consent_admin).
+         */
+        get: operations["people_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * @description One person's register entry with contacts and current consent (consent_admin,
+         *     leader, dsl); change details (consent_admin).
+         */
+        patch: operations["people_partial_update"];
+        trace?: never;
+    };
+    "/api/people/{person_id}/consent": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description A person's consent history with evidence, newest first, and the current decision per
+         *     purpose (consent_admin, leader, dsl); record a new decision (consent_admin).
+         */
+        get: operations["people_consent_retrieve"];
+        put?: never;
+        /**
+         * @description A person's consent history with evidence, newest first, and the current decision per
+         *     purpose (consent_admin, leader, dsl); record a new decision (consent_admin).
+         */
+        post: operations["people_consent_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/people/{person_id}/contacts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description A pupil's contacts (consent_admin, leader, dsl; never other staff); add one
+         *     (consent_admin).
+         */
+        get: operations["people_contacts_list"];
+        put?: never;
+        /**
+         * @description A pupil's contacts (consent_admin, leader, dsl; never other staff); add one
+         *     (consent_admin).
+         */
+        post: operations["people_contacts_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/people/{person_id}/contacts/{contact_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch: operations["people_contacts_partial_update"];
+        trace?: never;
+    };
+    "/api/people/{person_id}/enrolments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Enrol reference photos (multipart `photos`, one or more; R3, R19); list them. */
+        get: operations["people_enrolments_list"];
+        put?: never;
+        /** @description Enrol reference photos (multipart `photos`, one or more; R3, R19); list them. */
+        post: operations["people_enrolments_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/people/{person_id}/enrolments/{enrolment_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete: operations["people_enrolments_destroy"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/people/{person_id}/enrolments/{enrolment_id}/photo": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Stream a reference photo to a consent administrator (audited). */
+        get: operations["people_enrolments_photo_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/people/{person_id}/erase": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Erase a person; `confirm` must be their MIS id (or id). The audit trail is kept. */
+        post: operations["people_erase_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/people/{person_id}/evidence": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Upload a scanned or electronic consent form (multipart `file`); list them. */
+        get: operations["people_evidence_list"];
+        put?: never;
+        /** @description Upload a scanned or electronic consent form (multipart `file`); list them. */
+        post: operations["people_evidence_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/people/{person_id}/evidence/{evidence_id}/file": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Stream one evidence file to a consent administrator (audited). */
+        get: operations["people_evidence_file_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/people/{person_id}/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Subject access: a ZIP of everything held about the person (audited). */
+        get: operations["people_export_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/people/{person_id}/flags": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["people_flags_list"];
+        put?: never;
+        post: operations["people_flags_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/people/{person_id}/flags/{flag_id}/end": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["people_flags_end_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/people/{person_id}/leave": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Mark a person as left: their consent ends (R17), encodings go, takedown runs (R10). */
+        post: operations["people_leave_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/people/{person_id}/objection": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * @description R18: log a pupil's (or adult's) own objection, however it was made. Any member of
+         *     staff at their school. It wins over every grant at once.
+         */
+        post: operations["people_objection_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/people/{person_id}/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description One person's "may I publish?" answers (any member of staff). */
+        get: operations["people_status_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/posts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description GET: the queue (filters, most urgent first). POST: a new draft, from an enrolled
+         *     tablet only (R7).
+         */
+        get: operations["posts_list"];
+        put?: never;
+        /**
+         * @description GET: the queue (filters, most urgent first). POST: a new draft, from an enrolled
+         *     tablet only (R7).
+         */
+        post: operations["posts_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/posts/{post_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["posts_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch: operations["posts_partial_update"];
+        trace?: never;
+    };
+    "/api/posts/{post_id}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description A leader approves the exact version they saw (R8), optionally scheduling it. */
+        post: operations["posts_approve_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/posts/{post_id}/blur": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["posts_blur_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/posts/{post_id}/diff": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description What changed since the version a leader last saw (text and images). */
+        get: operations["posts_diff_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/posts/{post_id}/faces/{face_id}/tag": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["posts_faces_tag_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/posts/{post_id}/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Every status change, approval, edit and tag of the post (from the audit log). */
+        get: operations["posts_history_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/posts/{post_id}/images": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["posts_images_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/posts/{post_id}/images/{image_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete: operations["posts_images_destroy"];
+        options?: never;
+        head?: never;
+        patch: operations["posts_images_partial_update"];
+        trace?: never;
+    };
+    "/api/posts/{post_id}/images/{image_id}/faces": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["posts_images_faces_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/posts/{post_id}/images/{image_id}/file/{variant}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description Image bytes for signed-in users who may see the post. The original (with its
+         *     metadata) only for the author and leaders; never under a public URL (R6).
+         */
+        get: operations["posts_images_file_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/posts/{post_id}/notes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["posts_notes_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/posts/{post_id}/publications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description GET: per channel, where the post stands (partial success is visible per channel). */
+        get: operations["posts_publications_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/posts/{post_id}/reject": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["posts_reject_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/posts/{post_id}/request-changes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["posts_request_changes_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/posts/{post_id}/submit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["posts_submit_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/posts/{post_id}/takedown": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description POST: a leader asks for a published post to come down (then confirms it). */
+        post: operations["posts_takedown_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/publications/{publication_id}/mark-posted": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description POST: a leader found the unconfirmed post on the platform; record its link. */
+        post: operations["publications_mark_posted_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/publications/{publication_id}/post-again": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description POST: post again on this channel (failed, or unconfirmed and checked not there). */
+        post: operations["publications_post_again_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/schools/{school_id}/channel-accounts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description GET: the school's channels and their health. POST: connect a channel. Trust
+         *     administrators only.
+         */
+        get: operations["schools_channel_accounts_list"];
+        put?: never;
+        /**
+         * @description GET: the school's channels and their health. POST: connect a channel. Trust
+         *     administrators only.
+         */
+        post: operations["schools_channel_accounts_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/schools/{school_id}/devices": {
         parameters: {
             query?: never;
@@ -152,54 +843,239 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/schools/{school_id}/dpia": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description Whether face identification is on for the school, and the DPIA behind it. Leaders
+         *     and trust admins record or clear it; consent roles may read it.
+         */
+        get: operations["schools_dpia_retrieve"];
+        put?: never;
+        /**
+         * @description Whether face identification is on for the school, and the DPIA behind it. Leaders
+         *     and trust admins record or clear it; consent roles may read it.
+         */
+        post: operations["schools_dpia_create"];
+        /**
+         * @description Whether face identification is on for the school, and the DPIA behind it. Leaders
+         *     and trust admins record or clear it; consent roles may read it.
+         */
+        delete: operations["schools_dpia_destroy"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/schools/{school_id}/imports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Run an MIS import (multipart `file`, optional `full_roll`); list past runs. */
+        get: operations["schools_imports_list"];
+        put?: never;
+        /** @description Run an MIS import (multipart `file`, optional `full_roll`); list past runs. */
+        post: operations["schools_imports_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/schools/{school_id}/imports/{import_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["schools_imports_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/schools/{school_id}/people": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description List and search a school's register (consent_admin, leader, dsl); add a person
+         *     (consent_admin).
+         */
+        get: operations["schools_people_list"];
+        put?: never;
+        /**
+         * @description List and search a school's register (consent_admin, leader, dsl); add a person
+         *     (consent_admin).
+         */
+        post: operations["schools_people_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/schools/{school_id}/people/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description Search people on roll and see, per channel, whether their photo, full name and first
+         *     name may be published. Any member of staff; never contacts or flags' reasons.
+         */
+        get: operations["schools_people_status_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/schools/{school_id}/publishing": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description GET the school's approval policy and pause state; POST pause or resume (audited). */
+        get: operations["schools_publishing_retrieve"];
+        put?: never;
+        /** @description GET the school's approval policy and pause state; POST pause or resume (audited). */
+        post: operations["schools_publishing_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/takedowns": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["takedowns_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/takedowns/{takedown_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["takedowns_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/takedowns/{takedown_id}/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description POST: a leader confirms; the post is deleted on every channel, retried until done. */
+        post: operations["takedowns_confirm_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/website-comments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description GET: comments left on the school's news page (pending ones await a decision). */
+        get: operations["website_comments_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/website-comments/{comment_id}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["website_comments_approve_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/website-comments/{comment_id}/reject": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["website_comments_reject_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
-        DeviceOutput: {
-            readonly id: number;
-            name: string;
-            /** Format: date-time */
-            created_at?: string;
-            /** Format: date-time */
-            revoked_at?: string | null;
-            /** Format: date-time */
-            last_seen_at?: string | null;
-        };
-        EnrolledOutput: {
-            readonly id: number;
-            name: string;
-            /** Format: date-time */
-            created_at?: string;
-            /** Format: date-time */
-            revoked_at?: string | null;
-            /** Format: date-time */
-            last_seen_at?: string | null;
-            /** @description Shown once. Store it on the tablet. */
-            credential: string;
-        };
-        InputRequest: {
-            /** Format: email */
-            email: string;
-            password: string;
-            otp_token?: string;
-        };
-        MeOutput: {
-            id: number;
-            /** Format: email */
-            email: string;
-            full_name: string;
-            memberships: components["schemas"]["MembershipOut"][];
-            readonly two_factor_required: boolean;
-            readonly two_factor_verified: boolean;
-        };
-        MembershipOut: {
-            school_id: number;
-            school_slug: string;
-            school_name: string;
-            role: string;
-        };
-        Output: {
+        /**
+         * @description * `pause` - pause
+         *     * `resume` - resume
+         * @enum {string}
+         */
+        ActionEnum: "pause" | "resume";
+        AuditEventListOutput: {
             /** Format: int64 */
             seq: number;
             /** Format: date-time */
@@ -212,6 +1088,748 @@ export interface components {
             data?: unknown;
             hash: string;
         };
+        /** @enum {unknown} */
+        BlankEnum: "";
+        ChannelAccountListInputRequest: {
+            kind: components["schemas"]["KindB26Enum"];
+            display_name: string;
+            /** @default true */
+            enabled: boolean;
+            config?: {
+                [key: string]: string;
+            };
+            credentials?: {
+                [key: string]: string;
+            };
+        };
+        ChannelAccountOutput: {
+            id: number;
+            school: number;
+            kind: components["schemas"]["KindB26Enum"];
+            display_name: string;
+            enabled: boolean;
+            config: {
+                [key: string]: string;
+            };
+            credentials_set: string[];
+            credentials_needed: string[];
+            health: components["schemas"]["ChannelAccountOutputHealth"];
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            updated_at: string;
+        };
+        ChannelAccountOutputHealth: {
+            ok: boolean | null;
+            problems: string[];
+            /** Format: date-time */
+            checked_at: string | null;
+        };
+        /**
+         * @description * `website` - School website
+         *     * `x` - X
+         *     * `facebook` - Facebook Page
+         *     * `instagram` - Instagram
+         * @enum {string}
+         */
+        ChannelEnum: "website" | "x" | "facebook" | "instagram";
+        ConsentTimelineInputRequest: {
+            purposes: components["schemas"]["PurposesEnum"][];
+            decision: components["schemas"]["DecisionEnum"];
+            given_by: components["schemas"]["GivenByEnum"];
+            contact_id?: number | null;
+            method: components["schemas"]["MethodEnum"];
+            /** Format: date */
+            given_on?: string | null;
+            /** Format: date */
+            expires_on?: string | null;
+            evidence_id?: number | null;
+            /** @default  */
+            evidence_reference: string;
+            /** @default  */
+            notes: string;
+        };
+        ConsentTimelineOutput: {
+            current: {
+                [key: string]: components["schemas"]["DecisionOutput"];
+            };
+            records: {
+                [key: string]: unknown;
+            }[];
+        };
+        ContactListInputRequest: {
+            name: string;
+            /** @default  */
+            relationship: string;
+            /** @default false */
+            has_parental_responsibility: boolean;
+            /** @default false */
+            court_order: boolean;
+        };
+        ContactOutput: {
+            readonly id: number;
+            name: string;
+            relationship?: string;
+            has_parental_responsibility?: boolean;
+            /** @description A court order restricts this contact's part in decisions. */
+            court_order?: boolean;
+            readonly may_give_consent: boolean;
+        };
+        CsrfOutput: {
+            csrf_token: string;
+        };
+        CurrentDeviceOutput: {
+            id: number;
+            name: string;
+            school_id: number;
+            school_name: string;
+        };
+        /**
+         * @description * `granted` - Granted
+         *     * `refused` - Refused
+         *     * `withdrawn` - Withdrawn
+         * @enum {string}
+         */
+        DecisionEnum: "granted" | "refused" | "withdrawn";
+        /** @description Schema only: a derived decision as rendered by `_decision`. */
+        DecisionOutput: {
+            allowed: boolean;
+            reason: string;
+            record_id: number | null;
+            do_not_publish: boolean;
+            /** @description Only for the DSL and leaders (R16). */
+            sensitive_reason?: string;
+        };
+        DeviceListEnrolledOutput: {
+            readonly id: number;
+            name: string;
+            /** Format: date-time */
+            created_at?: string;
+            /** Format: date-time */
+            revoked_at?: string | null;
+            /** Format: date-time */
+            last_seen_at?: string | null;
+            /** @description Shown once. Store it on the tablet. */
+            credential: string;
+        };
+        DeviceListInputRequest: {
+            name: string;
+        };
+        DeviceOutput: {
+            readonly id: number;
+            name: string;
+            /** Format: date-time */
+            created_at?: string;
+            /** Format: date-time */
+            revoked_at?: string | null;
+            /** Format: date-time */
+            last_seen_at?: string | null;
+        };
+        /** @description Never the encoding. */
+        EnrolmentOutput: {
+            readonly id: number;
+            photo_sha256: string;
+            encoder?: string;
+            /** Format: date-time */
+            created_at?: string;
+        };
+        EvidenceOutput: {
+            readonly id: number;
+            original_name?: string;
+            content_type: string;
+            /** Format: int64 */
+            size?: number;
+            sha256: string;
+            /** Format: date-time */
+            uploaded_at?: string;
+        };
+        FaceAddInputRequest: {
+            /** @description [top, right, bottom, left] px */
+            box: number[];
+        };
+        FaceOutput: {
+            readonly id: number;
+            box: number[];
+            source?: components["schemas"]["SourceEnum"];
+            identifiable?: boolean;
+            person?: number | null;
+            readonly person_label: string | null;
+            /** Format: double */
+            distance?: number | null;
+            tag?: components["schemas"]["FaceOutputTagEnum"] | components["schemas"]["BlankEnum"];
+            blurred?: boolean;
+        };
+        /**
+         * @description * `` - Not tagged
+         *     * `person` - A person in the register
+         *     * `adult_consent` - An adult whose consent is on file
+         *     * `not_a_face` - Not a face
+         * @enum {string}
+         */
+        FaceOutputTagEnum: "person" | "adult_consent" | "not_a_face";
+        FaceTagInputRequest: {
+            tag: components["schemas"]["FaceTagInputTagEnum"];
+            person_id?: number | null;
+        };
+        /**
+         * @description * `person` - person
+         *     * `adult_consent` - adult_consent
+         *     * `not_a_face` - not_a_face
+         * @enum {string}
+         */
+        FaceTagInputTagEnum: "person" | "adult_consent" | "not_a_face";
+        FlagListInputRequest: {
+            kind: components["schemas"]["KindAa5Enum"];
+            /** @default  */
+            note: string;
+        };
+        FlagOutput: {
+            readonly id: number;
+            kind: components["schemas"]["KindAa5Enum"];
+            note?: string;
+            /** Format: date-time */
+            created_at?: string;
+            /** Format: date-time */
+            ended_at?: string | null;
+        };
+        /**
+         * @description * `contact` - contact
+         *     * `self` - self
+         * @enum {string}
+         */
+        GivenByEnum: "contact" | "self";
+        ImageOutput: {
+            readonly id: number;
+            /** Format: int64 */
+            position?: number;
+            alt_text?: string;
+            /**
+             * Format: int64
+             * @description of the original after EXIF orientation
+             */
+            width: number;
+            /** Format: int64 */
+            height: number;
+            /** Format: int64 */
+            large_width: number;
+            /** Format: int64 */
+            large_height: number;
+            /** Format: date-time */
+            detected_at?: string | null;
+            faces: components["schemas"]["FaceOutput"][];
+            readonly urls: {
+                [key: string]: string;
+            };
+        };
+        ImportDetailOutput: {
+            readonly id: number;
+            filename?: string;
+            sha256: string;
+            status: components["schemas"]["Status386Enum"];
+            full_roll?: boolean;
+            /** Format: int64 */
+            rows?: number;
+            /** Format: int64 */
+            created?: number;
+            /** Format: int64 */
+            updated?: number;
+            /** Format: int64 */
+            unchanged?: number;
+            /** Format: int64 */
+            left?: number;
+            /** Format: int64 */
+            consent_records?: number;
+            /** Format: int64 */
+            error_count?: number;
+            errors?: unknown;
+            /** Format: date-time */
+            started_at?: string;
+            /** Format: date-time */
+            finished_at?: string | null;
+            /** Format: int64 */
+            duration_ms?: number;
+            changes?: unknown;
+        };
+        ImportSummaryOutput: {
+            readonly id: number;
+            filename?: string;
+            sha256: string;
+            status: components["schemas"]["Status386Enum"];
+            full_roll?: boolean;
+            /** Format: int64 */
+            rows?: number;
+            /** Format: int64 */
+            created?: number;
+            /** Format: int64 */
+            updated?: number;
+            /** Format: int64 */
+            unchanged?: number;
+            /** Format: int64 */
+            left?: number;
+            /** Format: int64 */
+            consent_records?: number;
+            /** Format: int64 */
+            error_count?: number;
+            errors?: unknown;
+            /** Format: date-time */
+            started_at?: string;
+            /** Format: date-time */
+            finished_at?: string | null;
+            /** Format: int64 */
+            duration_ms?: number;
+        };
+        /**
+         * @description * `pupil` - Pupil
+         *     * `staff` - Staff
+         *     * `adult` - Other adult
+         * @enum {string}
+         */
+        Kind9daEnum: "pupil" | "staff" | "adult";
+        /**
+         * @description * `looked_after` - Looked-after child
+         *     * `adopted` - Adopted
+         *     * `protected_identity` - Protected identity
+         *     * `court_order` - Court order
+         * @enum {string}
+         */
+        KindAa5Enum: "looked_after" | "adopted" | "protected_identity" | "court_order";
+        /**
+         * @description * `website` - School website
+         *     * `x` - X
+         *     * `facebook` - Facebook Page
+         *     * `instagram` - Instagram
+         * @enum {string}
+         */
+        KindB26Enum: "website" | "x" | "facebook" | "instagram";
+        LoginInputRequest: {
+            /** Format: email */
+            email: string;
+            password: string;
+            otp_token?: string;
+        };
+        MeOutput: {
+            id: number;
+            /** Format: email */
+            email: string;
+            full_name: string;
+            memberships: components["schemas"]["MeOutputMembershipOut"][];
+            readonly two_factor_required: boolean;
+            readonly two_factor_verified: boolean;
+        };
+        MeOutputMembershipOut: {
+            school_id: number;
+            school_slug: string;
+            school_name: string;
+            role: string;
+        };
+        /**
+         * @description * `paper_form` - paper_form
+         *     * `electronic_form` - electronic_form
+         *     * `verbal` - verbal
+         * @enum {string}
+         */
+        MethodEnum: "paper_form" | "electronic_form" | "verbal";
+        ObjectionInputRequest: {
+            purposes?: components["schemas"]["PurposesEnum"][];
+            /** @default verbal */
+            method: components["schemas"]["MethodEnum"];
+            /** @default  */
+            notes: string;
+        };
+        ObjectionOutput: {
+            recorded: number;
+        };
+        PatchedChannelAccountDetailInputRequest: {
+            display_name?: string;
+            enabled?: boolean;
+            config?: {
+                [key: string]: string;
+            };
+            credentials?: {
+                [key: string]: string;
+            };
+        };
+        PatchedContactUpdateInputRequest: {
+            name?: string;
+            relationship?: string;
+            has_parental_responsibility?: boolean;
+            court_order?: boolean;
+        };
+        PatchedPersonDetailInputRequest: {
+            kind?: components["schemas"]["Kind9daEnum"];
+            mis_id?: string;
+            legal_first_name?: string;
+            preferred_first_name?: string;
+            last_name?: string;
+            year_group?: string;
+            registration_group?: string;
+            /** Format: date */
+            date_of_birth?: string | null;
+        };
+        PatchedPostDetailInputRequest: {
+            text?: string;
+            channels?: string[];
+            /** Format: date-time */
+            scheduled_at?: string | null;
+        };
+        PatchedPostImageInputRequest: {
+            alt_text?: string;
+        };
+        PersonDetailOutput: {
+            id: number;
+            school_id: number;
+            kind: string;
+            mis_id: string;
+            legal_first_name: string;
+            preferred_first_name: string;
+            display_first_name: string;
+            last_name: string;
+            year_group: string;
+            registration_group: string;
+            /** Format: date */
+            date_of_birth: string | null;
+            on_roll: boolean;
+            /** Format: date */
+            left_on: string | null;
+            do_not_publish: boolean;
+            enrolments: number;
+            consent: {
+                [key: string]: components["schemas"]["DecisionOutput"];
+            };
+            contacts: {
+                [key: string]: unknown;
+            }[];
+        };
+        PersonEraseInputRequest: {
+            confirm: string;
+        };
+        PersonEraseOutput: {
+            id: number;
+            /** Format: date-time */
+            erased_at: string;
+        };
+        PersonLeaveInputRequest: {
+            /** Format: date */
+            left_on?: string | null;
+        };
+        PersonLeaveOutput: {
+            id: number;
+            on_roll: boolean;
+            /** Format: date */
+            left_on: string | null;
+        };
+        PersonListInputRequest: {
+            /** @default pupil */
+            kind: components["schemas"]["Kind9daEnum"];
+            /** @default  */
+            mis_id: string;
+            legal_first_name: string;
+            /** @default  */
+            preferred_first_name: string;
+            last_name: string;
+            /** @default  */
+            year_group: string;
+            /** @default  */
+            registration_group: string;
+            /** Format: date */
+            date_of_birth?: string | null;
+        };
+        PersonListOutput: {
+            id: number;
+            kind: string;
+            mis_id: string;
+            legal_first_name: string;
+            preferred_first_name: string;
+            display_first_name: string;
+            last_name: string;
+            year_group: string;
+            registration_group: string;
+            on_roll: boolean;
+            /** Format: date */
+            left_on: string | null;
+            do_not_publish: boolean;
+        };
+        PostApproveInputRequest: {
+            content_hash: string;
+            /** Format: date-time */
+            scheduled_at?: string | null;
+            /** @default false */
+            confirm_no_identifiable_faces: boolean;
+        };
+        PostBlurInputRequest: {
+            face_ids?: number[];
+            /**
+             * @description Blur every face the last check found without consent or unidentified.
+             * @default false
+             */
+            without_consent: boolean;
+        };
+        PostDetailOutput: {
+            readonly id: number;
+            school: number;
+            status?: components["schemas"]["Status75fEnum"];
+            status_reason?: string;
+            text?: string;
+            channels?: unknown;
+            /** Format: date-time */
+            scheduled_at?: string | null;
+            author: number;
+            readonly author_name: string;
+            has_identifiable_faces?: boolean;
+            has_identifiable_pupils?: boolean;
+            readonly image_count: number;
+            /** Format: int64 */
+            version?: number;
+            /** Format: date-time */
+            created_at?: string;
+            /** Format: date-time */
+            updated_at?: string;
+            /** Format: date-time */
+            submitted_at?: string | null;
+            images: components["schemas"]["ImageOutput"][];
+            content_hash: string;
+            readonly check_run: {
+                [key: string]: unknown;
+            } | null;
+            readonly approvals: {
+                [key: string]: unknown;
+            }[];
+            readonly notes: {
+                [key: string]: unknown;
+            }[];
+        };
+        PostHistoryOutput: {
+            seq: number;
+            /** Format: date-time */
+            created_at: string;
+            actor_label: string;
+            action: string;
+            data: unknown;
+        };
+        PostImageAddInputRequest: {
+            /** Format: binary */
+            image: string;
+            /** @default  */
+            alt_text: string;
+        };
+        PostListInputRequest: {
+            /** @default  */
+            text: string;
+            channels: string[];
+            /** Format: date-time */
+            scheduled_at?: string | null;
+        };
+        PostNoteInputRequest: {
+            text: string;
+        };
+        PostRejectInputRequest: {
+            reason: string;
+        };
+        PostRequestChangesInputRequest: {
+            comment: string;
+        };
+        PostSummaryOutput: {
+            readonly id: number;
+            school: number;
+            status?: components["schemas"]["Status75fEnum"];
+            status_reason?: string;
+            text?: string;
+            channels?: unknown;
+            /** Format: date-time */
+            scheduled_at?: string | null;
+            author: number;
+            readonly author_name: string;
+            has_identifiable_faces?: boolean;
+            has_identifiable_pupils?: boolean;
+            readonly image_count: number;
+            /** Format: int64 */
+            version?: number;
+            /** Format: date-time */
+            created_at?: string;
+            /** Format: date-time */
+            updated_at?: string;
+            /** Format: date-time */
+            submitted_at?: string | null;
+        };
+        PostTakedownInputRequest: {
+            reason: string;
+        };
+        PublicationMarkPostedInputRequest: {
+            /** Format: uri */
+            url: string;
+            external_id?: string;
+        };
+        PublicationOutput: {
+            readonly id: number;
+            post: number;
+            channel: components["schemas"]["ChannelEnum"];
+            state?: components["schemas"]["PublicationOutputStateEnum"];
+            /** Format: int64 */
+            attempts?: number;
+            external_id?: string;
+            url?: string;
+            error?: string;
+            /** Format: date-time */
+            published_at?: string | null;
+            /** Format: date-time */
+            taken_down_at?: string | null;
+            /** Format: date-time */
+            next_attempt_at?: string | null;
+            readonly resolved_by_name: string | null;
+            /** Format: date-time */
+            created_at?: string;
+            /** Format: date-time */
+            updated_at?: string;
+        };
+        /**
+         * @description * `queued` - Queued
+         *     * `attempting` - Attempting
+         *     * `published` - Published
+         *     * `failed` - Failed
+         *     * `unconfirmed` - Unconfirmed
+         *     * `taken_down` - Taken Down
+         * @enum {string}
+         */
+        PublicationOutputStateEnum: "queued" | "attempting" | "published" | "failed" | "unconfirmed" | "taken_down";
+        PublishStatusOutput: {
+            id: number;
+            display_first_name: string;
+            last_name: string;
+            year_group: string;
+            do_not_publish: boolean;
+            channels: {
+                [key: string]: {
+                    [key: string]: components["schemas"]["DecisionOutput"];
+                };
+            };
+        };
+        /**
+         * @description * `photo_website` - Photo on the school website
+         *     * `photo_x` - Photo on X
+         *     * `photo_facebook` - Photo on Facebook
+         *     * `photo_instagram` - Photo on Instagram
+         *     * `photo_press` - Photo in the press or print
+         *     * `name_with_photo` - Full name published with a photo
+         *     * `first_name_only` - First name only
+         *     * `biometric` - Biometric face matching
+         * @enum {string}
+         */
+        PurposesEnum: "photo_website" | "photo_x" | "photo_facebook" | "photo_instagram" | "photo_press" | "name_with_photo" | "first_name_only" | "biometric";
+        SchoolDpiaInputRequest: {
+            reference: string;
+            dpo_name: string;
+            /** Format: date-time */
+            signed_at?: string | null;
+        };
+        SchoolDpiaOutput: {
+            face_identification_enabled: boolean;
+            dpia_reference: string;
+            dpo_name: string;
+            /** Format: date-time */
+            dpia_signed_at: string | null;
+        };
+        SchoolPublishingInputRequest: {
+            action: components["schemas"]["ActionEnum"];
+            /** @default  */
+            reason: string;
+            /** @default false */
+            whole_trust: boolean;
+        };
+        SchoolPublishingOutput: {
+            school: number;
+            approvals_required: number;
+            approvals_required_identifiable_pupils: number;
+            dsl_clearance_required: boolean;
+            daily_digest: boolean;
+            /** Format: date-time */
+            paused_at: string | null;
+            pause_reason: string;
+        };
+        /**
+         * @description * `detected` - Detected
+         *     * `manual` - Manual
+         * @enum {string}
+         */
+        SourceEnum: "detected" | "manual";
+        /**
+         * @description * `applied` - Applied
+         *     * `applied_with_errors` - Applied, some rows rejected
+         *     * `rejected` - Rejected
+         * @enum {string}
+         */
+        Status386Enum: "applied" | "applied_with_errors" | "rejected";
+        /**
+         * @description * `draft` - Draft
+         *     * `submitted` - Submitted
+         *     * `checking` - Checking
+         *     * `blocked` - Blocked
+         *     * `needs_tagging` - Needs Tagging
+         *     * `awaiting_approval` - Awaiting Approval
+         *     * `approved` - Approved
+         *     * `rejected` - Rejected
+         *     * `changes_requested` - Changes Requested
+         *     * `scheduled` - Scheduled
+         *     * `publishing` - Publishing
+         *     * `published` - Published
+         *     * `partially_published` - Partially Published
+         *     * `failed` - Failed
+         *     * `expired` - Expired
+         *     * `takedown_requested` - Takedown Requested
+         *     * `taken_down` - Taken Down
+         * @enum {string}
+         */
+        Status75fEnum: "draft" | "submitted" | "checking" | "blocked" | "needs_tagging" | "awaiting_approval" | "approved" | "rejected" | "changes_requested" | "scheduled" | "publishing" | "published" | "partially_published" | "failed" | "expired" | "takedown_requested" | "taken_down";
+        TakedownOutput: {
+            readonly id: number;
+            post: number;
+            school: number;
+            state?: components["schemas"]["TakedownOutputStateEnum"];
+            reason: string;
+            readonly requested_by_name: string;
+            /** Format: date-time */
+            requested_at?: string;
+            readonly confirmed_by_name: string | null;
+            /** Format: date-time */
+            confirmed_at?: string | null;
+            /** Format: date-time */
+            completed_at?: string | null;
+            readonly publications: {
+                [key: string]: unknown;
+            }[];
+        };
+        /**
+         * @description * `awaiting_confirmation` - Awaiting Confirmation
+         *     * `confirmed` - Confirmed
+         *     * `done` - Done
+         * @enum {string}
+         */
+        TakedownOutputStateEnum: "awaiting_confirmation" | "confirmed" | "done";
+        TotpConfirmInputRequest: {
+            otp_token: string;
+        };
+        TotpSetupOutput: {
+            otpauth_uri: string;
+        };
+        WebsiteCommentOutput: {
+            readonly id: number;
+            entry: number;
+            school: number;
+            post: number;
+            author_name: string;
+            text: string;
+            status?: components["schemas"]["WebsiteCommentOutputStatusEnum"];
+            /** Format: date-time */
+            created_at?: string;
+            /** Format: date-time */
+            decided_at?: string | null;
+        };
+        /**
+         * @description * `pending` - Pending
+         *     * `approved` - Approved
+         *     * `rejected` - Rejected
+         * @enum {string}
+         */
+        WebsiteCommentOutputStatusEnum: "pending" | "approved" | "rejected";
     };
     responses: never;
     parameters: never;
@@ -235,7 +1853,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Output"][];
+                    "application/json": components["schemas"]["AuditEventListOutput"][];
                 };
             };
         };
@@ -249,12 +1867,13 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description No response body */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["CsrfOutput"];
+                };
             };
         };
     };
@@ -267,9 +1886,9 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["InputRequest"];
-                "application/x-www-form-urlencoded": components["schemas"]["InputRequest"];
-                "multipart/form-data": components["schemas"]["InputRequest"];
+                "application/json": components["schemas"]["LoginInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["LoginInputRequest"];
+                "multipart/form-data": components["schemas"]["LoginInputRequest"];
             };
         };
         responses: {
@@ -329,9 +1948,9 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["InputRequest"];
-                "application/x-www-form-urlencoded": components["schemas"]["InputRequest"];
-                "multipart/form-data": components["schemas"]["InputRequest"];
+                "application/json": components["schemas"]["TotpConfirmInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["TotpConfirmInputRequest"];
+                "multipart/form-data": components["schemas"]["TotpConfirmInputRequest"];
             };
         };
         responses: {
@@ -359,7 +1978,1226 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Output"];
+                    "application/json": components["schemas"]["TotpSetupOutput"];
+                };
+            };
+        };
+    };
+    channel_accounts_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                account_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChannelAccountOutput"];
+                };
+            };
+        };
+    };
+    channel_accounts_partial_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                account_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PatchedChannelAccountDetailInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["PatchedChannelAccountDetailInputRequest"];
+                "multipart/form-data": components["schemas"]["PatchedChannelAccountDetailInputRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChannelAccountOutput"];
+                };
+            };
+        };
+    };
+    channel_accounts_health_check_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                account_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChannelAccountOutput"];
+                };
+            };
+        };
+    };
+    devices_current_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CurrentDeviceOutput"];
+                };
+            };
+        };
+    };
+    people_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                person_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PersonDetailOutput"];
+                };
+            };
+        };
+    };
+    people_partial_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                person_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PatchedPersonDetailInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["PatchedPersonDetailInputRequest"];
+                "multipart/form-data": components["schemas"]["PatchedPersonDetailInputRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PersonDetailOutput"];
+                };
+            };
+        };
+    };
+    people_consent_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                person_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConsentTimelineOutput"];
+                };
+            };
+        };
+    };
+    people_consent_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                person_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ConsentTimelineInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["ConsentTimelineInputRequest"];
+                "multipart/form-data": components["schemas"]["ConsentTimelineInputRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConsentTimelineOutput"];
+                };
+            };
+        };
+    };
+    people_contacts_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                person_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ContactOutput"][];
+                };
+            };
+        };
+    };
+    people_contacts_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                person_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ContactListInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["ContactListInputRequest"];
+                "multipart/form-data": components["schemas"]["ContactListInputRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ContactOutput"];
+                };
+            };
+        };
+    };
+    people_contacts_partial_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                contact_id: number;
+                person_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PatchedContactUpdateInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["PatchedContactUpdateInputRequest"];
+                "multipart/form-data": components["schemas"]["PatchedContactUpdateInputRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ContactOutput"];
+                };
+            };
+        };
+    };
+    people_enrolments_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                person_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EnrolmentOutput"][];
+                };
+            };
+        };
+    };
+    people_enrolments_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                person_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "multipart/form-data": {
+                    photos?: string[];
+                };
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EnrolmentOutput"][];
+                };
+            };
+        };
+    };
+    people_enrolments_destroy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                enrolment_id: number;
+                person_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No response body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    people_enrolments_photo_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                enrolment_id: number;
+                person_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "image/jpeg": string;
+                };
+            };
+        };
+    };
+    people_erase_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                person_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PersonEraseInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["PersonEraseInputRequest"];
+                "multipart/form-data": components["schemas"]["PersonEraseInputRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PersonEraseOutput"];
+                };
+            };
+        };
+    };
+    people_evidence_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                person_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EvidenceOutput"][];
+                };
+            };
+        };
+    };
+    people_evidence_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                person_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "multipart/form-data": {
+                    /** Format: binary */
+                    file?: string;
+                };
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EvidenceOutput"];
+                };
+            };
+        };
+    };
+    people_evidence_file_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                evidence_id: number;
+                person_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": string;
+                };
+            };
+        };
+    };
+    people_export_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                person_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/zip": string;
+                };
+            };
+        };
+    };
+    people_flags_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                person_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FlagOutput"][];
+                };
+            };
+        };
+    };
+    people_flags_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                person_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FlagListInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["FlagListInputRequest"];
+                "multipart/form-data": components["schemas"]["FlagListInputRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FlagOutput"];
+                };
+            };
+        };
+    };
+    people_flags_end_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                flag_id: number;
+                person_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FlagOutput"];
+                };
+            };
+        };
+    };
+    people_leave_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                person_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PersonLeaveInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["PersonLeaveInputRequest"];
+                "multipart/form-data": components["schemas"]["PersonLeaveInputRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PersonLeaveOutput"];
+                };
+            };
+        };
+    };
+    people_objection_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                person_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["ObjectionInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["ObjectionInputRequest"];
+                "multipart/form-data": components["schemas"]["ObjectionInputRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ObjectionOutput"];
+                };
+            };
+        };
+    };
+    people_status_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                person_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PublishStatusOutput"];
+                };
+            };
+        };
+    };
+    posts_list: {
+        parameters: {
+            query?: {
+                author?: number;
+                /**
+                 * @description * `facebook` - facebook
+                 *     * `instagram` - instagram
+                 *     * `website` - website
+                 *     * `x` - x
+                 */
+                channel?: "facebook" | "instagram" | "website" | "x";
+                identifiable_pupils?: boolean | null;
+                scheduled_from?: string;
+                scheduled_to?: string;
+                school?: number;
+                status?: ("draft" | "submitted" | "checking" | "blocked" | "needs_tagging" | "awaiting_approval" | "approved" | "rejected" | "changes_requested" | "scheduled" | "publishing" | "published" | "partially_published" | "failed" | "expired" | "takedown_requested" | "taken_down")[];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PostSummaryOutput"][];
+                };
+            };
+        };
+    };
+    posts_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PostListInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["PostListInputRequest"];
+                "multipart/form-data": components["schemas"]["PostListInputRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PostDetailOutput"];
+                };
+            };
+        };
+    };
+    posts_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                post_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PostDetailOutput"];
+                };
+            };
+        };
+    };
+    posts_partial_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                post_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PatchedPostDetailInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["PatchedPostDetailInputRequest"];
+                "multipart/form-data": components["schemas"]["PatchedPostDetailInputRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PostDetailOutput"];
+                };
+            };
+        };
+    };
+    posts_approve_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                post_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PostApproveInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["PostApproveInputRequest"];
+                "multipart/form-data": components["schemas"]["PostApproveInputRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PostDetailOutput"];
+                };
+            };
+        };
+    };
+    posts_blur_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                post_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PostBlurInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["PostBlurInputRequest"];
+                "multipart/form-data": components["schemas"]["PostBlurInputRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PostDetailOutput"];
+                };
+            };
+        };
+    };
+    posts_diff_retrieve: {
+        parameters: {
+            query: {
+                since: number;
+            };
+            header?: never;
+            path: {
+                post_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    posts_faces_tag_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                face_id: number;
+                post_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FaceTagInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["FaceTagInputRequest"];
+                "multipart/form-data": components["schemas"]["FaceTagInputRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PostDetailOutput"];
+                };
+            };
+        };
+    };
+    posts_history_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                post_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PostHistoryOutput"][];
+                };
+            };
+        };
+    };
+    posts_images_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                post_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["PostImageAddInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["PostImageAddInputRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PostDetailOutput"];
+                };
+            };
+        };
+    };
+    posts_images_destroy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                image_id: number;
+                post_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No response body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    posts_images_partial_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                image_id: number;
+                post_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PatchedPostImageInputRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PostDetailOutput"];
+                };
+            };
+        };
+    };
+    posts_images_faces_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                image_id: number;
+                post_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FaceAddInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["FaceAddInputRequest"];
+                "multipart/form-data": components["schemas"]["FaceAddInputRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PostDetailOutput"];
+                };
+            };
+        };
+    };
+    posts_images_file_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                image_id: number;
+                post_id: number;
+                variant: "large" | "medium" | "original" | "thumb";
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "image/jpeg": string;
+                };
+            };
+        };
+    };
+    posts_notes_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                post_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PostNoteInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["PostNoteInputRequest"];
+                "multipart/form-data": components["schemas"]["PostNoteInputRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PostDetailOutput"];
+                };
+            };
+        };
+    };
+    posts_publications_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                post_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PublicationOutput"][];
+                };
+            };
+        };
+    };
+    posts_reject_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                post_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PostRejectInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["PostRejectInputRequest"];
+                "multipart/form-data": components["schemas"]["PostRejectInputRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PostDetailOutput"];
+                };
+            };
+        };
+    };
+    posts_request_changes_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                post_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PostRequestChangesInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["PostRequestChangesInputRequest"];
+                "multipart/form-data": components["schemas"]["PostRequestChangesInputRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PostDetailOutput"];
+                };
+            };
+        };
+    };
+    posts_submit_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                post_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PostDetailOutput"];
+                };
+            };
+        };
+    };
+    posts_takedown_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                post_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PostTakedownInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["PostTakedownInputRequest"];
+                "multipart/form-data": components["schemas"]["PostTakedownInputRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TakedownOutput"];
+                };
+            };
+        };
+    };
+    publications_mark_posted_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                publication_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PublicationMarkPostedInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["PublicationMarkPostedInputRequest"];
+                "multipart/form-data": components["schemas"]["PublicationMarkPostedInputRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PublicationOutput"];
+                };
+            };
+        };
+    };
+    publications_post_again_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                publication_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PublicationOutput"];
+                };
+            };
+        };
+    };
+    schools_channel_accounts_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                school_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChannelAccountOutput"][];
+                };
+            };
+        };
+    };
+    schools_channel_accounts_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                school_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ChannelAccountListInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["ChannelAccountListInputRequest"];
+                "multipart/form-data": components["schemas"]["ChannelAccountListInputRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChannelAccountOutput"];
                 };
             };
         };
@@ -396,9 +3234,9 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["InputRequest"];
-                "application/x-www-form-urlencoded": components["schemas"]["InputRequest"];
-                "multipart/form-data": components["schemas"]["InputRequest"];
+                "application/json": components["schemas"]["DeviceListInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["DeviceListInputRequest"];
+                "multipart/form-data": components["schemas"]["DeviceListInputRequest"];
             };
         };
         responses: {
@@ -407,7 +3245,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnrolledOutput"];
+                    "application/json": components["schemas"]["DeviceListEnrolledOutput"];
                 };
             };
         };
@@ -430,6 +3268,403 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["DeviceOutput"];
+                };
+            };
+        };
+    };
+    schools_dpia_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                school_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SchoolDpiaOutput"];
+                };
+            };
+        };
+    };
+    schools_dpia_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                school_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SchoolDpiaInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["SchoolDpiaInputRequest"];
+                "multipart/form-data": components["schemas"]["SchoolDpiaInputRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SchoolDpiaOutput"];
+                };
+            };
+        };
+    };
+    schools_dpia_destroy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                school_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No response body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    schools_imports_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                school_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportSummaryOutput"][];
+                };
+            };
+        };
+    };
+    schools_imports_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                school_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "multipart/form-data": {
+                    /** Format: binary */
+                    file?: string;
+                    full_roll?: boolean;
+                };
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportSummaryOutput"];
+                };
+            };
+        };
+    };
+    schools_imports_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                import_id: number;
+                school_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportDetailOutput"];
+                };
+            };
+        };
+    };
+    schools_people_list: {
+        parameters: {
+            query?: {
+                /**
+                 * @description * `pupil` - Pupil
+                 *     * `staff` - Staff
+                 *     * `adult` - Other adult
+                 */
+                kind?: "pupil" | "staff" | "adult";
+                on_roll?: boolean | null;
+                search?: string;
+                year_group?: string;
+            };
+            header?: never;
+            path: {
+                school_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PersonListOutput"][];
+                };
+            };
+        };
+    };
+    schools_people_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                school_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PersonListInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["PersonListInputRequest"];
+                "multipart/form-data": components["schemas"]["PersonListInputRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PersonListOutput"];
+                };
+            };
+        };
+    };
+    schools_people_status_list: {
+        parameters: {
+            query?: {
+                search?: string;
+            };
+            header?: never;
+            path: {
+                school_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PublishStatusOutput"][];
+                };
+            };
+        };
+    };
+    schools_publishing_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                school_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SchoolPublishingOutput"];
+                };
+            };
+        };
+    };
+    schools_publishing_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                school_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SchoolPublishingInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["SchoolPublishingInputRequest"];
+                "multipart/form-data": components["schemas"]["SchoolPublishingInputRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SchoolPublishingOutput"][];
+                };
+            };
+        };
+    };
+    takedowns_list: {
+        parameters: {
+            query?: {
+                school?: number;
+                state?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TakedownOutput"][];
+                };
+            };
+        };
+    };
+    takedowns_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                takedown_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TakedownOutput"];
+                };
+            };
+        };
+    };
+    takedowns_confirm_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                takedown_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TakedownOutput"];
+                };
+            };
+        };
+    };
+    website_comments_list: {
+        parameters: {
+            query?: {
+                school?: number;
+                status?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebsiteCommentOutput"][];
+                };
+            };
+        };
+    };
+    website_comments_approve_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                comment_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebsiteCommentOutput"];
+                };
+            };
+        };
+    };
+    website_comments_reject_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                comment_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebsiteCommentOutput"];
                 };
             };
         };

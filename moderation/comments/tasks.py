@@ -1,0 +1,68 @@
+"""Thin Celery tasks: ids in, one service call, safe to run twice.
+
+Retries are scheduled from the database (``next_attempt_at`` / ``next_poll_at``) and
+picked up by beat, never by long countdowns, so a Redis redelivery cannot double them up
+and nothing is lost when a worker dies.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from celery import shared_task
+
+from . import services
+
+
+@shared_task(name="comments.poll_due", acks_late=True, time_limit=120, soft_time_limit=100)
+def poll_due() -> int:
+    """Every minute: queue a poll for each published post whose comments are due."""
+    ids = services.polls_claim_due()
+    for publication_id in ids:
+        poll_publication.delay(publication_id)
+    return len(ids)
+
+
+@shared_task(name="comments.poll_publication", acks_late=True, time_limit=300, soft_time_limit=240)
+def poll_publication(publication_id: int) -> int:
+    return services.publication_poll(publication_id=publication_id).new
+
+
+@shared_task(name="comments.apply_action", acks_late=True, time_limit=120, soft_time_limit=100)
+def apply_action(action_id: int) -> str | None:
+    action = services.action_apply(action_id=action_id)
+    return action.platform_state if action else None
+
+
+@shared_task(name="comments.retry_actions", acks_late=True, time_limit=120, soft_time_limit=100)
+def retry_actions() -> int:
+    """Every minute: platform calls whose back-off has run out, or whose task was lost."""
+    ids = services.actions_due()
+    for action_id in ids:
+        apply_action.delay(action_id)
+    return len(ids)
+
+
+@shared_task(
+    name="comments.process_webhook_event", acks_late=True, time_limit=120, soft_time_limit=100
+)
+def process_webhook_event(event_id: int) -> int:
+    """A webhook event stored by publishers (de-duplicated there, and here by comment)."""
+    return len(services.webhook_event_ingest(event_id=event_id))
+
+
+@shared_task(
+    name="comments.ingest_website_comment", acks_late=True, time_limit=120, soft_time_limit=100
+)
+def ingest_website_comment(website_comment_id: int) -> int:
+    """A comment was just left on the website feed: screen it now (it stays invisible
+    until a moderator approves it whatever the verdict, R11)."""
+    outcome = services.website_comment_poll_now(website_comment_id=website_comment_id)
+    return outcome.new if outcome else 0
+
+
+#: Merged by the lead into backend/celery.py's ``app.conf.beat_schedule``.
+BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
+    "comments-poll-due": {"task": "comments.poll_due", "schedule": 60.0},
+    "comments-retry-actions": {"task": "comments.retry_actions", "schedule": 60.0},
+}
