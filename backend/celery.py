@@ -35,6 +35,9 @@ app.conf.beat_schedule = {
     },
     # Consent that expired since the last run ends: encodings deleted, takedowns (R10, R17).
     "consent-expire-due": {"task": "consent.expire_due", "schedule": 300.0},
+    # R15 retention: private originals of finished posts.
+    "purge-originals": {"task": "moderation.purge_originals",
+                        "schedule": crontab(hour=2, minute=15)},
 }
 
 

@@ -4,11 +4,12 @@
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/test .venv/bin/python bench/import_bench.py
 
 Database: Django's test-database machinery (`setup_databases`), so nothing real is
-touched: with DATABASE_URL unset the test settings give an in-memory SQLite database;
-with a PostgreSQL DATABASE_URL a throwaway `test_import_bench_<pid>` database is created
-and dropped (never the `test_<name>` database a concurrent pytest run may be using).
-If Django is already configured (called from bench/run.py or a test), run() uses the
-database it is given and only creates its own uniquely named school.
+touched. BENCH_DATABASE_URL, if set, is used as DATABASE_URL (as for the other benches).
+With neither set, the test settings give an in-memory SQLite database; with a PostgreSQL
+URL a throwaway `test_import_bench_<pid>` database is created and dropped (never the
+`test_<name>` database a concurrent pytest run may be using). If Django is already
+configured (e.g. by a test), run() uses the database it is given and only creates its own
+uniquely named school. bench/run.py runs it in its own process.
 
 Reports rows/second for: the first import (everyone new), the same file again (must
 change nothing), and a changed file (5% leavers, 5% new consent answers).
@@ -151,6 +152,8 @@ def _setup_django() -> Any:
         return None
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "backend.settings.test")
+    if os.environ.get("BENCH_DATABASE_URL"):  # as the other benches (bench/django_setup.py)
+        os.environ["DATABASE_URL"] = os.environ["BENCH_DATABASE_URL"]
     import django
 
     django.setup()

@@ -168,6 +168,12 @@ PERSON_FIELDS = (
     "date_of_birth",
 )
 BATCH = 1000
+_GRANTED = str(Decision.GRANTED.value)
+_REFUSED = str(Decision.REFUSED.value)
+_WITHDRAWN = str(Decision.WITHDRAWN.value)
+_MIS = str(GivenBy.MIS.value)
+_MIS_IMPORT = str(Method.MIS_IMPORT.value)
+_BIOMETRIC = str(Purpose.BIOMETRIC.value)
 
 
 @dataclass
@@ -740,6 +746,7 @@ def import_people(
                     left_ids.add(person.pk)
 
         _create_people(new_people)
+        new_ids = {p.pk for p in new_people}
         for person, _row in new_rows:
             changes[person.pk] = {"person_id": person.pk, "action": "created"}
 
@@ -748,68 +755,77 @@ def import_people(
         records: list[tuple[Any, ...]] = []
         ended_candidates: set[int] = set(left_ids)
         evidence_text = MIS_EVIDENCE.format(run=run.pk, filename=run.filename or "upload")
+        cleared = MIS_CLEARED.format(run=run.pk)
+        actor_id = actor.pk if actor is not None else None
+        # Plain strings in the hot loop (enum member access is measurably slow at 100k).
+        granted_, refused_, withdrawn_ = _GRANTED, _REFUSED, _WITHDRAWN
+        mis_, mis_import_, biometric_ = _MIS, _MIS_IMPORT, _BIOMETRIC
         for row in parsed.rows:
             person = by_mis_id[row.mis_id]
+            pid = person.pk
             void = person.consent_void_before
+            left_now = void is not None and void >= now
+            on_roll = person.on_roll
+            date_iso = row.consent_date.isoformat() if row.consent_date else ""
+            created_entry = changes.get(pid) if pid in new_ids else None
             for purpose, answer in row.answers.items():
-                before = latest.get((person.pk, purpose))
+                before = latest.get((pid, purpose))
                 if (
                     before is not None
-                    and before.decision == Decision.GRANTED
-                    and (before.voided or (void is not None and void >= now))
+                    and before.decision == granted_
+                    and (before.voided or left_now)
                 ):
                     before = None  # leaving voided it
                 if answer is None:
-                    if before is None or before.decision != Decision.GRANTED:
+                    if before is None or before.decision != granted_:
                         continue
-                    decision: str = Decision.WITHDRAWN
+                    decision = withdrawn_
                     given_on = row.consent_date or today
-                    notes = MIS_CLEARED.format(run=run.pk)
+                    notes = cleared
                 else:
                     assert row.consent_date is not None
                     if (
                         before is not None
                         and before.decision == answer
-                        and before.given_on == row.consent_date.isoformat()
+                        and before.given_on == date_iso
                     ):
                         continue
-                    decision, given_on, notes = answer, row.consent_date, ""
-                granted = decision == Decision.GRANTED
-                if not person.on_roll and decision != Decision.REFUSED:
+                    decision, given_on, notes = str(answer), row.consent_date, ""
+                granted = decision == granted_
+                if not on_roll and decision != refused_:
                     continue  # leaving already ended their consent; nothing to grant
                 records.append(
                     (
-                        person.pk,
+                        pid,
                         str(purpose),
-                        str(decision),
-                        str(GivenBy.MIS.value),
-                        str(Method.MIS_IMPORT.value),
+                        decision,
+                        mis_,
+                        mis_import_,
                         given_on,
                         default_expiry(given_on) if granted else None,
-                        evidence_text if granted and purpose == Purpose.BIOMETRIC else "",
+                        evidence_text if granted and purpose == biometric_ else "",
                         notes,
                         run.pk,
-                        actor.pk if actor is not None else None,
+                        actor_id,
                         now,
                     )
                 )
-                if person.pk in changes and changes[person.pk]["action"] == "created":
-                    changes[person.pk].setdefault("consent", []).append(f"{purpose}:{decision}")
+                if created_entry is not None:
+                    created_entry.setdefault("consent", []).append(f"{purpose}:{decision}")
                 else:
                     note(person, "consent", f"{purpose}:{decision}")
                 if not granted:
-                    ended_candidates.add(person.pk)
+                    ended_candidates.add(pid)
             for contact in row.contacts:
-                current = contacts_by_key.get((person.pk, contact.key))
+                current = contacts_by_key.get((pid, contact.key))
                 if current is None:
                     continue
                 if current.court_order != contact.court_order or (
                     current.has_parental_responsibility != contact.has_parental_responsibility
                 ):
-                    ended_candidates.add(person.pk)
+                    ended_candidates.add(pid)
 
         # What was allowed before any write, for the people whose consent may have ended.
-        new_ids = {p.pk for p in new_people}
         candidates = ended_candidates - new_ids
         before_allowed = _allowed(candidates) if candidates else {}
 

@@ -249,6 +249,8 @@ class PostImageFileApi(APIView):
                                                                     post=image.post):
             raise NotFound("No such image variant.")
         field = getattr(image, variant)
+        if not field:
+            raise NotFound("The original was deleted after the retention period.")
         response = FileResponse(field.open("rb"), content_type=(
             "image/jpeg" if variant != "original" else f"image/{image.original_format.lower()}"))
         response["Cache-Control"] = "private, no-store"

@@ -208,7 +208,7 @@ def post_recheck_reason(post: Post) -> str | None:
     return blocking[0].message if blocking else None
 
 
-def post_release(*, post_id: int) -> Post | None:
+def post_release(*, post_id: int, now: datetime | None = None) -> Post | None:
     """At its time, publish an approved post, failing closed (R9).
 
     Safe to run twice: only an approved or scheduled post that is due is released. A
@@ -221,7 +221,7 @@ def post_release(*, post_id: int) -> Post | None:
         post = _lock(post_id)
         if post.status not in (S.APPROVED, S.SCHEDULED):
             return None
-        if post.scheduled_at and post.scheduled_at > timezone.now():
+        if post.scheduled_at and post.scheduled_at > (now or timezone.now()):
             if post.status == S.APPROVED:
                 post_transition(post=post, to=S.SCHEDULED)
             return None
@@ -259,7 +259,7 @@ def posts_release_due(*, now: datetime | None = None) -> dict[str, int]:
     due = Post.objects.filter(status__in=[S.APPROVED, S.SCHEDULED], scheduled_at__lte=now
                               ).exclude(school_id__in=paused).values_list("id", flat=True)
     for post_id in list(due):
-        if post_release(post_id=post_id) is not None:
+        if post_release(post_id=post_id, now=now) is not None:
             released += 1
     for post in Post.objects.filter(status__in=list(BEFORE_APPROVAL), scheduled_at__lte=now):
         try:

@@ -135,7 +135,9 @@ def _open_checked(data: bytes, fmt: str, max_pixels: int | None) -> Image.Image:
         try:
             im = Image.open(io.BytesIO(data), formats=[fmt])
         except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
-            limit = max_pixels or Image.MAX_IMAGE_PIXELS or 0
+            # Pillow's guard can fire below our own limit: name the limit that applied.
+            limits = [n for n in (max_pixels, Image.MAX_IMAGE_PIXELS) if n]
+            limit = min(limits) if limits else 0
             raise ImageRejected(TOO_MANY_PIXELS.format(megapixels=limit // 1_000_000)) from exc
         except UnidentifiedImageError as exc:
             raise ImageRejected(DISAGREES) from exc

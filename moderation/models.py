@@ -95,6 +95,8 @@ class PostImage(models.Model):
     large_sha256 = models.CharField(max_length=64)
     detected_at = models.DateTimeField(null=True, blank=True)
     detector = models.JSONField(default=dict, blank=True)
+    # R6/R15: the original (with its metadata) is deleted after the retention period.
+    original_purged_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

@@ -6,11 +6,12 @@ behave the same. Status changes go through `workflow.post_transition`.
 
 import hashlib
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
 from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 
@@ -499,3 +500,31 @@ def _detect_into(image: PostImage, data: bytes, check: CheckSettings) -> None:
 
 
 
+
+
+# --- retention (R6, R15) ------------------------------------------------------------------------
+
+FINAL_STATUSES = (S.PUBLISHED, S.PARTIALLY_PUBLISHED, S.TAKEN_DOWN, S.REJECTED, S.EXPIRED,
+                  S.FAILED)
+
+
+def post_originals_purge(*, now: datetime | None = None) -> int:
+    """Delete the private originals of posts that reached a final status longer ago than
+    ORIGINALS_RETENTION_DAYS. The metadata-free variants stay (they are what was
+    published); the original, with its camera metadata and full resolution, goes."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=settings.ORIGINALS_RETENTION_DAYS)
+    images = list(PostImage.objects.filter(
+        post__status__in=FINAL_STATUSES, post__updated_at__lt=cutoff,
+        original_purged_at__isnull=True).select_related("post__school"))
+    for image in images:
+        with transaction.atomic():
+            updated = PostImage.objects.filter(pk=image.pk, original_purged_at__isnull=True
+                                               ).update(original_purged_at=now, original="")
+            if updated:
+                name = image.original.name
+                transaction.on_commit(lambda n=name: default_storage.delete(n) if n else None)
+    if images:
+        audit_record(action="retention.originals_purged", data={
+            "images": len(images), "cutoff": cutoff.isoformat()})
+    return len(images)

@@ -30,3 +30,10 @@ def approval_digest() -> int:
     from .notifications import send_approval_digests
 
     return send_approval_digests()
+
+
+@shared_task(name="moderation.purge_originals", acks_late=True, time_limit=1800)
+def purge_originals() -> int:
+    from .services import post_originals_purge
+
+    return post_originals_purge()

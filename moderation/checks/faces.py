@@ -360,9 +360,20 @@ class Gallery(Generic[K]):
         )
         codes: dict[K, int] = {}
         self.codes = np.array([codes.setdefault(k, len(codes)) for k in self.keys], dtype=int)
+        self.squared_norms = np.einsum("ij,ij->i", self.matrix, self.matrix)
 
     def __len__(self) -> int:
         return len(self.keys)
+
+    def distances(self, encoding: np.ndarray) -> np.ndarray:
+        """Euclidean distance from encoding to every enrolment.
+
+        |a - b|^2 = |a|^2 - 2 a.b + |b|^2 needs one matrix-vector product and no
+        gallery-sized temporary (allocating one per call was the slow part).
+        """
+        probe = np.asarray(encoding, dtype=np.float64)
+        squared = self.squared_norms - 2.0 * (self.matrix @ probe) + probe @ probe
+        return np.sqrt(np.maximum(squared, 0.0))
 
 
 def match_face(
@@ -385,7 +396,7 @@ def match_face(
     g = gallery if isinstance(gallery, Gallery) else Gallery(gallery)
     if len(g) == 0:
         return Match(key=None, distance=None, second_distance=None, reason="no_gallery")
-    distances = np.linalg.norm(g.matrix - np.asarray(encoding, dtype=np.float64), axis=1)
+    distances = g.distances(encoding)
     best = int(np.argmin(distances))
     best_distance = float(distances[best])
     others = distances[g.codes != g.codes[best]]

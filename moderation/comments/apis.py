@@ -32,7 +32,7 @@ def _user_label(user: User | None) -> str | None:
     return str(user) if user is not None else None
 
 
-class _ActionOutput(serializers.ModelSerializer[ModerationAction]):
+class CommentActionOutput(serializers.ModelSerializer[ModerationAction]):
     actor_name = serializers.SerializerMethodField()
 
     class Meta:
@@ -114,7 +114,7 @@ class CommentListApi(APIView):
 class CommentDetailApi(APIView):
     class OutputSerializer(serializers.ModelSerializer[Comment]):
         assigned_to_name = serializers.SerializerMethodField()
-        actions = _ActionOutput(many=True)
+        actions = CommentActionOutput(many=True)
         evidence = serializers.SerializerMethodField()
         previous_texts = serializers.JSONField()
 

@@ -78,10 +78,16 @@ BLOCK_UNSUPPORTED = (
 )
 NO_AUTHOR = "The platform did not say who wrote this comment, so there is nobody to block."
 REPLY_TEXT_REQUIRED = "Write the reply."
-REPLY_INSTAGRAM = (
-    "Instagram posts need a photo, so a reply cannot go through the queue as a post. "
-    "Reply in the Instagram app, or draft a post with a photo."
-)
+REPLY_UNSUPPORTED = {
+    ChannelKind.INSTAGRAM: (
+        "Instagram posts need a photo, so a reply cannot go through the queue as a post. "
+        "Reply in the Instagram app, or draft a post with a photo."
+    ),
+    ChannelKind.WEBSITE: (
+        "The website feed has no replies: a reply would be a new news item. Approve the "
+        "comment, or draft a news post."
+    ),
+}
 REPLY_WRONG_DEVICE = "This tablet is enrolled for another school."
 NOTE_REQUIRED = "Write the note."
 ASSIGNEE_NOT_MODERATOR = "That person cannot see this comment, so it cannot be assigned to them."
@@ -201,7 +207,9 @@ def _check_can_act(*, actor: User, comment: Comment) -> None:
 
 
 def _lock(comment: Comment) -> Comment:
-    return Comment.objects.select_for_update().select_related("school").get(pk=comment.pk)
+    return (
+        Comment.objects.select_for_update(of=("self",)).select_related("school").get(pk=comment.pk)
+    )
 
 
 def _fresh(comment: Comment) -> Comment:
@@ -265,6 +273,27 @@ def _visibility_target(comment: Comment) -> str:
     if latest is not None and latest[1] == A.PlatformState.PENDING:
         return St.HIDDEN if latest[0] == A.Op.HIDE else St.VISIBLE
     return str(comment.status)
+
+
+def _needs_hide(comment: Comment) -> bool:
+    """Whether hiding it needs a platform call.
+
+    On the website channel "hidden" also means "pending", which the publishers' own
+    approval screen could still approve: a held website comment is rejected there too, so
+    only an approval here (with its screening and evidence) ever publishes it.
+    """
+    if comment.status == St.DELETED:
+        return False
+    if _visibility_target(comment) == St.VISIBLE:
+        return True
+    return (
+        comment.channel == ChannelKind.WEBSITE
+        and not ModerationAction.objects.filter(
+            comment=comment,
+            platform_op=A.Op.HIDE,
+            platform_state__in=[A.PlatformState.PENDING, A.PlatformState.DONE],
+        ).exists()
+    )
 
 
 def labels_json(labels: Iterable[Label]) -> list[dict[str, Any]]:
@@ -430,7 +459,7 @@ def comment_ingest(
     lazy = _LazyConfig(school, config)
     with transaction.atomic():
         existing = (
-            Comment.objects.select_for_update()
+            Comment.objects.select_for_update(of=("self",))
             .select_related("school")
             .filter(channel=channel, external_id=external_id)
             .first()
@@ -591,7 +620,7 @@ def _screen_and_act(
         return
     # R12: evidence first, then hide (R11).
     _capture(comment, actor=None, reason=Evidence.Reason.BEFORE_HIDE)
-    if _visibility_target(comment) == St.VISIBLE and comment.status != St.DELETED:
+    if _needs_hide(comment):
         reasons = ", ".join(sorted({label.label for label in result.labels}))
         _request(comment, kind=A.Kind.HIDE, op=A.Op.HIDE, note=f"Held by screening: {reasons}.")
         _audit("comment.hide_requested", comment, by="screening")
@@ -1068,7 +1097,7 @@ def comment_keep_hidden(*, comment: Comment, actor: User, note: str = "") -> Com
     _check_can_act(actor=actor, comment=comment)
     with transaction.atomic():
         locked = _lock(comment)
-        hide = locked.status != St.DELETED and _visibility_target(locked) == St.VISIBLE
+        hide = _needs_hide(locked)
         if hide:
             _capture(locked, actor=actor, reason=Evidence.Reason.BEFORE_HIDE)
         _request(
@@ -1143,8 +1172,8 @@ def comment_reply(
     text = text.strip()
     if not text:
         raise InvalidInput(REPLY_TEXT_REQUIRED, field="text")
-    if comment.channel == ChannelKind.INSTAGRAM:
-        raise Conflict(REPLY_INSTAGRAM, field="channel")
+    if comment.channel in REPLY_UNSUPPORTED:
+        raise Conflict(REPLY_UNSUPPORTED[comment.channel], field="channel")
     if device is None:
         raise Refused(DEVICE_MISSING, code="device_required")
     if device.school_id != comment.school_id:

@@ -35,7 +35,7 @@ def platforms() -> Iterator[Platforms]:
 
 
 def connect(school: School, kind: str, **config: Any) -> ChannelAccount:
-    secrets = {
+    all_secrets: dict[str, dict[str, str]] = {
         ChannelKind.X: {
             "consumer_key": "consumer-key-value",
             "consumer_secret": "consumer-secret-value",
@@ -51,12 +51,14 @@ def connect(school: School, kind: str, **config: Any) -> ChannelAccount:
             "access_token": "EAAPageTokenValue",
             "app_secret": "app-secret-value",
         },
-    }.get(kind, {})
-    defaults = {
+    }
+    secrets = all_secrets.get(kind, {})
+    all_defaults: dict[str, dict[str, str]] = {
         ChannelKind.X: {"user_id": "1720000000000000001"},
         ChannelKind.FACEBOOK: {"page_id": "104000000000001"},
         ChannelKind.INSTAGRAM: {"ig_user_id": "17841400000000001"},
-    }.get(kind, {})
+    }
+    defaults = all_defaults.get(kind, {})
     account, _ = ChannelAccount.objects.update_or_create(
         school=school,
         kind=kind,

@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
 from backend.accounts.models import User
@@ -390,3 +392,30 @@ def test_screening_preview_uses_the_school_s_settings(
     assert response.json()["verdict"] == "hold"
     assert response.json()["labels"][0]["span"] == [4, 10]
     assert api_as(teacher).post(url, {"text": "x"}, format="json").status_code == 404
+
+
+# --------------------------------------------------------------------------- query counts
+
+
+def count_queries(client: APIClient, url: str) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+def test_the_list_and_the_detail_cost_a_constant_number_of_queries(
+    three: Three, api_as: Api, head_teacher: User, platforms: Platforms, fb_post: Publication
+) -> None:
+    client = api_as(head_teacher)
+    count_queries(client, "/api/comments")  # warm the session
+    few = count_queries(client, "/api/comments")
+    detail = count_queries(client, f"/api/comments/{three.held.pk}")
+    for n in range(5):
+        platforms.graph.add_comment(fb_post.external_id, f"{SWEARING} {n}")
+    services.publication_poll(publication_id=fb_post.pk)
+    services.comment_note_add(comment=three.held, actor=head_teacher, text="One")
+    services.comment_report(comment=three.held, actor=head_teacher)
+    services.evidence_capture(comment=three.held, actor=head_teacher)
+
+    assert count_queries(client, "/api/comments") == few
+    assert count_queries(client, f"/api/comments/{three.held.pk}") == detail

@@ -16,11 +16,12 @@ from django.test import Client
 from django.utils import timezone
 
 from backend.accounts.models import School, User
+from backend.common.errors import Conflict
 from moderation.comments import services, tasks
 from moderation.comments.models import Comment, Evidence, ModerationAction, PollState
 from publishers.models import ChannelKind, Publication, WebhookEvent, WebsiteComment
 from publishers.selectors import website_comments_approved
-from publishers.services import website_comment_submit
+from publishers.services import website_comment_decide, website_comment_submit
 from tests.comments.conftest import Platforms, publish, remote, website_entry
 
 THREAT = "I know where you live. Watch your back, I'll be waiting outside the gate for you"
@@ -442,7 +443,9 @@ def test_the_website_channel_shows_nothing_unapproved(
     assert Comment.objects.get(pk=comment.pk).status == "visible"
 
 
-def test_a_harmful_website_comment_is_held_and_never_shown(school: School, teacher: User) -> None:
+def test_a_harmful_website_comment_is_held_and_never_shown(
+    school: School, teacher: User, head_teacher: User
+) -> None:
     entry = website_entry(school, teacher)
     bad = website_comment_submit(entry=entry, author_name="X", text=THREAT)
 
@@ -450,9 +453,12 @@ def test_a_harmful_website_comment_is_held_and_never_shown(school: School, teach
 
     comment = Comment.objects.get(channel="website", external_id=str(bad.pk))
     assert comment.escalated and comment.status == "hidden" and comment.review == "open"
-    assert WebsiteComment.objects.get(pk=bad.pk).status == "pending"
+    # Rejected on the feed too, so the publishers' own approval screen cannot publish it.
+    assert WebsiteComment.objects.get(pk=bad.pk).status == "rejected"
     assert not website_comments_approved(entry=entry).exists()
     assert comment.evidence.exists()
+    with pytest.raises(Conflict):
+        website_comment_decide(comment=bad, actor=head_teacher, status="approved")
 
 
 def test_comments_on_a_post_that_is_no_longer_published_are_not_polled(

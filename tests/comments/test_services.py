@@ -299,29 +299,36 @@ def test_a_reply_goes_through_the_approval_queue_as_a_post(
         comment=comment, actor=head_teacher, device=device, text="Open day is 3 March."
     )
 
+    assert action.reply_post_id is not None
     post = Post.objects.get(pk=action.reply_post_id)
     assert post.channels == ["facebook"] and post.author == head_teacher
     assert post.status == Post.Status.AWAITING_APPROVAL
     assert action.kind == "reply" and action.data == {"post": post.pk}
 
 
-def test_a_reply_needs_a_tablet_of_the_comment_s_school(
-    ig_post: Publication, head_teacher: User, other_school: School
-) -> None:
-    comment = ingest(ig_post, "c1", ORDINARY)
+def test_a_reply_needs_a_tablet_of_the_comment_s_school_and_a_channel_that_takes_one(
+    ig_post: Publication, head_teacher: User, school: School, teacher: User,
+    other_school: School,
+) -> None:  # fmt: skip
     foreign: Device = device_enrol(school=other_school, name="Elsewhere", actor=None)[0]
-    web_comment = services.comment_ingest(
-        school=ig_post.school,
-        channel="website",
-        remote=remote("w1", ORDINARY),
+    own: Device = device_enrol(school=school, name="Office iPad", actor=None)[0]
+    on_facebook = ingest(publish(school, teacher, "facebook", "104_122"), "fb1", ORDINARY)
+    on_instagram = ingest(ig_post, "ig1", ORDINARY)
+    on_website = services.comment_ingest(
+        school=school, channel="website", remote=remote("w1", ORDINARY)
     ).comment
 
-    with pytest.raises(Conflict, match="Instagram posts need a photo"):
-        services.comment_reply(comment=comment, actor=head_teacher, device=foreign, text="Hi")
     with pytest.raises(Refused):
-        services.comment_reply(comment=web_comment, actor=head_teacher, device=None, text="Hi")
+        services.comment_reply(comment=on_facebook, actor=head_teacher, device=None, text="Hi")
     with pytest.raises(Refused, match="another school"):
-        services.comment_reply(comment=web_comment, actor=head_teacher, device=foreign, text="Hi")
+        services.comment_reply(comment=on_facebook, actor=head_teacher, device=foreign, text="Hi")
+    with pytest.raises(Conflict, match="Instagram posts need a photo"):
+        services.comment_reply(comment=on_instagram, actor=head_teacher, device=own, text="Hi")
+    with pytest.raises(Conflict, match="website feed has no replies"):
+        services.comment_reply(comment=on_website, actor=head_teacher, device=own, text="Hi")
+    with pytest.raises(InvalidInput):
+        services.comment_reply(comment=on_facebook, actor=head_teacher, device=own, text=" ")
+    assert not Post.objects.filter(author=head_teacher).exists()
 
 
 def test_assignment_is_only_to_someone_who_may_see_the_comment(

@@ -40,6 +40,13 @@ def dad(pupil: Person) -> Contact:
     return ContactFactory(person=pupil, name="Tom Hart", relationship="Father")
 
 
+@pytest.fixture(autouse=True)
+def _no_takedown_handlers(settings: Any) -> None:
+    """Consent's tests do not depend on the publishers' takedown handler (it has its own
+    tests); `ended_calls` registers a recording handler where a test needs one."""
+    settings.CONSENT_ENDED_HANDLERS = []
+
+
 @pytest.fixture
 def ended_calls(settings: Any) -> Iterator[list[tuple[int, str]]]:
     """Register the test handler and return the list of its calls."""

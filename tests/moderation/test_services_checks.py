@@ -289,3 +289,34 @@ def test_an_edit_after_submission_reruns_the_checks(teacher: Any, tablet: Any, b
     post.refresh_from_db()
     assert post.status == S.BLOCKED and post.version == 2
     assert post.check_runs.count() == 2
+
+
+def test_r15_originals_of_finished_posts_are_deleted_after_retention(teacher: Any, tablet: Any,
+                                                                     school: Any,
+                                                                     settings: Any) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    settings.ORIGINALS_RETENTION_DAYS = 30
+    post = submitted(teacher, tablet, images=("biden.jpg",))
+    image = post.images.get()
+    name = image.original.name
+    Post.objects.filter(pk=post.pk).update(status=S.REJECTED,
+                                           updated_at=timezone.now() - timedelta(days=31))
+    assert services.post_originals_purge() == 1
+    image.refresh_from_db()
+    assert image.original_purged_at and not image.original
+    assert not image.large.storage.exists(name) and image.large.storage.exists(image.large.name)
+    assert services.post_originals_purge() == 0
+
+
+def test_r15_originals_of_posts_still_in_the_queue_are_kept(teacher: Any, tablet: Any,
+                                                           school: Any) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    post = submitted(teacher, tablet, images=("biden.jpg",))
+    Post.objects.filter(pk=post.pk).update(updated_at=timezone.now() - timedelta(days=300))
+    assert services.post_originals_purge() == 0

@@ -1,5 +1,6 @@
 import { NavLink, Outlet, useOutletContext } from "react-router";
 import { SignOutButton } from "../features/auth/components/SignOutButton";
+import { PublishingBanner } from "../features/queue/components/PublishingBanner";
 import { roleNames, type Me } from "../features/auth/api/session";
 import { navFor } from "./roles";
 
@@ -9,7 +10,9 @@ export function useSignedInUser(): Me {
 }
 
 export function Layout({ me }: { me: Me }) {
-  const items = navFor(roleNames(me));
+  const roles = roleNames(me);
+  const items = navFor(roles);
+  const schools = [...new Map(me.memberships.map((m) => [m.school_id, { id: m.school_id, name: m.school_name }])).values()];
   return (
     <div className="shell">
       <a className="skip-link" href="#main">
@@ -46,6 +49,7 @@ export function Layout({ me }: { me: Me }) {
         </nav>
       </header>
       <main id="main" className="main">
+        <PublishingBanner schools={schools} canControl={roles.has("leader") || roles.has("trust_admin")} />
         <Outlet context={me} />
       </main>
     </div>

@@ -24,8 +24,9 @@ export const ROLE_NAV: readonly NavItem[] = [
   { to: "/posts/new", label: "New post", roles: ["staff"] },
   { to: "/posts", label: "My posts", roles: ["staff"], exact: true },
   { to: "/queue", label: "Approval queue", roles: ["leader"] },
+  { to: "/publishing", label: "Publishing", roles: ["leader", "trust_admin"] },
   { to: "/escalations", label: "Escalations", roles: ["dsl"] },
-  { to: "/consent", label: "Consent register", roles: ["consent_admin"] },
+  { to: "/consent", label: "Consent", roles: ["staff", "leader", "dsl", "consent_admin", "trust_admin"] },
   { to: "/devices", label: "Devices", roles: ["trust_admin"] },
 ];
 

@@ -1,15 +1,23 @@
+import type { ReactNode } from "react";
 import { Link, Route, Routes } from "react-router";
 import { Page } from "../components/Page";
 import { SignInPage } from "../features/auth/components/SignInPage";
 import { TwoFactorSetupPage } from "../features/auth/components/TwoFactorSetupPage";
 import { EscalationsPage } from "../features/comments/components/EscalationsPage";
-import { ConsentRegisterPage } from "../features/consent/components/ConsentRegisterPage";
+import { ConsentLookupPage, ConsentSchoolsPage } from "../features/consent/components/ConsentLookupPage";
+import { ImportDetailPage, ImportPage } from "../features/consent/components/ImportPage";
+import type { ConsentSchool } from "../features/consent/components/labels";
+import { PersonPage } from "../features/consent/components/PersonPage";
 import { DevicesPage } from "../features/devices/components/DevicesPage";
 import { ThisTabletPage } from "../features/devices/components/ThisTabletPage";
 import { MyPostsPage } from "../features/posts/components/MyPostsPage";
 import { NewPostPage } from "../features/posts/components/NewPostPage";
+import { PostPage } from "../features/posts/components/PostPage";
 import { ApprovalQueuePage } from "../features/queue/components/ApprovalQueuePage";
+import { PublishingPage } from "../features/queue/components/PublishingPage";
+import { ReviewPage } from "../features/queue/components/ReviewPage";
 import { HomePage } from "./HomePage";
+import type { Me } from "../features/auth/api/session";
 import { Layout, useSignedInUser } from "./Layout";
 import { RequireRole } from "./RequireRole";
 import { RequireSession } from "./RequireSession";
@@ -25,6 +33,44 @@ function DevicesRoute() {
       <DevicesPage schools={schools} />
     </RequireRole>
   );
+}
+
+/** The user's schools where they hold one of `roles`, once each. */
+function schoolsWith(me: Me, roles: string[]): Array<{ id: number; name: string }> {
+  const out = new Map<number, string>();
+  for (const m of me.memberships) if (roles.includes(m.role)) out.set(m.school_id, m.school_name);
+  return [...out.entries()].map(([id, name]) => ({ id, name }));
+}
+
+function QueueRoute() {
+  return <ApprovalQueuePage schools={schoolsWith(useSignedInUser(), ["leader"])} />;
+}
+
+function ReviewRoute() {
+  return <ReviewPage userId={useSignedInUser().id} />;
+}
+
+function PublishingRoute() {
+  const me = useSignedInUser();
+  const trustAdmin = new Set(schoolsWith(me, ["trust_admin"]).map((s) => s.id));
+  const schools = schoolsWith(me, ["leader", "trust_admin"]).map((s) => ({ ...s, trustAdmin: trustAdmin.has(s.id) }));
+  return <PublishingPage schools={schools} />;
+}
+
+/** The consent screens get each school with the user's roles there. */
+function ConsentRoute({ page: Screen }: { page: (props: { schools: ConsentSchool[] }) => ReactNode }) {
+  const me = useSignedInUser();
+  const bySchool = new Map<number, ConsentSchool>();
+  for (const m of me.memberships) {
+    const school = bySchool.get(m.school_id) ?? { id: m.school_id, name: m.school_name, roles: [] };
+    school.roles.push(m.role);
+    bySchool.set(m.school_id, school);
+  }
+  return <Screen schools={[...bySchool.values()]} />;
+}
+
+function MyPostsRoute() {
+  return <MyPostsPage userId={useSignedInUser().id} />;
 }
 
 function NotFound() {
@@ -56,7 +102,15 @@ export function AppRoutes() {
           path="posts"
           element={
             <RequireRole roles={["staff"]} title="My posts">
-              <MyPostsPage />
+              <MyPostsRoute />
+            </RequireRole>
+          }
+        />
+        <Route
+          path="posts/:postId"
+          element={
+            <RequireRole roles={["staff", "leader", "dsl"]} title="Post">
+              <PostPage />
             </RequireRole>
           }
         />
@@ -64,7 +118,23 @@ export function AppRoutes() {
           path="queue"
           element={
             <RequireRole roles={["leader"]} title="Approval queue">
-              <ApprovalQueuePage />
+              <QueueRoute />
+            </RequireRole>
+          }
+        />
+        <Route
+          path="queue/:postId"
+          element={
+            <RequireRole roles={["leader", "dsl"]} title="Review post">
+              <ReviewRoute />
+            </RequireRole>
+          }
+        />
+        <Route
+          path="publishing"
+          element={
+            <RequireRole roles={["leader", "trust_admin"]} title="Publishing">
+              <PublishingRoute />
             </RequireRole>
           }
         />
@@ -76,14 +146,11 @@ export function AppRoutes() {
             </RequireRole>
           }
         />
-        <Route
-          path="consent"
-          element={
-            <RequireRole roles={["consent_admin"]} title="Consent register">
-              <ConsentRegisterPage />
-            </RequireRole>
-          }
-        />
+        <Route path="consent" element={<ConsentRoute page={ConsentSchoolsPage} />} />
+        <Route path="consent/:schoolId" element={<ConsentRoute page={ConsentLookupPage} />} />
+        <Route path="consent/:schoolId/people/:personId" element={<ConsentRoute page={PersonPage} />} />
+        <Route path="consent/:schoolId/imports" element={<ConsentRoute page={ImportPage} />} />
+        <Route path="consent/:schoolId/imports/:importId" element={<ConsentRoute page={ImportDetailPage} />} />
         <Route path="devices" element={<DevicesRoute />} />
         <Route path="devices/:schoolId" element={<DevicesRoute />} />
         <Route path="this-tablet" element={<ThisTabletPage />} />

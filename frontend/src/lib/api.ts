@@ -87,3 +87,36 @@ export async function unwrap<T>(
   if (!result.response.ok) throw new ApiError(result.response.status, result.error);
   return result.data as T;
 }
+
+/** Headers that prove this browser is the enrolled tablet, for the one read that needs it
+ * (GET /api/devices/current). Unsafe requests get them from the middleware above. */
+export function deviceHeaders(): Record<string, string> {
+  const credential = readDeviceCredential();
+  return credential ? { "X-Device-Token": credential } : {};
+}
+
+/** A generated multipart body type with its binary fields widened to files. (openapi-typescript
+ * types `format: binary` as string; the browser sends a File.) */
+export type WithFiles<T> = {
+  [K in keyof T]: NonNullable<T[K]> extends string
+    ? T[K] | Blob
+    : NonNullable<T[K]> extends string[]
+      ? Array<string | Blob> | Extract<T[K], undefined>
+      : T[K];
+};
+
+/**
+ * A multipart/form-data body for a generated request type: the field names are checked
+ * against the schema, the values go into FormData (openapi-fetch passes FormData through
+ * untouched and the browser sets the boundary). Booleans become "true"/"false".
+ */
+export function multipart<T extends object>(fields: WithFiles<T>): T {
+  const form = new FormData();
+  for (const [name, value] of Object.entries(fields) as [string, unknown][]) {
+    if (value === undefined || value === null) continue;
+    for (const item of Array.isArray(value) ? value : [value]) {
+      form.append(name, item instanceof Blob ? item : String(item));
+    }
+  }
+  return form as unknown as T;
+}

@@ -1,14 +1,12 @@
 /** A school's enrolled tablets (R7): list, enrol, revoke. Trust administrators only. */
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import type { paths } from "../../../client/schema";
-import { api, unwrap } from "../../../lib/api";
+import { api, deviceHeaders, unwrap } from "../../../lib/api";
 
 type DevicesPath = paths["/api/schools/{school_id}/devices"];
 export type Device = DevicesPath["get"]["responses"][200]["content"]["application/json"][number];
 export type EnrolledDevice = DevicesPath["post"]["responses"][201]["content"]["application/json"];
-// SCHEMA-GAP: see features/auth/api/twoFactor.ts. Today's generated type for this body is
-// the sign-in form's; the real one is {name}. The cast stays correct after regenerating.
-type EnrolBody = NonNullable<DevicesPath["post"]["requestBody"]>["content"]["application/json"];
+export type CurrentDevice = paths["/api/devices/current"]["get"]["responses"][200]["content"]["application/json"];
 
 const devicesKey = (schoolId: number) => ["devices", schoolId] as const;
 
@@ -31,7 +29,7 @@ export function useEnrolDevice(schoolId: number) {
       unwrap(
         api.POST("/api/schools/{school_id}/devices", {
           params: { path: { school_id: schoolId } },
-          body: { name } as unknown as EnrolBody,
+          body: { name },
         }),
       ),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: devicesKey(schoolId) }),
@@ -48,5 +46,15 @@ export function useRevokeDevice(schoolId: number) {
         }),
       ),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: devicesKey(schoolId) }),
+  });
+}
+
+/** Ask the server whether the credential stored in this browser is a live enrolment (R7). */
+export function useCurrentDevice(credential: string | null) {
+  return useQuery({
+    queryKey: ["devices", "current", credential],
+    queryFn: () => unwrap(api.GET("/api/devices/current", { headers: deviceHeaders() })),
+    enabled: credential !== null,
+    retry: false,
   });
 }

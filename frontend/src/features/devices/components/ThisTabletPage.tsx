@@ -1,5 +1,8 @@
 import { useState, type FormEvent } from "react";
+import { Icon } from "../../../components/Icon";
 import { Page } from "../../../components/Page";
+import { errorMessages } from "../../../lib/errors";
+import { useCurrentDevice } from "../api/devices";
 import {
   credentialLabel,
   forgetDeviceCredential,
@@ -21,6 +24,7 @@ export function ThisTabletPage() {
   const [error, setError] = useState<string | null>(null);
   const [confirmingRemove, setConfirmingRemove] = useState(false);
   const [saved, setSaved] = useState(false);
+  const check = useCurrentDevice(stored);
 
   function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -51,8 +55,29 @@ export function ThisTabletPage() {
             <code>{credentialLabel(stored)}</code>) is stored in this browser.
             {saved ? " Saved just now." : null}
           </p>
+          {check.isPending ? <p className="loading">Checking it with the server…</p> : null}
+          {check.data ? (
+            <p>
+              <Icon name="check" /> Checked with the server: this is <strong>{check.data.name}</strong> at{" "}
+              <strong>{check.data.school_name}</strong>.
+            </p>
+          ) : null}
         </div>
-      ) : (
+      ) : null}
+      {stored && check.isError ? (
+        <div className="warning" role="alert">
+          <p>
+            <strong>
+              <Icon name="cross" /> This credential does not work.
+            </strong>{" "}
+            {errorMessages(check.error).top.join(" ")} Paste a new one from the Devices screen, or ask your trust administrator.
+          </p>
+          <button type="button" className="button button--secondary" onClick={() => void check.refetch()}>
+            Check again
+          </button>
+        </div>
+      ) : null}
+      {!stored ? (
         <div className="notice notice--warn" role="status">
           <p>
             <strong>This tablet is not set up for posting.</strong> Posts can only be submitted
@@ -60,7 +85,7 @@ export function ThisTabletPage() {
             tablet&apos;s credential.
           </p>
         </div>
-      )}
+      ) : null}
 
       <form onSubmit={submit} noValidate className="form panel">
         <h2>{stored ? "Replace the credential" : "Store the credential"}</h2>

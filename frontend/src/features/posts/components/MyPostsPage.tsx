@@ -1,10 +1,68 @@
-import { ComingSoon } from "../../../components/ComingSoon";
+import { useState } from "react";
+import { Link } from "react-router";
+import { ErrorSummary } from "../../../components/ErrorSummary";
+import { Loading } from "../../../components/Loading";
+import { Page } from "../../../components/Page";
+import { Pagination } from "../../../components/Pagination";
+import { StatusBadge } from "../../../components/StatusBadge";
+import { errorMessages } from "../../../lib/errors";
+import { formatDateTime } from "../../../lib/format";
+import { CHANNEL_LABELS, postChannels, statusMeta } from "../../../lib/post";
+import { useMyPosts } from "../api/posts";
 
-export function MyPostsPage() {
+function excerpt(text: string | undefined): string {
+  const clean = (text ?? "").trim().replace(/\s+/g, " ");
+  return clean.length > 90 ? `${clean.slice(0, 90)}…` : clean;
+}
+
+/** The author's own posts, newest problems first, each with its status in words. */
+export function MyPostsPage({ userId }: { userId: number }) {
+  const [page, setPage] = useState(1);
+  const posts = useMyPosts(userId, page);
+
   return (
-    <ComingSoon
-      title="My posts"
-      what="Here staff will see their drafts and submitted posts, what the safeguarding checks found and whether each is approved or published."
-    />
+    <Page title="My posts">
+      <p>
+        <Link className="button button--primary" to="/posts/new">
+          New post
+        </Link>
+      </p>
+      {posts.isPending ? <Loading /> : null}
+      {posts.isError ? <ErrorSummary messages={errorMessages(posts.error).top} /> : null}
+      {posts.data ? (
+        posts.data.results.length === 0 ? (
+          <p>You have not written any posts yet.</p>
+        ) : (
+          <>
+            <ul className="card-list" aria-label="Your posts">
+              {posts.data.results.map((post) => {
+                const meta = statusMeta(post.status);
+                return (
+                  <li key={post.id} className="card post-card">
+                    <div className="card-main">
+                      <h2 className="post-card__title">
+                        <Link to={`/posts/${post.id}`}>{excerpt(post.text) || `Post ${post.id} (photos only)`}</Link>
+                      </h2>
+                      <p className="post-card__meta">
+                        <StatusBadge label={meta.label} tone={meta.tone} icon={meta.icon} prefix="Status:" />
+                        <span>{postChannels(post).map((c) => CHANNEL_LABELS[c]).join(", ")}</span>
+                        <span>
+                          {post.image_count} photo{post.image_count === 1 ? "" : "s"}
+                        </span>
+                      </p>
+                      {post.status_reason && post.status !== "draft" ? <p className="hint">{post.status_reason}</p> : null}
+                      <p className="hint">
+                        {post.scheduled_at ? `Publish at ${formatDateTime(post.scheduled_at)} · ` : ""}Last changed {formatDateTime(post.updated_at)}
+                      </p>
+                    </div>
+                  </li>
+                );
+              })}
+            </ul>
+            <Pagination page={posts.data} current={page} onChange={setPage} label="Pages of your posts" />
+          </>
+        )
+      ) : null}
+    </Page>
   );
 }

@@ -1,10 +1,56 @@
-import { ComingSoon } from "../../../components/ComingSoon";
+import { useState, type FormEvent } from "react";
+import { Link, useNavigate } from "react-router";
+import { ErrorSummary } from "../../../components/ErrorSummary";
+import { Page } from "../../../components/Page";
+import { readDeviceCredential } from "../../../lib/deviceCredential";
+import { errorMessages } from "../../../lib/errors";
+import { useCreatePost } from "../api/posts";
+import { fromLocalInput, overLimit, PostFields, type PostFieldsValue } from "./PostFields";
 
+const FIELDS = ["text", "channels", "scheduled_at"] as const;
+
+/** Step 1 of a post: text, channels and schedule. Saving makes a draft; photos come next. */
 export function NewPostPage() {
+  const navigate = useNavigate();
+  const create = useCreatePost();
+  const [value, setValue] = useState<PostFieldsValue>({ text: "", channels: ["website"], scheduledAt: "" });
+  const [localErrors, setLocalErrors] = useState<Record<string, string[]>>({});
+  const errors = errorMessages(create.error, FIELDS);
+  const deviceReady = readDeviceCredential() !== null;
+
+  function submit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const problems: Record<string, string[]> = {};
+    if (value.channels.length === 0) problems.channels = ["Choose at least one channel to publish to."];
+    if (overLimit(value).length > 0) problems.text = ["The text is too long for a channel you chose: shorten it or untick that channel."];
+    setLocalErrors(problems);
+    if (Object.keys(problems).length > 0) return;
+    create.mutate(
+      { text: value.text, channels: value.channels, scheduled_at: fromLocalInput(value.scheduledAt) },
+      {
+        onSuccess: (post) =>
+          navigate(`/posts/${post.id}`, { state: { flash: "Draft saved. Add photos if you want, then send it for checks." } }),
+      },
+    );
+  }
+
   return (
-    <ComingSoon
-      title="New post"
-      what="Here staff will draft a post with photos on an enrolled tablet, tag faces and send it for checks and approval."
-    />
+    <Page title="New post">
+      {!deviceReady ? (
+        <div className="notice notice--warn">
+          <p>
+            <strong>This device is not set up for posting.</strong> Posts can only be made on an enrolled school tablet.{" "}
+            <Link to="/this-tablet">Set up this tablet</Link>
+          </p>
+        </div>
+      ) : null}
+      <form className="form panel" onSubmit={submit} noValidate>
+        <ErrorSummary messages={errors.top} />
+        <PostFields value={value} onChange={setValue} errors={{ ...errors.fields, ...localErrors }} />
+        <button type="submit" className="button button--primary" disabled={create.isPending}>
+          {create.isPending ? "Saving…" : "Save draft and add photos"}
+        </button>
+      </form>
+    </Page>
   );
 }

@@ -1,0 +1,311 @@
+/**
+ * The people register and consent: "may we publish?" look-ups (any member of staff), a
+ * person's details and consent timeline (consent administrators, leaders, DSL), recording
+ * decisions, evidence, reference photos, objections, safeguarding flags (DSL and leaders),
+ * MIS imports, and the school's DPIA gate for face identification (R19).
+ */
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import type { paths } from "../../../client/schema";
+import { api, multipart, unwrap } from "../../../lib/api";
+import { asPage } from "../../../lib/pages";
+
+type PersonPath = { params: { path: { person_id: number } } };
+export type StatusRow = paths["/api/schools/{school_id}/people/status"]["get"]["responses"][200]["content"]["application/json"][number];
+export type PersonRow = paths["/api/schools/{school_id}/people"]["get"]["responses"][200]["content"]["application/json"][number];
+export type PersonQuery = NonNullable<paths["/api/schools/{school_id}/people"]["get"]["parameters"]["query"]>;
+export type Decision = StatusRow["channels"][string][string];
+export type RecordBody = NonNullable<paths["/api/people/{person_id}/consent"]["post"]["requestBody"]>["content"]["application/json"];
+type ObjectionBody = NonNullable<paths["/api/people/{person_id}/objection"]["post"]["requestBody"]>["content"]["application/json"];
+type FlagBody = NonNullable<paths["/api/people/{person_id}/flags"]["post"]["requestBody"]>["content"]["application/json"];
+type EvidenceBody = NonNullable<paths["/api/people/{person_id}/evidence"]["post"]["requestBody"]>["content"]["multipart/form-data"];
+type EnrolBody = NonNullable<paths["/api/people/{person_id}/enrolments"]["post"]["requestBody"]>["content"]["multipart/form-data"];
+type ImportBody = NonNullable<paths["/api/schools/{school_id}/imports"]["post"]["requestBody"]>["content"]["multipart/form-data"];
+type DpiaBody = NonNullable<paths["/api/schools/{school_id}/dpia"]["post"]["requestBody"]>["content"]["application/json"];
+export type ImportRun = paths["/api/schools/{school_id}/imports/{import_id}"]["get"]["responses"][200]["content"]["application/json"];
+export type FlagKind = FlagBody["kind"];
+export type Purpose = RecordBody["purposes"][number];
+
+const person = (personId: number): PersonPath => ({ params: { path: { person_id: personId } } });
+const school = (schoolId: number) => ({ params: { path: { school_id: schoolId } } });
+const personKey = (personId: number) => ["consent", "person", personId] as const;
+
+// --- look-ups -------------------------------------------------------------------------------
+
+export function useStatusSearch(schoolId: number, search: string, page: number) {
+  return useQuery({
+    queryKey: ["consent", "status", schoolId, search, page],
+    queryFn: async () => {
+      const query: { search: string } & { page: number } = { search, page };
+      return asPage(await unwrap(api.GET("/api/schools/{school_id}/people/status", { params: { path: { school_id: schoolId }, query } })));
+    },
+    placeholderData: keepPreviousData,
+  });
+}
+
+export function usePeopleList(schoolId: number, filters: PersonQuery, page: number, enabled: boolean) {
+  return useQuery({
+    queryKey: ["consent", "people", schoolId, filters, page],
+    queryFn: async () => {
+      const query: PersonQuery & { page: number } = { ...filters, page };
+      return asPage(await unwrap(api.GET("/api/schools/{school_id}/people", { params: { path: { school_id: schoolId }, query } })));
+    },
+    placeholderData: keepPreviousData,
+    enabled,
+  });
+}
+
+export function usePersonStatus(personId: number) {
+  return useQuery({
+    queryKey: [...personKey(personId), "status"],
+    queryFn: () => unwrap(api.GET("/api/people/{person_id}/status", person(personId))),
+  });
+}
+
+export function usePerson(personId: number, enabled: boolean) {
+  return useQuery({
+    queryKey: [...personKey(personId), "detail"],
+    queryFn: () => unwrap(api.GET("/api/people/{person_id}", person(personId))),
+    enabled,
+  });
+}
+
+export function useTimeline(personId: number, enabled: boolean) {
+  return useQuery({
+    queryKey: [...personKey(personId), "timeline"],
+    queryFn: () => unwrap(api.GET("/api/people/{person_id}/consent", person(personId))),
+    enabled,
+  });
+}
+
+/** After a change to consent, every answer about this person may differ. */
+function useInvalidatePerson(personId: number) {
+  const queryClient = useQueryClient();
+  return () => {
+    void queryClient.invalidateQueries({ queryKey: personKey(personId) });
+    void queryClient.invalidateQueries({ queryKey: ["consent", "status"] });
+    void queryClient.invalidateQueries({ queryKey: ["consent", "people"] });
+  };
+}
+
+export function useRecordConsent(personId: number) {
+  const invalidate = useInvalidatePerson(personId);
+  return useMutation({
+    mutationFn: (body: RecordBody) => unwrap(api.POST("/api/people/{person_id}/consent", { ...person(personId), body })),
+    onSuccess: invalidate,
+  });
+}
+
+export function useUploadEvidence(personId: number) {
+  return useMutation({
+    mutationFn: (file: File) =>
+      unwrap(api.POST("/api/people/{person_id}/evidence", { ...person(personId), body: multipart<EvidenceBody>({ file }) })),
+  });
+}
+
+export function useObjection(personId: number) {
+  const invalidate = useInvalidatePerson(personId);
+  return useMutation({
+    mutationFn: (body: ObjectionBody) => unwrap(api.POST("/api/people/{person_id}/objection", { ...person(personId), body })),
+    onSuccess: invalidate,
+  });
+}
+
+// --- reference photos (biometric enrolment) -------------------------------------------------
+
+export function useEnrolments(personId: number, enabled: boolean) {
+  return useQuery({
+    queryKey: [...personKey(personId), "enrolments"],
+    queryFn: () => unwrap(api.GET("/api/people/{person_id}/enrolments", person(personId))),
+    enabled,
+  });
+}
+
+export function useEnrol(personId: number) {
+  const invalidate = useInvalidatePerson(personId);
+  return useMutation({
+    mutationFn: (photos: File[]) =>
+      unwrap(api.POST("/api/people/{person_id}/enrolments", { ...person(personId), body: multipart<EnrolBody>({ photos }) })),
+    onSuccess: invalidate,
+  });
+}
+
+export function useDeleteEnrolment(personId: number) {
+  const invalidate = useInvalidatePerson(personId);
+  return useMutation({
+    mutationFn: (enrolmentId: number) =>
+      unwrap(api.DELETE("/api/people/{person_id}/enrolments/{enrolment_id}", { params: { path: { person_id: personId, enrolment_id: enrolmentId } } })),
+    onSuccess: invalidate,
+  });
+}
+
+// --- safeguarding flags (R16; DSL and leaders) ------------------------------------------------
+
+export function useFlags(personId: number, enabled: boolean) {
+  return useQuery({
+    queryKey: [...personKey(personId), "flags"],
+    queryFn: () => unwrap(api.GET("/api/people/{person_id}/flags", person(personId))),
+    enabled,
+  });
+}
+
+export function useAddFlag(personId: number) {
+  const invalidate = useInvalidatePerson(personId);
+  return useMutation({
+    mutationFn: (body: FlagBody) => unwrap(api.POST("/api/people/{person_id}/flags", { ...person(personId), body })),
+    onSuccess: invalidate,
+  });
+}
+
+export function useEndFlag(personId: number) {
+  const invalidate = useInvalidatePerson(personId);
+  return useMutation({
+    mutationFn: (flagId: number) =>
+      unwrap(api.POST("/api/people/{person_id}/flags/{flag_id}/end", { params: { path: { person_id: personId, flag_id: flagId } } })),
+    onSuccess: invalidate,
+  });
+}
+
+// --- MIS import -------------------------------------------------------------------------------
+
+export function useImports(schoolId: number) {
+  return useQuery({
+    queryKey: ["consent", "imports", schoolId],
+    queryFn: async () => asPage(await unwrap(api.GET("/api/schools/{school_id}/imports", school(schoolId)))),
+  });
+}
+
+export function useImportRun(schoolId: number, importId: number) {
+  return useQuery({
+    queryKey: ["consent", "imports", schoolId, importId],
+    queryFn: () =>
+      unwrap(api.GET("/api/schools/{school_id}/imports/{import_id}", { params: { path: { school_id: schoolId, import_id: importId } } })),
+  });
+}
+
+export function useRunImport(schoolId: number) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: ({ file, fullRoll }: { file: File; fullRoll: boolean }) =>
+      unwrap(api.POST("/api/schools/{school_id}/imports", { ...school(schoolId), body: multipart<ImportBody>({ file, full_roll: fullRoll }) })),
+    onSuccess: () => {
+      void queryClient.invalidateQueries({ queryKey: ["consent"] });
+    },
+  });
+}
+
+// --- DPIA gate (R19) --------------------------------------------------------------------------
+
+export function useDpia(schoolId: number) {
+  return useQuery({
+    queryKey: ["consent", "dpia", schoolId],
+    queryFn: () => unwrap(api.GET("/api/schools/{school_id}/dpia", school(schoolId))),
+  });
+}
+
+export function useRecordDpia(schoolId: number) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (body: DpiaBody) => unwrap(api.POST("/api/schools/{school_id}/dpia", { ...school(schoolId), body })),
+    onSuccess: (data) => queryClient.setQueryData(["consent", "dpia", schoolId], data),
+  });
+}
+
+export function useClearDpia(schoolId: number) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: () => unwrap(api.DELETE("/api/schools/{school_id}/dpia", school(schoolId))),
+    onSuccess: (data) => queryClient.setQueryData(["consent", "dpia", schoolId], data),
+  });
+}
+
+// --- SCHEMA-GAP decoders: consent records, contacts and import rows are untyped in openapi.yaml ---
+
+type Json = Record<string, unknown>;
+const isObject = (v: unknown): v is Json => v !== null && typeof v === "object" && !Array.isArray(v);
+const str = (v: unknown): string => (typeof v === "string" ? v : "");
+
+export interface ConsentRecordView {
+  id: number;
+  purpose: string;
+  decision: string;
+  givenBy: string;
+  contact: string;
+  method: string;
+  givenOn: string;
+  expiresOn: string;
+  evidenceName: string;
+  evidenceUrl: string;
+  evidenceReference: string;
+  notes: string;
+  recordedBy: string;
+  recordedAt: string;
+}
+
+export function decodeRecords(value: unknown): ConsentRecordView[] {
+  if (!Array.isArray(value)) return [];
+  return value.flatMap((r): ConsentRecordView[] => {
+    if (!isObject(r) || typeof r.id !== "number") return [];
+    const contact = isObject(r.contact) ? `${str(r.contact.name)}${r.contact.relationship ? ` (${str(r.contact.relationship)})` : ""}` : "";
+    const evidence = isObject(r.evidence) ? r.evidence : null;
+    return [
+      {
+        id: r.id,
+        purpose: str(r.purpose),
+        decision: str(r.decision),
+        givenBy: str(r.given_by),
+        contact,
+        method: str(r.method),
+        givenOn: str(r.given_on),
+        expiresOn: str(r.expires_on),
+        evidenceName: evidence ? str(evidence.original_name) || "Evidence file" : "",
+        evidenceUrl: evidence ? str(evidence.download) : "",
+        evidenceReference: str(r.evidence_reference),
+        notes: str(r.notes),
+        recordedBy: str(r.recorded_by),
+        recordedAt: str(r.recorded_at),
+      },
+    ];
+  });
+}
+
+export interface ContactView {
+  id: number;
+  name: string;
+  relationship: string;
+  mayGiveConsent: boolean;
+  parentalResponsibility: boolean;
+  courtOrder: boolean;
+}
+
+export function decodeContacts(value: unknown): ContactView[] {
+  if (!Array.isArray(value)) return [];
+  return value.flatMap((c): ContactView[] =>
+    isObject(c) && typeof c.id === "number"
+      ? [
+          {
+            id: c.id,
+            name: str(c.name),
+            relationship: str(c.relationship),
+            mayGiveConsent: c.may_give_consent === true,
+            parentalResponsibility: c.has_parental_responsibility === true,
+            courtOrder: c.court_order === true,
+          },
+        ]
+      : [],
+  );
+}
+
+export interface BadRow {
+  line: number;
+  misId: string;
+  errors: string[];
+}
+
+export function decodeBadRows(value: unknown): BadRow[] {
+  if (!Array.isArray(value)) return [];
+  return value.flatMap((row): BadRow[] =>
+    isObject(row) && typeof row.line === "number"
+      ? [{ line: row.line, misId: str(row.mis_id), errors: Array.isArray(row.errors) ? row.errors.filter((e): e is string => typeof e === "string") : [] }]
+      : [],
+  );
+}

@@ -1,0 +1,216 @@
+import { useState } from "react";
+import { Link, useParams } from "react-router";
+import { ErrorSummary } from "../../../components/ErrorSummary";
+import { Flash } from "../../../components/Flash";
+import { Loading } from "../../../components/Loading";
+import { Page } from "../../../components/Page";
+import { errorMessages } from "../../../lib/errors";
+import { formatDateTime } from "../../../lib/format";
+import { decodeContacts, decodeRecords, usePerson, usePersonStatus, useTimeline } from "../api/consent";
+import { useConsentSchool } from "./ConsentLookupPage";
+import { DecisionCell, DoNotPublishBanner } from "./Decision";
+import { EnrolPhotos } from "./EnrolPhotos";
+import { FlagsPanel } from "./FlagsPanel";
+import {
+  CHANNEL_NAMES,
+  CHANNEL_ORDER,
+  DECISION_LABELS,
+  GIVEN_BY_LABELS,
+  hasAny,
+  KIND_LABELS,
+  label,
+  METHOD_LABELS,
+  PURPOSE_LABELS,
+  READ_ROLES,
+  SENSITIVE_ROLES,
+  STATUS_KIND_LABELS,
+  type ConsentSchool,
+} from "./labels";
+import { ObjectionForm } from "./ObjectionForm";
+import { RecordDecisionForm } from "./RecordDecisionForm";
+
+/** One person: "may we publish?" for everyone; details, consent history and tools by role. */
+export function PersonPage({ schools }: { schools: ConsentSchool[] }) {
+  const school = useConsentSchool(schools);
+  const { personId } = useParams();
+  if (!school) {
+    return (
+      <Page title="Person">
+        <p>No such school among yours.</p>
+        <Link to="/consent">Choose a school</Link>
+      </Page>
+    );
+  }
+  return <Person key={personId} school={school} personId={Number(personId)} />;
+}
+
+function Person({ school, personId }: { school: ConsentSchool; personId: number }) {
+  const reader = hasAny(school, READ_ROLES);
+  const admin = school.roles.includes("consent_admin");
+  const sensitive = hasAny(school, SENSITIVE_ROLES);
+  const status = usePersonStatus(personId);
+  const detail = usePerson(personId, reader);
+  const timeline = useTimeline(personId, reader);
+  const [flash, setFlash] = useState<{ message: string | null; stamp: number }>({ message: null, stamp: 0 });
+  const done = (message: string) => setFlash((p) => ({ message, stamp: p.stamp + 1 }));
+
+  if (status.isPending) return <Loading />;
+  if (status.isError) {
+    return (
+      <Page title="Person">
+        <ErrorSummary messages={errorMessages(status.error).top} />
+        <Link to={`/consent/${school.id}`}>Back to the look-up</Link>
+      </Page>
+    );
+  }
+  const row = status.data;
+  const name = `${row.display_first_name} ${row.last_name}`.trim();
+  const contacts = decodeContacts(detail.data?.contacts);
+
+  return (
+    <Page title={name}>
+      <p>
+        <Link to={`/consent/${school.id}`}>Back to the look-up</Link>
+      </p>
+      <Flash message={flash.message} stamp={flash.stamp} />
+      {row.year_group ? <p className="lead">{row.year_group}</p> : null}
+      {row.do_not_publish ? <DoNotPublishBanner name={row.display_first_name} /> : null}
+
+      <section className="panel" aria-labelledby="may-heading">
+        <h2 id="may-heading">May we publish?</h2>
+        <p className="hint">As of now. Consent can change at any time: the checks look again before anything is published.</p>
+        <div className="channel-grid">
+          {CHANNEL_ORDER.map((channel) => {
+            const by = row.channels[channel];
+            if (!by) return null;
+            return (
+              <section key={channel} className="channel-card" aria-label={CHANNEL_NAMES[channel]}>
+                <h3>{CHANNEL_NAMES[channel]}</h3>
+                <dl className="decision-list">
+                  {(["photo", "full_name", "first_name"] as const).map((kind) => (
+                    <div key={kind}>
+                      <dt>{STATUS_KIND_LABELS[kind]}</dt>
+                      <dd>
+                        <DecisionCell decision={by[kind]} />
+                      </dd>
+                    </div>
+                  ))}
+                </dl>
+              </section>
+            );
+          })}
+        </div>
+      </section>
+
+      <ObjectionForm personId={personId} name={row.display_first_name} onDone={done} />
+
+      {reader ? (
+        <section className="panel" aria-labelledby="details-heading">
+          <h2 id="details-heading">Register details</h2>
+          {detail.isError ? <ErrorSummary messages={errorMessages(detail.error).top} /> : null}
+          {detail.data ? (
+            <>
+              <dl className="facts">
+                <dt>Kind</dt>
+                <dd>{label(KIND_LABELS, detail.data.kind)}</dd>
+                <dt>Legal first name</dt>
+                <dd>{detail.data.legal_first_name}</dd>
+                {detail.data.preferred_first_name ? (
+                  <>
+                    <dt>Known as</dt>
+                    <dd>{detail.data.preferred_first_name}</dd>
+                  </>
+                ) : null}
+                <dt>MIS id</dt>
+                <dd>{detail.data.mis_id || "—"}</dd>
+                <dt>Group</dt>
+                <dd>{[detail.data.year_group, detail.data.registration_group].filter(Boolean).join(", ") || "—"}</dd>
+                <dt>On roll</dt>
+                <dd>{detail.data.on_roll ? "Yes" : `No, left ${detail.data.left_on ?? ""}`}</dd>
+                <dt>Reference photos</dt>
+                <dd>{detail.data.enrolments}</dd>
+              </dl>
+              <h3>Contacts</h3>
+              {contacts.length === 0 ? (
+                <p className="hint">No contacts recorded.</p>
+              ) : (
+                <ul className="plain-list">
+                  {contacts.map((c) => (
+                    <li key={c.id}>
+                      <strong>{c.name}</strong>
+                      {c.relationship ? ` (${c.relationship})` : ""}
+                      {c.mayGiveConsent ? " · may give consent" : " · may not give consent"}
+                      {c.courtOrder ? " · court order" : ""}
+                    </li>
+                  ))}
+                </ul>
+              )}
+            </>
+          ) : (
+            <Loading />
+          )}
+        </section>
+      ) : null}
+
+      {reader ? (
+        <section className="panel" aria-labelledby="timeline-heading">
+          <h2 id="timeline-heading">Consent history</h2>
+          {timeline.isError ? <ErrorSummary messages={errorMessages(timeline.error).top} /> : null}
+          {timeline.data ? (
+            <>
+              <h3>Now, by purpose</h3>
+              <dl className="decision-list decision-list--wide">
+                {Object.entries(timeline.data.current).map(([purpose, decision]) => (
+                  <div key={purpose}>
+                    <dt>{label(PURPOSE_LABELS, purpose)}</dt>
+                    <dd>
+                      <DecisionCell decision={decision} />
+                    </dd>
+                  </div>
+                ))}
+              </dl>
+              <h3>Every record, newest first</h3>
+              {decodeRecords(timeline.data.records).length === 0 ? (
+                <p className="hint">Nothing recorded. No answer means no.</p>
+              ) : (
+                <ol className="timeline">
+                  {decodeRecords(timeline.data.records).map((r) => (
+                    <li key={r.id} className={`timeline__item timeline__item--${r.decision}`}>
+                      <p>
+                        <strong>
+                          {label(PURPOSE_LABELS, r.purpose)}: {label(DECISION_LABELS, r.decision)}
+                        </strong>
+                      </p>
+                      <p className="hint">
+                        By {r.contact || label(GIVEN_BY_LABELS, r.givenBy)} · {label(METHOD_LABELS, r.method)}
+                        {r.givenOn ? ` · given ${r.givenOn}` : ""}
+                        {r.expiresOn ? ` · expires ${r.expiresOn}` : ""}
+                      </p>
+                      {r.notes ? <p>{r.notes}</p> : null}
+                      {r.evidenceUrl && admin ? (
+                        <p>
+                          <a href={r.evidenceUrl}>Download evidence: {r.evidenceName}</a>
+                        </p>
+                      ) : r.evidenceReference ? (
+                        <p className="hint">Evidence: {r.evidenceReference}</p>
+                      ) : null}
+                      <p className="hint">
+                        Recorded by {r.recordedBy} on {formatDateTime(r.recordedAt)}
+                      </p>
+                    </li>
+                  ))}
+                </ol>
+              )}
+            </>
+          ) : (
+            <Loading />
+          )}
+        </section>
+      ) : null}
+
+      {admin ? <RecordDecisionForm personId={personId} contacts={contacts} onDone={done} /> : null}
+      {admin ? <EnrolPhotos personId={personId} name={row.display_first_name} onDone={done} /> : null}
+      {sensitive ? <FlagsPanel personId={personId} onDone={done} /> : null}
+    </Page>
+  );
+}

@@ -1,0 +1,432 @@
+import { useRef, useState, type FormEvent, type ReactElement } from "react";
+import { Link, useLocation, useParams } from "react-router";
+import { ErrorSummary } from "../../../components/ErrorSummary";
+import { Flash } from "../../../components/Flash";
+import { Loading } from "../../../components/Loading";
+import { Page } from "../../../components/Page";
+import { FindingList } from "../../../components/post/FindingList";
+import { HighlightedText } from "../../../components/post/HighlightedText";
+import { NoteThread } from "../../../components/post/NoteThread";
+import { PostStatusPanel } from "../../../components/post/PostStatusPanel";
+import { errorMessages } from "../../../lib/errors";
+import { formatDateTime } from "../../../lib/format";
+import {
+  CHANNEL_LABELS,
+  channelLabel,
+  CHECKING_STATUSES,
+  decodeCheckRun,
+  decodeNotes,
+  EDITABLE_STATUSES,
+  faceChecksById,
+  faceNumber,
+  faceState,
+  findingPlace,
+  isChannel,
+  postChannels,
+  spanToUtf16,
+  type Finding,
+  type PostDetail,
+} from "../../../lib/post";
+import { useAddNote, useBlur, useEditPost, usePost, useSubmitPost, useTagFace } from "../api/posts";
+import { AddPhotoForm } from "./AddPhotoForm";
+import { PhotoCard, type PhotoMode } from "./PhotoCard";
+import { fromLocalInput, overLimit, PostFields, toLocalInput, type PostFieldsValue } from "./PostFields";
+import { TagFacePanel } from "./TagFacePanel";
+
+/** A post of the signed-in author: the draft editor, then the checks' findings and remedies. */
+export function PostPage() {
+  const { postId } = useParams();
+  const id = Number(postId);
+  const post = usePost(id);
+  if (!Number.isInteger(id)) return <Page title="Post not found">{null}</Page>;
+  if (post.isPending) return <Loading />;
+  if (post.isError) {
+    return (
+      <Page title="Post">
+        <ErrorSummary messages={errorMessages(post.error).top} />
+        <Link to="/posts">Back to my posts</Link>
+      </Page>
+    );
+  }
+  return <PostScreen post={post.data} />;
+}
+
+function firstWords(text: string | undefined, count = 8): string {
+  const words = (text ?? "").trim().split(/\s+/).filter(Boolean);
+  if (words.length === 0) return "";
+  return words.slice(0, count).join(" ") + (words.length > count ? "…" : "");
+}
+
+type Panel = { kind: "tag"; faceId: number; finding: number } | { kind: "edit"; text?: string; select?: [number, number] } | null;
+
+function PostScreen({ post }: { post: PostDetail }) {
+  const location = useLocation();
+  const initialFlash = (location.state as { flash?: string } | null)?.flash ?? null;
+  const [flash, setFlash] = useState<{ message: string | null; stamp: number }>({ message: initialFlash, stamp: 0 });
+  const [panel, setPanel] = useState<Panel>(null);
+  const [photoModes, setPhotoModes] = useState<Record<number, PhotoMode>>({});
+  const [currentFinding, setCurrentFinding] = useState<number | null>(null);
+
+  const channels = postChannels(post);
+  const isDraft = post.status === "draft";
+  const checking = CHECKING_STATUSES.includes(post.status ?? "");
+  const editable = EDITABLE_STATUSES.includes(post.status ?? "") && !checking;
+  const run = decodeCheckRun(post.check_run);
+  const checks = faceChecksById(run);
+  const findings = run?.findings ?? [];
+  const textSpans = findings.filter((f) => f.field === "text" && f.span).map((f) => f.span as [number, number]);
+
+  const submit = useSubmitPost(post.id);
+  const blur = useBlur(post.id);
+  const tag = useTagFace(post.id);
+  const edit = useEditPost(post.id);
+  const note = useAddNote(post.id);
+  const actionErrors = [submit.error, blur.error, tag.error, edit.error].flatMap((error) => errorMessages(error).top);
+
+  function done(message: string) {
+    setPanel(null);
+    setPhotoModes({});
+    setCurrentFinding(null);
+    setFlash((previous) => ({ message, stamp: previous.stamp + 1 }));
+  }
+  function setMode(imageId: number, mode: PhotoMode) {
+    setPhotoModes({ [imageId]: mode });
+    if (mode !== "view") setPanel(null);
+  }
+
+  const title = isDraft ? "Draft post" : firstWords(post.text) ? `Post: ${firstWords(post.text, 6)}` : `Post ${post.id}`;
+  const unresolvedFaceIds = post.images.flatMap((image) =>
+    image.faces.filter((face) => faceState(face, checks.get(face.id), channels).needsAction).map((face) => face.id),
+  );
+  const withoutConsent = findings.some((f) => f.faceId !== null && ["R1", "R2", "R16"].includes(f.rule));
+
+  function remedyButtons(finding: Finding, index: number) {
+    if (!editable) return null;
+    const place = findingPlace(post, finding);
+    const buttons: ReactElement[] = [];
+    const faceId = finding.faceId;
+    const imageId = finding.image ?? post.images.find((image) => image.faces.some((face) => face.id === faceId))?.id ?? null;
+    const altImage = finding.field?.startsWith("alt_text:") ? Number(finding.field.slice("alt_text:".length)) : null;
+    for (const remedy of finding.remedies) {
+      switch (remedy) {
+        case "tag":
+          if (faceId !== null)
+            buttons.push(
+              <button key={remedy} type="button" className="button button--primary" onClick={() => { setPanel({ kind: "tag", faceId, finding: index }); setCurrentFinding(index); setPhotoModes({}); }}>
+                Tag this face
+              </button>,
+            );
+          break;
+        case "not_a_face":
+          if (faceId !== null)
+            buttons.push(
+              <button key={remedy} type="button" className="button button--secondary" disabled={tag.isPending} onClick={() => tag.mutate({ faceId, tag: "not_a_face" }, { onSuccess: () => done(`Marked ${place.toLowerCase()} as not a face. The post is being checked again.`) })}>
+                Not a face
+              </button>,
+            );
+          break;
+        case "blur":
+          if (faceId !== null) {
+            buttons.push(
+              <button key={remedy} type="button" className="button button--secondary" disabled={blur.isPending} onClick={() => blur.mutate({ face_ids: [faceId], without_consent: false }, { onSuccess: () => done(`Blurred ${place.toLowerCase()}. The post is being checked again.`) })}>
+                Blur this face
+              </button>,
+            );
+          } else if (unresolvedFaceIds.length > 0 || finding.field) {
+            const ids = post.images.flatMap((image) => image.faces.filter((face) => !face.blurred && face.identifiable !== false && face.tag !== "not_a_face").map((face) => face.id));
+            if (ids.length > 0)
+              buttons.push(
+                <button key={remedy} type="button" className="button button--secondary" disabled={blur.isPending} onClick={() => blur.mutate({ face_ids: ids, without_consent: false }, { onSuccess: () => done("Blurred every face. The post is being checked again.") })}>
+                  Blur every face
+                </button>,
+              );
+          }
+          break;
+        case "remove_image":
+          if (imageId !== null)
+            buttons.push(
+              <button key={remedy} type="button" className="button button--danger-outline" onClick={() => setMode(imageId, "remove")}>
+                Remove this photo
+              </button>,
+            );
+          break;
+        case "remove_channel":
+          if (finding.channel && isChannel(finding.channel) && channels.includes(finding.channel)) {
+            const only = channels.length === 1;
+            const channel = finding.channel;
+            buttons.push(
+              <button
+                key={remedy}
+                type="button"
+                className="button button--secondary"
+                disabled={only || edit.isPending}
+                title={only ? "It is the only channel: choose another channel first." : undefined}
+                onClick={() => edit.mutate({ channels: channels.filter((c) => c !== channel) }, { onSuccess: () => done(`${channelLabel(channel)} removed from the channels. The post is being checked again.`) })}
+              >
+                Don&apos;t post to {channelLabel(channel)}
+              </button>,
+            );
+          }
+          break;
+        case "edit_text":
+          if (altImage !== null) {
+            buttons.push(
+              <button key={remedy} type="button" className="button button--secondary" onClick={() => setMode(altImage, "alt")}>
+                Edit the description
+              </button>,
+            );
+          } else {
+            buttons.push(
+              <button key={remedy} type="button" className="button button--secondary" onClick={() => { setPanel({ kind: "edit", ...(finding.span ? { select: finding.span } : {}) }); setPhotoModes({}); }}>
+                Edit the text
+              </button>,
+            );
+          }
+          break;
+        case "use_first_name_only":
+          if (finding.field === "text" && finding.span) {
+            const [start, end] = spanToUtf16(post.text ?? "", finding.span);
+            const name = (post.text ?? "").slice(start, end);
+            const first = name.replace(/^#/, "").split(/[\s_]+/)[0] ?? name;
+            const text = (post.text ?? "").slice(0, start) + first + (post.text ?? "").slice(end);
+            buttons.push(
+              <button key={remedy} type="button" className="button button--secondary" onClick={() => { setPanel({ kind: "edit", text, select: [start, start + first.length] }); setPhotoModes({}); }}>
+                Use the first name only
+              </button>,
+            );
+          }
+          break;
+        case "add_face":
+          if (imageId !== null)
+            buttons.push(
+              <button key={remedy} type="button" className="button button--secondary" onClick={() => setMode(imageId, "draw")}>
+                Draw a face box
+              </button>,
+            );
+          break;
+        default:
+          break;
+      }
+    }
+    const hint = finding.remedies.includes("confirm_no_identifiable_faces") ? (
+      <p className="hint">A leader confirms this when approving. If anyone is in this photo, draw a box round their face.</p>
+    ) : null;
+    const tagging = panel?.kind === "tag" && panel.finding === index;
+    return (
+      <>
+        {hint}
+        {buttons.length > 0 && !tagging ? (
+          <div className="actions" role="group" aria-label={`Ways to fix: ${place}`}>
+            {buttons}
+          </div>
+        ) : null}
+        {tagging && panel.kind === "tag" ? (
+          <TagFacePanel
+            postId={post.id}
+            schoolId={post.school}
+            faceId={panel.faceId}
+            where={faceWhere(post, panel.faceId)}
+            onDone={done}
+            onCancel={() => setPanel(null)}
+          />
+        ) : null}
+      </>
+    );
+  }
+
+  const currentFaceId = currentFinding !== null ? (findings[currentFinding]?.faceId ?? null) : null;
+
+  return (
+    <Page title={title}>
+      <p>
+        <Link to="/posts">Back to my posts</Link>
+      </p>
+      <PostStatusPanel status={post.status} reason={post.status_reason} />
+      <Flash message={flash.message} stamp={flash.stamp} />
+      <ErrorSummary messages={actionErrors} />
+
+      <section className="panel" aria-labelledby="content-heading">
+        <h2 id="content-heading">{isDraft ? "Text and channels" : "The post"}</h2>
+        {isDraft || panel?.kind === "edit" ? (
+          <EditForm
+            post={post}
+            initialText={panel?.kind === "edit" ? panel.text : undefined}
+            select={panel?.kind === "edit" ? panel.select : undefined}
+            afterSubmission={!isDraft}
+            onCancel={isDraft ? undefined : () => setPanel(null)}
+            onDone={done}
+          />
+        ) : (
+          <>
+            {post.text ? <HighlightedText text={post.text} spans={textSpans} /> : <p className="hint">No text.</p>}
+            <dl className="facts">
+              <dt>Channels</dt>
+              <dd>{channels.map((c) => CHANNEL_LABELS[c]).join(", ") || "None"}</dd>
+              <dt>Publish</dt>
+              <dd>{post.scheduled_at ? formatDateTime(post.scheduled_at) : "As soon as it is approved"}</dd>
+              {post.submitted_at ? (
+                <>
+                  <dt>Sent for checks</dt>
+                  <dd>{formatDateTime(post.submitted_at)}</dd>
+                </>
+              ) : null}
+            </dl>
+            {editable ? (
+              <button type="button" className="button button--secondary" onClick={() => setPanel({ kind: "edit" })}>
+                Edit text, channels or time
+              </button>
+            ) : null}
+          </>
+        )}
+      </section>
+
+      {!isDraft && run && !checking ? (
+        <section className="panel" aria-labelledby="findings-heading">
+          <h2 id="findings-heading">What the checks found</h2>
+          <p className="hint">Checked {formatDateTime(run.createdAt)}.</p>
+          {editable && withoutConsent ? (
+            <div className="actions bulk-actions">
+              <button
+                type="button"
+                className="button button--secondary"
+                disabled={blur.isPending}
+                onClick={() => blur.mutate({ without_consent: true }, { onSuccess: () => done("Blurred every face without consent. The post is being checked again.") })}
+              >
+                Blur all faces without consent
+              </button>
+            </div>
+          ) : null}
+          <FindingList post={post} findings={findings} actions={remedyButtons} />
+        </section>
+      ) : null}
+
+      <section aria-labelledby="photos-heading" className="photos">
+        <h2 id="photos-heading">Photos</h2>
+        {post.images.length === 0 ? <p className="hint">No photos.</p> : null}
+        <div className="photo-grid">
+          {post.images.map((image, index) => (
+            <PhotoCard
+              key={image.id}
+              post={post}
+              image={image}
+              index={index}
+              checks={checks}
+              channels={channels}
+              editable={editable}
+              mode={photoModes[image.id] ?? "view"}
+              onMode={(mode) => setMode(image.id, mode)}
+              currentFaceId={currentFaceId}
+              altSpans={findings.filter((f) => f.field === `alt_text:${image.id}` && f.span).map((f) => f.span as [number, number])}
+              onDone={done}
+            />
+          ))}
+        </div>
+        {editable ? (
+          <div className="panel">
+            <AddPhotoForm postId={post.id} count={post.images.length} onAdded={done} />
+          </div>
+        ) : null}
+      </section>
+
+      {isDraft ? (
+        <section className="panel" aria-labelledby="send-heading">
+          <h2 id="send-heading">Send for checks</h2>
+          <p>
+            The safeguarding checks look for faces, names and contact details. Then a member of the leadership team approves it. You can
+            still change it afterwards, but it is checked again.
+          </p>
+          <button
+            type="button"
+            className="button button--primary"
+            disabled={submit.isPending || overLimit({ text: post.text ?? "", channels, scheduledAt: "" }).length > 0}
+            onClick={() => submit.mutate(undefined, { onSuccess: () => done("Sent. The safeguarding checks are running.") })}
+          >
+            {submit.isPending ? "Sending…" : "Send for checks"}
+          </button>
+        </section>
+      ) : null}
+
+      <NoteThread
+        notes={decodeNotes(post.notes)}
+        onSend={(text, clear) => note.mutate(text, { onSuccess: clear })}
+        sending={note.isPending}
+        error={errorMessages(note.error, ["text"]).fields.text ?? errorMessages(note.error).top}
+      />
+    </Page>
+  );
+}
+
+function faceWhere(post: PostDetail, faceId: number): string {
+  const where = faceNumber(post, faceId);
+  return where ? `Face ${where.face} in photo ${where.photo}` : "This face";
+}
+
+const EDIT_FIELDS = ["text", "channels", "scheduled_at"] as const;
+
+function EditForm({
+  post,
+  initialText,
+  select,
+  afterSubmission,
+  onCancel,
+  onDone,
+}: {
+  post: PostDetail;
+  initialText: string | undefined;
+  select: [number, number] | undefined;
+  afterSubmission: boolean;
+  onCancel: (() => void) | undefined;
+  onDone: (message: string) => void;
+}) {
+  const edit = useEditPost(post.id);
+  const [value, setValue] = useState<PostFieldsValue>({
+    text: initialText ?? post.text ?? "",
+    channels: postChannels(post),
+    scheduledAt: toLocalInput(post.scheduled_at),
+  });
+  const [localErrors, setLocalErrors] = useState<Record<string, string[]>>({});
+  const errors = errorMessages(edit.error, EDIT_FIELDS);
+  const selected = useRef(false);
+  const textRef = (element: HTMLTextAreaElement | null) => {
+    if (!element || selected.current || !afterSubmission) return;
+    selected.current = true;
+    element.focus();
+    if (select) {
+      const [start, end] = initialText !== undefined ? select : spanToUtf16(value.text, select);
+      element.setSelectionRange(start, end);
+    }
+  };
+
+  function submit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const problems: Record<string, string[]> = {};
+    if (value.channels.length === 0) problems.channels = ["Choose at least one channel to publish to."];
+    if (overLimit(value).length > 0) problems.text = ["The text is too long for a channel you chose: shorten it or untick that channel."];
+    setLocalErrors(problems);
+    if (Object.keys(problems).length > 0) return;
+    edit.mutate(
+      { text: value.text, channels: value.channels, scheduled_at: fromLocalInput(value.scheduledAt) },
+      { onSuccess: () => onDone(afterSubmission ? "Changes saved. The post is being checked again." : "Draft saved.") },
+    );
+  }
+
+  return (
+    <form className="form" onSubmit={submit} noValidate>
+      {afterSubmission ? (
+        <p className="notice notice--warn">Saving a change sends the post through the checks again and cancels any approval it has.</p>
+      ) : null}
+      <ErrorSummary messages={errors.top} />
+      <PostFields value={value} onChange={setValue} errors={{ ...errors.fields, ...localErrors }} textRef={textRef} />
+      <div className="actions">
+        <button type="submit" className="button button--primary" disabled={edit.isPending}>
+          {edit.isPending ? "Saving…" : afterSubmission ? "Save and check again" : "Save draft"}
+        </button>
+        {onCancel ? (
+          <button type="button" className="button button--secondary" onClick={onCancel}>
+            Cancel
+          </button>
+        ) : null}
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,139 @@
+/**
+ * The leaders' approval queue: the list (filters, most urgent first), one post with its
+ * diff and history, the decisions (approve the exact content hash seen, reject, request
+ * changes), the thread, and each school's publishing pause.
+ */
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import type { paths } from "../../../client/schema";
+import { api, unwrap } from "../../../lib/api";
+import { asPage } from "../../../lib/pages";
+import { CHECKING_STATUSES, decodeDiff, type PostDetail } from "../../../lib/post";
+
+export type QueueQuery = NonNullable<paths["/api/posts"]["get"]["parameters"]["query"]>;
+type ApproveBody = NonNullable<paths["/api/posts/{post_id}/approve"]["post"]["requestBody"]>["content"]["application/json"];
+type PublishingBody = NonNullable<paths["/api/schools/{school_id}/publishing"]["post"]["requestBody"]>["content"]["application/json"];
+export type Publishing = paths["/api/schools/{school_id}/publishing"]["get"]["responses"][200]["content"]["application/json"];
+
+const queueKey = ["queue", "list"] as const;
+const postKey = (postId: number) => ["queue", "post", postId] as const;
+const publishingKey = (schoolId: number) => ["queue", "publishing", schoolId] as const;
+const path = (postId: number) => ({ params: { path: { post_id: postId } } });
+
+export function useQueue(query: QueueQuery, page: number) {
+  return useQuery({
+    queryKey: [...queueKey, query, page],
+    queryFn: async () => {
+      const params: QueueQuery & { page: number } = { ...query, page };
+      return asPage(await unwrap(api.GET("/api/posts", { params: { query: params } })));
+    },
+    placeholderData: keepPreviousData,
+    refetchInterval: 60_000,
+  });
+}
+
+export function useQueuePost(postId: number) {
+  return useQuery({
+    queryKey: postKey(postId),
+    queryFn: () => unwrap(api.GET("/api/posts/{post_id}", path(postId))),
+    refetchInterval: (query) => (CHECKING_STATUSES.includes(query.state.data?.status ?? "") ? 2000 : false),
+  });
+}
+
+export function usePostDiff(postId: number, since: number | null) {
+  return useQuery({
+    queryKey: ["queue", "diff", postId, since],
+    queryFn: async () =>
+      decodeDiff(await unwrap(api.GET("/api/posts/{post_id}/diff", { params: { path: { post_id: postId }, query: { since: since ?? 0 } } }))),
+    enabled: since !== null,
+    retry: false,
+  });
+}
+
+export function usePostHistory(postId: number, enabled: boolean) {
+  return useQuery({
+    queryKey: ["queue", "history", postId],
+    queryFn: () => unwrap(api.GET("/api/posts/{post_id}/history", path(postId))),
+    enabled,
+  });
+}
+
+function useDecision<V>(postId: number, call: (vars: V) => Promise<PostDetail>) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: call,
+    onSuccess: (post) => {
+      queryClient.setQueryData(postKey(postId), post);
+      void queryClient.invalidateQueries({ queryKey: queueKey });
+      void queryClient.invalidateQueries({ queryKey: ["queue", "history", postId] });
+    },
+  });
+}
+
+export function useApprove(postId: number) {
+  return useDecision(postId, (body: ApproveBody) => unwrap(api.POST("/api/posts/{post_id}/approve", { ...path(postId), body })));
+}
+
+export function useReject(postId: number) {
+  return useDecision(postId, (reason: string) => unwrap(api.POST("/api/posts/{post_id}/reject", { ...path(postId), body: { reason } })));
+}
+
+export function useRequestChanges(postId: number) {
+  return useDecision(postId, (comment: string) =>
+    unwrap(api.POST("/api/posts/{post_id}/request-changes", { ...path(postId), body: { comment } })),
+  );
+}
+
+export function useAddNote(postId: number) {
+  return useDecision(postId, (text: string) => unwrap(api.POST("/api/posts/{post_id}/notes", { ...path(postId), body: { text } })));
+}
+
+export function usePublishing(schoolId: number) {
+  return useQuery({
+    queryKey: publishingKey(schoolId),
+    queryFn: () => unwrap(api.GET("/api/schools/{school_id}/publishing", { params: { path: { school_id: schoolId } } })),
+    staleTime: 30_000,
+    refetchInterval: 60_000,
+  });
+}
+
+export function useSetPublishing(schoolId: number) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (body: PublishingBody) =>
+      unwrap(api.POST("/api/schools/{school_id}/publishing", { params: { path: { school_id: schoolId } }, body })),
+    // A trust-wide pause changes other schools too: ask for every school's state again.
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: ["queue", "publishing"] }),
+  });
+}
+
+// --- the version each leader last saw, per post, on this device -------------------------------
+
+const SEEN_KEY = "school-post-queue.seen-versions";
+
+function readSeen(): Record<string, number> {
+  try {
+    const raw = window.localStorage.getItem(SEEN_KEY);
+    const parsed: unknown = raw ? JSON.parse(raw) : {};
+    return parsed !== null && typeof parsed === "object" ? (parsed as Record<string, number>) : {};
+  } catch {
+    return {};
+  }
+}
+
+/** Per signed-in user, so two leaders sharing a device do not hide changes from each other. */
+export function seenVersion(userId: number, postId: number): number | null {
+  const value = readSeen()[`${userId}:${postId}`];
+  return typeof value === "number" ? value : null;
+}
+
+export function rememberSeen(userId: number, postId: number, version: number): void {
+  try {
+    const all = readSeen();
+    all[`${userId}:${postId}`] = version;
+    // Keep the newest 500 entries: enough for a term of posts, small in storage.
+    const entries = Object.entries(all).slice(-500);
+    window.localStorage.setItem(SEEN_KEY, JSON.stringify(Object.fromEntries(entries)));
+  } catch {
+    // storage blocked: the diff is a convenience, the approval still binds to the hash
+  }
+}

@@ -1,0 +1,280 @@
+import { useId, useState, type FormEvent } from "react";
+import { ErrorSummary } from "../../../components/ErrorSummary";
+import { Icon } from "../../../components/Icon";
+import { errorMessages } from "../../../lib/errors";
+import { formatDateTime } from "../../../lib/format";
+import { decodeApprovals, type CheckRun, type PostDetail } from "../../../lib/post";
+import { useApprove, useReject, useRequestChanges, type Publishing } from "../api/queue";
+
+type Open = "approve" | "changes" | "reject";
+
+function toLocalInput(iso: string | null | undefined): string {
+  if (!iso) return "";
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return "";
+  const pad = (n: number) => String(n).padStart(2, "0");
+  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}T${pad(date.getHours())}:${pad(date.getMinutes())}`;
+}
+
+/**
+ * Approve (binding the exact content hash on screen, R8), request changes or reject. Not
+ * offered for your own post: the server refuses it anyway, so say why instead.
+ */
+export function DecisionPanel({
+  post,
+  run,
+  userId,
+  policy,
+  onDone,
+}: {
+  post: PostDetail;
+  run: CheckRun | null;
+  userId: number;
+  policy: Publishing | undefined;
+  onDone: (message: string) => void;
+}) {
+  const id = useId();
+  const [open, setOpen] = useState<Open>("approve");
+  const approvals = decodeApprovals(post.approvals).filter((a) => a.contentHash === post.content_hash);
+  const own = post.author === userId;
+  const mine = approvals.some((a) => a.approverId === userId);
+  const needsConfirm = (run?.findings ?? []).some((f) => f.rule === "R20");
+  const needed = policy
+    ? Math.max(1, post.has_identifiable_pupils ? Math.max(policy.approvals_required, policy.approvals_required_identifiable_pupils) : policy.approvals_required)
+    : null;
+
+  return (
+    <section className="panel decision" aria-labelledby={`${id}-heading`}>
+      <h2 id={`${id}-heading`}>Your decision</h2>
+      {needed !== null && needed > 1 ? (
+        <p>
+          This post needs {needed} approvals from different leaders{post.has_identifiable_pupils ? " because it shows identifiable pupils" : ""}.{" "}
+          {approvals.length} so far.
+        </p>
+      ) : null}
+      {approvals.length > 0 ? (
+        <ul className="approvals" aria-label="Approvals of this version">
+          {approvals.map((a) => (
+            <li key={`${a.approverId}-${a.createdAt}`}>
+              <Icon name="check" /> Approved by {a.approver} · {formatDateTime(a.createdAt)}
+            </li>
+          ))}
+        </ul>
+      ) : null}
+
+      <div className="segmented" role="group" aria-label="Choose a decision">
+        {(
+          [
+            ["approve", "Approve"],
+            ["changes", "Request changes"],
+            ["reject", "Reject"],
+          ] as const
+        ).map(([key, label]) => (
+          <button key={key} type="button" className={`segment${open === key ? " segment--on" : ""}`} aria-pressed={open === key} onClick={() => setOpen(key)}>
+            {label}
+          </button>
+        ))}
+      </div>
+
+      {open === "approve" ? (
+        own ? (
+          <div className="notice notice--warn" role="note">
+            <p>
+              <strong>You wrote this post, so you cannot approve it.</strong> Nobody approves their own post: another member of the leadership
+              team must approve it.
+            </p>
+          </div>
+        ) : mine ? (
+          <div className="notice notice--ok">
+            <p>
+              <Icon name="check" /> You have approved this version. It needs another leader&apos;s approval before it is published.
+            </p>
+          </div>
+        ) : (
+          <ApproveForm post={post} needsConfirm={needsConfirm} onDone={onDone} />
+        )
+      ) : open === "changes" ? (
+        <ReasonForm
+          key="changes"
+          label="What needs changing?"
+          hint="The author sees this and can edit the post; it is then checked again."
+          button="Request changes"
+          blank="Say what needs changing: the author will see it."
+          field="comment"
+          useAction={useRequestChanges}
+          postId={post.id}
+          onDone={() => onDone("Changes requested. The author has been told.")}
+        />
+      ) : (
+        <ReasonForm
+          key="reject"
+          label="Why are you rejecting it?"
+          hint="The author sees this. A rejected post cannot be published; they would need to start a new one."
+          button="Reject post"
+          danger
+          blank="Give a reason: the author will see it."
+          field="reason"
+          useAction={useReject}
+          postId={post.id}
+          onDone={() => onDone("Rejected. The author has been told.")}
+        />
+      )}
+    </section>
+  );
+}
+
+function ApproveForm({ post, needsConfirm, onDone }: { post: PostDetail; needsConfirm: boolean; onDone: (message: string) => void }) {
+  const id = useId();
+  const approve = useApprove(post.id);
+  const [schedule, setSchedule] = useState(toLocalInput(post.scheduled_at));
+  const [confirmed, setConfirmed] = useState(false);
+  const [unconfirmed, setUnconfirmed] = useState(false);
+  const errors = errorMessages(approve.error, ["confirm_no_identifiable_faces", "scheduled_at"]);
+  const confirmErrors = [...(unconfirmed ? ["Tick the box to confirm, or request changes so the author can add a face box."] : []), ...(errors.fields.confirm_no_identifiable_faces ?? [])];
+
+  function submit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    if (needsConfirm && !confirmed) {
+      setUnconfirmed(true);
+      document.getElementById(`${id}-confirm`)?.focus();
+      return;
+    }
+    setUnconfirmed(false);
+    const scheduledAt = schedule ? new Date(schedule).toISOString() : null;
+    approve.mutate(
+      { content_hash: post.content_hash, scheduled_at: scheduledAt, confirm_no_identifiable_faces: needsConfirm && confirmed },
+      {
+        onSuccess: (updated) =>
+          onDone(
+            updated.status === "awaiting_approval"
+              ? "Your approval is recorded. It still needs another approval."
+              : updated.status === "scheduled"
+                ? `Approved. It will be published at ${formatDateTime(updated.scheduled_at)}.`
+                : "Approved. It is being published now.",
+          ),
+      },
+    );
+  }
+
+  return (
+    <form className="form" onSubmit={submit} noValidate>
+      <ErrorSummary messages={errors.top} />
+      <p className="hint">You approve exactly what is on this screen. If the author changes anything, your approval no longer counts.</p>
+      <div className={`field${errors.fields.scheduled_at ? " field--error" : ""}`}>
+        <label htmlFor={`${id}-schedule`}>Publish at (optional)</label>
+        <p className="hint" id={`${id}-schedule-hint`}>
+          Leave empty to publish as soon as it is approved.
+        </p>
+        {errors.fields.scheduled_at ? (
+          <p className="field-error" id={`${id}-schedule-error`}>
+            {errors.fields.scheduled_at.join(" ")}
+          </p>
+        ) : null}
+        <input
+          id={`${id}-schedule`}
+          type="datetime-local"
+          value={schedule}
+          aria-describedby={`${id}-schedule-hint${errors.fields.scheduled_at ? ` ${id}-schedule-error` : ""}`}
+          onChange={(event) => setSchedule(event.target.value)}
+        />
+      </div>
+      {needsConfirm ? (
+        <div className={`field${confirmErrors.length ? " field--error" : ""}`}>
+          {confirmErrors.length ? (
+            <p className="field-error" id={`${id}-confirm-error`}>
+              {confirmErrors.map((message) => (
+                <span key={message}>{message}</span>
+              ))}
+            </p>
+          ) : null}
+          <label className="checkbox checkbox--important">
+            <input
+              id={`${id}-confirm`}
+              type="checkbox"
+              required
+              checked={confirmed}
+              aria-invalid={confirmErrors.length ? true : undefined}
+              aria-describedby={confirmErrors.length ? `${id}-confirm-error` : undefined}
+              onChange={(event) => setConfirmed(event.target.checked)}
+            />
+            <span>I confirm nobody identifiable is in the photos without a face box</span>
+          </label>
+        </div>
+      ) : null}
+      <button type="submit" className="button button--primary" disabled={approve.isPending}>
+        <Icon name="check" /> {approve.isPending ? "Approving…" : "Approve"}
+      </button>
+    </form>
+  );
+}
+
+function ReasonForm({
+  label,
+  hint,
+  button,
+  blank,
+  field,
+  danger = false,
+  useAction,
+  postId,
+  onDone,
+}: {
+  label: string;
+  hint: string;
+  button: string;
+  blank: string;
+  field: "reason" | "comment";
+  danger?: boolean;
+  useAction: (postId: number) => ReturnType<typeof useReject>;
+  postId: number;
+  onDone: () => void;
+}) {
+  const id = useId();
+  const action = useAction(postId);
+  const [text, setText] = useState("");
+  const [empty, setEmpty] = useState(false);
+  const errors = errorMessages(action.error, [field]);
+  const fieldErrors = [...(empty ? [blank] : []), ...(errors.fields[field] ?? [])];
+
+  function submit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    if (!text.trim()) {
+      setEmpty(true);
+      document.getElementById(`${id}-text`)?.focus();
+      return;
+    }
+    setEmpty(false);
+    action.mutate(text.trim(), { onSuccess: onDone });
+  }
+
+  return (
+    <form className="form" onSubmit={submit} noValidate>
+      <ErrorSummary messages={errors.top} />
+      <div className={`field${fieldErrors.length ? " field--error" : ""}`}>
+        <label htmlFor={`${id}-text`}>{label}</label>
+        <p className="hint" id={`${id}-hint`}>
+          {hint}
+        </p>
+        {fieldErrors.length ? (
+          <p className="field-error" id={`${id}-error`}>
+            {fieldErrors.map((message) => (
+              <span key={message}>{message}</span>
+            ))}
+          </p>
+        ) : null}
+        <textarea
+          id={`${id}-text`}
+          rows={3}
+          required
+          value={text}
+          aria-invalid={fieldErrors.length ? true : undefined}
+          aria-describedby={`${id}-hint${fieldErrors.length ? ` ${id}-error` : ""}`}
+          onChange={(event) => setText(event.target.value)}
+        />
+      </div>
+      <button type="submit" className={`button ${danger ? "button--danger" : "button--primary"}`} disabled={action.isPending}>
+        {action.isPending ? "Sending…" : button}
+      </button>
+    </form>
+  );
+}
