@@ -237,8 +237,10 @@ def post_release(*, post_id: int, now: datetime | None = None) -> Post | None:
         if why is not None:
             Approval.objects.filter(post=post, voided_at__isnull=True).update(
                 voided_at=timezone.now())
+            # The old time has passed: clear it, so the post waits in the queue for a new
+            # decision instead of expiring at once.
             post_transition(post=post, to=S.AWAITING_APPROVAL, reason=RECHECK_FAILED.format(
-                why=why), data={"fail_closed": True})
+                why=why), data={"fail_closed": True}, scheduled_at=None)
             note = RECHECK_FAILED.format(why=why)
             transaction.on_commit(lambda: notify_author(post_id=post_id, event="not published",
                                                         note=note))

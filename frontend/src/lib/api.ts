@@ -115,7 +115,8 @@ export function multipart<T extends object>(fields: WithFiles<T>): T {
   for (const [name, value] of Object.entries(fields) as [string, unknown][]) {
     if (value === undefined || value === null) continue;
     for (const item of Array.isArray(value) ? value : [value]) {
-      form.append(name, item instanceof Blob ? item : String(item));
+      if (item instanceof Blob) form.append(name, item, item instanceof File ? item.name : "upload");
+      else form.append(name, String(item));
     }
   }
   return form as unknown as T;

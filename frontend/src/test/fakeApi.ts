@@ -7,6 +7,7 @@ import { vi } from "vitest";
 export interface SentRequest {
   method: string;
   path: string;
+  query: URLSearchParams;
   headers: Headers;
   body: unknown;
 }
@@ -24,8 +25,10 @@ export function fakeApi(routes: Record<string, Handler | Answer | Answer[]>) {
   const fetchMock = vi.fn(async (input: RequestInfo | URL, init?: RequestInit) => {
     const request = input instanceof Request ? input : new Request(String(input), init);
     const url = new URL(request.url);
-    const text = request.method === "GET" || request.method === "HEAD" ? "" : await request.text();
+    const multipart = (request.headers.get("Content-Type") ?? "").startsWith("multipart/form-data");
+    const text = request.method === "GET" || request.method === "HEAD" || multipart ? "" : await request.text();
     let body: unknown = undefined;
+    if (multipart) body = await formFields(request);
     if (text) {
       try {
         body = JSON.parse(text);
@@ -33,7 +36,7 @@ export function fakeApi(routes: Record<string, Handler | Answer | Answer[]>) {
         body = text;
       }
     }
-    const seen: SentRequest = { method: request.method, path: url.pathname, headers: request.headers, body };
+    const seen: SentRequest = { method: request.method, path: url.pathname, query: url.searchParams, headers: request.headers, body };
     sent.push(seen);
 
     const key = `${request.method} ${url.pathname}`;
@@ -51,6 +54,18 @@ export function fakeApi(routes: Record<string, Handler | Answer | Answer[]>) {
 
   vi.stubGlobal("fetch", fetchMock);
   return { sent, fetchMock, find: (method: string, path: string) => sent.filter((r) => r.method === method && r.path === path) };
+}
+
+/** A multipart body as {field: value}; files as {name, type, size}; repeated fields as arrays. */
+async function formFields(request: Request): Promise<Record<string, unknown>> {
+  const form = await request.formData();
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of form.entries()) {
+    const item = typeof value === "string" ? value : { name: value.name, type: value.type, size: value.size };
+    const previous = out[key];
+    out[key] = previous === undefined ? item : Array.isArray(previous) ? [...previous, item] : [previous, item];
+  }
+  return out;
 }
 
 export function json(status: number, body?: unknown): Response {
