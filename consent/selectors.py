@@ -444,3 +444,33 @@ def publish_status(
                 "first_name": first,
             }
     return out
+
+
+def people_labels(*, person_ids: Iterable[int]) -> dict[int, dict[str, str]]:
+    """How staff see an identified or tagged person: preferred first name and last initial
+    (and the MIS id, for operators). Erased people have no label."""
+    return {
+        p.pk: {
+            "label": f"{p.display_first_name} {p.last_name[:1]}.",
+            "kind": p.kind,
+            "mis_id": p.mis_id,
+        }
+        for p in Person.objects.filter(pk__in=list(person_ids), erased_at__isnull=True)
+    }
+
+
+def any_pupils(*, person_ids: Iterable[int]) -> bool:
+    return Person.objects.filter(pk__in=list(person_ids), kind=Person.Kind.PUPIL).exists()
+
+
+def person_in_school(*, school_id: int, person_id: int) -> bool:
+    return Person.objects.filter(pk=person_id, school_id=school_id, erased_at__isnull=True).exists()
+
+
+def person_names(*, person_id: int) -> tuple[int, tuple[str, ...], str] | None:
+    """(school id, first names, last name) of a person not erased: the takedown search (R10)
+    looks for their full name in what was published."""
+    person = Person.objects.filter(pk=person_id, erased_at__isnull=True).first()
+    if person is None:
+        return None
+    return person.school_id, person.first_names, person.last_name

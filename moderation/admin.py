@@ -52,13 +52,23 @@ class FaceAdmin(ReadOnlyAdmin):
 
 @admin.register(SchoolPolicy)
 class SchoolPolicyAdmin(admin.ModelAdmin[SchoolPolicy]):
-    list_display = ["school", "approvals_required", "approvals_required_identifiable_pupils",
-                    "dsl_clearance_required", "daily_digest", "paused_at"]
+    list_display = [
+        "school",
+        "approvals_required",
+        "approvals_required_identifiable_pupils",
+        "dsl_clearance_required",
+        "daily_digest",
+        "paused_at",
+    ]
     # Pausing goes through the API (who and why are required and audited).
     readonly_fields = ["paused_at", "paused_by", "pause_reason"]
 
-    def save_model(self, request: HttpRequest, obj: SchoolPolicy, form: Any,
-                   change: bool) -> None:
+    def save_model(self, request: HttpRequest, obj: SchoolPolicy, form: Any, change: bool) -> None:
         super().save_model(request, obj, form, change)
-        audit_record(action="policy.changed", actor=request.user, school=obj.school, target=obj,
-                     data={f: form.cleaned_data.get(f) for f in form.changed_data})
+        audit_record(
+            action="policy.changed",
+            actor=request.user,
+            school=obj.school,
+            target=obj,
+            data={f: form.cleaned_data.get(f) for f in form.changed_data},
+        )

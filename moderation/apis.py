@@ -30,9 +30,24 @@ class PostSummaryOutput(serializers.ModelSerializer[Post]):
 
     class Meta:
         model = Post
-        fields = ["id", "school", "status", "status_reason", "text", "channels", "scheduled_at",
-                  "author", "author_name", "has_identifiable_faces", "has_identifiable_pupils",
-                  "image_count", "version", "created_at", "updated_at", "submitted_at"]
+        fields = [
+            "id",
+            "school",
+            "status",
+            "status_reason",
+            "text",
+            "channels",
+            "scheduled_at",
+            "author",
+            "author_name",
+            "has_identifiable_faces",
+            "has_identifiable_pupils",
+            "image_count",
+            "version",
+            "created_at",
+            "updated_at",
+            "submitted_at",
+        ]
 
     def get_image_count(self, post: Post) -> int:
         return len(post.images.all())
@@ -44,8 +59,17 @@ class FaceOutput(serializers.ModelSerializer[Face]):
 
     class Meta:
         model = Face
-        fields = ["id", "box", "source", "identifiable", "person", "person_label", "distance",
-                  "tag", "blurred"]
+        fields = [
+            "id",
+            "box",
+            "source",
+            "identifiable",
+            "person",
+            "person_label",
+            "distance",
+            "tag",
+            "blurred",
+        ]
 
     def get_person_label(self, face: Face) -> str | None:
         labels = self.context.get("labels", {})
@@ -59,8 +83,18 @@ class ImageOutput(serializers.ModelSerializer[PostImage]):
 
     class Meta:
         model = PostImage
-        fields = ["id", "position", "alt_text", "width", "height", "large_width",
-                  "large_height", "detected_at", "faces", "urls"]
+        fields = [
+            "id",
+            "position",
+            "alt_text",
+            "width",
+            "height",
+            "large_width",
+            "large_height",
+            "detected_at",
+            "faces",
+            "urls",
+        ]
 
     def get_urls(self, image: PostImage) -> dict[str, str]:
         base = f"/api/posts/{image.post_id}/images/{image.pk}/file"
@@ -75,31 +109,56 @@ class PostDetailOutput(PostSummaryOutput):
     notes = serializers.SerializerMethodField()
 
     class Meta(PostSummaryOutput.Meta):
-        fields = [*PostSummaryOutput.Meta.fields, "images", "content_hash", "check_run",
-                  "approvals", "notes"]
+        fields = [
+            *PostSummaryOutput.Meta.fields,
+            "images",
+            "content_hash",
+            "check_run",
+            "approvals",
+            "notes",
+        ]
 
     def get_check_run(self, post: Post) -> dict[str, Any] | None:
         run = selectors.post_latest_check(post=post)
         if run is None:
             return None
-        return {"id": run.pk, "verdict": run.verdict, "findings": run.findings,
-                "faces": run.faces, "created_at": run.created_at,
-                "content_hash": run.content_hash}
+        return {
+            "id": run.pk,
+            "verdict": run.verdict,
+            "findings": run.findings,
+            "faces": run.faces,
+            "created_at": run.created_at,
+            "content_hash": run.content_hash,
+        }
 
     def get_approvals(self, post: Post) -> list[dict[str, Any]]:
-        return [{"approver": str(a.approver), "approver_id": a.approver_id,
-                 "content_hash": a.content_hash, "created_at": a.created_at}
-                for a in post.approvals.all()]
+        return [
+            {
+                "approver": str(a.approver),
+                "approver_id": a.approver_id,
+                "content_hash": a.content_hash,
+                "created_at": a.created_at,
+            }
+            for a in post.approvals.all()
+        ]
 
     def get_notes(self, post: Post) -> list[dict[str, Any]]:
-        return [{"id": n.pk, "author": str(n.author), "kind": n.kind, "text": n.text,
-                 "version": n.version, "created_at": n.created_at} for n in post.notes.all()]
+        return [
+            {
+                "id": n.pk,
+                "author": str(n.author),
+                "kind": n.kind,
+                "text": n.text,
+                "version": n.version,
+                "created_at": n.created_at,
+            }
+            for n in post.notes.all()
+        ]
 
 
 def _detail(request: AuthedRequest, post_id: int, status: int = 200) -> Response:
     post = selectors.post_detail(user=request.user, post_id=post_id)
-    person_ids = {f.person_id for img in post.images.all() for f in img.faces.all()
-                  if f.person_id}
+    person_ids = {f.person_id for img in post.images.all() for f in img.faces.all() if f.person_id}
     labels = selectors.person_labels(person_ids=person_ids) if person_ids else {}
     return Response(PostDetailOutput(post, context={"labels": labels}).data, status=status)
 
@@ -111,12 +170,14 @@ class PostListApi(APIView):
     permission_classes = [IsVerifiedMember, FromEnrolledDevice]
 
     class FilterSerializer(serializers.Serializer):
-        status = serializers.ListField(child=serializers.ChoiceField(Post.Status.choices),
-                                       required=False)
+        status = serializers.ListField(
+            child=serializers.ChoiceField(Post.Status.choices), required=False
+        )
         channel = serializers.ChoiceField(CHANNEL_CHOICES, required=False)
         author = serializers.IntegerField(required=False)
-        identifiable_pupils = serializers.BooleanField(required=False, allow_null=True,
-                                                       default=None)
+        identifiable_pupils = serializers.BooleanField(
+            required=False, allow_null=True, default=None
+        )
         scheduled_from = serializers.DateTimeField(required=False)
         scheduled_to = serializers.DateTimeField(required=False)
         school = serializers.IntegerField(required=False)
@@ -134,10 +195,15 @@ class PostListApi(APIView):
         filters.is_valid(raise_exception=True)
         f = filters.validated_data
         qs = selectors.post_list(
-            user=request.user, status=f.get("status"), channel=f.get("channel"),
-            author_id=f.get("author"), identifiable_pupils=f.get("identifiable_pupils"),
-            scheduled_from=f.get("scheduled_from"), scheduled_to=f.get("scheduled_to"),
-            school_id=f.get("school"))
+            user=request.user,
+            status=f.get("status"),
+            channel=f.get("channel"),
+            author_id=f.get("author"),
+            identifiable_pupils=f.get("identifiable_pupils"),
+            scheduled_from=f.get("scheduled_from"),
+            scheduled_to=f.get("scheduled_to"),
+            school_id=f.get("school"),
+        )
         paginator = PageNumberPagination()
         page = paginator.paginate_queryset(qs, request, view=self)
         return paginator.get_paginated_response(PostSummaryOutput(page, many=True).data)
@@ -146,8 +212,9 @@ class PostListApi(APIView):
     def post(self, request: AuthedRequest) -> Response:
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        post = services.post_create(author=request.user, device=_device(request),
-                                    **data.validated_data)
+        post = services.post_create(
+            author=request.user, device=_device(request), **data.validated_data
+        )
         return _detail(request, post.pk, status=201)
 
 
@@ -169,10 +236,14 @@ class PostDetailApi(APIView):
         data.is_valid(raise_exception=True)
         post = selectors.post_get(user=request.user, post_id=post_id)
         changes = dict(data.validated_data)
-        services.post_edit(post=post, actor=request.user, device=_device(request),
-                           text=changes.get("text"), channels=changes.get("channels"),
-                           scheduled_at=changes["scheduled_at"] if "scheduled_at" in changes
-                           else ...)
+        services.post_edit(
+            post=post,
+            actor=request.user,
+            device=_device(request),
+            text=changes.get("text"),
+            channels=changes.get("channels"),
+            scheduled_at=changes["scheduled_at"] if "scheduled_at" in changes else ...,
+        )
         return _detail(request, post_id)
 
 
@@ -203,10 +274,16 @@ class PostImageAddApi(APIView):
         from django.conf import settings
 
         if upload.size > settings.UPLOAD_MAX_BYTES:
-            raise InvalidInput(f"The file is larger than {settings.UPLOAD_MAX_BYTES // 2**20} MB.",
-                               field="image")
-        services.post_image_add(post=post, actor=request.user, device=_device(request),
-                                data=upload.read(), alt_text=data.validated_data["alt_text"])
+            raise InvalidInput(
+                f"The file is larger than {settings.UPLOAD_MAX_BYTES // 2**20} MB.", field="image"
+            )
+        services.post_image_add(
+            post=post,
+            actor=request.user,
+            device=_device(request),
+            data=upload.read(),
+            alt_text=data.validated_data["alt_text"],
+        )
         return _detail(request, post_id, status=201)
 
 
@@ -222,8 +299,12 @@ class PostImageApi(APIView):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         image = selectors.post_image_get(user=request.user, post_id=post_id, image_id=image_id)
-        services.post_image_update(image=image, actor=request.user, device=_device(request),
-                                   alt_text=data.validated_data["alt_text"])
+        services.post_image_update(
+            image=image,
+            actor=request.user,
+            device=_device(request),
+            alt_text=data.validated_data["alt_text"],
+        )
         return _detail(request, post_id)
 
     @extend_schema(responses=PostDetailOutput)
@@ -237,22 +318,33 @@ class PostImageFileApi(APIView):
     """Image bytes for signed-in users who may see the post. The original (with its
     metadata) only for the author and leaders; never under a public URL (R6)."""
 
-    @extend_schema(responses={(200, "image/jpeg"): bytes},
-                   parameters=[OpenApiParameter("variant", str, OpenApiParameter.PATH,
-                                                enum=["large", "medium", "thumb", "original"])])
-    def get(self, request: AuthedRequest, post_id: int, image_id: int,
-            variant: str) -> FileResponse:
+    @extend_schema(
+        responses={(200, "image/jpeg"): bytes},
+        parameters=[
+            OpenApiParameter(
+                "variant", str, OpenApiParameter.PATH, enum=["large", "medium", "thumb", "original"]
+            )
+        ],
+    )
+    def get(
+        self, request: AuthedRequest, post_id: int, image_id: int, variant: str
+    ) -> FileResponse:
         image = selectors.post_image_get(user=request.user, post_id=post_id, image_id=image_id)
         if variant not in ("large", "medium", "thumb", "original"):
             raise NotFound("No such image variant.")
-        if variant == "original" and not selectors.may_see_original(user=request.user,
-                                                                    post=image.post):
+        if variant == "original" and not selectors.may_see_original(
+            user=request.user, post=image.post
+        ):
             raise NotFound("No such image variant.")
         field = getattr(image, variant)
         if not field:
             raise NotFound("The original was deleted after the retention period.")
-        response = FileResponse(field.open("rb"), content_type=(
-            "image/jpeg" if variant != "original" else f"image/{image.original_format.lower()}"))
+        response = FileResponse(
+            field.open("rb"),
+            content_type=(
+                "image/jpeg" if variant != "original" else f"image/{image.original_format.lower()}"
+            ),
+        )
         response["Cache-Control"] = "private, no-store"
         response["X-Content-Type-Options"] = "nosniff"
         return response
@@ -262,8 +354,12 @@ class FaceAddApi(APIView):
     permission_classes = [IsVerifiedMember, FromEnrolledDevice]
 
     class InputSerializer(serializers.Serializer):
-        box = serializers.ListField(child=serializers.IntegerField(min_value=0), min_length=4,
-                                    max_length=4, help_text="[top, right, bottom, left] px")
+        box = serializers.ListField(
+            child=serializers.IntegerField(min_value=0),
+            min_length=4,
+            max_length=4,
+            help_text="[top, right, bottom, left] px",
+        )
 
     @extend_schema(request=InputSerializer, responses={201: PostDetailOutput})
     def post(self, request: AuthedRequest, post_id: int, image_id: int) -> Response:
@@ -278,8 +374,9 @@ class FaceTagApi(APIView):
     permission_classes = [IsVerifiedMember, FromEnrolledDevice]
 
     class InputSerializer(serializers.Serializer):
-        tag = serializers.ChoiceField([Face.Tag.PERSON, Face.Tag.ADULT_CONSENT,
-                                       Face.Tag.NOT_A_FACE])
+        tag = serializers.ChoiceField(
+            [Face.Tag.PERSON, Face.Tag.ADULT_CONSENT, Face.Tag.NOT_A_FACE]
+        )
         person_id = serializers.IntegerField(required=False, allow_null=True)
 
     @extend_schema(request=InputSerializer, responses=PostDetailOutput)
@@ -287,8 +384,12 @@ class FaceTagApi(APIView):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         face = selectors.face_get(user=request.user, post_id=post_id, face_id=face_id)
-        services.face_tag(face=face, actor=request.user, tag=data.validated_data["tag"],
-                          person_id=data.validated_data.get("person_id"))
+        services.face_tag(
+            face=face,
+            actor=request.user,
+            tag=data.validated_data["tag"],
+            person_id=data.validated_data.get("person_id"),
+        )
         return _detail(request, post_id)
 
 
@@ -297,13 +398,16 @@ class PostBlurApi(APIView):
 
     class InputSerializer(serializers.Serializer):
         face_ids = serializers.ListField(child=serializers.IntegerField(), required=False)
-        without_consent = serializers.BooleanField(default=False, help_text=(
-            "Blur every face the last check found without consent or unidentified."))
+        without_consent = serializers.BooleanField(
+            default=False,
+            help_text=("Blur every face the last check found without consent or unidentified."),
+        )
 
         def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
             if not attrs.get("face_ids") and not attrs.get("without_consent"):
                 raise serializers.ValidationError(
-                    {"face_ids": "Choose faces to blur, or set without_consent."})
+                    {"face_ids": "Choose faces to blur, or set without_consent."}
+                )
             return attrs
 
     @extend_schema(request=InputSerializer, responses=PostDetailOutput)
@@ -311,9 +415,12 @@ class PostBlurApi(APIView):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         post = selectors.post_get(user=request.user, post_id=post_id)
-        services.post_blur_faces(post=post, actor=request.user,
-                                 face_ids=data.validated_data.get("face_ids"),
-                                 without_consent=data.validated_data["without_consent"])
+        services.post_blur_faces(
+            post=post,
+            actor=request.user,
+            face_ids=data.validated_data.get("face_ids"),
+            without_consent=data.validated_data["without_consent"],
+        )
         return _detail(request, post_id)
 
 
@@ -331,10 +438,13 @@ class PostApproveApi(APIView):
         data.is_valid(raise_exception=True)
         post = selectors.post_get(user=request.user, post_id=post_id)
         v = data.validated_data
-        approvals.post_approve(post_id=post.pk, approver=request.user,
-                               content_hash=v["content_hash"],
-                               scheduled_at=v["scheduled_at"] if "scheduled_at" in v else ...,
-                               confirm_no_identifiable_faces=v["confirm_no_identifiable_faces"])
+        approvals.post_approve(
+            post_id=post.pk,
+            approver=request.user,
+            content_hash=v["content_hash"],
+            scheduled_at=v["scheduled_at"] if "scheduled_at" in v else ...,
+            confirm_no_identifiable_faces=v["confirm_no_identifiable_faces"],
+        )
         return _detail(request, post_id)
 
 
@@ -347,8 +457,9 @@ class PostRejectApi(APIView):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         post = selectors.post_get(user=request.user, post_id=post_id)
-        approvals.post_reject(post_id=post.pk, actor=request.user,
-                              reason=data.validated_data["reason"])
+        approvals.post_reject(
+            post_id=post.pk, actor=request.user, reason=data.validated_data["reason"]
+        )
         return _detail(request, post_id)
 
 
@@ -361,8 +472,9 @@ class PostRequestChangesApi(APIView):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         post = selectors.post_get(user=request.user, post_id=post_id)
-        approvals.post_request_changes(post_id=post.pk, actor=request.user,
-                                       comment=data.validated_data["comment"])
+        approvals.post_request_changes(
+            post_id=post.pk, actor=request.user, comment=data.validated_data["comment"]
+        )
         return _detail(request, post_id)
 
 
@@ -375,8 +487,7 @@ class PostNoteApi(APIView):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         post = selectors.post_get(user=request.user, post_id=post_id)
-        approvals.post_note_add(post=post, author=request.user,
-                                text=data.validated_data["text"])
+        approvals.post_note_add(post=post, author=request.user, text=data.validated_data["text"])
         return _detail(request, post_id, status=201)
 
 
@@ -399,15 +510,15 @@ class PostHistoryApi(APIView):
 class PostVersionDiffApi(APIView):
     """What changed since the version a leader last saw (text and images)."""
 
-    @extend_schema(parameters=[OpenApiParameter("since", int, required=True)],
-                   responses={200: dict})
+    @extend_schema(
+        parameters=[OpenApiParameter("since", int, required=True)], responses={200: dict}
+    )
     def get(self, request: AuthedRequest, post_id: int) -> Response:
         post = selectors.post_get(user=request.user, post_id=post_id)
         try:
             since = int(request.query_params.get("since", ""))
         except ValueError as exc:
-            raise InvalidInput("Give the version you last saw as ?since=N.",
-                               field="since") from exc
+            raise InvalidInput("Give the version you last saw as ?since=N.", field="since") from exc
         return Response(selectors.post_diff_since(post=post, version=since))
 
 
@@ -444,10 +555,11 @@ class SchoolPublishingApi(APIView):
         v = data.validated_data
         school = school_get_for_user(user=request.user, school_id=school_id)
         if v["action"] == "pause":
-            changed = approvals.publishing_pause(actor=request.user, school=school,
-                                                 reason=v["reason"],
-                                                 whole_trust=v["whole_trust"])
+            changed = approvals.publishing_pause(
+                actor=request.user, school=school, reason=v["reason"], whole_trust=v["whole_trust"]
+            )
         else:
-            changed = approvals.publishing_resume(actor=request.user, school=school,
-                                                  whole_trust=v["whole_trust"])
+            changed = approvals.publishing_resume(
+                actor=request.user, school=school, whole_trust=v["whole_trust"]
+            )
         return Response(self.OutputSerializer(changed, many=True).data)

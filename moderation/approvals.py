@@ -27,11 +27,14 @@ S = Post.Status
 SELF_APPROVAL = "Nobody approves their own post, whatever their role (R8)."
 NOT_A_LEADER = "Only the school's leadership team can approve or reject posts."
 NOT_AWAITING = "This post is not waiting for approval (it is {status})."
-CONTENT_CHANGED = ("The post changed since you opened it. Reload it and check the new "
-                   "version before approving.")
+CONTENT_CHANGED = (
+    "The post changed since you opened it. Reload it and check the new version before approving."
+)
 ALREADY_APPROVED = "You have already approved this version of the post."
-CONFIRM_NO_FACES = ("A photo has no detected face: confirm that nobody identifiable is in it "
-                    "(R20), or add a face box by hand.")
+CONFIRM_NO_FACES = (
+    "A photo has no detected face: confirm that nobody identifiable is in it "
+    "(R20), or add a face box by hand."
+)
 REASON_REQUIRED = "Give a reason: the author will see it."
 COMMENT_REQUIRED = "Say what needs changing: the author will see it."
 NOT_IN_THREAD = "Only the author and the school's leaders can write on this post."
@@ -62,9 +65,14 @@ def _latest_findings(post: Post) -> list[dict[str, Any]]:
 # --- decisions ------------------------------------------------------------------------------
 
 
-def post_approve(*, post_id: int, approver: User, content_hash: str,
-                 scheduled_at: datetime | None | Any = ...,
-                 confirm_no_identifiable_faces: bool = False) -> Post:
+def post_approve(
+    *,
+    post_id: int,
+    approver: User,
+    content_hash: str,
+    scheduled_at: datetime | None | Any = ...,
+    confirm_no_identifiable_faces: bool = False,
+) -> Post:
     """Record one leader's approval of this exact content; when the policy's count is met,
     the post is approved and released now or at its scheduled time.
 
@@ -84,42 +92,65 @@ def post_approve(*, post_id: int, approver: User, content_hash: str,
         if not (is_leader or (is_dsl and policy.dsl_clearance_required)):
             raise Refused(NOT_A_LEADER)
         if post.status != S.AWAITING_APPROVAL:
-            raise Conflict(NOT_AWAITING.format(status=post.get_status_display().lower()),
-                           field="status")
+            raise Conflict(
+                NOT_AWAITING.format(status=post.get_status_display().lower()), field="status"
+            )
         if content_hash != post.content_hash:
             raise Conflict(CONTENT_CHANGED, field="content_hash", code="content_changed")
-        if any(f["rule"] == "R20" for f in _latest_findings(post)) and \
-                not confirm_no_identifiable_faces:
+        if (
+            any(f["rule"] == "R20" for f in _latest_findings(post))
+            and not confirm_no_identifiable_faces
+        ):
             raise InvalidInput(CONFIRM_NO_FACES, field="confirm_no_identifiable_faces")
-        if scheduled_at is not ... and scheduled_at is not None and \
-                scheduled_at < timezone.now():
+        if scheduled_at is not ... and scheduled_at is not None and scheduled_at < timezone.now():
             raise InvalidInput(SCHEDULE_IN_PAST, field="scheduled_at")
         try:
             with transaction.atomic():
-                Approval.objects.create(post=post, approver=approver,
-                                        content_hash=content_hash,
-                                        confirmed_no_identifiable_faces=confirm_no_identifiable_faces)
+                Approval.objects.create(
+                    post=post,
+                    approver=approver,
+                    content_hash=content_hash,
+                    confirmed_no_identifiable_faces=confirm_no_identifiable_faces,
+                )
         except IntegrityError as exc:
             raise Conflict(ALREADY_APPROVED, code="already_approved") from exc
         if scheduled_at is not ...:
             Post.objects.filter(pk=post.pk).update(scheduled_at=scheduled_at)
             post.scheduled_at = scheduled_at
-        audit_record(action="post.approval_recorded", actor=approver, school=post.school,
-                     target=post, data={"content_hash": content_hash,
-                                        "confirmed_no_identifiable_faces":
-                                            confirm_no_identifiable_faces})
-        live = list(Approval.objects.filter(post=post, content_hash=content_hash,
-                                            voided_at__isnull=True).select_related("approver"))
+        audit_record(
+            action="post.approval_recorded",
+            actor=approver,
+            school=post.school,
+            target=post,
+            data={
+                "content_hash": content_hash,
+                "confirmed_no_identifiable_faces": confirm_no_identifiable_faces,
+            },
+        )
+        live = list(
+            Approval.objects.filter(
+                post=post, content_hash=content_hash, voided_at__isnull=True
+            ).select_related("approver")
+        )
         if len({a.approver_id for a in live}) < policy.approvals_needed(post):
             return post
-        if policy.dsl_clearance_required and post.has_identifiable_pupils and not any(
+        if (
+            policy.dsl_clearance_required
+            and post.has_identifiable_pupils
+            and not any(
                 user_has_role(user=a.approver, school=post.school_id, roles=[Role.DSL])
-                for a in live):
+                for a in live
+            )
+        ):
             post.status_reason = DSL_CLEARANCE
             Post.objects.filter(pk=post.pk).update(status_reason=DSL_CLEARANCE)
             return post
-        post_transition(post=post, to=S.APPROVED, actor=approver,
-                        data={"approvers": [a.approver_id for a in live]})
+        post_transition(
+            post=post,
+            to=S.APPROVED,
+            actor=approver,
+            data={"approvers": [a.approver_id for a in live]},
+        )
         post_id_ = post.pk
         transaction.on_commit(lambda: notify_author(post_id=post_id_, event="approved"))
         if post.scheduled_at and post.scheduled_at > timezone.now():
@@ -136,13 +167,16 @@ def post_reject(*, post_id: int, actor: User, reason: str) -> Post:
         post = _lock(post_id)
         _check_decider(post=post, actor=actor)
         if post.status != S.AWAITING_APPROVAL:
-            raise Conflict(NOT_AWAITING.format(status=post.get_status_display().lower()),
-                           field="status")
-        PostNote.objects.create(post=post, author=actor, kind="rejection", text=reason.strip(),
-                                version=post.version)
+            raise Conflict(
+                NOT_AWAITING.format(status=post.get_status_display().lower()), field="status"
+            )
+        PostNote.objects.create(
+            post=post, author=actor, kind="rejection", text=reason.strip(), version=post.version
+        )
         post_transition(post=post, to=S.REJECTED, actor=actor, reason=reason.strip())
-        transaction.on_commit(lambda: notify_author(post_id=post_id, event="rejected",
-                                                    note=reason.strip()))
+        transaction.on_commit(
+            lambda: notify_author(post_id=post_id, event="rejected", note=reason.strip())
+        )
     return post
 
 
@@ -153,19 +187,29 @@ def post_request_changes(*, post_id: int, actor: User, comment: str) -> Post:
         post = _lock(post_id)
         _check_decider(post=post, actor=actor)
         if post.status != S.AWAITING_APPROVAL:
-            raise Conflict(NOT_AWAITING.format(status=post.get_status_display().lower()),
-                           field="status")
-        PostNote.objects.create(post=post, author=actor, kind="changes_requested",
-                                text=comment.strip(), version=post.version)
+            raise Conflict(
+                NOT_AWAITING.format(status=post.get_status_display().lower()), field="status"
+            )
+        PostNote.objects.create(
+            post=post,
+            author=actor,
+            kind="changes_requested",
+            text=comment.strip(),
+            version=post.version,
+        )
         post_transition(post=post, to=S.CHANGES_REQUESTED, actor=actor, reason=comment.strip())
-        transaction.on_commit(lambda: notify_author(post_id=post_id, event="changes requested",
-                                                    note=comment.strip()))
+        transaction.on_commit(
+            lambda: notify_author(post_id=post_id, event="changes requested", note=comment.strip())
+        )
     return post
 
 
 def _check_decider(*, post: Post, actor: User) -> None:
-    roles = [Role.LEADER, Role.DSL] if policy_for(post.school_id).dsl_clearance_required \
+    roles = (
+        [Role.LEADER, Role.DSL]
+        if policy_for(post.school_id).dsl_clearance_required
         else [Role.LEADER]
+    )
     if not user_has_role(user=actor, school=post.school_id, roles=roles):
         raise Refused(NOT_A_LEADER)
 
@@ -174,14 +218,21 @@ def post_note_add(*, post: Post, author: User, text: str) -> PostNote:
     """The thread on a post: the author and the school's leaders talk about a draft."""
     if not text.strip():
         raise InvalidInput("Write something first.", field="text")
-    if post.author_id != author.pk and not user_has_role(user=author, school=post.school_id,
-                                                         roles=[Role.LEADER, Role.DSL]):
+    if post.author_id != author.pk and not user_has_role(
+        user=author, school=post.school_id, roles=[Role.LEADER, Role.DSL]
+    ):
         raise Refused(NOT_IN_THREAD)
     with transaction.atomic():
-        note = PostNote.objects.create(post=post, author=author, text=text.strip(),
-                                       version=post.version)
-        audit_record(action="post.note_added", actor=author, school=post.school, target=post,
-                     data={"note": note.pk})
+        note = PostNote.objects.create(
+            post=post, author=author, text=text.strip(), version=post.version
+        )
+        audit_record(
+            action="post.note_added",
+            actor=author,
+            school=post.school,
+            target=post,
+            data={"note": note.pk},
+        )
     return note
 
 
@@ -230,22 +281,31 @@ def post_release(*, post_id: int, now: datetime | None = None) -> Post | None:
                 post_transition(post=post, to=S.SCHEDULED, reason="Publishing is paused")
             return None
         why = post_recheck_reason(post)
-        approved = Approval.objects.filter(post=post, voided_at__isnull=True,
-                                           content_hash=post.content_hash).exists()
+        approved = Approval.objects.filter(
+            post=post, voided_at__isnull=True, content_hash=post.content_hash
+        ).exists()
         if why is None and not approved:
             why = CONTENT_CHANGED
         if why is not None:
             Approval.objects.filter(post=post, voided_at__isnull=True).update(
-                voided_at=timezone.now())
+                voided_at=timezone.now()
+            )
             # The old time has passed: clear it, so the post waits in the queue for a new
             # decision instead of expiring at once.
-            post_transition(post=post, to=S.AWAITING_APPROVAL, reason=RECHECK_FAILED.format(
-                why=why), data={"fail_closed": True}, scheduled_at=None)
+            post_transition(
+                post=post,
+                to=S.AWAITING_APPROVAL,
+                reason=RECHECK_FAILED.format(why=why),
+                data={"fail_closed": True},
+                scheduled_at=None,
+            )
             note = RECHECK_FAILED.format(why=why)
-            transaction.on_commit(lambda: notify_author(post_id=post_id, event="not published",
-                                                        note=note))
-            transaction.on_commit(lambda: notify_leaders(post_id=post_id,
-                                                         subject="not published", note=note))
+            transaction.on_commit(
+                lambda: notify_author(post_id=post_id, event="not published", note=note)
+            )
+            transaction.on_commit(
+                lambda: notify_leaders(post_id=post_id, subject="not published", note=note)
+            )
             return post
         post_transition(post=post, to=S.PUBLISHING)
         transaction.on_commit(lambda: publications_start(post_id=post_id))
@@ -256,10 +316,14 @@ def posts_release_due(*, now: datetime | None = None) -> dict[str, int]:
     """Beat, every minute: release due posts; expire posts still unapproved at their time."""
     now = now or timezone.now()
     released = expired = 0
-    paused = set(SchoolPolicy.objects.filter(paused_at__isnull=False).values_list(
-        "school_id", flat=True))
-    due = Post.objects.filter(status__in=[S.APPROVED, S.SCHEDULED], scheduled_at__lte=now
-                              ).exclude(school_id__in=paused).values_list("id", flat=True)
+    paused = set(
+        SchoolPolicy.objects.filter(paused_at__isnull=False).values_list("school_id", flat=True)
+    )
+    due = (
+        Post.objects.filter(status__in=[S.APPROVED, S.SCHEDULED], scheduled_at__lte=now)
+        .exclude(school_id__in=paused)
+        .values_list("id", flat=True)
+    )
     for post_id in list(due):
         if post_release(post_id=post_id, now=now) is not None:
             released += 1
@@ -269,8 +333,9 @@ def posts_release_due(*, now: datetime | None = None) -> dict[str, int]:
         except Conflict:
             continue
         expired += 1
-        transaction.on_commit(lambda pid=post.pk: notify_author(post_id=pid, event="expired",
-                                                                note=EXPIRED_REASON))
+        transaction.on_commit(
+            lambda pid=post.pk: notify_author(post_id=pid, event="expired", note=EXPIRED_REASON)
+        )
     return {"released": released, "expired": expired}
 
 
@@ -293,8 +358,9 @@ def _pausable_schools(*, actor: User, school: School | None, whole_trust: bool) 
     return [school]
 
 
-def publishing_pause(*, actor: User, school: School, reason: str,
-                     whole_trust: bool = False) -> list[SchoolPolicy]:
+def publishing_pause(
+    *, actor: User, school: School, reason: str, whole_trust: bool = False
+) -> list[SchoolPolicy]:
     """Stop all publishing at once. Scheduled posts wait; resuming is explicit."""
     if not reason.strip():
         raise InvalidInput("Say why publishing is paused.", field="reason")
@@ -308,16 +374,23 @@ def publishing_pause(*, actor: User, school: School, reason: str,
                     raise Conflict(ALREADY_PAUSED.format(school=s.name))
                 continue
             SchoolPolicy.objects.filter(pk=policy.pk).update(
-                paused_at=timezone.now(), paused_by=actor, pause_reason=reason.strip())
-            audit_record(action="publishing.paused", actor=actor, school=s, target=policy,
-                         data={"reason": reason.strip(), "whole_trust": whole_trust})
+                paused_at=timezone.now(), paused_by=actor, pause_reason=reason.strip()
+            )
+            audit_record(
+                action="publishing.paused",
+                actor=actor,
+                school=s,
+                target=policy,
+                data={"reason": reason.strip(), "whole_trust": whole_trust},
+            )
             policy.refresh_from_db()
             out.append(policy)
     return out
 
 
-def publishing_resume(*, actor: User, school: School, whole_trust: bool = False
-                      ) -> list[SchoolPolicy]:
+def publishing_resume(
+    *, actor: User, school: School, whole_trust: bool = False
+) -> list[SchoolPolicy]:
     schools = _pausable_schools(actor=actor, school=school, whole_trust=whole_trust)
     out = []
     with transaction.atomic():
@@ -327,8 +400,9 @@ def publishing_resume(*, actor: User, school: School, whole_trust: bool = False
                 if not whole_trust:
                     raise Conflict(NOT_PAUSED.format(school=s.name))
                 continue
-            SchoolPolicy.objects.filter(pk=policy.pk).update(paused_at=None, paused_by=None,
-                                                             pause_reason="")
+            SchoolPolicy.objects.filter(pk=policy.pk).update(
+                paused_at=None, paused_by=None, pause_reason=""
+            )
             audit_record(action="publishing.resumed", actor=actor, school=s, target=policy)
             policy.refresh_from_db()
             out.append(policy)
@@ -347,8 +421,7 @@ def post_publications_settled(*, post_id: int) -> Post | None:
     if not outcomes or any(v in ("queued", "attempting") for v in outcomes.values()):
         return None
     done = [c for c, v in outcomes.items() if v == "published"]
-    to = S.PUBLISHED if len(done) == len(outcomes) else \
-        S.PARTIALLY_PUBLISHED if done else S.FAILED
+    to = S.PUBLISHED if len(done) == len(outcomes) else S.PARTIALLY_PUBLISHED if done else S.FAILED
     with transaction.atomic():
         post = _lock(post_id)
         if post.status == to or to not in _next(post.status):
@@ -357,9 +430,9 @@ def post_publications_settled(*, post_id: int) -> Post | None:
         reason = "" if to == S.PUBLISHED else f"Not published on: {', '.join(failed)}"
         post_transition(post=post, to=to, reason=reason, data={"outcomes": outcomes})
         if to != S.PUBLISHED:
-            transaction.on_commit(lambda: notify_leaders(post_id=post_id,
-                                                         subject="publishing problem",
-                                                         note=reason))
+            transaction.on_commit(
+                lambda: notify_leaders(post_id=post_id, subject="publishing problem", note=reason)
+            )
     return post
 
 
@@ -376,8 +449,9 @@ def post_takedown_request(*, post_id: int, actor: User | None, reason: str) -> P
         if post.status not in (S.PUBLISHED, S.PARTIALLY_PUBLISHED):
             return None
         post_transition(post=post, to=S.TAKEDOWN_REQUESTED, actor=actor, reason=reason)
-        transaction.on_commit(lambda: notify_leaders(post_id=post_id,
-                                                     subject="takedown needed", note=reason))
+        transaction.on_commit(
+            lambda: notify_leaders(post_id=post_id, subject="takedown needed", note=reason)
+        )
     return post
 
 

@@ -42,18 +42,30 @@ def seed(demo: Demo) -> None:
     device = demo.device
     week = timezone.now() + timedelta(days=7)
 
-    def make(text: str, *, channels: tuple[str, ...] = ("website",),
-             photos: tuple[bytes | None, ...] = (), alt: str = "",
-             submit: bool = True, scheduled: bool = False) -> Post | None:
+    def make(
+        text: str,
+        *,
+        channels: tuple[str, ...] = ("website",),
+        photos: tuple[bytes | None, ...] = (),
+        alt: str = "",
+        submit: bool = True,
+        scheduled: bool = False,
+    ) -> Post | None:
         existing = Post.objects.filter(school=demo.school, text=text).first()
         if existing is not None:
             return None
-        post = services.post_create(author=teacher, device=device, text=text, channels=channels,
-                                    scheduled_at=week if scheduled else None)
+        post = services.post_create(
+            author=teacher,
+            device=device,
+            text=text,
+            channels=channels,
+            scheduled_at=week if scheduled else None,
+        )
         for data in photos:
             if data is not None:
-                services.post_image_add(post=post, actor=teacher, device=device, data=data,
-                                        alt_text=alt)
+                services.post_image_add(
+                    post=post, actor=teacher, device=device, data=data, alt_text=alt
+                )
         if submit:
             services.post_submit(post=post, actor=teacher, device=device)
             services.post_run_checks(post_id=post.pk)  # at once, not when the worker gets to it
@@ -61,26 +73,42 @@ def seed(demo: Demo) -> None:
         return post
 
     make("Draft: ideas for the Year 2 trip to the farm", submit=False)
-    make("Well done to Year 5 for a brilliant science fair!", photos=(_photo("obama2.jpg"),),
-         alt="A pupil presenting a science project", channels=("website", "facebook"))
-    make("Guest speaker in assembly today", photos=(_photo("hopper.jpg"),),
-         alt="Our guest speaker")
-    make("Congratulations Harry Singh on the chess trophy!", photos=(_photo("biden.jpg"),),
-         alt="Holding the trophy")
+    make(
+        "Well done to Year 5 for a brilliant science fair!",
+        photos=(_photo("obama2.jpg"),),
+        alt="A pupil presenting a science project",
+        channels=("website", "facebook"),
+    )
+    make("Guest speaker in assembly today", photos=(_photo("hopper.jpg"),), alt="Our guest speaker")
+    make(
+        "Congratulations Harry Singh on the chess trophy!",
+        photos=(_photo("biden.jpg"),),
+        alt="Holding the trophy",
+    )
     make("Tickets from Mrs Jones on 07700 900123", channels=("website", "x"))
-    field = make("Our new school field is ready for sports day", photos=(_no_face_photo(),),
-                 alt="The school field under a blue sky", scheduled=True)
+    field = make(
+        "Our new school field is ready for sports day",
+        photos=(_no_face_photo(),),
+        alt="The school field under a blue sky",
+        scheduled=True,
+    )
     if field is not None and field.status == Post.Status.AWAITING_APPROVAL:
-        approvals.post_approve(post_id=field.pk, approver=head, content_hash=field.content_hash,
-                               confirm_no_identifiable_faces=True)
+        approvals.post_approve(
+            post_id=field.pk,
+            approver=head,
+            content_hash=field.content_hash,
+            confirm_no_identifiable_faces=True,
+        )
     news = make("Thank you to every family who came to the harvest festival")
     if news is not None and news.status == Post.Status.AWAITING_APPROVAL:
         approvals.post_approve(post_id=news.pk, approver=deputy, content_hash=news.content_hash)
     rejected = make("Reminder: non-uniform day tomorrow")
     if rejected is not None and rejected.status == Post.Status.AWAITING_APPROVAL:
-        approvals.post_reject(post_id=rejected.pk, actor=head,
-                              reason="Non-uniform day was moved to next Friday.")
+        approvals.post_reject(
+            post_id=rejected.pk, actor=head, reason="Non-uniform day was moved to next Friday."
+        )
     changes = make("Year 6 residential trip photos coming soon")
     if changes is not None and changes.status == Post.Status.AWAITING_APPROVAL:
-        approvals.post_request_changes(post_id=changes.pk, actor=head,
-                                       comment="Please add the dates of the trip.")
+        approvals.post_request_changes(
+            post_id=changes.pk, actor=head, comment="Please add the dates of the trip."
+        )

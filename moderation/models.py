@@ -38,15 +38,18 @@ class Post(models.Model):
         TAKEN_DOWN = "taken_down"
 
     school = models.ForeignKey("accounts.School", on_delete=models.CASCADE, related_name="posts")
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                               related_name="posts")
-    device = models.ForeignKey("accounts.Device", null=True, blank=True,
-                               on_delete=models.SET_NULL, related_name="posts")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="posts"
+    )
+    device = models.ForeignKey(
+        "accounts.Device", null=True, blank=True, on_delete=models.SET_NULL, related_name="posts"
+    )
     text = models.TextField(blank=True)
     channels = models.JSONField(default=list)
     scheduled_at = models.DateTimeField(null=True, blank=True)
-    status = models.CharField(max_length=24, choices=Status.choices, default=Status.DRAFT,
-                              db_index=True)
+    status = models.CharField(
+        max_length=24, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
     status_reason = models.TextField(blank=True)
     # Bumped by every edit; a check run or approval is only valid for its own version.
     version = models.PositiveIntegerField(default=1)
@@ -127,12 +130,18 @@ class Face(models.Model):
     source = models.CharField(max_length=10, choices=Source.choices, default=Source.DETECTED)
     identifiable = models.BooleanField(default=True)
     # Set by face identification (R3) or by a staff member's tag (R2).
-    person = models.ForeignKey("consent.Person", null=True, blank=True,
-                               on_delete=models.SET_NULL, related_name="post_faces")
+    person = models.ForeignKey(
+        "consent.Person",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="post_faces",
+    )
     distance = models.FloatField(null=True, blank=True)
     tag = models.CharField(max_length=20, choices=Tag.choices, blank=True, default=Tag.NONE)
-    tagged_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                  on_delete=models.SET_NULL, related_name="+")
+    tagged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     blurred = models.BooleanField(default=False)
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -184,8 +193,9 @@ class Approval(models.Model):
     """A leader's approval of one exact content hash (R8). Voided by any edit."""
 
     post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="approvals")
-    approver = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                 related_name="+")
+    approver = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     content_hash = models.CharField(max_length=64)
     confirmed_no_identifiable_faces = models.BooleanField(default=False)
     created_at = models.DateTimeField(default=timezone.now)
@@ -193,9 +203,11 @@ class Approval(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["post", "approver", "content_hash"],
-                                    condition=models.Q(voided_at__isnull=True),
-                                    name="one_live_approval_per_leader_and_content"),
+            models.UniqueConstraint(
+                fields=["post", "approver", "content_hash"],
+                condition=models.Q(voided_at__isnull=True),
+                name="one_live_approval_per_leader_and_content",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -206,8 +218,7 @@ class PostNote(models.Model):
     """The thread on a post: change requests, rejections, replies from the author."""
 
     post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="notes")
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                               related_name="+")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     kind = models.CharField(max_length=20, default="comment")
     text = models.TextField()
     version = models.PositiveIntegerField()
@@ -226,8 +237,9 @@ def content_snapshot(post: Post, images: list[PostImage]) -> dict:
     return {
         "text": post.text,
         "channels": sorted(post.channels),
-        "images": [{"id": img.pk, "sha256": img.large_sha256, "alt": img.alt_text}
-                   for img in images],
+        "images": [
+            {"id": img.pk, "sha256": img.large_sha256, "alt": img.alt_text} for img in images
+        ],
     }
 
 
@@ -243,19 +255,25 @@ def compute_content_hash(post: Post, images: list[PostImage]) -> str:
 class SchoolPolicy(models.Model):
     """A school's approval policy and its emergency pause (issue: approval queue)."""
 
-    school = models.OneToOneField("accounts.School", on_delete=models.CASCADE,
-                                  related_name="post_policy")
+    school = models.OneToOneField(
+        "accounts.School", on_delete=models.CASCADE, related_name="post_policy"
+    )
     approvals_required = models.PositiveSmallIntegerField(default=1)
     # Applies automatically when a post shows identifiable pupils (distinct leaders).
     approvals_required_identifiable_pupils = models.PositiveSmallIntegerField(default=1)
     # When on, posts showing identifiable pupils also need the DSL's clearance; the DSL's
     # rejection is a veto.
     dsl_clearance_required = models.BooleanField(default=False)
-    daily_digest = models.BooleanField(default=False, help_text=(
-        "Leaders get one email a day listing posts awaiting approval instead of one each."))
+    daily_digest = models.BooleanField(
+        default=False,
+        help_text=(
+            "Leaders get one email a day listing posts awaiting approval instead of one each."
+        ),
+    )
     paused_at = models.DateTimeField(null=True, blank=True)
-    paused_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                  on_delete=models.SET_NULL, related_name="+")
+    paused_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     pause_reason = models.CharField(max_length=300, blank=True)
 
     def __str__(self) -> str:

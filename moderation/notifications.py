@@ -25,10 +25,13 @@ def notify_awaiting_approval(*, post_id: int) -> int:
     leaders = users_with_role(school=post.school, roles=[Role.LEADER]).exclude(pk=post.author_id)
     when = f" It is scheduled for {post.scheduled_at:%d %b %Y %H:%M}." if post.scheduled_at else ""
     messages = [
-        (f"[{post.school.name}] Post {post.pk} awaits your approval",
-         f"A post by {post.author} passed the safeguarding checks and awaits approval.{when}\n\n"
-         f"Review it: {_link(post)}\n",
-         settings.DEFAULT_FROM_EMAIL, [leader.email])
+        (
+            f"[{post.school.name}] Post {post.pk} awaits your approval",
+            f"A post by {post.author} passed the safeguarding checks and awaits approval.{when}\n\n"
+            f"Review it: {_link(post)}\n",
+            settings.DEFAULT_FROM_EMAIL,
+            [leader.email],
+        )
         for leader in leaders
     ]
     return send_mass_mail(messages, fail_silently=False)
@@ -42,8 +45,16 @@ def notify_author(*, post_id: int, event: str, note: str = "") -> int:
     if note:
         body += f"\n{note}\n"
     body += f"\nOpen it: {_link(post)}\n"
-    return send_mass_mail([(f"[{post.school.name}] Post {post.pk}: {event}", body,
-                            settings.DEFAULT_FROM_EMAIL, [post.author.email])])
+    return send_mass_mail(
+        [
+            (
+                f"[{post.school.name}] Post {post.pk}: {event}",
+                body,
+                settings.DEFAULT_FROM_EMAIL,
+                [post.author.email],
+            )
+        ]
+    )
 
 
 def notify_leaders(*, post_id: int, subject: str, note: str = "") -> int:
@@ -55,8 +66,17 @@ def notify_leaders(*, post_id: int, subject: str, note: str = "") -> int:
     if note:
         body += f"\n{note}\n"
     body += f"\nOpen it: {_link(post)}\n"
-    return send_mass_mail([(f"[{post.school.name}] Post {post.pk}: {subject}", body,
-                            settings.DEFAULT_FROM_EMAIL, [leader.email]) for leader in leaders])
+    return send_mass_mail(
+        [
+            (
+                f"[{post.school.name}] Post {post.pk}: {subject}",
+                body,
+                settings.DEFAULT_FROM_EMAIL,
+                [leader.email],
+            )
+            for leader in leaders
+        ]
+    )
 
 
 def send_approval_digests() -> int:
@@ -65,19 +85,32 @@ def send_approval_digests() -> int:
 
     sent = 0
     for policy in SchoolPolicy.objects.filter(daily_digest=True).select_related("school"):
-        waiting = list(Post.objects.filter(school=policy.school,
-                                           status=Post.Status.AWAITING_APPROVAL
-                                           ).select_related("author").order_by("scheduled_at"))
+        waiting = list(
+            Post.objects.filter(school=policy.school, status=Post.Status.AWAITING_APPROVAL)
+            .select_related("author")
+            .order_by("scheduled_at")
+        )
         if not waiting:
             continue
-        lines = [f"- Post {p.pk} by {p.author}"
-                 + (f", scheduled {p.scheduled_at:%d %b %H:%M}" if p.scheduled_at else "")
-                 + f": {_link(p)}" for p in waiting]
+        lines = [
+            f"- Post {p.pk} by {p.author}"
+            + (f", scheduled {p.scheduled_at:%d %b %H:%M}" if p.scheduled_at else "")
+            + f": {_link(p)}"
+            for p in waiting
+        ]
         for leader in users_with_role(school=policy.school, roles=[Role.LEADER]):
-            mine = [line for line, p in zip(lines, waiting, strict=True)
-                    if p.author_id != leader.pk]
+            mine = [
+                line for line, p in zip(lines, waiting, strict=True) if p.author_id != leader.pk
+            ]
             if mine:
-                sent += send_mass_mail([(
-                    f"[{policy.school.name}] {len(mine)} post(s) await your approval",
-                    "\n".join(mine) + "\n", settings.DEFAULT_FROM_EMAIL, [leader.email])])
+                sent += send_mass_mail(
+                    [
+                        (
+                            f"[{policy.school.name}] {len(mine)} post(s) await your approval",
+                            "\n".join(mine) + "\n",
+                            settings.DEFAULT_FROM_EMAIL,
+                            [leader.email],
+                        )
+                    ]
+                )
     return sent

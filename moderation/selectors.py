@@ -23,20 +23,31 @@ def posts_visible_to(*, user: User) -> QuerySet[Post]:
     reviewer_schools = school_ids_for_user(user=user, roles=REVIEWER_ROLES)
     member_schools = school_ids_for_user(user=user)
     return Post.objects.filter(
-        Q(school_id__in=reviewer_schools) | Q(school_id__in=member_schools, author=user))
+        Q(school_id__in=reviewer_schools) | Q(school_id__in=member_schools, author=user)
+    )
 
 
-def post_list(*, user: User, status: list[str] | None = None, channel: str | None = None,
-              author_id: int | None = None, identifiable_pupils: bool | None = None,
-              scheduled_from: datetime | None = None, scheduled_to: datetime | None = None,
-              school_id: int | None = None) -> QuerySet[Post]:
+def post_list(
+    *,
+    user: User,
+    status: list[str] | None = None,
+    channel: str | None = None,
+    author_id: int | None = None,
+    identifiable_pupils: bool | None = None,
+    scheduled_from: datetime | None = None,
+    scheduled_to: datetime | None = None,
+    school_id: int | None = None,
+) -> QuerySet[Post]:
     """The queue, most urgent first: scheduled posts by time, then unscheduled by age."""
     qs = posts_visible_to(user=user).select_related("author", "school")
     if status:
         qs = qs.filter(status__in=status)
     if channel:
-        qs = qs.filter(channels__contains=[channel]) if _json_contains() else qs.filter(
-            channels__icontains=f'"{channel}"')
+        qs = (
+            qs.filter(channels__contains=[channel])
+            if _json_contains()
+            else qs.filter(channels__icontains=f'"{channel}"')
+        )
     if author_id:
         qs = qs.filter(author_id=author_id)
     if identifiable_pupils is not None:
@@ -59,8 +70,7 @@ def _json_contains() -> bool:
 
 
 def post_get(*, user: User, post_id: int) -> Post:
-    post = posts_visible_to(user=user).select_related("school", "author").filter(
-        pk=post_id).first()
+    post = posts_visible_to(user=user).select_related("school", "author").filter(pk=post_id).first()
     if post is None:
         raise NotFound(NO_SUCH_POST)
     return post
@@ -68,13 +78,25 @@ def post_get(*, user: User, post_id: int) -> Post:
 
 def post_detail(*, user: User, post_id: int) -> Post:
     """One post with everything the detail page shows, in a fixed number of queries."""
-    post = posts_visible_to(user=user).select_related("school", "author").prefetch_related(
-        Prefetch("images", queryset=PostImage.objects.prefetch_related(
-            Prefetch("faces", queryset=Face.objects.select_related("person")))),
-        Prefetch("approvals", queryset=Approval.objects.select_related("approver").filter(
-            voided_at__isnull=True)),
-        Prefetch("notes", queryset=PostNote.objects.select_related("author")),
-    ).filter(pk=post_id).first()
+    post = (
+        posts_visible_to(user=user)
+        .select_related("school", "author")
+        .prefetch_related(
+            Prefetch(
+                "images",
+                queryset=PostImage.objects.prefetch_related(
+                    Prefetch("faces", queryset=Face.objects.select_related("person"))
+                ),
+            ),
+            Prefetch(
+                "approvals",
+                queryset=Approval.objects.select_related("approver").filter(voided_at__isnull=True),
+            ),
+            Prefetch("notes", queryset=PostNote.objects.select_related("author")),
+        )
+        .filter(pk=post_id)
+        .first()
+    )
     if post is None:
         raise NotFound(NO_SUCH_POST)
     return post
@@ -98,8 +120,11 @@ def post_image_get(*, user: User, post_id: int, image_id: int) -> PostImage:
 
 def face_get(*, user: User, post_id: int, face_id: int) -> Face:
     post = post_get(user=user, post_id=post_id)
-    face = Face.objects.select_related("image__post__school").filter(
-        pk=face_id, image__post=post).first()
+    face = (
+        Face.objects.select_related("image__post__school")
+        .filter(pk=face_id, image__post=post)
+        .first()
+    )
     if face is None:
         raise NotFound("No such face on this post.")
     return face
@@ -112,28 +137,10 @@ def may_see_original(*, user: User, post: Post) -> bool:
     return post.school_id in school_ids_for_user(user=user, roles=REVIEWER_ROLES)
 
 
-def person_labels(*, person_ids: set[int]) -> dict[int, dict[str, Any]]:
-    """How staff see an identified or tagged person: preferred first name, last initial."""
-    from consent.models import Person
+def person_labels(*, person_ids: set[int]) -> dict[int, dict[str, str]]:
+    from consent.selectors import people_labels
 
-    return {
-        p.pk: {"label": f"{p.display_first_name} {p.last_name[:1]}.", "kind": p.kind,
-               "mis_id": p.mis_id}
-        for p in Person.objects.filter(pk__in=person_ids, erased_at__isnull=True)
-    }
-
-
-def any_pupils(*, person_ids: set[int]) -> bool:
-    from consent.models import Person, PersonKind
-
-    return Person.objects.filter(pk__in=person_ids, kind=PersonKind.PUPIL).exists()
-
-
-def person_in_school(*, school_id: int, person_id: int) -> bool:
-    from consent.models import Person
-
-    return Person.objects.filter(pk=person_id, school_id=school_id,
-                                 erased_at__isnull=True).exists()
+    return people_labels(person_ids=person_ids)
 
 
 @dataclass(frozen=True)
@@ -161,12 +168,23 @@ def post_publishable(*, post_id: int) -> PublishableContent:
     images = []
     for image in post.images.all():
         with image.large.open("rb") as fh:
-            images.append(PublishableImage(image_id=image.pk, data=fh.read(),
-                                           alt_text=image.alt_text, width=image.large_width,
-                                           height=image.large_height))
-    return PublishableContent(post_id=post.pk, school_id=post.school_id, text=post.text,
-                              channels=list(post.channels), content_hash=post.content_hash,
-                              images=images)
+            images.append(
+                PublishableImage(
+                    image_id=image.pk,
+                    data=fh.read(),
+                    alt_text=image.alt_text,
+                    width=image.large_width,
+                    height=image.large_height,
+                )
+            )
+    return PublishableContent(
+        post_id=post.pk,
+        school_id=post.school_id,
+        text=post.text,
+        channels=list(post.channels),
+        content_hash=post.content_hash,
+        images=images,
+    )
 
 
 PUBLISHED_STATUSES = ("published", "partially_published", "publishing")
@@ -177,30 +195,26 @@ def posts_featuring_person(*, person_id: int) -> QuerySet[Post]:
     full name in the text or alt text (R10)."""
     from .checks.names import NameIndex, RegisterPerson
 
-    by_face = Post.objects.filter(status__in=PUBLISHED_STATUSES,
-                                  images__faces__person_id=person_id,
-                                  images__faces__blurred=False)
+    by_face = Post.objects.filter(
+        status__in=PUBLISHED_STATUSES,
+        images__faces__person_id=person_id,
+        images__faces__blurred=False,
+    )
     ids = set(by_face.values_list("id", flat=True))
-    person = _person_school(person_id)
-    if person is not None:
-        school_id, entry = person
-        index = NameIndex.build([RegisterPerson(key=entry[0], first_names=tuple(entry[1]),
-                                                last_name=entry[2])])
-        for post in Post.objects.filter(school_id=school_id, status__in=PUBLISHED_STATUSES
-                                        ).prefetch_related("images"):
+    from consent.selectors import person_names
+
+    names = person_names(person_id=person_id)
+    if names is not None:
+        school_id, first_names, last_name = names
+        index = NameIndex.build(
+            [RegisterPerson(key=person_id, first_names=first_names, last_name=last_name)]
+        )
+        published = Post.objects.filter(school_id=school_id, status__in=PUBLISHED_STATUSES)
+        for post in published.prefetch_related("images"):
             texts = [post.text] + [img.alt_text for img in post.images.all()]
             if any(index.find_full_names(t) for t in texts if t):
                 ids.add(post.pk)
     return Post.objects.filter(pk__in=ids).select_related("school")
-
-
-def _person_school(person_id: int) -> tuple[int, tuple[int, tuple[str, ...], str]] | None:
-    from consent.models import Person
-
-    p = Person.objects.filter(pk=person_id).first()
-    if p is None or p.erased_at is not None:
-        return None
-    return p.school_id, (p.pk, p.first_names, p.last_name)
 
 
 def post_diff_since(*, post: Post, version: int) -> dict[str, Any]:
@@ -219,14 +233,22 @@ def post_diff_since(*, post: Post, version: int) -> dict[str, Any]:
     return {
         "from_version": version,
         "to_version": post.version,
-        "text_diff": list(difflib.unified_diff(then["text"].splitlines(),
-                                               now["text"].splitlines(), "before", "now",
-                                               lineterm="")),
+        "text_diff": list(
+            difflib.unified_diff(
+                then["text"].splitlines(), now["text"].splitlines(), "before", "now", lineterm=""
+            )
+        ),
         "channels": {"before": then["channels"], "now": now["channels"]},
         "images_added": sorted(set(now_images) - set(then_images)),
         "images_removed": sorted(set(then_images) - set(now_images)),
-        "images_changed": sorted(i for i in set(now_images) & set(then_images)
-                                 if now_images[i]["sha256"] != then_images[i]["sha256"]),
-        "alt_text_changed": sorted(i for i in set(now_images) & set(then_images)
-                                   if now_images[i]["alt"] != then_images[i]["alt"]),
+        "images_changed": sorted(
+            i
+            for i in set(now_images) & set(then_images)
+            if now_images[i]["sha256"] != then_images[i]["sha256"]
+        ),
+        "alt_text_changed": sorted(
+            i
+            for i in set(now_images) & set(then_images)
+            if now_images[i]["alt"] != then_images[i]["alt"]
+        ),
     }

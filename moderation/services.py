@@ -35,7 +35,6 @@ from .models import (
     compute_content_hash,
     content_snapshot,
 )
-from .selectors import person_in_school
 from .workflow import EDITABLE, post_transition
 
 S = Post.Status
@@ -79,8 +78,14 @@ def _check_author(*, post: Post, user: User) -> None:
         raise Refused(NOT_AUTHOR)
 
 
-def _validate_content(*, text: str, channels: Sequence[str], image_count: int,
-                      scheduled_at: datetime | None, require_content: bool) -> list[str]:
+def _validate_content(
+    *,
+    text: str,
+    channels: Sequence[str],
+    image_count: int,
+    scheduled_at: datetime | None,
+    require_content: bool,
+) -> list[str]:
     channels = list(dict.fromkeys(channels))
     if not channels:
         raise InvalidInput(NO_CHANNELS, field="channels")
@@ -90,8 +95,9 @@ def _validate_content(*, text: str, channels: Sequence[str], image_count: int,
     for channel in channels:
         limit = CHANNEL_TEXT_LIMITS[channel]
         if len(text) > limit:
-            raise InvalidInput(TEXT_TOO_LONG.format(length=len(text), channel=channel,
-                                                    limit=limit), field="text")
+            raise InvalidInput(
+                TEXT_TOO_LONG.format(length=len(text), channel=channel, limit=limit), field="text"
+            )
     if require_content and not text.strip() and image_count == 0:
         raise InvalidInput(EMPTY_POST, field="text")
     if require_content and "instagram" in channels and image_count == 0:
@@ -104,25 +110,53 @@ def _validate_content(*, text: str, channels: Sequence[str], image_count: int,
 # --- drafting -------------------------------------------------------------------------------
 
 
-def post_create(*, author: User, device: Device | None, text: str, channels: Sequence[str],
-                scheduled_at: datetime | None = None) -> Post:
+def post_create(
+    *,
+    author: User,
+    device: Device | None,
+    text: str,
+    channels: Sequence[str],
+    scheduled_at: datetime | None = None,
+) -> Post:
     if device is None:
         _check_device(device=None, user=author, school_id=0)
     assert device is not None
     _check_device(device=device, user=author, school_id=device.school_id)
-    channels = _validate_content(text=text, channels=channels, image_count=0,
-                                 scheduled_at=scheduled_at, require_content=False)
+    channels = _validate_content(
+        text=text,
+        channels=channels,
+        image_count=0,
+        scheduled_at=scheduled_at,
+        require_content=False,
+    )
     with transaction.atomic():
-        post = Post.objects.create(school_id=device.school_id, author=author, device=device,
-                                   text=text, channels=channels, scheduled_at=scheduled_at)
-        audit_record(action="post.created", actor=author, school=post.school, target=post,
-                     data={"device": device.pk, "channels": channels})
+        post = Post.objects.create(
+            school_id=device.school_id,
+            author=author,
+            device=device,
+            text=text,
+            channels=channels,
+            scheduled_at=scheduled_at,
+        )
+        audit_record(
+            action="post.created",
+            actor=author,
+            school=post.school,
+            target=post,
+            data={"device": device.pk, "channels": channels},
+        )
     return post
 
 
-def post_edit(*, post: Post, actor: User, device: Device | None, text: str | None = None,
-              channels: Sequence[str] | None = None,
-              scheduled_at: datetime | None | Any = ...) -> Post:
+def post_edit(
+    *,
+    post: Post,
+    actor: User,
+    device: Device | None,
+    text: str | None = None,
+    channels: Sequence[str] | None = None,
+    scheduled_at: datetime | None | Any = ...,
+) -> Post:
     """Change text, channels or schedule. After submission this voids approvals and the
     checks run again (R8)."""
     _check_device(device=device, user=actor, school_id=post.school_id)
@@ -132,16 +166,26 @@ def post_edit(*, post: Post, actor: User, device: Device | None, text: str | Non
     new_text = post.text if text is None else text
     new_channels = post.channels if channels is None else list(channels)
     new_schedule = post.scheduled_at if scheduled_at is ... else scheduled_at
-    new_channels = _validate_content(text=new_text, channels=new_channels,
-                                     image_count=post.images.count(), scheduled_at=new_schedule,
-                                     require_content=post.status != S.DRAFT)
+    new_channels = _validate_content(
+        text=new_text,
+        channels=new_channels,
+        image_count=post.images.count(),
+        scheduled_at=new_schedule,
+        require_content=post.status != S.DRAFT,
+    )
     with transaction.atomic():
         post.text, post.channels, post.scheduled_at = new_text, new_channels, new_schedule
         post.save(update_fields=["text", "channels", "scheduled_at", "updated_at"])
-        audit_record(action="post.edited", actor=actor, school=post.school, target=post,
-                     data={"fields": [k for k, v in (("text", text), ("channels", channels))
-                                      if v is not None] + (["scheduled_at"]
-                                                           if scheduled_at is not ... else [])})
+        audit_record(
+            action="post.edited",
+            actor=actor,
+            school=post.school,
+            target=post,
+            data={
+                "fields": [k for k, v in (("text", text), ("channels", channels)) if v is not None]
+                + (["scheduled_at"] if scheduled_at is not ... else [])
+            },
+        )
         _content_changed(post=post, actor=actor)
     return post
 
@@ -152,17 +196,24 @@ def _content_changed(*, post: Post, actor: Any) -> None:
         return
     Approval.objects.filter(post=post, voided_at__isnull=True).update(voided_at=timezone.now())
     post.refresh_from_db(fields=["status", "version"])
-    post_transition(post=post, to=S.CHECKING, actor=actor, reason="Edited after submission",
-                    version=post.version + 1)
+    post_transition(
+        post=post,
+        to=S.CHECKING,
+        actor=actor,
+        reason="Edited after submission",
+        version=post.version + 1,
+    )
     _queue_checks(post)
 
 
 def _store_image_files(post: Post, data: bytes) -> dict[str, Any]:
-    info = imaging.inspect_upload(data, max_bytes=settings.UPLOAD_MAX_BYTES,
-                                  max_pixels=settings.UPLOAD_MAX_PIXELS)
+    info = imaging.inspect_upload(
+        data, max_bytes=settings.UPLOAD_MAX_BYTES, max_pixels=settings.UPLOAD_MAX_PIXELS
+    )
     upright = imaging.normalise(data)
-    variants = imaging.publishable_variants(upright, long_sides=(
-        settings.PUBLISHED_LONG_SIDE, 1200, 400))
+    variants = imaging.publishable_variants(
+        upright, long_sides=(settings.PUBLISHED_LONG_SIDE, 1200, 400)
+    )
     large_w, large_h = _jpeg_size(variants["large"])
     return {"info": info, "variants": variants, "large_size": (large_w, large_h)}
 
@@ -176,8 +227,9 @@ def _jpeg_size(data: bytes) -> tuple[int, int]:
         return im.size
 
 
-def post_image_add(*, post: Post, actor: User, device: Device | None, data: bytes,
-                   alt_text: str = "") -> PostImage:
+def post_image_add(
+    *, post: Post, actor: User, device: Device | None, data: bytes, alt_text: str = ""
+) -> PostImage:
     """Validate the upload (type by content, size, pixels, bombs), keep the original
     privately, store metadata-free variants (R6). A rejected upload stores nothing."""
     _check_device(device=device, user=actor, school_id=post.school_id)
@@ -198,20 +250,35 @@ def post_image_add(*, post: Post, actor: User, device: Device | None, data: byte
             count = locked.images.count()
             if count >= MAX_IMAGES:
                 raise InvalidInput(TOO_MANY_IMAGES, field="image")
-            image = PostImage(post=post, position=count, alt_text=alt_text,
-                              original_format=info.format, width=info.width, height=info.height,
-                              large_width=prepared["large_size"][0],
-                              large_height=prepared["large_size"][1],
-                              large_sha256=hashlib.sha256(variants["large"]).hexdigest())
+            image = PostImage(
+                post=post,
+                position=count,
+                alt_text=alt_text,
+                original_format=info.format,
+                width=info.width,
+                height=info.height,
+                large_width=prepared["large_size"][0],
+                large_height=prepared["large_size"][1],
+                large_sha256=hashlib.sha256(variants["large"]).hexdigest(),
+            )
             image.original.save("original", ContentFile(data), save=False)
             saved.append(image.original)
             for name in imaging.VARIANT_NAMES:
                 getattr(image, name).save(name, ContentFile(variants[name]), save=False)
                 saved.append(getattr(image, name))
             image.save()
-            audit_record(action="post.image_added", actor=actor, school=post.school,
-                         target=post, data={"image": image.pk, "format": info.format,
-                                            "width": info.width, "height": info.height})
+            audit_record(
+                action="post.image_added",
+                actor=actor,
+                school=post.school,
+                target=post,
+                data={
+                    "image": image.pk,
+                    "format": info.format,
+                    "width": info.width,
+                    "height": info.height,
+                },
+            )
             _content_changed(post=post, actor=actor)
     except Exception:
         for stored in saved:
@@ -220,8 +287,9 @@ def post_image_add(*, post: Post, actor: User, device: Device | None, data: byte
     return image
 
 
-def post_image_update(*, image: PostImage, actor: User, device: Device | None,
-                      alt_text: str) -> PostImage:
+def post_image_update(
+    *, image: PostImage, actor: User, device: Device | None, alt_text: str
+) -> PostImage:
     post = image.post
     _check_device(device=device, user=actor, school_id=post.school_id)
     _check_author(post=post, user=actor)
@@ -232,8 +300,13 @@ def post_image_update(*, image: PostImage, actor: User, device: Device | None,
     with transaction.atomic():
         image.alt_text = alt_text
         image.save(update_fields=["alt_text"])
-        audit_record(action="post.alt_text_changed", actor=actor, school=post.school,
-                     target=post, data={"image": image.pk})
+        audit_record(
+            action="post.alt_text_changed",
+            actor=actor,
+            school=post.school,
+            target=post,
+            data={"image": image.pk},
+        )
         _content_changed(post=post, actor=actor)
     return image
 
@@ -248,8 +321,13 @@ def post_image_remove(*, image: PostImage, actor: User, device: Device | None) -
     with transaction.atomic():
         image_id = image.pk
         image.delete()
-        audit_record(action="post.image_removed", actor=actor, school=post.school, target=post,
-                     data={"image": image_id})
+        audit_record(
+            action="post.image_removed",
+            actor=actor,
+            school=post.school,
+            target=post,
+            data={"image": image_id},
+        )
         _content_changed(post=post, actor=actor)
         transaction.on_commit(lambda: [f.storage.delete(f.name) for f in files])
 
@@ -257,8 +335,13 @@ def post_image_remove(*, image: PostImage, actor: User, device: Device | None) -
 def post_submit(*, post: Post, actor: User, device: Device | None) -> Post:
     _check_device(device=device, user=actor, school_id=post.school_id)
     _check_author(post=post, user=actor)
-    _validate_content(text=post.text, channels=post.channels, image_count=post.images.count(),
-                      scheduled_at=post.scheduled_at, require_content=True)
+    _validate_content(
+        text=post.text,
+        channels=post.channels,
+        image_count=post.images.count(),
+        scheduled_at=post.scheduled_at,
+        require_content=True,
+    )
     with transaction.atomic():
         post_transition(post=post, to=S.SUBMITTED, actor=actor, submitted_at=timezone.now())
         _queue_checks(post)
@@ -294,19 +377,33 @@ def face_add(*, image: PostImage, actor: User, box: Sequence[int]) -> Face:
     except (TypeError, ValueError) as exc:
         raise InvalidInput(BAD_BOX, field="box") from exc
     if not (0 <= left < right <= image.width and 0 <= top < bottom <= image.height) or (
-            right - left < 4 or bottom - top < 4):
+        right - left < 4 or bottom - top < 4
+    ):
         raise InvalidInput(BAD_BOX, field="box")
     face_box = FaceBox(top=top, right=right, bottom=bottom, left=left)
     check = CheckSettings.from_django()
     with transaction.atomic():
         face = Face.objects.create(
-            image=image, top=top, right=right, bottom=bottom, left=left, source=Face.Source.MANUAL,
-            identifiable=is_identifiable(face_box, original_long_side=max(image.width,
-                                                                          image.height),
-                                         published_long_side=check.published_long_side,
-                                         min_face_px=check.min_face_px))
-        audit_record(action="post.face_added", actor=actor, school=post.school, target=post,
-                     data={"image": image.pk, "face": face.pk, "box": face.box})
+            image=image,
+            top=top,
+            right=right,
+            bottom=bottom,
+            left=left,
+            source=Face.Source.MANUAL,
+            identifiable=is_identifiable(
+                face_box,
+                original_long_side=max(image.width, image.height),
+                published_long_side=check.published_long_side,
+                min_face_px=check.min_face_px,
+            ),
+        )
+        audit_record(
+            action="post.face_added",
+            actor=actor,
+            school=post.school,
+            target=post,
+            data={"image": image.pk, "face": face.pk, "box": face.box},
+        )
         _content_changed(post=post, actor=actor)
     return face
 
@@ -322,22 +419,30 @@ def face_tag(*, face: Face, actor: User, tag: str, person_id: int | None = None)
         raise InvalidInput(BAD_TAG, field="tag")
     person = None
     if tag == Face.Tag.PERSON:
-        if person_id is None or not person_in_school(school_id=post.school_id,
-                                                     person_id=person_id):
+        if person_id is None or not consent_selectors.person_in_school(
+            school_id=post.school_id, person_id=person_id
+        ):
             raise InvalidInput(UNKNOWN_PERSON, field="person_id")
         person = person_id
     with transaction.atomic():
-        Face.objects.filter(pk=face.pk).update(tag=tag, person_id=person, tagged_by=actor,
-                                               distance=None)
-        audit_record(action="post.face_tagged", actor=actor, school=post.school, target=post,
-                     data={"face": face.pk, "tag": tag, "person": person})
+        Face.objects.filter(pk=face.pk).update(
+            tag=tag, person_id=person, tagged_by=actor, distance=None
+        )
+        audit_record(
+            action="post.face_tagged",
+            actor=actor,
+            school=post.school,
+            target=post,
+            data={"face": face.pk, "tag": tag, "person": person},
+        )
         _content_changed(post=post, actor=actor)
     face.refresh_from_db()
     return face
 
 
-def post_blur_faces(*, post: Post, actor: User, face_ids: Sequence[int] | None = None,
-                    without_consent: bool = False) -> list[Face]:
+def post_blur_faces(
+    *, post: Post, actor: User, face_ids: Sequence[int] | None = None, without_consent: bool = False
+) -> list[Face]:
     """One-click remedy: irreversibly blur chosen faces (or every face the last check found
     without consent or unidentified) in the publishable variants, then re-check."""
     _check_tagger(post=post, user=actor)
@@ -346,8 +451,11 @@ def post_blur_faces(*, post: Post, actor: User, face_ids: Sequence[int] | None =
     faces = Face.objects.select_related("image").filter(image__post=post, blurred=False)
     if without_consent:
         latest = post.check_runs.filter(version=post.version).first()
-        ids = {f["face_id"] for f in (latest.findings if latest else [])
-               if f.get("face_id") and f.get("rule") in ("R1", "R2", "R16")}
+        ids = {
+            f["face_id"]
+            for f in (latest.findings if latest else [])
+            if f.get("face_id") and f.get("rule") in ("R1", "R2", "R16")
+        }
         faces = faces.filter(pk__in=ids)
     elif face_ids is not None:
         faces = faces.filter(pk__in=list(face_ids))
@@ -374,8 +482,9 @@ def post_blur_faces(*, post: Post, actor: User, face_ids: Sequence[int] | None =
             from PIL import Image
 
             with Image.open(BytesIO(blurred)) as im:
-                variants = imaging.publishable_variants(im, long_sides=(
-                    settings.PUBLISHED_LONG_SIDE, 1200, 400))
+                variants = imaging.publishable_variants(
+                    im, long_sides=(settings.PUBLISHED_LONG_SIDE, 1200, 400)
+                )
             for name in imaging.VARIANT_NAMES:
                 field = getattr(image, name)
                 old_files.append((field.storage, field.name))
@@ -383,8 +492,13 @@ def post_blur_faces(*, post: Post, actor: User, face_ids: Sequence[int] | None =
             image.large_sha256 = hashlib.sha256(variants["large"]).hexdigest()
             image.save(update_fields=["large", "medium", "thumb", "large_sha256"])
             Face.objects.filter(pk__in=[f.pk for f in faces_in_image]).update(blurred=True)
-        audit_record(action="post.faces_blurred", actor=actor, school=post.school, target=post,
-                     data={"faces": [f.pk for f in chosen]})
+        audit_record(
+            action="post.faces_blurred",
+            actor=actor,
+            school=post.school,
+            target=post,
+            data={"faces": [f.pk for f in chosen]},
+        )
         _content_changed(post=post, actor=actor)
         transaction.on_commit(lambda: [s.delete(n) for s, n in old_files])
     return chosen
@@ -420,8 +534,11 @@ def post_run_checks(*, post_id: int) -> CheckRun | None:
     def get_gallery() -> Gallery[int]:
         nonlocal gallery
         if gallery is None:
-            gallery = Gallery(consent_selectors.identification_gallery(
-                school=post.school, purpose_note=f"post {post.pk} check"))
+            gallery = Gallery(
+                consent_selectors.identification_gallery(
+                    school=post.school, purpose_note=f"post {post.pk} check"
+                )
+            )
         return gallery
 
     views: list[ImageView] = []
@@ -436,36 +553,52 @@ def post_run_checks(*, post_id: int) -> CheckRun | None:
             identify(data, face_views, check=check, gallery=get_gallery())
             for face, view in zip(faces, face_views, strict=True):
                 if view.person_id is not None and face.person_id is None:
-                    Face.objects.filter(pk=face.pk).update(person_id=view.person_id,
-                                                           distance=view.distance)
+                    Face.objects.filter(pk=face.pk).update(
+                        person_id=view.person_id, distance=view.distance
+                    )
                 elif view.distance is not None and face.distance != view.distance:
                     Face.objects.filter(pk=face.pk).update(distance=view.distance)
         views.append(ImageView(key=image.pk, alt_text=image.alt_text, faces=face_views))
 
     result = evaluate(school=post.school, channels=post.channels, text=post.text, images=views)
     content_hash = compute_content_hash(post, images)
-    to = {"blocked": S.BLOCKED, "needs_tagging": S.NEEDS_TAGGING,
-          "ready": S.AWAITING_APPROVAL}[result.verdict]
+    to = {"blocked": S.BLOCKED, "needs_tagging": S.NEEDS_TAGGING, "ready": S.AWAITING_APPROVAL}[
+        result.verdict
+    ]
     with transaction.atomic():
         current = Post.objects.select_for_update().get(pk=post.pk)
         if current.version != version or current.status != S.CHECKING:
             return None  # edited while we ran: the edit queued a fresh run
         run = CheckRun.objects.create(
-            post=post, version=version, content_hash=content_hash, verdict=result.verdict,
-            findings=[f.as_dict() for f in result.findings], faces=result.faces,
+            post=post,
+            version=version,
+            content_hash=content_hash,
+            verdict=result.verdict,
+            findings=[f.as_dict() for f in result.findings],
+            faces=result.faces,
             content=content_snapshot(post, images),
-            settings={"tolerance": check.tolerance, "margin": check.margin,
-                      "min_face_px": check.min_face_px,
-                      "min_identify_px": check.min_identify_px,
-                      "detector": {"model": check.detector.model,
-                                   "upsample": check.detector.upsample,
-                                   "analysis_long_side": check.detector.analysis_long_side,
-                                   "small_face_pass": check.detector.small_face_pass}})
-        post_transition(post=current, to=to, reason=_summary(result.findings),
-                        data={"check_run": run.pk, "verdict": result.verdict},
-                        content_hash=content_hash,
-                        has_identifiable_faces=result.has_identifiable_faces,
-                        has_identifiable_pupils=result.has_identifiable_pupils)
+            settings={
+                "tolerance": check.tolerance,
+                "margin": check.margin,
+                "min_face_px": check.min_face_px,
+                "min_identify_px": check.min_identify_px,
+                "detector": {
+                    "model": check.detector.model,
+                    "upsample": check.detector.upsample,
+                    "analysis_long_side": check.detector.analysis_long_side,
+                    "small_face_pass": check.detector.small_face_pass,
+                },
+            },
+        )
+        post_transition(
+            post=current,
+            to=to,
+            reason=_summary(result.findings),
+            data={"check_run": run.pk, "verdict": result.verdict},
+            content_hash=content_hash,
+            has_identifiable_faces=result.has_identifiable_faces,
+            has_identifiable_pupils=result.has_identifiable_pupils,
+        )
         if to == S.AWAITING_APPROVAL:
             from .notifications import notify_awaiting_approval
 
@@ -486,26 +619,34 @@ def _detect_into(image: PostImage, data: bytes, check: CheckSettings) -> None:
     long_side = max(detection.width, detection.height)
     with transaction.atomic():
         Face.objects.filter(image=image, source=Face.Source.DETECTED).delete()
-        Face.objects.bulk_create([
-            Face(image=image, top=b.top, right=b.right, bottom=b.bottom, left=b.left,
-                 identifiable=is_identifiable(b, original_long_side=long_side,
-                                              published_long_side=check.published_long_side,
-                                              min_face_px=check.min_face_px))
-            for b in detection.boxes
-        ])
+        Face.objects.bulk_create(
+            [
+                Face(
+                    image=image,
+                    top=b.top,
+                    right=b.right,
+                    bottom=b.bottom,
+                    left=b.left,
+                    identifiable=is_identifiable(
+                        b,
+                        original_long_side=long_side,
+                        published_long_side=check.published_long_side,
+                        min_face_px=check.min_face_px,
+                    ),
+                )
+                for b in detection.boxes
+            ]
+        )
         PostImage.objects.filter(pk=image.pk).update(
             detected_at=timezone.now(),
-            detector={"faces": len(detection.boxes), "model": check.detector.model})
+            detector={"faces": len(detection.boxes), "model": check.detector.model},
+        )
     image.detected_at = timezone.now()
-
-
-
 
 
 # --- retention (R6, R15) ------------------------------------------------------------------------
 
-FINAL_STATUSES = (S.PUBLISHED, S.PARTIALLY_PUBLISHED, S.TAKEN_DOWN, S.REJECTED, S.EXPIRED,
-                  S.FAILED)
+FINAL_STATUSES = (S.PUBLISHED, S.PARTIALLY_PUBLISHED, S.TAKEN_DOWN, S.REJECTED, S.EXPIRED, S.FAILED)
 
 
 def post_originals_purge(*, now: datetime | None = None) -> int:
@@ -514,17 +655,24 @@ def post_originals_purge(*, now: datetime | None = None) -> int:
     published); the original, with its camera metadata and full resolution, goes."""
     now = now or timezone.now()
     cutoff = now - timedelta(days=settings.ORIGINALS_RETENTION_DAYS)
-    images = list(PostImage.objects.filter(
-        post__status__in=FINAL_STATUSES, post__updated_at__lt=cutoff,
-        original_purged_at__isnull=True).select_related("post__school"))
+    images = list(
+        PostImage.objects.filter(
+            post__status__in=FINAL_STATUSES,
+            post__updated_at__lt=cutoff,
+            original_purged_at__isnull=True,
+        ).select_related("post__school")
+    )
     for image in images:
         with transaction.atomic():
-            updated = PostImage.objects.filter(pk=image.pk, original_purged_at__isnull=True
-                                               ).update(original_purged_at=now, original="")
+            updated = PostImage.objects.filter(pk=image.pk, original_purged_at__isnull=True).update(
+                original_purged_at=now, original=""
+            )
             if updated:
                 name = image.original.name
                 transaction.on_commit(lambda n=name: default_storage.delete(n) if n else None)
     if images:
-        audit_record(action="retention.originals_purged", data={
-            "images": len(images), "cutoff": cutoff.isoformat()})
+        audit_record(
+            action="retention.originals_purged",
+            data={"images": len(images), "cutoff": cutoff.isoformat()},
+        )
     return len(images)

@@ -24,8 +24,9 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     S.CHECKING: frozenset({S.CHECKING, S.BLOCKED, S.NEEDS_TAGGING, S.AWAITING_APPROVAL}),
     S.BLOCKED: frozenset({S.CHECKING, S.EXPIRED}),
     S.NEEDS_TAGGING: frozenset({S.CHECKING, S.EXPIRED}),
-    S.AWAITING_APPROVAL: frozenset({S.CHECKING, S.APPROVED, S.REJECTED, S.CHANGES_REQUESTED,
-                                    S.EXPIRED}),
+    S.AWAITING_APPROVAL: frozenset(
+        {S.CHECKING, S.APPROVED, S.REJECTED, S.CHANGES_REQUESTED, S.EXPIRED}
+    ),
     S.CHANGES_REQUESTED: frozenset({S.CHECKING, S.EXPIRED}),
     S.APPROVED: frozenset({S.CHECKING, S.SCHEDULED, S.PUBLISHING, S.AWAITING_APPROVAL}),
     S.SCHEDULED: frozenset({S.CHECKING, S.PUBLISHING, S.AWAITING_APPROVAL}),
@@ -40,11 +41,22 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 }
 
 # Statuses in which the content can still change (an edit sends the post back to checking).
-EDITABLE = frozenset({S.DRAFT, S.BLOCKED, S.NEEDS_TAGGING, S.AWAITING_APPROVAL,
-                      S.CHANGES_REQUESTED, S.APPROVED, S.SCHEDULED, S.CHECKING})
+EDITABLE = frozenset(
+    {
+        S.DRAFT,
+        S.BLOCKED,
+        S.NEEDS_TAGGING,
+        S.AWAITING_APPROVAL,
+        S.CHANGES_REQUESTED,
+        S.APPROVED,
+        S.SCHEDULED,
+        S.CHECKING,
+    }
+)
 # Statuses before approval: a post still here at its scheduled time expires (issue: R9).
-BEFORE_APPROVAL = frozenset({S.SUBMITTED, S.CHECKING, S.BLOCKED, S.NEEDS_TAGGING,
-                             S.AWAITING_APPROVAL, S.CHANGES_REQUESTED})
+BEFORE_APPROVAL = frozenset(
+    {S.SUBMITTED, S.CHECKING, S.BLOCKED, S.NEEDS_TAGGING, S.AWAITING_APPROVAL, S.CHANGES_REQUESTED}
+)
 
 
 def cannot(post_status: str, to: str) -> str:
@@ -54,8 +66,15 @@ def cannot(post_status: str, to: str) -> str:
 STALE = "Someone else changed this post a moment ago. Reload it and try again."
 
 
-def post_transition(*, post: Post, to: str, actor: Any = None, reason: str = "",
-                    data: dict[str, Any] | None = None, **changes: Any) -> Post:
+def post_transition(
+    *,
+    post: Post,
+    to: str,
+    actor: Any = None,
+    reason: str = "",
+    data: dict[str, Any] | None = None,
+    **changes: Any,
+) -> Post:
     """Move `post` from the status it has in memory to `to`, or raise Conflict.
 
     `changes` are extra fields written in the same UPDATE (e.g. version, content_hash).
@@ -65,13 +84,23 @@ def post_transition(*, post: Post, to: str, actor: Any = None, reason: str = "",
     now = timezone.now()
     with transaction.atomic():
         updated = Post.objects.filter(pk=post.pk, status=post.status).update(
-            status=to, status_reason=reason, updated_at=now, **changes)
+            status=to, status_reason=reason, updated_at=now, **changes
+        )
         if updated != 1:
             raise Conflict(STALE, field="status", code="stale")
-        audit_record(action=f"post.{to}", actor=actor, school=post.school, target=post,
-                     data={"from": post.status, "to": to, "version": changes.get(
-                         "version", post.version), **({"reason": reason} if reason else {}),
-                           **(data or {})})
+        audit_record(
+            action=f"post.{to}",
+            actor=actor,
+            school=post.school,
+            target=post,
+            data={
+                "from": post.status,
+                "to": to,
+                "version": changes.get("version", post.version),
+                **({"reason": reason} if reason else {}),
+                **(data or {}),
+            },
+        )
     previous = post.status
     post.status, post.status_reason, post.updated_at = to, reason, now
     for field, value in changes.items():

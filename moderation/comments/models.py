@@ -150,6 +150,10 @@ class Comment(models.Model):
     def __str__(self) -> str:
         return f"Comment {self.pk} on {self.channel} ({self.verdict}, {self.status})"
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.updated_at = timezone.now()
+        super().save(*args, **kwargs)
+
     @property
     def is_held(self) -> bool:
         return self.verdict != self.Verdict.OK or self.escalated

@@ -78,7 +78,7 @@ BLOCK_UNSUPPORTED = (
 )
 NO_AUTHOR = "The platform did not say who wrote this comment, so there is nobody to block."
 REPLY_TEXT_REQUIRED = "Write the reply."
-REPLY_UNSUPPORTED = {
+REPLY_UNSUPPORTED: dict[str, str] = {
     ChannelKind.INSTAGRAM: (
         "Instagram posts need a photo, so a reply cannot go through the queue as a post. "
         "Reply in the Instagram app, or draft a post with a photo."

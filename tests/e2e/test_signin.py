@@ -7,48 +7,22 @@ when they are imported. Skips, saying why, when the build, Chromium or Playwrigh
 missing.
 """
 
-import os
 import re
-import shutil
 import urllib.request
 from pathlib import Path
 from typing import Any
 
 import pytest
-from django.conf import settings
 
 from backend.accounts.models import Role
+from tests.e2e.support import PASSWORD, PHONE, TABLET, front_end_ready, launch
 from tests.factories import SchoolFactory, member
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
-PASSWORD = "correct-horse-battery"
-TABLET = {"width": 820, "height": 1180}  # iPad Air, portrait
-PHONE = {"width": 390, "height": 844}
-
-
-def _front_end_ready() -> str | None:
-    """Why the test cannot run, or None."""
-    index = Path(settings.FRONTEND_DIST) / "index.html"
-    if not index.exists():
-        return "frontend/dist/index.html is missing: run `make install` (npm run build) first"
-    if Path(settings.FRONTEND_DIST) not in [Path(p) for p in settings.STATICFILES_DIRS]:
-        return "frontend/dist was built after settings were imported: rerun pytest"
-    if not (os.access(CHROMIUM, os.X_OK) or shutil.which("chromium")):
-        return f"Chromium is not installed at {CHROMIUM} (apt-get install chromium)"
-    return None
 
 
 def test_a_teacher_signs_in_and_sees_their_school_and_role(
     live_server: Any, transactional_db: None, tmp_path: Path
 ) -> None:
-    reason = _front_end_ready()
+    reason = front_end_ready()
     if reason:
         pytest.skip(reason)
     sync_api = pytest.importorskip(
@@ -70,11 +44,7 @@ def test_a_teacher_signs_in_and_sees_their_school_and_role(
 
     problems: list[str] = []
     with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM if os.access(CHROMIUM, os.X_OK) else shutil.which("chromium"),
-            headless=True,
-            args=CHROMIUM_ARGS,
-        )
+        browser = launch(playwright)
         try:
             tablet = browser.new_context(viewport=TABLET, has_touch=True)
             page = tablet.new_page()

@@ -10,11 +10,11 @@ function navLinks(): string[] {
 
 describe("navigation", () => {
   it.each([
-    [["staff"], ["Home", "New post", "My posts", "This tablet"]],
-    [["leader"], ["Home", "Approval queue", "This tablet"]],
-    [["dsl"], ["Home", "Escalations", "This tablet"]],
-    [["consent_admin"], ["Home", "Consent register", "This tablet"]],
-    [["trust_admin"], ["Home", "Devices", "This tablet"]],
+    [["staff"], ["Home", "New post", "My posts", "Consent", "This tablet"]],
+    [["leader"], ["Home", "Approval queue", "Publishing", "Consent", "This tablet"]],
+    [["dsl"], ["Home", "Escalations", "Consent", "This tablet"]],
+    [["consent_admin"], ["Home", "Consent", "This tablet"]],
+    [["trust_admin"], ["Home", "Publishing", "Consent", "Devices", "This tablet"]],
   ])("for %j shows %j", async (roles, links) => {
     fakeApi({ "GET /api/auth/me": { status: 200, body: meFor(roles) } });
     renderApp("/");
@@ -23,11 +23,11 @@ describe("navigation", () => {
   });
 
   it("says plainly that unbuilt screens are coming soon", async () => {
-    fakeApi({ "GET /api/auth/me": { status: 200, body: meFor(["leader", "staff"]) } });
+    fakeApi({ "GET /api/auth/me": { status: 200, body: meFor(["dsl", "staff"]) } });
     const { user } = renderApp("/");
     const nav = await screen.findByRole("navigation", { name: "Main" });
-    await user.click(within(nav).getByRole("link", { name: "Approval queue" }));
-    expect(await screen.findByRole("heading", { name: "Approval queue" })).toBeInTheDocument();
+    await user.click(within(nav).getByRole("link", { name: "Escalations" }));
+    expect(await screen.findByRole("heading", { name: "Escalations" })).toBeInTheDocument();
     expect(screen.getByText("Coming soon.")).toBeInTheDocument();
   });
 

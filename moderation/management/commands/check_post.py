@@ -26,11 +26,16 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--school", required=True)
         parser.add_argument("--text", default="")
-        parser.add_argument("--alt", action="append", default=[],
-                            help="alt text, one per --image, in the same order")
+        parser.add_argument(
+            "--alt",
+            action="append",
+            default=[],
+            help="alt text, one per --image, in the same order",
+        )
         parser.add_argument("--image", action="append", default=[], help="path to a photo")
-        parser.add_argument("--channel", action="append", default=[],
-                            choices=sorted(CHANNEL_TEXT_LIMITS))
+        parser.add_argument(
+            "--channel", action="append", default=[], choices=sorted(CHANNEL_TEXT_LIMITS)
+        )
         parser.add_argument("--json", action="store_true", help="print JSON")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -52,21 +57,31 @@ class Command(BaseCommand):
             except imaging.ImageRejected as exc:
                 raise CommandError(f"{path}: {exc.message}") from exc
             if gallery is None:
-                gallery = Gallery(consent_selectors.identification_gallery(
-                    school=school, purpose_note="check_post command"))
+                gallery = Gallery(
+                    consent_selectors.identification_gallery(
+                        school=school, purpose_note="check_post command"
+                    )
+                )
             _, faces = analyse_image(data, check=check, gallery=gallery)
-            views.append(ImageView(key=path, alt_text=alts[n] if n < len(alts) else "",
-                                   faces=faces))
+            views.append(
+                ImageView(key=path, alt_text=alts[n] if n < len(alts) else "", faces=faces)
+            )
         result = evaluate(school=school, channels=channels, text=options["text"], images=views)
-        labels = person_labels(person_ids={
-            f.person_id for v in views for f in v.faces if f.person_id})
+        labels = person_labels(
+            person_ids={f.person_id for v in views for f in v.faces if f.person_id}
+        )
         report = {
             "verdict": result.verdict,
             "faces": [
-                {"image": v.key, "box": list(f.box.as_tuple()), "identifiable": f.identifiable,
-                 "person": labels[f.person_id]["mis_id"] if f.person_id in labels else None,
-                 "distance": round(f.distance, 4) if f.distance is not None else None}
-                for v in views for f in v.faces
+                {
+                    "image": v.key,
+                    "box": list(f.box.as_tuple()),
+                    "identifiable": f.identifiable,
+                    "person": labels[f.person_id]["mis_id"] if f.person_id in labels else None,
+                    "distance": round(f.distance, 4) if f.distance is not None else None,
+                }
+                for v in views
+                for f in v.faces
             ],
             "findings": [f.as_dict() for f in result.findings],
         }
@@ -76,7 +91,9 @@ class Command(BaseCommand):
         self.stdout.write(f"Verdict: {result.verdict}")
         for face in report["faces"]:
             who = face["person"] or "unidentified"
-            self.stdout.write(f"  face {face['box']} in {face['image']}: {who}"
-                              f"{'' if face['identifiable'] else ' (too small to identify)'}")
+            self.stdout.write(
+                f"  face {face['box']} in {face['image']}: {who}"
+                f"{'' if face['identifiable'] else ' (too small to identify)'}"
+            )
         for finding in result.findings:
             self.stdout.write(f"  {finding.rule} [{finding.severity}] {finding.message}")

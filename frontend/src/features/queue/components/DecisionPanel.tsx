@@ -34,9 +34,9 @@ export function DecisionPanel({
   onDone: (message: string) => void;
 }) {
   const id = useId();
-  const [open, setOpen] = useState<Open>("approve");
-  const approvals = decodeApprovals(post.approvals).filter((a) => a.contentHash === post.content_hash);
   const own = post.author === userId;
+  const [open, setOpen] = useState<Open>(own ? "changes" : "approve");
+  const approvals = decodeApprovals(post.approvals).filter((a) => a.contentHash === post.content_hash);
   const mine = approvals.some((a) => a.approverId === userId);
   const needsConfirm = (run?.findings ?? []).some((f) => f.rule === "R20");
   const needed = policy
@@ -62,6 +62,15 @@ export function DecisionPanel({
         </ul>
       ) : null}
 
+      {own ? (
+        <div className="notice notice--warn" role="note">
+          <p>
+            <strong>You wrote this post, so you cannot approve it.</strong> Nobody approves their own post: another member of the leadership
+            team must approve it. You can still ask for changes or reject it.
+          </p>
+        </div>
+      ) : null}
+
       <div className="segmented" role="group" aria-label="Choose a decision">
         {(
           [
@@ -69,22 +78,15 @@ export function DecisionPanel({
             ["changes", "Request changes"],
             ["reject", "Reject"],
           ] as const
-        ).map(([key, label]) => (
+        ).filter(([key]) => !(own && key === "approve")).map(([key, label]) => (
           <button key={key} type="button" className={`segment${open === key ? " segment--on" : ""}`} aria-pressed={open === key} onClick={() => setOpen(key)}>
             {label}
           </button>
         ))}
       </div>
 
-      {open === "approve" ? (
-        own ? (
-          <div className="notice notice--warn" role="note">
-            <p>
-              <strong>You wrote this post, so you cannot approve it.</strong> Nobody approves their own post: another member of the leadership
-              team must approve it.
-            </p>
-          </div>
-        ) : mine ? (
+      {open === "approve" && !own ? (
+        mine ? (
           <div className="notice notice--ok">
             <p>
               <Icon name="check" /> You have approved this version. It needs another leader&apos;s approval before it is published.
@@ -202,7 +204,7 @@ function ApproveForm({ post, needsConfirm, onDone }: { post: PostDetail; needsCo
         </div>
       ) : null}
       <button type="submit" className="button button--primary" disabled={approve.isPending}>
-        <Icon name="check" /> {approve.isPending ? "Approving…" : "Approve"}
+        <Icon name="check" /> {approve.isPending ? "Approving…" : "Approve this post"}
       </button>
     </form>
   );

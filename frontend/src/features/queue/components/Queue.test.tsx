@@ -1,0 +1,209 @@
+import { screen, waitFor, within } from "@testing-library/react";
+import { describe, expect, it } from "vitest";
+import { fakeApi, meFor } from "../../../test/fakeApi";
+import { checkRun, face, HASH, image, NO_FACE_FINDING, page, post } from "../../../test/posts";
+import { renderApp } from "../../../test/renderApp";
+
+const HEAD = meFor(["leader", "staff"], { email: "head@oakfield.test", full_name: "Hana Head" });
+const HEAD_ID = HEAD.id; // 7
+const POLICY = { school: 1, approvals_required: 1, approvals_required_identifiable_pupils: 1, dsl_clearance_required: false, daily_digest: false, paused_at: null, pause_reason: "" };
+
+const READY = post({
+  id: 12,
+  author: 3,
+  author_name: "Sam Teacher",
+  status: "awaiting_approval",
+  status_reason: "Checks passed",
+  submitted_at: "2026-11-03T10:01:00Z",
+  version: 2,
+  image_count: 1,
+  has_identifiable_faces: true,
+  has_identifiable_pupils: true,
+  images: [image({ faces: [face({ person: 70, person_label: "Amelia J.", tag: "person" })] })],
+  check_run: checkRun(
+    [],
+    [{ image: 31, face_id: 5, box: [100, 300, 200, 200], identifiable: true, person_id: 70, tag: "person", blurred: false, flagged: false, consent: { website: { allowed: true, reason: "Photo on the school website: granted by Mum on 3 Sep 2026." } } }],
+    "ready",
+  ),
+});
+
+function routes(extra: Record<string, unknown> = {}) {
+  return {
+    "GET /api/auth/me": { status: 200, body: HEAD },
+    "GET /api/schools/1/publishing": { status: 200, body: POLICY },
+    "GET /api/posts/12": { status: 200, body: READY },
+    ...extra,
+  } as Parameters<typeof fakeApi>[0];
+}
+
+describe("approval queue", () => {
+  it("lists posts waiting for approval, most urgent first, and filters them", async () => {
+    const api = fakeApi(
+      routes({
+        "GET /api/posts": { status: 200, body: page([READY, post({ id: 13, status: "awaiting_approval", text: "Sports day", scheduled_at: "2026-11-04T09:00:00Z" })]) },
+      }),
+    );
+    const { user } = renderApp("/queue");
+
+    const list = await screen.findByRole("list", { name: "Posts" });
+    expect(within(list).getByRole("link", { name: "Year 4 planted trees today." })).toHaveAttribute("href", "/queue/12");
+    expect(within(list).getByText("Identifiable pupils")).toBeInTheDocument();
+    expect(screen.getByRole("status", { name: "" })).toBeDefined();
+    expect(screen.getByText("2 posts: waiting for approval. Most urgent first.")).toBeInTheDocument();
+    expect(api.find("GET", "/api/posts")[0]?.query.getAll("status")).toEqual(["awaiting_approval"]);
+
+    await user.click(screen.getByText("Filters"));
+    await user.selectOptions(screen.getByLabelText("Channel"), "x");
+    await user.selectOptions(screen.getByLabelText("Identifiable pupils"), "yes");
+    await waitFor(() => expect(api.find("GET", "/api/posts").at(-1)?.query.get("identifiable_pupils")).toBe("true"));
+    expect(api.find("GET", "/api/posts").at(-1)?.query.get("channel")).toBe("x");
+  });
+
+  it("shows every face with its consent and approves the exact version seen", async () => {
+    const api = fakeApi(
+      routes({ "POST /api/posts/12/approve": { status: 200, body: { ...READY, status: "publishing", status_reason: "" } } }),
+    );
+    const { user } = renderApp("/queue/12");
+
+    expect(await screen.findByRole("heading", { name: /^Review: Year 4 planted trees today\./ })).toBeInTheDocument();
+    expect(screen.getByText("Amelia J. (tagged)")).toBeInTheDocument();
+    expect(screen.getByText(/School website: may appear/)).toBeInTheDocument();
+    expect(screen.getByText("The checks found nothing to fix.")).toBeInTheDocument();
+    expect(screen.queryByRole("checkbox", { name: /nobody identifiable/ })).not.toBeInTheDocument();
+
+    await user.click(screen.getByRole("button", { name: "Approve this post" }));
+    expect(await screen.findByText("Approved. It is being published now.")).toHaveFocus();
+    expect(api.find("POST", "/api/posts/12/approve")[0]?.body).toEqual({ content_hash: HASH, scheduled_at: null, confirm_no_identifiable_faces: false });
+  });
+
+  it("needs the no-identifiable-faces confirmation when a photo has no face found (R20)", async () => {
+    const noFace = { ...READY, images: [image()], has_identifiable_pupils: false, check_run: checkRun([NO_FACE_FINDING], [], "ready") };
+    const api = fakeApi(
+      routes({
+        "GET /api/posts/12": { status: 200, body: noFace },
+        "POST /api/posts/12/approve": { status: 200, body: { ...noFace, status: "scheduled", scheduled_at: "2026-11-04T09:00:00Z" } },
+      }),
+    );
+    const { user } = renderApp("/queue/12");
+
+    expect(await screen.findByText(/No face was found in this photo/)).toBeInTheDocument();
+    const confirm = screen.getByRole("checkbox", { name: "I confirm nobody identifiable is in the photos without a face box" });
+    await user.click(screen.getByRole("button", { name: "Approve this post" }));
+    expect(confirm).toHaveAccessibleDescription(expect.stringContaining("Tick the box to confirm"));
+    expect(confirm).toHaveFocus();
+    expect(api.find("POST", "/api/posts/12/approve")).toHaveLength(0);
+
+    await user.click(confirm);
+    await user.type(screen.getByLabelText("Publish at (optional)"), "2026-11-04T09:00");
+    await user.click(screen.getByRole("button", { name: "Approve this post" }));
+    await screen.findByText(/Approved. It will be published at/);
+    expect(api.find("POST", "/api/posts/12/approve")[0]?.body).toEqual({
+      content_hash: HASH,
+      scheduled_at: new Date("2026-11-04T09:00").toISOString(),
+      confirm_no_identifiable_faces: true,
+    });
+  });
+
+  it("will not reject without a reason", async () => {
+    const api = fakeApi(routes({ "POST /api/posts/12/reject": { status: 200, body: { ...READY, status: "rejected", status_reason: "Wrong event" } } }));
+    const { user } = renderApp("/queue/12");
+
+    await user.click(await screen.findByRole("button", { name: "Reject" }));
+    await user.click(screen.getByRole("button", { name: "Reject post" }));
+    const reason = screen.getByLabelText("Why are you rejecting it?");
+    expect(reason).toHaveAccessibleDescription(expect.stringContaining("Give a reason: the author will see it."));
+    expect(reason).toHaveFocus();
+    expect(api.find("POST", "/api/posts/12/reject")).toHaveLength(0);
+
+    await user.type(reason, "Wrong event");
+    await user.click(screen.getByRole("button", { name: "Reject post" }));
+    expect(await screen.findByText("Rejected. The author has been told.")).toBeInTheDocument();
+    expect(api.find("POST", "/api/posts/12/reject")[0]?.body).toEqual({ reason: "Wrong event" });
+    expect(screen.getByText("Rejected", { selector: ".status" })).toBeInTheDocument();
+  });
+
+  it("asks for a comment before requesting changes", async () => {
+    const api = fakeApi(routes({ "POST /api/posts/12/request-changes": { status: 200, body: { ...READY, status: "changes_requested" } } }));
+    const { user } = renderApp("/queue/12");
+    await user.click(await screen.findByRole("button", { name: "Request changes" }));
+    await user.click(screen.getAllByRole("button", { name: "Request changes" }).at(-1)!);
+    expect(screen.getByLabelText("What needs changing?")).toHaveAccessibleDescription(expect.stringContaining("Say what needs changing"));
+    await user.type(screen.getByLabelText("What needs changing?"), "Crop the photo");
+    await user.click(screen.getAllByRole("button", { name: "Request changes" }).at(-1)!);
+    await screen.findByText("Changes requested. The author has been told.");
+    expect(api.find("POST", "/api/posts/12/request-changes")[0]?.body).toEqual({ comment: "Crop the photo" });
+  });
+
+  it("hides the approve button on your own post and says why", async () => {
+    fakeApi(routes({ "GET /api/posts/12": { status: 200, body: { ...READY, author: HEAD_ID, author_name: "Hana Head" } } }));
+    renderApp("/queue/12");
+    expect(await screen.findByText("You wrote this post, so you cannot approve it.")).toBeInTheDocument();
+    expect(screen.queryByRole("button", { name: /Approve/ })).toBeNull();
+    expect(screen.getByRole("button", { name: "Reject" })).toBeInTheDocument();
+  });
+
+  it("shows what changed since the version this leader last saw", async () => {
+    window.localStorage.setItem("school-post-queue.seen-versions", JSON.stringify({ [`${HEAD_ID}:12`]: 1 }));
+    const api = fakeApi(
+      routes({
+        "GET /api/posts/12/diff": {
+          status: 200,
+          body: {
+            from_version: 1,
+            to_version: 2,
+            text_diff: ["--- before", "+++ now", "@@ -1 +1 @@", "-Year 4 planted a tree.", "+Year 4 planted trees today."],
+            channels: { before: ["website"], now: ["website"] },
+            images_added: [],
+            images_removed: [],
+            images_changed: [31],
+            alt_text_changed: [],
+          },
+        },
+      }),
+    );
+    renderApp("/queue/12");
+    expect(await screen.findByRole("heading", { name: /Changed since you last looked \(version 1 → 2\)/ })).toBeInTheDocument();
+    expect(await screen.findByText(/Removed: Year 4 planted a tree\./)).toBeInTheDocument();
+    expect(screen.getByText("Changed photo 1 (for example, faces blurred).")).toBeInTheDocument();
+    expect(api.find("GET", "/api/posts/12/diff")[0]?.query.get("since")).toBe("1");
+    expect(JSON.parse(window.localStorage.getItem("school-post-queue.seen-versions") ?? "{}")).toEqual({ [`${HEAD_ID}:12`]: 2 });
+  });
+
+  it("shows a banner on every screen while publishing is paused, and resumes it", async () => {
+    let paused = true;
+    const api = fakeApi(
+      routes({
+        "GET /api/schools/1/publishing": () => ({
+          status: 200,
+          body: { ...POLICY, paused_at: paused ? "2026-11-03T09:00:00Z" : null, pause_reason: paused ? "Wrong photo went out" : "" },
+        }),
+        "POST /api/schools/1/publishing": () => {
+          paused = false;
+          return { status: 200, body: [{ ...POLICY }] };
+        },
+      }),
+    );
+    const { user } = renderApp("/");
+
+    const banner = await screen.findByRole("region", { name: "Publishing paused at Oakfield Primary" });
+    expect(banner).toHaveTextContent("Publishing is paused at Oakfield Primary");
+    expect(banner).toHaveTextContent("Reason: Wrong photo went out.");
+    await user.click(within(banner).getByRole("link", { name: "Resume publishing" }));
+    await user.click(await screen.findByRole("button", { name: "Resume publishing at Oakfield Primary" }));
+    expect(await screen.findByText("Publishing resumed at Oakfield Primary.")).toBeInTheDocument();
+    expect(api.find("POST", "/api/schools/1/publishing")[0]?.body).toEqual({ action: "resume", reason: "", whole_trust: false });
+    await waitFor(() => expect(screen.queryByRole("region", { name: "Publishing paused at Oakfield Primary" })).toBeNull());
+  });
+
+  it("pauses publishing only with a reason", async () => {
+    const api = fakeApi(routes({ "POST /api/schools/1/publishing": { status: 200, body: [POLICY] } }));
+    const { user } = renderApp("/publishing");
+    await user.click(await screen.findByRole("button", { name: "Pause publishing" }));
+    expect(screen.getByLabelText("Why pause?")).toHaveAccessibleDescription("Say why publishing is paused.");
+    expect(api.find("POST", "/api/schools/1/publishing")).toHaveLength(0);
+    await user.type(screen.getByLabelText("Why pause?"), "Checking a complaint");
+    await user.click(screen.getByRole("button", { name: "Pause publishing" }));
+    await screen.findByText("Publishing paused at Oakfield Primary.");
+    expect(api.find("POST", "/api/schools/1/publishing")[0]?.body).toEqual({ action: "pause", reason: "Checking a complaint", whole_trust: false });
+  });
+});
