@@ -35,9 +35,15 @@ app.conf.beat_schedule = {
     },
     # Consent that expired since the last run ends: encodings deleted, takedowns (R10, R17).
     "consent-expire-due": {"task": "consent.expire_due", "schedule": 300.0},
+    # Incoming comments: poll what is due (cursors, back-off as posts age) and retry
+    # platform calls (hide, delete, block) that have not gone through yet.
+    "comments-poll-due": {"task": "comments.poll_due", "schedule": 60.0},
+    "comments-retry-actions": {"task": "comments.retry_actions", "schedule": 60.0},
     # R15 retention: private originals of finished posts.
-    "purge-originals": {"task": "moderation.purge_originals",
-                        "schedule": crontab(hour=2, minute=15)},
+    "purge-originals": {
+        "task": "moderation.purge_originals",
+        "schedule": crontab(hour=2, minute=15),
+    },
 }
 
 

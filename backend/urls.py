@@ -11,6 +11,7 @@ api: list[URLPattern | URLResolver] = [
     path("", include("backend.audit.urls")),
     path("", include("consent.urls")),
     path("", include("moderation.urls")),
+    path("", include("moderation.comments.urls")),
     path("", include("publishers.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),

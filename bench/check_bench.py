@@ -44,19 +44,44 @@ def _register(school: Any, people: int) -> None:
     )
 
     rng = np.random.default_rng(1)
-    persons = Person.objects.bulk_create([
-        Person(school=school, legal_first_name=f"Pupil{i}", last_name=f"Surname{i}",
-               mis_id=f"B{i:05d}") for i in range(people)])
+    persons = Person.objects.bulk_create(
+        [
+            Person(
+                school=school,
+                legal_first_name=f"Pupil{i}",
+                last_name=f"Surname{i}",
+                mis_id=f"B{i:05d}",
+            )
+            for i in range(people)
+        ]
+    )
     today = timezone.localdate()
-    ConsentRecord.objects.bulk_create([
-        ConsentRecord(person=p, purpose=purpose, decision=Decision.GRANTED, given_by=GivenBy.MIS,
-                      method=Method.MIS_IMPORT, given_on=today)
-        for p in persons for purpose in (Purpose.BIOMETRIC, Purpose.PHOTO_WEBSITE)])
+    ConsentRecord.objects.bulk_create(
+        [
+            ConsentRecord(
+                person=p,
+                purpose=purpose,
+                decision=Decision.GRANTED,
+                given_by=GivenBy.MIS,
+                method=Method.MIS_IMPORT,
+                given_on=today,
+            )
+            for p in persons
+            for purpose in (Purpose.BIOMETRIC, Purpose.PHOTO_WEBSITE)
+        ]
+    )
     encodings = rng.normal(0, 0.09, size=(people, 128))
-    FaceEnrolment.objects.bulk_create([
-        FaceEnrolment(person=p, photo=f"bench/{p.pk}.jpg", photo_sha256="0" * 64,
-                      encoding_encrypted=encrypt_bytes(enc.astype(np.float64).tobytes()))
-        for p, enc in zip(persons, encodings, strict=True)])
+    FaceEnrolment.objects.bulk_create(
+        [
+            FaceEnrolment(
+                person=p,
+                photo=f"bench/{p.pk}.jpg",
+                photo_sha256="0" * 64,
+                encoding_encrypted=encrypt_bytes(enc.astype(np.float64).tobytes()),
+            )
+            for p, enc in zip(persons, encodings, strict=True)
+        ]
+    )
 
 
 def run(repeats: int = 3, people: int = 2000) -> dict[str, Any]:
@@ -71,8 +96,13 @@ def run(repeats: int = 3, people: int = 2000) -> dict[str, Any]:
 
     from backend.accounts.models import School
 
-    school = School.objects.create(slug="bench", name="Bench School", dpia_reference="D",
-                                   dpo_name="DPO", dpia_signed_at=timezone.now())
+    school = School.objects.create(
+        slug="bench",
+        name="Bench School",
+        dpia_reference="D",
+        dpo_name="DPO",
+        dpia_signed_at=timezone.now(),
+    )
     _register(school, people)
     results: dict[str, Any] = {"enrolled_encodings": people}
     folder = Path(tempfile.mkdtemp(prefix="bench-photos-"))
@@ -83,14 +113,22 @@ def run(repeats: int = 3, people: int = 2000) -> dict[str, Any]:
         for _ in range(repeats):
             out = io.StringIO()
             start = time.perf_counter()
-            call_command("check_post", school="bench", image=[str(path)],
-                         text="Well done to everyone at sports day", channel=["website"],
-                         json=True, stdout=out)
+            call_command(
+                "check_post",
+                school="bench",
+                image=[str(path)],
+                text="Well done to everyone at sports day",
+                channel=["website"],
+                json=True,
+                stdout=out,
+            )
             timings.append(time.perf_counter() - start)
             found = len(json.loads(out.getvalue())["faces"])
         results[f"check_12mp_{count}_faces_seconds"] = {
-            "median": round(statistics.median(timings), 3), "min": round(min(timings), 3),
-            "faces_found": found}
+            "median": round(statistics.median(timings), 3),
+            "min": round(min(timings), 3),
+            "faces_found": found,
+        }
     return results
 
 

@@ -19,7 +19,11 @@ def setup() -> None:
     from django.conf import settings
     from django.core.management import call_command
 
-    settings.STORAGES = {**settings.STORAGES, "default": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": tempfile.mkdtemp(prefix="bench-media-")}}}
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": tempfile.mkdtemp(prefix="bench-media-")},
+        },
+    }
     call_command("migrate", verbosity=0)

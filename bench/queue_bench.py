@@ -24,14 +24,27 @@ def _seed(posts: int) -> tuple[Any, list[Any]]:
         Membership.objects.create(user=leader, school=school, role=Role.STAFF)
         leaders.append(leader)
     now = timezone.now()
-    statuses = [Post.Status.AWAITING_APPROVAL, Post.Status.PUBLISHED, Post.Status.DRAFT,
-                Post.Status.SCHEDULED]
-    Post.objects.bulk_create([
-        Post(school=school, author=author, text=f"Post number {n} about school life",
-             channels=["website", "facebook"], status=statuses[n % len(statuses)],
-             scheduled_at=now + timezone.timedelta(minutes=n) if n % 3 else None,
-             submitted_at=now)
-        for n in range(posts)], batch_size=2000)
+    statuses = [
+        Post.Status.AWAITING_APPROVAL,
+        Post.Status.PUBLISHED,
+        Post.Status.DRAFT,
+        Post.Status.SCHEDULED,
+    ]
+    Post.objects.bulk_create(
+        [
+            Post(
+                school=school,
+                author=author,
+                text=f"Post number {n} about school life",
+                channels=["website", "facebook"],
+                status=statuses[n % len(statuses)],
+                scheduled_at=now + timezone.timedelta(minutes=n) if n % 3 else None,
+                submitted_at=now,
+            )
+            for n in range(posts)
+        ],
+        batch_size=2000,
+    )
     return school, leaders
 
 
@@ -107,7 +120,9 @@ def run(posts: int = 10_000, leaders: int = 50, requests_each: int = 8) -> dict[
     wall = time.perf_counter() - start
     latencies.sort()
     return {
-        "posts": posts, "concurrent_leaders": len(clients), "requests": len(latencies),
+        "posts": posts,
+        "concurrent_leaders": len(clients),
+        "requests": len(latencies),
         "database": connection.vendor,
         "one_leader_latency_ms_p50": round(statistics.median(single) * 1000, 1),
         "latency_ms_p50": round(statistics.median(latencies) * 1000, 1),

@@ -7,8 +7,14 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-BENCHES = ["check_bench", "queue_bench", "names_bench", "screening_bench", "import_bench",
-           "faces_recall"]
+BENCHES = [
+    "check_bench",
+    "queue_bench",
+    "names_bench",
+    "screening_bench",
+    "import_bench",
+    "faces_recall",
+]
 
 
 def main() -> int:
@@ -17,11 +23,14 @@ def main() -> int:
     for name in BENCHES:
         if not (ROOT / "bench" / f"{name}.py").exists():
             continue
-        code = (f"import json, bench.{name} as m; r = m.run(); "
-                "print('BENCH-RESULT ' + json.dumps(r, default=str))")
+        code = (
+            f"import json, bench.{name} as m; r = m.run(); "
+            "print('BENCH-RESULT ' + json.dumps(r, default=str))"
+        )
         print(f"running {name} ...", flush=True)
-        proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
-                              text=True, timeout=1800)
+        proc = subprocess.run(
+            [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=1800
+        )
         lines = [ln for ln in proc.stdout.splitlines() if ln.startswith("BENCH-RESULT ")]
         if proc.returncode != 0 or not lines:
             failed += 1

@@ -25,8 +25,8 @@ class ReadOnlyAdmin(admin.ModelAdmin[Any]):
 
 class PostImageInline(admin.TabularInline[PostImage, Post]):
     model = PostImage
-    fields = ["position", "alt_text", "width", "height", "detected_at"]
-    readonly_fields = fields
+    fields = ("position", "alt_text", "width", "height", "detected_at")
+    readonly_fields = ("position", "alt_text", "width", "height", "detected_at")
     extra = 0
     can_delete = False
 

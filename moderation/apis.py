@@ -499,7 +499,7 @@ class PostHistoryApi(APIView):
         created_at = serializers.DateTimeField()
         actor_label = serializers.CharField()
         action = serializers.CharField()
-        data = serializers.JSONField()
+        data = serializers.JSONField()  # type: ignore[assignment]
 
     @extend_schema(responses=OutputSerializer(many=True))
     def get(self, request: AuthedRequest, post_id: int) -> Response:

@@ -7,6 +7,7 @@ change status only through workflow.post_transition.
 """
 
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -334,7 +335,7 @@ def posts_release_due(*, now: datetime | None = None) -> dict[str, int]:
             continue
         expired += 1
         transaction.on_commit(
-            lambda pid=post.pk: notify_author(post_id=pid, event="expired", note=EXPIRED_REASON)
+            partial(notify_author, post_id=post.pk, event="expired", note=EXPIRED_REASON)
         )
     return {"released": released, "expired": expired}
 

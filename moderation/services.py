@@ -7,6 +7,7 @@ behave the same. Status changes go through `workflow.post_transition`.
 import hashlib
 from collections.abc import Sequence
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Any
 
 from django.conf import settings
@@ -667,9 +668,8 @@ def post_originals_purge(*, now: datetime | None = None) -> int:
             updated = PostImage.objects.filter(pk=image.pk, original_purged_at__isnull=True).update(
                 original_purged_at=now, original=""
             )
-            if updated:
-                name = image.original.name
-                transaction.on_commit(lambda n=name: default_storage.delete(n) if n else None)
+            if updated and image.original.name:
+                transaction.on_commit(partial(default_storage.delete, image.original.name))
     if images:
         audit_record(
             action="retention.originals_purged",

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "backend.audit",
     "consent",
     "moderation",
+    "moderation.comments",
     "publishers",
 ]
 
@@ -210,3 +211,9 @@ UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=25 * 1024 * 1024)
 UPLOAD_MAX_PIXELS = env.int("UPLOAD_MAX_PIXELS", default=50_000_000)
 DATA_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_MAX_BYTES + 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+# Facebook/Instagram comment events stored by publishers' webhook go to comment screening.
+PUBLISHERS_COMMENT_EVENT_HANDLERS = env.list(
+    "PUBLISHERS_COMMENT_EVENT_HANDLERS",
+    default=["moderation.comments.services.webhook_event_ingest"],
+)

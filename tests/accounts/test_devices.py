@@ -125,8 +125,7 @@ def test_a_tablet_checks_its_credential(api_as: Any, school: Any, teacher: Any) 
     assert client.get("/api/devices/current").status_code == 403
 
 
-def test_a_tablet_of_another_school_is_not_shown(api_as: Any, school: Any,
-                                                 outsider: Any) -> None:
+def test_a_tablet_of_another_school_is_not_shown(api_as: Any, school: Any, outsider: Any) -> None:
     _, token = device_enrol(school=school, name="Hall iPad", actor=None)
     client = api_as(outsider)
     client.credentials(HTTP_X_DEVICE_TOKEN=token)

@@ -40,16 +40,19 @@ def _stored_files() -> list[str]:
 
 @pytest.fixture
 def draft_id(tablet_as: Any, teacher: Any) -> int:
-    response = tablet_as(teacher).post("/api/posts", {"text": "Sports day", "channels":
-                                                      ["website", "x"]}, format="json")
+    response = tablet_as(teacher).post(
+        "/api/posts", {"text": "Sports day", "channels": ["website", "x"]}, format="json"
+    )
     assert response.status_code == 201, response.json()
     return response.json()["id"]
 
 
-def test_r7_a_post_from_an_unenrolled_device_is_refused_and_nothing_stored(api_as: Any,
-                                                                          teacher: Any) -> None:
-    response = api_as(teacher).post("/api/posts", {"text": "Hi", "channels": ["website"]},
-                                    format="json")
+def test_r7_a_post_from_an_unenrolled_device_is_refused_and_nothing_stored(
+    api_as: Any, teacher: Any
+) -> None:
+    response = api_as(teacher).post(
+        "/api/posts", {"text": "Hi", "channels": ["website"]}, format="json"
+    )
     assert response.status_code == 403
     assert "enrolled school device" in response.json()["detail"]
     assert not Post.objects.exists()
@@ -65,8 +68,9 @@ def test_r7_a_revoked_device_is_refused(tablet_as: Any, teacher: Any, school: An
     assert not Post.objects.exists()
 
 
-def test_r7_a_device_of_another_school_is_refused(api_as: Any, teacher: Any,
-                                                  other_school: Any) -> None:
+def test_r7_a_device_of_another_school_is_refused(
+    api_as: Any, teacher: Any, other_school: Any
+) -> None:
     _, token = device_enrol(school=other_school, name="Their iPad", actor=None)
     client = api_as(teacher)
     client.credentials(HTTP_X_DEVICE_TOKEN=token)
@@ -75,12 +79,15 @@ def test_r7_a_device_of_another_school_is_refused(api_as: Any, teacher: Any,
     assert not Post.objects.exists()
 
 
-def test_a_teacher_drafts_uploads_and_submits_from_the_tablet(tablet_as: Any, teacher: Any,
-                                                              draft_id: int) -> None:
+def test_a_teacher_drafts_uploads_and_submits_from_the_tablet(
+    tablet_as: Any, teacher: Any, draft_id: int
+) -> None:
     client = tablet_as(teacher)
-    response = client.post(f"/api/posts/{draft_id}/images",
-                           {"image": _upload(_jpeg()), "alt_text": "The school field"},
-                           format="multipart")
+    response = client.post(
+        f"/api/posts/{draft_id}/images",
+        {"image": _upload(_jpeg()), "alt_text": "The school field"},
+        format="multipart",
+    )
     assert response.status_code == 201, response.json()
     response = client.post(f"/api/posts/{draft_id}/submit")
     assert response.status_code == 200
@@ -89,26 +96,32 @@ def test_a_teacher_drafts_uploads_and_submits_from_the_tablet(tablet_as: Any, te
     assert [f["rule"] for f in body["check_run"]["findings"]] == ["R20"]
 
 
-@pytest.mark.parametrize("data,message", [
-    (b"%PDF-1.7\n1 0 obj <<>> endobj", "not a JPEG, PNG or WebP"),
-    (b"<html><script>alert(1)</script></html>", "not a JPEG, PNG or WebP"),
-    (_jpeg()[:300], "could not be read"),
-])
+@pytest.mark.parametrize(
+    "data,message",
+    [
+        (b"%PDF-1.7\n1 0 obj <<>> endobj", "not a JPEG, PNG or WebP"),
+        (b"<html><script>alert(1)</script></html>", "not a JPEG, PNG or WebP"),
+        (_jpeg()[:300], "could not be read"),
+    ],
+)
 def test_a_bad_upload_is_refused_naming_the_field_and_stores_nothing(
-        tablet_as: Any, teacher: Any, draft_id: int, data: bytes, message: str) -> None:
-    response = tablet_as(teacher).post(f"/api/posts/{draft_id}/images",
-                                       {"image": _upload(data)}, format="multipart")
+    tablet_as: Any, teacher: Any, draft_id: int, data: bytes, message: str
+) -> None:
+    response = tablet_as(teacher).post(
+        f"/api/posts/{draft_id}/images", {"image": _upload(data)}, format="multipart"
+    )
     assert response.status_code == 400
     assert message in response.json()["image"][0]
     assert not PostImage.objects.exists() and _stored_files() == []
 
 
-def test_a_decompression_bomb_is_refused(tablet_as: Any, teacher: Any, draft_id: int,
-                                         settings: Any) -> None:
+def test_a_decompression_bomb_is_refused(
+    tablet_as: Any, teacher: Any, draft_id: int, settings: Any
+) -> None:
     settings.UPLOAD_MAX_PIXELS = 1_000_000
-    response = tablet_as(teacher).post(f"/api/posts/{draft_id}/images",
-                                       {"image": _upload(_jpeg((1600, 1200)))},
-                                       format="multipart")
+    response = tablet_as(teacher).post(
+        f"/api/posts/{draft_id}/images", {"image": _upload(_jpeg((1600, 1200)))}, format="multipart"
+    )
     assert response.status_code == 400 and "megapixels" in response.json()["image"][0]
     assert not PostImage.objects.exists()
 
@@ -116,32 +129,38 @@ def test_a_decompression_bomb_is_refused(tablet_as: Any, teacher: Any, draft_id:
 def test_a_fifth_photo_is_refused(tablet_as: Any, teacher: Any, draft_id: int) -> None:
     client = tablet_as(teacher)
     for _ in range(4):
-        assert client.post(f"/api/posts/{draft_id}/images", {"image": _upload(_jpeg())},
-                           format="multipart").status_code == 201
-    response = client.post(f"/api/posts/{draft_id}/images", {"image": _upload(_jpeg())},
-                           format="multipart")
+        assert (
+            client.post(
+                f"/api/posts/{draft_id}/images", {"image": _upload(_jpeg())}, format="multipart"
+            ).status_code
+            == 201
+        )
+    response = client.post(
+        f"/api/posts/{draft_id}/images", {"image": _upload(_jpeg())}, format="multipart"
+    )
     assert response.status_code == 400 and "at most 4" in response.json()["image"][0]
     assert PostImage.objects.count() == 4
 
 
 def test_text_over_the_strictest_channel_limit_is_refused(tablet_as: Any, teacher: Any) -> None:
-    response = tablet_as(teacher).post("/api/posts", {"text": "a" * 281,
-                                                      "channels": ["website", "x"]},
-                                       format="json")
+    response = tablet_as(teacher).post(
+        "/api/posts", {"text": "a" * 281, "channels": ["website", "x"]}, format="json"
+    )
     assert response.status_code == 400
     assert "x allows at most 280" in response.json()["text"][0]
     assert not Post.objects.exists()
 
 
 def test_an_unknown_channel_is_refused(tablet_as: Any, teacher: Any) -> None:
-    response = tablet_as(teacher).post("/api/posts", {"text": "Hi", "channels": ["tiktok"]},
-                                       format="json")
+    response = tablet_as(teacher).post(
+        "/api/posts", {"text": "Hi", "channels": ["tiktok"]}, format="json"
+    )
     assert response.status_code == 400 and "channels" in response.json()
 
 
-def test_r6_gps_and_all_metadata_are_gone_from_the_stored_variant(tablet_as: Any,
-                                                                  teacher: Any,
-                                                                  draft_id: int) -> None:
+def test_r6_gps_and_all_metadata_are_gone_from_the_stored_variant(
+    tablet_as: Any, teacher: Any, draft_id: int
+) -> None:
     from moderation.imaging import metadata_present
 
     exif = Image.Exif()
@@ -150,8 +169,7 @@ def test_r6_gps_and_all_metadata_are_gone_from_the_stored_variant(tablet_as: Any
     original = _jpeg(exif=exif)
     assert "gps" in " ".join(metadata_present(original)).lower()
     client = tablet_as(teacher)
-    client.post(f"/api/posts/{draft_id}/images", {"image": _upload(original)},
-                format="multipart")
+    client.post(f"/api/posts/{draft_id}/images", {"image": _upload(original)}, format="multipart")
     image = PostImage.objects.get()
     for variant in ("large", "medium", "thumb"):
         response = client.get(f"/api/posts/{draft_id}/images/{image.pk}/file/{variant}")
@@ -160,14 +178,15 @@ def test_r6_gps_and_all_metadata_are_gone_from_the_stored_variant(tablet_as: Any
 
 
 def test_r6_the_original_is_not_reachable_without_authorisation(
-        tablet_as: Any, api_as: Any, teacher: Any, outsider: Any, school: Any,
-        draft_id: int) -> None:
+    tablet_as: Any, api_as: Any, teacher: Any, outsider: Any, school: Any, draft_id: int
+) -> None:
     from rest_framework.test import APIClient
 
     from tests.factories import member
 
-    tablet_as(teacher).post(f"/api/posts/{draft_id}/images", {"image": _upload(_jpeg())},
-                            format="multipart")
+    tablet_as(teacher).post(
+        f"/api/posts/{draft_id}/images", {"image": _upload(_jpeg())}, format="multipart"
+    )
     image = PostImage.objects.get()
     url = f"/api/posts/{draft_id}/images/{image.pk}/file/original"
     assert APIClient().get(url).status_code == 403
@@ -178,9 +197,9 @@ def test_r6_the_original_is_not_reachable_without_authorisation(
     assert "/media/" not in image.original.name and not image.original.name.startswith("/")
 
 
-def test_another_schools_staff_see_and_change_nothing(tablet_as: Any, api_as: Any, teacher: Any,
-                                                      outsider: Any, other_school: Any,
-                                                      draft_id: int) -> None:
+def test_another_schools_staff_see_and_change_nothing(
+    tablet_as: Any, api_as: Any, teacher: Any, outsider: Any, other_school: Any, draft_id: int
+) -> None:
     _, token = device_enrol(school=other_school, name="Their iPad", actor=None)
     client = api_as(outsider)
     client.credentials(HTTP_X_DEVICE_TOKEN=token)
@@ -202,9 +221,9 @@ def test_another_schools_staff_see_and_change_nothing(tablet_as: Any, api_as: An
     assert post.text == "Sports day" and post.status == S.DRAFT
 
 
-def test_the_queue_lists_the_most_urgent_first_with_filters(tablet_as: Any, api_as: Any,
-                                                            teacher: Any,
-                                                            head_teacher: Any) -> None:
+def test_the_queue_lists_the_most_urgent_first_with_filters(
+    tablet_as: Any, api_as: Any, teacher: Any, head_teacher: Any
+) -> None:
     client = tablet_as(teacher)
     ids = []
     for when in ("2031-01-03T09:00:00Z", "2031-01-01T09:00:00Z", None):
@@ -214,35 +233,42 @@ def test_the_queue_lists_the_most_urgent_first_with_filters(tablet_as: Any, api_
         ids.append(post_id)
     queue = api_as(head_teacher).get("/api/posts?status=awaiting_approval").json()
     assert [p["id"] for p in queue["results"]] == [ids[1], ids[0], ids[2]]
-    window = api_as(head_teacher).get(
-        "/api/posts?scheduled_from=2031-01-02T00:00:00Z").json()["results"]
+    window = (
+        api_as(head_teacher).get("/api/posts?scheduled_from=2031-01-02T00:00:00Z").json()["results"]
+    )
     assert [p["id"] for p in window] == [ids[0]]
 
 
 def test_a_leader_approves_through_the_api_with_the_hash_they_saw(
-        tablet_as: Any, api_as: Any, teacher: Any, head_teacher: Any) -> None:
+    tablet_as: Any, api_as: Any, teacher: Any, head_teacher: Any
+) -> None:
     client = tablet_as(teacher)
-    post_id = client.post("/api/posts", {"text": "Choir", "channels": ["website"],
-                                         "scheduled_at": "2031-06-01T09:00:00Z"},
-                          format="json").json()["id"]
+    post_id = client.post(
+        "/api/posts",
+        {"text": "Choir", "channels": ["website"], "scheduled_at": "2031-06-01T09:00:00Z"},
+        format="json",
+    ).json()["id"]
     detail = client.post(f"/api/posts/{post_id}/submit").json()
     leader = api_as(head_teacher)
-    wrong = leader.post(f"/api/posts/{post_id}/approve", {"content_hash": "0" * 64},
-                        format="json")
+    wrong = leader.post(f"/api/posts/{post_id}/approve", {"content_hash": "0" * 64}, format="json")
     assert wrong.status_code == 409 and wrong.json()["field"] == "content_hash"
-    ok = leader.post(f"/api/posts/{post_id}/approve",
-                     {"content_hash": detail["content_hash"]}, format="json")
+    ok = leader.post(
+        f"/api/posts/{post_id}/approve", {"content_hash": detail["content_hash"]}, format="json"
+    )
     assert ok.status_code == 200 and ok.json()["status"] == S.SCHEDULED
-    own = api_as(teacher).post(f"/api/posts/{post_id}/approve",
-                               {"content_hash": detail["content_hash"]}, format="json")
+    own = api_as(teacher).post(
+        f"/api/posts/{post_id}/approve", {"content_hash": detail["content_hash"]}, format="json"
+    )
     assert own.status_code in (403, 409)
 
 
 def test_a_leader_sees_what_changed_since_the_version_they_saw(
-        tablet_as: Any, api_as: Any, teacher: Any, head_teacher: Any) -> None:
+    tablet_as: Any, api_as: Any, teacher: Any, head_teacher: Any
+) -> None:
     client = tablet_as(teacher)
-    post_id = client.post("/api/posts", {"text": "Choir at 3pm", "channels": ["website"]},
-                          format="json").json()["id"]
+    post_id = client.post(
+        "/api/posts", {"text": "Choir at 3pm", "channels": ["website"]}, format="json"
+    ).json()["id"]
     client.post(f"/api/posts/{post_id}/submit")
     client.patch(f"/api/posts/{post_id}", {"text": "Choir at 4pm"}, format="json")
     diff = api_as(head_teacher).get(f"/api/posts/{post_id}/diff?since=1").json()
@@ -251,7 +277,8 @@ def test_a_leader_sees_what_changed_since_the_version_they_saw(
 
 
 def test_the_post_detail_shows_identified_faces_with_their_consent(
-        tablet_as: Any, teacher: Any, school: Any, draft_id: int) -> None:
+    tablet_as: Any, teacher: Any, school: Any, draft_id: int
+) -> None:
     from consent.models import Purpose
     from tests.moderation.factories import enrol, open_dpia, person, record
 
@@ -260,8 +287,11 @@ def test_the_post_detail_shows_identified_faces_with_their_consent(
     record(pupil, Purpose.BIOMETRIC, Purpose.PHOTO_WEBSITE)
     enrol(pupil, "obama.jpg")
     client = tablet_as(teacher)
-    client.post(f"/api/posts/{draft_id}/images", {"image": _upload(fixture_bytes("obama2.jpg"))},
-                format="multipart")
+    client.post(
+        f"/api/posts/{draft_id}/images",
+        {"image": _upload(fixture_bytes("obama2.jpg"))},
+        format="multipart",
+    )
     body = client.post(f"/api/posts/{draft_id}/submit").json()
     [face] = body["images"][0]["faces"]
     assert face["person_label"] == "Barack O." and face["identifiable"]
@@ -270,13 +300,17 @@ def test_the_post_detail_shows_identified_faces_with_their_consent(
     assert body["status"] == S.BLOCKED
 
 
-def test_pause_and_resume_publishing_through_the_api(api_as: Any, head_teacher: Any,
-                                                     teacher: Any, school: Any) -> None:
+def test_pause_and_resume_publishing_through_the_api(
+    api_as: Any, head_teacher: Any, teacher: Any, school: Any
+) -> None:
     url = f"/api/schools/{school.pk}/publishing"
-    assert api_as(teacher).post(url, {"action": "pause", "reason": "x"},
-                                format="json").status_code == 403
-    paused = api_as(head_teacher).post(url, {"action": "pause", "reason": "Incident"},
-                                       format="json")
+    assert (
+        api_as(teacher).post(url, {"action": "pause", "reason": "x"}, format="json").status_code
+        == 403
+    )
+    paused = api_as(head_teacher).post(
+        url, {"action": "pause", "reason": "Incident"}, format="json"
+    )
     assert paused.status_code == 200 and paused.json()[0]["paused_at"]
     assert api_as(head_teacher).get(url).json()["pause_reason"] == "Incident"
     resumed = api_as(head_teacher).post(url, {"action": "resume"}, format="json")

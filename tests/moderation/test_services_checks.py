@@ -291,9 +291,9 @@ def test_an_edit_after_submission_reruns_the_checks(teacher: Any, tablet: Any, b
     assert post.check_runs.count() == 2
 
 
-def test_r15_originals_of_finished_posts_are_deleted_after_retention(teacher: Any, tablet: Any,
-                                                                     school: Any,
-                                                                     settings: Any) -> None:
+def test_r15_originals_of_finished_posts_are_deleted_after_retention(
+    teacher: Any, tablet: Any, school: Any, settings: Any
+) -> None:
     from datetime import timedelta
 
     from django.utils import timezone
@@ -302,8 +302,9 @@ def test_r15_originals_of_finished_posts_are_deleted_after_retention(teacher: An
     post = submitted(teacher, tablet, images=("biden.jpg",))
     image = post.images.get()
     name = image.original.name
-    Post.objects.filter(pk=post.pk).update(status=S.REJECTED,
-                                           updated_at=timezone.now() - timedelta(days=31))
+    Post.objects.filter(pk=post.pk).update(
+        status=S.REJECTED, updated_at=timezone.now() - timedelta(days=31)
+    )
     assert services.post_originals_purge() == 1
     image.refresh_from_db()
     assert image.original_purged_at and not image.original
@@ -311,8 +312,9 @@ def test_r15_originals_of_finished_posts_are_deleted_after_retention(teacher: An
     assert services.post_originals_purge() == 0
 
 
-def test_r15_originals_of_posts_still_in_the_queue_are_kept(teacher: Any, tablet: Any,
-                                                           school: Any) -> None:
+def test_r15_originals_of_posts_still_in_the_queue_are_kept(
+    teacher: Any, tablet: Any, school: Any
+) -> None:
     from datetime import timedelta
 
     from django.utils import timezone

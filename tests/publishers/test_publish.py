@@ -501,3 +501,18 @@ def test_an_approved_post_goes_out_once_through_the_whole_flow(
     assert post.status == S.PUBLISHED
     assert publication_outcomes(post_id=post.pk) == {"website": "published", "x": "published"}
     assert [p["text"] for p in fake_x.posts] == ["Our harvest festival"]
+
+
+def test_the_sweep_settles_a_post_left_publishing(
+    make_post: Callable[..., Post], fake_x: FakeX, x_account: ChannelAccount, monkeypatch: Any
+) -> None:
+    post = make_post(channels=("x",))
+    with monkeypatch.context() as patched:
+        patched.setattr(services, "publications_settle", lambda *, post_id: None)
+        services.publications_start(post_id=post.pk)
+    post.refresh_from_db()
+    assert post.status == S.PUBLISHING  # moderation was never told
+
+    assert services.publications_recover()["settled"] == 1
+    post.refresh_from_db()
+    assert post.status == S.PUBLISHED

@@ -164,3 +164,23 @@ def test_another_pages_event_is_not_accepted_with_this_accounts_secret(
     body = payload(page="999")
     assert post(client, body, sign(body)).status_code == 403
     assert not WebhookEvent.objects.exists()
+
+
+calls: list[int] = []
+
+
+def record_event(*, event_id: int) -> None:
+    calls.append(event_id)
+
+
+def test_each_new_event_is_handed_to_the_comment_handlers_once(
+    client: Client, facebook_account: ChannelAccount, settings: Any
+) -> None:
+    settings.PUBLISHERS_COMMENT_EVENT_HANDLERS = [f"{__name__}.record_event"]
+    calls.clear()
+    body = payload()
+
+    post(client, body, sign(body))
+    post(client, body, sign(body))
+
+    assert calls == [WebhookEvent.objects.get().pk]

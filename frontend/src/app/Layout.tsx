@@ -1,4 +1,6 @@
+import { Suspense } from "react";
 import { NavLink, Outlet, useOutletContext } from "react-router";
+import { Loading } from "../components/Loading";
 import { SignOutButton } from "../features/auth/components/SignOutButton";
 import { PublishingBanner } from "../features/queue/components/PublishingBanner";
 import { roleNames, type Me } from "../features/auth/api/session";
@@ -50,7 +52,9 @@ export function Layout({ me }: { me: Me }) {
       </header>
       <main id="main" className="main">
         <PublishingBanner schools={schools} canControl={roles.has("leader") || roles.has("trust_admin")} />
-        <Outlet context={me} />
+        <Suspense fallback={<Loading />}>
+          <Outlet context={me} />
+        </Suspense>
       </main>
     </div>
   );

@@ -1,26 +1,35 @@
-import type { ReactNode } from "react";
+import { lazy, Suspense, type ComponentType } from "react";
 import { Link, Route, Routes } from "react-router";
+import { Loading } from "../components/Loading";
 import { Page } from "../components/Page";
-import { SignInPage } from "../features/auth/components/SignInPage";
-import { TwoFactorSetupPage } from "../features/auth/components/TwoFactorSetupPage";
-import { EscalationsPage } from "../features/comments/components/EscalationsPage";
-import { ConsentLookupPage, ConsentSchoolsPage } from "../features/consent/components/ConsentLookupPage";
-import { ImportDetailPage, ImportPage } from "../features/consent/components/ImportPage";
-import type { ConsentSchool } from "../features/consent/components/labels";
-import { PersonPage } from "../features/consent/components/PersonPage";
-import { DevicesPage } from "../features/devices/components/DevicesPage";
-import { ThisTabletPage } from "../features/devices/components/ThisTabletPage";
-import { MyPostsPage } from "../features/posts/components/MyPostsPage";
-import { NewPostPage } from "../features/posts/components/NewPostPage";
-import { PostPage } from "../features/posts/components/PostPage";
-import { ApprovalQueuePage } from "../features/queue/components/ApprovalQueuePage";
-import { PublishingPage } from "../features/queue/components/PublishingPage";
-import { ReviewPage } from "../features/queue/components/ReviewPage";
-import { HomePage } from "./HomePage";
 import type { Me } from "../features/auth/api/session";
+import { SignInPage } from "../features/auth/components/SignInPage";
+import { EscalationsPage } from "../features/comments/components/EscalationsPage";
+import type { ConsentSchool } from "../features/consent/components/labels";
+import { HomePage } from "./HomePage";
 import { Layout, useSignedInUser } from "./Layout";
 import { RequireRole } from "./RequireRole";
 import { RequireSession } from "./RequireSession";
+
+/** Each screen's code loads when it is first opened: the sign-in page stays small. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- any props: each screen keeps its own
+function screen<M extends Record<K, ComponentType<any>>, K extends keyof M & string>(load: () => Promise<M>, name: K) {
+  return lazy(async () => ({ default: (await load())[name] }));
+}
+const TwoFactorSetupPage = screen(() => import("../features/auth/components/TwoFactorSetupPage"), "TwoFactorSetupPage");
+const ConsentSchoolsPage = screen(() => import("../features/consent/components/ConsentLookupPage"), "ConsentSchoolsPage");
+const ConsentLookupPage = screen(() => import("../features/consent/components/ConsentLookupPage"), "ConsentLookupPage");
+const ImportPage = screen(() => import("../features/consent/components/ImportPage"), "ImportPage");
+const ImportDetailPage = screen(() => import("../features/consent/components/ImportPage"), "ImportDetailPage");
+const PersonPage = screen(() => import("../features/consent/components/PersonPage"), "PersonPage");
+const DevicesPage = screen(() => import("../features/devices/components/DevicesPage"), "DevicesPage");
+const ThisTabletPage = screen(() => import("../features/devices/components/ThisTabletPage"), "ThisTabletPage");
+const MyPostsPage = screen(() => import("../features/posts/components/MyPostsPage"), "MyPostsPage");
+const NewPostPage = screen(() => import("../features/posts/components/NewPostPage"), "NewPostPage");
+const PostPage = screen(() => import("../features/posts/components/PostPage"), "PostPage");
+const ApprovalQueuePage = screen(() => import("../features/queue/components/ApprovalQueuePage"), "ApprovalQueuePage");
+const PublishingPage = screen(() => import("../features/queue/components/PublishingPage"), "PublishingPage");
+const ReviewPage = screen(() => import("../features/queue/components/ReviewPage"), "ReviewPage");
 
 /** Trust-admin schools of the signed-in user, handed to the devices feature. */
 function DevicesRoute() {
@@ -58,7 +67,7 @@ function PublishingRoute() {
 }
 
 /** The consent screens get each school with the user's roles there. */
-function ConsentRoute({ page: Screen }: { page: (props: { schools: ConsentSchool[] }) => ReactNode }) {
+function ConsentRoute({ page: Screen }: { page: ComponentType<{ schools: ConsentSchool[] }> }) {
   const me = useSignedInUser();
   const bySchool = new Map<number, ConsentSchool>();
   for (const m of me.memberships) {
@@ -85,7 +94,8 @@ function NotFound() {
 
 export function AppRoutes() {
   return (
-    <Routes>
+    <Suspense fallback={<Loading />}>
+      <Routes>
       <Route path="/signin" element={<SignInPage />} />
       <Route path="/two-factor/setup" element={<TwoFactorSetupPage />} />
       <Route element={<RequireSession>{(me) => <Layout me={me} />}</RequireSession>}>
@@ -156,6 +166,7 @@ export function AppRoutes() {
         <Route path="this-tablet" element={<ThisTabletPage />} />
         <Route path="*" element={<NotFound />} />
       </Route>
-    </Routes>
+      </Routes>
+    </Suspense>
   );
 }

@@ -70,7 +70,7 @@ class Command(BaseCommand):
         labels = person_labels(
             person_ids={f.person_id for v in views for f in v.faces if f.person_id}
         )
-        report = {
+        report: dict[str, Any] = {
             "verdict": result.verdict,
             "faces": [
                 {

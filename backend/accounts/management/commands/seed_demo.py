@@ -9,7 +9,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from backend.accounts.demo import DEMO_PASSWORD, seed_accounts
 
 # Each app's demo part, in dependency order; an app without demo.py is skipped.
-DEMO_APPS = ["consent", "moderation", "publishers"]
+DEMO_APPS = ["consent", "moderation", "publishers", "moderation.comments"]
 
 
 class Command(BaseCommand):

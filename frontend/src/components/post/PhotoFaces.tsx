@@ -94,7 +94,7 @@ export function PhotoFaces({
 
   return (
     <figure className="photo">
-      <div className={`photo__frame${drawing ? " photo__frame--drawing" : ""}`} ref={frame} style={{ aspectRatio: `${width} / ${height}` }}>
+      <div className={`photo__frame${drawing ? " photo__frame--drawing" : ""}`} ref={frame} style={{ aspectRatio: `${width} / ${height}`, maxWidth: `min(100%, calc(70vh * ${(width / height).toFixed(4)}))` }}>
         <img src={src} alt={alt} width={width} height={height} draggable={false} />
         {faces.map((face) => (
           <span

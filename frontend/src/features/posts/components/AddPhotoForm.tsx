@@ -1,12 +1,12 @@
 import { useId, useRef, useState, type FormEvent } from "react";
 import { errorMessages } from "../../../lib/errors";
-import { MAX_PHOTOS } from "../../../lib/post";
+import { MAX_PHOTOS, type PostDetail } from "../../../lib/post";
 import { useAddPhoto } from "../api/posts";
 
 const ACCEPT = "image/jpeg,image/png,image/heic,image/heif,image/webp";
 
 /** One photo with its description. Upload problems are shown beside the photo field. */
-export function AddPhotoForm({ postId, count, onAdded }: { postId: number; count: number; onAdded: (message: string) => void }) {
+export function AddPhotoForm({ postId, count, onAdded }: { postId: number; count: number; onAdded: (message: string, updated?: PostDetail) => void }) {
   const id = useId();
   const add = useAddPhoto(postId);
   const fileInput = useRef<HTMLInputElement>(null);
@@ -32,11 +32,11 @@ export function AddPhotoForm({ postId, count, onAdded }: { postId: number; count
     add.mutate(
       { file, altText: altText.trim() },
       {
-        onSuccess: () => {
+        onSuccess: (updated) => {
           setFile(null);
           setAltText("");
           if (fileInput.current) fileInput.current.value = "";
-          onAdded("Photo added.");
+          onAdded("Photo added.", updated);
         },
         onError: () => fileInput.current?.focus(),
       },

@@ -19,7 +19,7 @@ interface Props {
   onMode: (mode: PhotoMode) => void;
   currentFaceId: number | null;
   altSpans: Array<[number, number]>;
-  onDone: (message: string) => void;
+  onDone: (message: string, updated?: PostDetail) => void;
 }
 
 /** One photo of the author's post: faces boxed and listed, its description, and its tools. */
@@ -91,7 +91,7 @@ export function PhotoCard({ post, image, index, checks, channels, editable, mode
   );
 }
 
-function AltTextForm({ post, image, number, onCancel, onDone }: { post: PostDetail; image: PostImage; number: number; onCancel: () => void; onDone: (m: string) => void }) {
+function AltTextForm({ post, image, number, onCancel, onDone }: { post: PostDetail; image: PostImage; number: number; onCancel: () => void; onDone: (m: string, updated?: PostDetail) => void }) {
   const id = useId();
   const update = useUpdateAltText(post.id);
   const [text, setText] = useState(image.alt_text ?? "");
@@ -100,7 +100,7 @@ function AltTextForm({ post, image, number, onCancel, onDone }: { post: PostDeta
 
   function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
-    update.mutate({ imageId: image.id, altText: text.trim() }, { onSuccess: () => onDone(`Description of photo ${number} saved.`) });
+    update.mutate({ imageId: image.id, altText: text.trim() }, { onSuccess: (updated) => onDone(`Description of photo ${number} saved.`, updated) });
   }
 
   return (
@@ -137,7 +137,7 @@ function AltTextForm({ post, image, number, onCancel, onDone }: { post: PostDeta
   );
 }
 
-function RemovePhoto({ post, image, number, onCancel, onDone }: { post: PostDetail; image: PostImage; number: number; onCancel: () => void; onDone: (m: string) => void }) {
+function RemovePhoto({ post, image, number, onCancel, onDone }: { post: PostDetail; image: PostImage; number: number; onCancel: () => void; onDone: (m: string, updated?: PostDetail) => void }) {
   const remove = useRemovePhoto(post.id);
   const problem = errorMessages(remove.error).top;
   return (
@@ -149,7 +149,7 @@ function RemovePhoto({ post, image, number, onCancel, onDone }: { post: PostDeta
           type="button"
           className="button button--danger"
           disabled={remove.isPending}
-          onClick={() => remove.mutate(image.id, { onSuccess: () => onDone(`Photo ${number} removed.`) })}
+          onClick={() => remove.mutate(image.id, { onSuccess: (updated) => onDone(`Photo ${number} removed.`, updated) })}
         >
           Yes, remove it
         </button>
@@ -161,7 +161,7 @@ function RemovePhoto({ post, image, number, onCancel, onDone }: { post: PostDeta
   );
 }
 
-function DrawFace({ post, image, number, marks, onCancel, onDone }: { post: PostDetail; image: PostImage; number: number; marks: FaceMark[]; onCancel: () => void; onDone: (m: string) => void }) {
+function DrawFace({ post, image, number, marks, onCancel, onDone }: { post: PostDetail; image: PostImage; number: number; marks: FaceMark[]; onCancel: () => void; onDone: (m: string, updated?: PostDetail) => void }) {
   const id = useId();
   const addFace = useAddFace(post.id);
   const [box, setBox] = useState<Box | null>(null);
@@ -186,7 +186,7 @@ function DrawFace({ post, image, number, marks, onCancel, onDone }: { post: Post
       return;
     }
     setTooSmall(false);
-    addFace.mutate({ imageId: image.id, box }, { onSuccess: () => onDone(`Face box added to photo ${number}. The post is being checked again.`) });
+    addFace.mutate({ imageId: image.id, box }, { onSuccess: (updated) => onDone(`Face box added to photo ${number}.`, updated) });
   }
 
   return (

@@ -65,7 +65,8 @@ describe("drafting a post", () => {
     expect(screen.getByRole("img", { name: "Year 4 in the garden" })).toBeInTheDocument();
 
     await user.click(screen.getByRole("button", { name: "Send for checks" }));
-    expect(await screen.findByText("Checks started")).toBeInTheDocument();
+    expect(await screen.findByText("Sent. The safeguarding checks are running.")).toHaveFocus();
+    expect(screen.getByText("Checks started")).toBeInTheDocument();
 
     // The page asks again while the checks run, then shows what they found.
     expect(await screen.findByText("Needs tagging", {}, { timeout: 4000 })).toBeInTheDocument();
@@ -145,7 +146,7 @@ describe("drafting a post", () => {
     await user.click(within(people).getByRole("button", { name: /Amelia Jones/ }));
     await user.click(screen.getByRole("button", { name: "Tag as Amelia Jones" }));
 
-    const flash = await screen.findByText("Tagged face 1 in photo 1 as Amelia Jones. The post is being checked again.");
+    const flash = await screen.findByText("Tagged face 1 in photo 1 as Amelia Jones. The safeguarding checks are running.");
     expect(flash).toHaveFocus();
     expect(api.find("POST", "/api/posts/12/faces/5/tag")[0]?.body).toEqual({ tag: "person", person_id: 70 });
     expect(api.find("GET", "/api/schools/1/people/status").at(-1)?.query.get("search")).toBe("Amel");
@@ -194,7 +195,7 @@ describe("drafting a post", () => {
     const { user } = renderApp("/posts/12");
 
     await user.click(await screen.findByRole("button", { name: "Blur this face" }));
-    expect(await screen.findByText("Blurred face 1 in photo 1. The post is being checked again.")).toHaveFocus();
+    expect(await screen.findByText("Blurred face 1 in photo 1. The safeguarding checks are running.")).toHaveFocus();
     expect(api.find("POST", "/api/posts/12/blur")[0]?.body).toEqual({ face_ids: [5], without_consent: false });
     // A new image URL, so the browser fetches the blurred photo instead of showing the old one.
     expect(screen.getByRole("img", { name: "Year 4 in the garden" }).getAttribute("src")).toBe("/api/posts/12/images/31/file/medium?v=2-1");
@@ -213,7 +214,7 @@ describe("drafting a post", () => {
     });
     const { user } = renderApp("/posts/12");
     await user.click(await screen.findByRole("button", { name: "Blur all faces without consent" }));
-    await screen.findByText("Blurred every face without consent. The post is being checked again.");
+    await screen.findByText("Blurred every face without consent. The safeguarding checks are running.");
     expect(api.find("POST", "/api/posts/12/blur")[0]?.body).toEqual({ without_consent: true });
   });
 
@@ -254,7 +255,7 @@ describe("drafting a post", () => {
     expect(textarea).toHaveValue("🌳 Well done Amelia!");
     expect(textarea).toHaveFocus();
     await user.click(screen.getByRole("button", { name: "Save and check again" }));
-    await screen.findByText("Changes saved. The post is being checked again.");
+    await screen.findByText("Changes saved. The safeguarding checks are running.");
     expect(api.find("PATCH", "/api/posts/12")[0]?.body).toMatchObject({ text: "🌳 Well done Amelia!" });
   });
 
@@ -279,7 +280,7 @@ describe("drafting a post", () => {
       await user.type(screen.getByLabelText(label), value);
     }
     await user.click(screen.getByRole("button", { name: "Save face box" }));
-    await screen.findByText("Face box added to photo 1. The post is being checked again.");
+    await screen.findByText("Face box added to photo 1. The safeguarding checks are running.");
     // [top, right, bottom, left] in pixels of the 800 x 600 original.
     expect(api.find("POST", "/api/posts/12/images/31/faces")[0]?.body).toEqual({ box: [60, 480, 180, 400] });
   });

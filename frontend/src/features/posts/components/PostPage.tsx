@@ -24,6 +24,7 @@ import {
   isChannel,
   postChannels,
   spanToUtf16,
+  statusMeta,
   type Finding,
   type PostDetail,
 } from "../../../lib/post";
@@ -48,7 +49,7 @@ export function PostPage() {
       </Page>
     );
   }
-  return <PostScreen post={post.data} />;
+  return <PostScreen key={id} post={post.data} />;
 }
 
 function firstWords(text: string | undefined, count = 8): string {
@@ -83,11 +84,13 @@ function PostScreen({ post }: { post: PostDetail }) {
   const note = useAddNote(post.id);
   const actionErrors = [submit.error, blur.error, tag.error, edit.error].flatMap((error) => errorMessages(error).top);
 
-  function done(message: string) {
+  /** After an action: close what was open and say what happened, and what the checks say now. */
+  function done(message: string, updated?: PostDetail) {
     setPanel(null);
     setPhotoModes({});
     setCurrentFinding(null);
-    setFlash((previous) => ({ message, stamp: previous.stamp + 1 }));
+    const full = updated && updated.status !== "draft" ? `${message} ${afterChecks(updated)}` : message;
+    setFlash((previous) => ({ message: full, stamp: previous.stamp + 1 }));
   }
   function setMode(imageId: number, mode: PhotoMode) {
     setPhotoModes({ [imageId]: mode });
@@ -120,7 +123,7 @@ function PostScreen({ post }: { post: PostDetail }) {
         case "not_a_face":
           if (faceId !== null)
             buttons.push(
-              <button key={remedy} type="button" className="button button--secondary" disabled={tag.isPending} onClick={() => tag.mutate({ faceId, tag: "not_a_face" }, { onSuccess: () => done(`Marked ${place.toLowerCase()} as not a face. The post is being checked again.`) })}>
+              <button key={remedy} type="button" className="button button--secondary" disabled={tag.isPending} onClick={() => tag.mutate({ faceId, tag: "not_a_face" }, { onSuccess: (updated) => done(`Marked ${place.toLowerCase()} as not a face.`, updated) })}>
                 Not a face
               </button>,
             );
@@ -128,7 +131,7 @@ function PostScreen({ post }: { post: PostDetail }) {
         case "blur":
           if (faceId !== null) {
             buttons.push(
-              <button key={remedy} type="button" className="button button--secondary" disabled={blur.isPending} onClick={() => blur.mutate({ face_ids: [faceId], without_consent: false }, { onSuccess: () => done(`Blurred ${place.toLowerCase()}. The post is being checked again.`) })}>
+              <button key={remedy} type="button" className="button button--secondary" disabled={blur.isPending} onClick={() => blur.mutate({ face_ids: [faceId], without_consent: false }, { onSuccess: (updated) => done(`Blurred ${place.toLowerCase()}.`, updated) })}>
                 Blur this face
               </button>,
             );
@@ -136,7 +139,7 @@ function PostScreen({ post }: { post: PostDetail }) {
             const ids = post.images.flatMap((image) => image.faces.filter((face) => !face.blurred && face.identifiable !== false && face.tag !== "not_a_face").map((face) => face.id));
             if (ids.length > 0)
               buttons.push(
-                <button key={remedy} type="button" className="button button--secondary" disabled={blur.isPending} onClick={() => blur.mutate({ face_ids: ids, without_consent: false }, { onSuccess: () => done("Blurred every face. The post is being checked again.") })}>
+                <button key={remedy} type="button" className="button button--secondary" disabled={blur.isPending} onClick={() => blur.mutate({ face_ids: ids, without_consent: false }, { onSuccess: (updated) => done("Blurred every face.", updated) })}>
                   Blur every face
                 </button>,
               );
@@ -161,7 +164,7 @@ function PostScreen({ post }: { post: PostDetail }) {
                 className="button button--secondary"
                 disabled={only || edit.isPending}
                 title={only ? "It is the only channel: choose another channel first." : undefined}
-                onClick={() => edit.mutate({ channels: channels.filter((c) => c !== channel) }, { onSuccess: () => done(`${channelLabel(channel)} removed from the channels. The post is being checked again.`) })}
+                onClick={() => edit.mutate({ channels: channels.filter((c) => c !== channel) }, { onSuccess: (updated) => done(`${channelLabel(channel)} removed from the channels.`, updated) })}
               >
                 Don&apos;t post to {channelLabel(channel)}
               </button>,
@@ -290,7 +293,7 @@ function PostScreen({ post }: { post: PostDetail }) {
                 type="button"
                 className="button button--secondary"
                 disabled={blur.isPending}
-                onClick={() => blur.mutate({ without_consent: true }, { onSuccess: () => done("Blurred every face without consent. The post is being checked again.") })}
+                onClick={() => blur.mutate({ without_consent: true }, { onSuccess: (updated) => done("Blurred every face without consent.", updated) })}
               >
                 Blur all faces without consent
               </button>
@@ -339,7 +342,7 @@ function PostScreen({ post }: { post: PostDetail }) {
             type="button"
             className="button button--primary"
             disabled={submit.isPending || overLimit({ text: post.text ?? "", channels, scheduledAt: "" }).length > 0}
-            onClick={() => submit.mutate(undefined, { onSuccess: () => done("Sent. The safeguarding checks are running.") })}
+            onClick={() => submit.mutate(undefined, { onSuccess: (updated) => done("Sent.", updated) })}
           >
             {submit.isPending ? "Sending…" : "Send for checks"}
           </button>
@@ -354,6 +357,12 @@ function PostScreen({ post }: { post: PostDetail }) {
       />
     </Page>
   );
+}
+
+/** What the checks made of the change: they may still be running, or already done. */
+function afterChecks(post: PostDetail): string {
+  if (CHECKING_STATUSES.includes(post.status ?? "")) return "The safeguarding checks are running.";
+  return `Checked again: ${statusMeta(post.status).label.toLowerCase()}.`;
 }
 
 function faceWhere(post: PostDetail, faceId: number): string {
@@ -376,7 +385,7 @@ function EditForm({
   select: [number, number] | undefined;
   afterSubmission: boolean;
   onCancel: (() => void) | undefined;
-  onDone: (message: string) => void;
+  onDone: (message: string, updated?: PostDetail) => void;
 }) {
   const edit = useEditPost(post.id);
   const [value, setValue] = useState<PostFieldsValue>({
@@ -406,7 +415,7 @@ function EditForm({
     if (Object.keys(problems).length > 0) return;
     edit.mutate(
       { text: value.text, channels: value.channels, scheduled_at: fromLocalInput(value.scheduledAt) },
-      { onSuccess: () => onDone(afterSubmission ? "Changes saved. The post is being checked again." : "Draft saved.") },
+      { onSuccess: (updated) => onDone(afterSubmission ? "Changes saved." : "Draft saved.", updated) },
     );
   }
 

@@ -1,6 +1,7 @@
 import { useEffect, useId, useRef, useState, type FormEvent } from "react";
 import { Icon } from "../../../components/Icon";
 import { errorMessages } from "../../../lib/errors";
+import type { PostDetail } from "../../../lib/post";
 import { useTagFace, usePeopleSearch, type PersonStatus } from "../api/posts";
 
 type Choice = "person" | "adult_consent" | "not_a_face";
@@ -22,7 +23,7 @@ export function TagFacePanel({
   schoolId: number;
   faceId: number;
   where: string;
-  onDone: (message: string) => void;
+  onDone: (message: string, updated?: PostDetail) => void;
   onCancel: () => void;
 }) {
   const id = useId();
@@ -47,13 +48,14 @@ export function TagFacePanel({
     tag.mutate(
       choice === "person" ? { faceId, tag: "person", person_id: person?.id ?? null } : { faceId, tag: choice },
       {
-        onSuccess: () =>
+        onSuccess: (updated) =>
           onDone(
             choice === "person"
-              ? `Tagged ${label} as ${person?.display_first_name} ${person?.last_name}. The post is being checked again.`
+              ? `Tagged ${label} as ${person?.display_first_name} ${person?.last_name}.`
               : choice === "adult_consent"
-                ? `Tagged ${label} as an adult with consent on file. The post is being checked again.`
-                : `Marked ${label} as not a face. The post is being checked again.`,
+                ? `Tagged ${label} as an adult with consent on file.`
+                : `Marked ${label} as not a face.`,
+            updated,
           ),
       },
     );

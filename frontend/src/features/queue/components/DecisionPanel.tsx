@@ -3,7 +3,7 @@ import { ErrorSummary } from "../../../components/ErrorSummary";
 import { Icon } from "../../../components/Icon";
 import { errorMessages } from "../../../lib/errors";
 import { formatDateTime } from "../../../lib/format";
-import { decodeApprovals, type CheckRun, type PostDetail } from "../../../lib/post";
+import { decodeApprovals, statusMeta, type CheckRun, type PostDetail } from "../../../lib/post";
 import { useApprove, useReject, useRequestChanges, type Publishing } from "../api/queue";
 
 type Open = "approve" | "changes" | "reject";
@@ -152,7 +152,11 @@ function ApproveForm({ post, needsConfirm, onDone }: { post: PostDetail; needsCo
               ? "Your approval is recorded. It still needs another approval."
               : updated.status === "scheduled"
                 ? `Approved. It will be published at ${formatDateTime(updated.scheduled_at)}.`
-                : "Approved. It is being published now.",
+                : updated.status === "published"
+                  ? "Approved and published."
+                  : updated.status === "publishing"
+                    ? "Approved. It is being published now."
+                    : `Approved. The post is now ${statusMeta(updated.status).label.toLowerCase()}.`,
           ),
       },
     );

@@ -44,7 +44,7 @@ export function ReviewPage({ userId }: { userId: number }) {
       </Page>
     );
   }
-  return <ReviewScreen post={post.data} userId={userId} />;
+  return <ReviewScreen key={id} post={post.data} userId={userId} />;
 }
 
 function ReviewScreen({ post, userId }: { post: PostDetail; userId: number }) {
