@@ -39,6 +39,10 @@ app.conf.beat_schedule = {
     # platform calls (hide, delete, block) that have not gone through yet.
     "comments-poll-due": {"task": "comments.poll_due", "schedule": 60.0},
     "comments-retry-actions": {"task": "comments.retry_actions", "schedule": 60.0},
+    # Publications stuck in "attempting" (a worker died mid-call): reconcile, never repost.
+    "publishers-recover-stuck": {"task": "publishers.recover_stuck", "schedule": 60.0},
+    "publishers-check-health": {"task": "publishers.check_health",
+                                "schedule": crontab(hour=6, minute=15)},
     # R15 retention: private originals of finished posts.
     "purge-originals": {
         "task": "moderation.purge_originals",

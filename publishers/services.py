@@ -311,9 +311,12 @@ def publications_start(*, post_id: int) -> None:
             if created:
                 _audit("publication.queued", pub, key=pub.idempotency_key)
             rows.append((pub, account))
+        now = timezone.now()
         for pub, account in rows:
             if pub.state != P.QUEUED:
                 continue
+            if pub.next_attempt_at and pub.next_attempt_at > now:
+                continue  # waiting out a backoff: its retry is already scheduled
             problem = _account_problem(pub, account)
             if problem:
                 _move(pub, from_states={P.QUEUED}, to=P.FAILED, error=problem, next_attempt_at=None)
@@ -601,13 +604,14 @@ def publications_recover(
     2. Queued publications whose retry time passed (lost message, or a wait longer than
        a broker countdown): queue them again.
     3. Deletions of confirmed takedowns that are due: queue them again.
-    4. Posts still ``publishing`` whose publications have all settled: settle them.
+    4. Webhook events still unprocessed a while after they arrived: queue them again.
+    5. Posts still ``publishing`` whose publications have all settled: settle them.
     """
     from moderation.models import Post
 
     now = now or timezone.now()
     older_than = stuck_after() if older_than is None else older_than
-    counts = {"reconciled": 0, "requeued": 0, "deletes": 0, "settled": 0}
+    counts = {"reconciled": 0, "requeued": 0, "deletes": 0, "webhook_events": 0, "settled": 0}
 
     stuck = Publication.objects.filter(state=P.ATTEMPTING, claimed_at__lte=now - older_than)
     for pub_id in list(stuck.order_by("claimed_at").values_list("id", flat=True)[:limit]):
@@ -641,6 +645,14 @@ def publications_recover(
             Publication.objects.filter(pk=pub_id).update(next_attempt_at=now + REQUEUE_GRACE)
             _queue("delete_publication", pub_id)
         counts["deletes"] += 1
+
+    # Webhook events whose processing message was lost (broker down when they arrived).
+    unprocessed = WebhookEvent.objects.filter(
+        processed_at__isnull=True, received_at__lte=now - REQUEUE_GRACE
+    )
+    for event_id in list(unprocessed.values_list("id", flat=True)[: limit * 5]):
+        _queue("process_webhook_event", event_id)
+        counts["webhook_events"] += 1
 
     publishing = Post.objects.filter(status=Post.Status.PUBLISHING, publications__isnull=False)
     in_flight = Publication.objects.filter(state__in=list(Publication.IN_FLIGHT))

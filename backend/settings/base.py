@@ -217,3 +217,14 @@ PUBLISHERS_COMMENT_EVENT_HANDLERS = env.list(
     "PUBLISHERS_COMMENT_EVENT_HANDLERS",
     default=["moderation.comments.services.webhook_event_ingest"],
 )
+
+# Publishing (exactly once): tries before a transient error fails a publication; age after
+# which a publication still "attempting" is reconciled (above the task's 5-minute limit).
+PUBLISHERS_MAX_ATTEMPTS = env.int("PUBLISHERS_MAX_ATTEMPTS", default=8)
+PUBLISHERS_STUCK_AFTER_MINUTES = env.int("PUBLISHERS_STUCK_AFTER_MINUTES", default=10)
+# Honour an account's config["api_base"] (local fakes in tests). Never in production.
+PUBLISHERS_ALLOW_CUSTOM_HOSTS = env.bool("PUBLISHERS_ALLOW_CUSTOM_HOSTS", default=False)
+# Optional product-wide Meta app secret / verify token for the Facebook webhook (each
+# account's own configuration also works).
+FACEBOOK_APP_SECRET = env.str("FACEBOOK_APP_SECRET", default="")
+FACEBOOK_WEBHOOK_VERIFY_TOKEN = env.str("FACEBOOK_WEBHOOK_VERIFY_TOKEN", default="")

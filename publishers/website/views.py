@@ -189,7 +189,9 @@ def publication_media(request: HttpRequest, token: str) -> HttpResponse:
         raise Http404("This link is not valid or has expired.")
     publication_id, position = parsed
     pub = Publication.objects.filter(
-        pk=publication_id, state__in=list(Publication.IN_FLIGHT)
+        pk=publication_id,
+        channel=ChannelKind.INSTAGRAM,
+        state__in=list(Publication.IN_FLIGHT),
     ).first()
     if pub is None:
         raise Http404("This link is no longer in use.")

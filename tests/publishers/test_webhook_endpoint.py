@@ -56,6 +56,12 @@ def post(client: Client, body: bytes, signature: str | None) -> Any:
     return client.post(URL, data=body, content_type="application/json", **headers)
 
 
+@pytest.fixture(autouse=True)
+def _no_screening(settings: Any) -> None:
+    """The comment screening is the comments work's to test; here only intake counts."""
+    settings.PUBLISHERS_COMMENT_EVENT_HANDLERS = []
+
+
 @pytest.fixture
 def client(db: None) -> Client:
     return Client(enforce_csrf_checks=True)
@@ -184,3 +190,26 @@ def test_each_new_event_is_handed_to_the_comment_handlers_once(
     post(client, body, sign(body))
 
     assert calls == [WebhookEvent.objects.get().pk]
+
+
+def test_an_event_whose_processing_was_lost_is_picked_up_by_the_sweep(
+    client: Client, facebook_account: ChannelAccount, monkeypatch: Any
+) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from publishers import services
+
+    body = payload()
+    with monkeypatch.context() as patched:
+        patched.setattr(services, "_queue", lambda *args, **kwargs: None)  # broker down
+        post(client, body, sign(body))
+    event = WebhookEvent.objects.get()
+    assert event.processed_at is None
+
+    counts = services.publications_recover(now=timezone.now() + timedelta(minutes=5))
+
+    assert counts["webhook_events"] == 1
+    event.refresh_from_db()
+    assert event.processed_at is not None

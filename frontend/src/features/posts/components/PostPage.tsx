@@ -362,7 +362,7 @@ function PostScreen({ post }: { post: PostDetail }) {
 /** What the checks made of the change: they may still be running, or already done. */
 function afterChecks(post: PostDetail): string {
   if (CHECKING_STATUSES.includes(post.status ?? "")) return "The safeguarding checks are running.";
-  return `Checked again: ${statusMeta(post.status).label.toLowerCase()}.`;
+  return `The checks say: ${statusMeta(post.status).label.toLowerCase()}.`;
 }
 
 function faceWhere(post: PostDetail, faceId: number): string {
