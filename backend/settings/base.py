@@ -207,6 +207,9 @@ FACE_MATCH_MARGIN = env.float("FACE_MATCH_MARGIN", default=0.05)
 PUBLISHED_LONG_SIDE = env.int("PUBLISHED_LONG_SIDE", default=2048)
 # R15: private originals are deleted this many days after a post reaches a final status.
 ORIGINALS_RETENTION_DAYS = env.int("ORIGINALS_RETENTION_DAYS", default=30)
+# R15: incoming comments no longer under review and backing no evidence are deleted after
+# this many days (evidence follows the school's safeguarding-records policy).
+COMMENTS_RETENTION_DAYS = env.int("COMMENTS_RETENTION_DAYS", default=365)
 UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=25 * 1024 * 1024)
 UPLOAD_MAX_PIXELS = env.int("UPLOAD_MAX_PIXELS", default=50_000_000)
 DATA_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_MAX_BYTES + 1024 * 1024

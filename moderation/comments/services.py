@@ -1470,3 +1470,30 @@ def evidence_export(*, evidence: Evidence, actor: User, fmt: str = "json") -> Ev
         data={"comment": evidence.comment_id, "format": fmt, "sha256": evidence.sha256},
     )
     return export
+
+
+# --- retention (R15) -----------------------------------------------------------------------
+
+
+def comments_retention_purge(*, now: datetime | None = None) -> int:
+    """Delete comments (and their action log) older than COMMENTS_RETENTION_DAYS that are no
+    longer awaiting a decision and back no evidence record. Evidence, and the comments it
+    is about, follow the school's safeguarding-records policy instead and are kept."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=int(getattr(settings, "COMMENTS_RETENTION_DAYS", 365)))
+    due = (
+        Comment.objects.filter(created_at__lt=cutoff)
+        .exclude(review=Comment.Review.OPEN)
+        .exclude(evidence__isnull=False)
+    )
+    with transaction.atomic():
+        ids = list(due.values_list("id", flat=True)[:5000])
+        if not ids:
+            return 0
+        Comment.objects.filter(parent_id__in=ids).update(parent=None)
+        Comment.objects.filter(pk__in=ids).delete()
+        audit_record(
+            action="retention.comments_purged",
+            data={"comments": len(ids), "cutoff": cutoff.isoformat()},
+        )
+    return len(ids)

@@ -66,3 +66,10 @@ BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
     "comments-poll-due": {"task": "comments.poll_due", "schedule": 60.0},
     "comments-retry-actions": {"task": "comments.retry_actions", "schedule": 60.0},
 }
+
+
+@shared_task(name="comments.retention_purge", acks_late=True, time_limit=1800)
+def retention_purge() -> int:
+    from .services import comments_retention_purge
+
+    return comments_retention_purge()

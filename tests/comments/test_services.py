@@ -433,3 +433,30 @@ def test_an_escalation_falls_back_to_the_leaders_when_there_is_no_dsl(
     ingest(ig_post, "c1", THREAT)
 
     assert [m.to for m in mail.outbox] == [[head_teacher.email]]
+
+
+# --------------------------------------------------------------------------- retention (R15)
+
+
+def test_r15_old_settled_comments_are_deleted_after_retention(
+    ig_post: Publication, settings: Any
+) -> None:
+    settings.COMMENTS_RETENTION_DAYS = 30
+    old = ingest(ig_post, "c-old", ORDINARY)
+    recent = ingest(ig_post, "c-new", ORDINARY)
+    Comment.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(days=31))
+    assert services.comments_retention_purge() == 1
+    assert list(Comment.objects.values_list("pk", flat=True)) == [recent.pk]
+
+
+def test_r15_comments_backing_evidence_or_awaiting_review_are_kept(
+    ig_post: Publication, safeguarding_lead: User, settings: Any
+) -> None:
+    settings.COMMENTS_RETENTION_DAYS = 30
+    awaiting = ingest(ig_post, "c-open", ORDINARY)
+    evidenced = ingest(ig_post, "c-evidence", ORDINARY)
+    Comment.objects.filter(pk=awaiting.pk).update(review=Comment.Review.OPEN)
+    services.evidence_capture(comment=evidenced, actor=safeguarding_lead)
+    Comment.objects.update(created_at=timezone.now() - timedelta(days=400))
+    assert services.comments_retention_purge() == 0
+    assert Comment.objects.count() == 2

@@ -151,6 +151,214 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/comments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description The moderation dashboard: comments the user may see, escalated first, newest first.
+         *     ``queue=open`` lists what awaits a decision.
+         */
+        get: operations["comments_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/comments/{comment_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["comments_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/comments/{comment_id}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Approve: unhide on the platform (on the website: publish the comment). */
+        post: operations["comments_approve_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/comments/{comment_id}/assign": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["comments_assign_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/comments/{comment_id}/block-author": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Block the author where the platform lets an app do it (Facebook). */
+        post: operations["comments_block_author_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/comments/{comment_id}/delete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Delete on the platform, after evidence is captured (R12). */
+        post: operations["comments_delete_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/comments/{comment_id}/evidence": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description GET: the comment's evidence records (audited). POST: capture evidence now. */
+        get: operations["comments_evidence_list"];
+        put?: never;
+        /** @description GET: the comment's evidence records (audited). POST: capture evidence now. */
+        post: operations["comments_evidence_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/comments/{comment_id}/keep-hidden": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Keep it hidden (hides it now, evidence first, if it is visible). */
+        post: operations["comments_keep_hidden_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/comments/{comment_id}/notes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["comments_notes_list"];
+        put?: never;
+        post: operations["comments_notes_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/comments/{comment_id}/reply": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * @description Reply from the official account: drafts a post on the comment's channel that goes
+         *     through the checks and the approval queue like any post. Enrolled tablets only (R7).
+         */
+        post: operations["comments_reply_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/comments/{comment_id}/report": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Record that the platform (or police, or LADO) was told; ``reference`` is theirs. */
+        post: operations["comments_report_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/comments/bulk": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description One action on many comments; each result says whether it worked and why not. */
+        post: operations["comments_bulk_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/devices/current": {
         parameters: {
             query?: never;
@@ -160,6 +368,60 @@ export interface paths {
         };
         /** @description Lets a tablet check its stored credential (R7) before anyone tries to post. */
         get: operations["devices_current_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/evidence/{evidence_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description One evidence record with its canonical JSON (each view is audited, R14). */
+        get: operations["evidence_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/evidence/{evidence_id}/countersign": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description A second person (DSL or leader, not the capturer) countersigns. */
+        post: operations["evidence_countersign_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/evidence/{evidence_id}/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description A signed JSON bundle (``?as=json``, default) or a PDF (``?as=pdf``); refused (409)
+         *     until a second person has countersigned.
+         */
+        get: operations["evidence_export_retrieve"];
         put?: never;
         post?: never;
         delete?: never;
@@ -967,6 +1229,51 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/schools/{school_id}/screening": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description GET (leaders and DSL): the school's screening settings. PUT/PATCH (leaders): change
+         *     the fields given.
+         */
+        get: operations["schools_screening_retrieve"];
+        /**
+         * @description GET (leaders and DSL): the school's screening settings. PUT/PATCH (leaders): change
+         *     the fields given.
+         */
+        put: operations["schools_screening_update"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * @description GET (leaders and DSL): the school's screening settings. PUT/PATCH (leaders): change
+         *     the fields given.
+         */
+        patch: operations["schools_screening_partial_update"];
+        trace?: never;
+    };
+    "/api/schools/{school_id}/screening/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Screen a sample text with the school's settings (the same service as ingestion). */
+        post: operations["schools_screening_preview_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/takedowns": {
         parameters: {
             query?: never;
@@ -1069,12 +1376,6 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
-        /**
-         * @description * `pause` - pause
-         *     * `resume` - resume
-         * @enum {string}
-         */
-        ActionEnum: "pause" | "resume";
         AuditEventListOutput: {
             /** Format: int64 */
             seq: number;
@@ -1133,6 +1434,193 @@ export interface components {
          * @enum {string}
          */
         ChannelEnum: "website" | "x" | "facebook" | "instagram";
+        CommentActionOutput: {
+            readonly id: number;
+            kind: components["schemas"]["CommentActionOutputKindEnum"];
+            actor?: number | null;
+            readonly actor_name: string;
+            note?: string;
+            data?: unknown;
+            platform_op?: components["schemas"]["PlatformOpEnum"] | components["schemas"]["BlankEnum"];
+            platform_state?: components["schemas"]["PlatformStateEnum"] | components["schemas"]["BlankEnum"];
+            /** Format: int64 */
+            attempts?: number;
+            last_error?: string;
+            /** Format: date-time */
+            next_attempt_at?: string | null;
+            /** Format: date-time */
+            completed_at?: string | null;
+            reply_post?: number | null;
+            /** Format: date-time */
+            created_at?: string;
+        };
+        /**
+         * @description * `hide` - Hide
+         *     * `approve` - Approve
+         *     * `keep_hidden` - Keep Hidden
+         *     * `delete` - Delete
+         *     * `block` - Block
+         *     * `report` - Report
+         *     * `reply` - Reply
+         *     * `assign` - Assign
+         *     * `note` - Note
+         *     * `escalate` - Escalate
+         *     * `edited` - Edited
+         *     * `platform_change` - Changed on the platform
+         * @enum {string}
+         */
+        CommentActionOutputKindEnum: "hide" | "approve" | "keep_hidden" | "delete" | "block" | "report" | "reply" | "assign" | "note" | "escalate" | "edited" | "platform_change";
+        CommentApproveInputRequest: {
+            /** @default  */
+            note: string;
+        };
+        CommentAssignInputRequest: {
+            assignee: number | null;
+        };
+        CommentBlockAuthorInputRequest: {
+            /** @default  */
+            note: string;
+        };
+        /**
+         * @description * `approve` - approve
+         *     * `keep_hidden` - keep_hidden
+         *     * `delete` - delete
+         *     * `block_author` - block_author
+         *     * `report` - report
+         *     * `assign` - assign
+         * @enum {string}
+         */
+        CommentBulkInputActionEnum: "approve" | "keep_hidden" | "delete" | "block_author" | "report" | "assign";
+        CommentBulkInputRequest: {
+            ids: number[];
+            action: components["schemas"]["CommentBulkInputActionEnum"];
+            /** @default  */
+            note: string;
+            assignee?: number | null;
+        };
+        CommentBulkOutput: {
+            comment_id: number;
+            ok: boolean;
+            detail: string;
+        };
+        CommentDeleteInputRequest: {
+            /** @default  */
+            note: string;
+        };
+        CommentDetailOutput: {
+            readonly id: number;
+            school: number;
+            channel: components["schemas"]["ChannelEnum"];
+            external_id: string;
+            publication?: number | null;
+            post_external_id?: string;
+            parent?: number | null;
+            parent_external_id?: string;
+            author_external_id?: string;
+            author_name?: string;
+            text?: string;
+            /** Format: date-time */
+            platform_created_at?: string | null;
+            permalink?: string;
+            media_urls?: unknown;
+            status?: components["schemas"]["Status3caEnum"];
+            verdict?: components["schemas"]["VerdictEnum"];
+            labels?: unknown;
+            escalated?: boolean;
+            review?: components["schemas"]["ReviewEnum"];
+            assigned_to?: number | null;
+            readonly assigned_to_name: string | null;
+            decided_by?: number | null;
+            /** Format: date-time */
+            decided_at?: string | null;
+            /** Format: date-time */
+            edited_at?: string | null;
+            /** Format: date-time */
+            created_at?: string;
+            /** Format: date-time */
+            updated_at?: string;
+            previous_texts: unknown;
+            actions: components["schemas"]["CommentActionOutput"][];
+            readonly evidence: {
+                [key: string]: unknown;
+            }[];
+        };
+        CommentEvidenceOutput: {
+            readonly id: number;
+            comment: number;
+            reason: components["schemas"]["ReasonEnum"];
+            sha256: string;
+            intact: boolean;
+            captured_by?: number | null;
+            readonly captured_by_name: string;
+            /** Format: date-time */
+            captured_at: string;
+            countersigned_by?: number | null;
+            readonly countersigned_by_name: string | null;
+            /** Format: date-time */
+            countersigned_at?: string | null;
+        };
+        CommentKeepHiddenInputRequest: {
+            /** @default  */
+            note: string;
+        };
+        CommentListOutput: {
+            readonly id: number;
+            school: number;
+            channel: components["schemas"]["ChannelEnum"];
+            external_id: string;
+            publication?: number | null;
+            post_external_id?: string;
+            parent?: number | null;
+            parent_external_id?: string;
+            author_external_id?: string;
+            author_name?: string;
+            text?: string;
+            /** Format: date-time */
+            platform_created_at?: string | null;
+            permalink?: string;
+            media_urls?: unknown;
+            status?: components["schemas"]["Status3caEnum"];
+            verdict?: components["schemas"]["VerdictEnum"];
+            labels?: unknown;
+            escalated?: boolean;
+            review?: components["schemas"]["ReviewEnum"];
+            assigned_to?: number | null;
+            readonly assigned_to_name: string | null;
+            decided_by?: number | null;
+            /** Format: date-time */
+            decided_at?: string | null;
+            /** Format: date-time */
+            edited_at?: string | null;
+            /** Format: date-time */
+            created_at?: string;
+            /** Format: date-time */
+            updated_at?: string;
+        };
+        CommentNotesInputRequest: {
+            text: string;
+        };
+        CommentNotesOutput: {
+            readonly id: number;
+            readonly author: string;
+            note?: string;
+            /** Format: date-time */
+            created_at?: string;
+        };
+        CommentReplyInputRequest: {
+            text: string;
+        };
+        CommentReplyOutput: {
+            action: number;
+            post: number;
+            post_status: string;
+        };
+        CommentReportInputRequest: {
+            /** @default  */
+            reference: string;
+            /** @default  */
+            note: string;
+        };
         ConsentTimelineInputRequest: {
             purposes: components["schemas"]["PurposesEnum"][];
             decision: components["schemas"]["DecisionEnum"];
@@ -1232,6 +1720,38 @@ export interface components {
             encoder?: string;
             /** Format: date-time */
             created_at?: string;
+        };
+        EvidenceCountersignOutput: {
+            readonly id: number;
+            comment: number;
+            reason: components["schemas"]["ReasonEnum"];
+            sha256: string;
+            intact: boolean;
+            captured_by?: number | null;
+            readonly captured_by_name: string;
+            /** Format: date-time */
+            captured_at: string;
+            countersigned_by?: number | null;
+            readonly countersigned_by_name: string | null;
+            /** Format: date-time */
+            countersigned_at?: string | null;
+        };
+        EvidenceDetailOutput: {
+            readonly id: number;
+            comment: number;
+            reason: components["schemas"]["ReasonEnum"];
+            sha256: string;
+            intact: boolean;
+            captured_by?: number | null;
+            readonly captured_by_name: string;
+            /** Format: date-time */
+            captured_at: string;
+            countersigned_by?: number | null;
+            readonly countersigned_by_name: string | null;
+            /** Format: date-time */
+            countersigned_at?: string | null;
+            record: unknown;
+            canonical: string;
         };
         EvidenceOutput: {
             readonly id: number;
@@ -1475,6 +1995,16 @@ export interface components {
         PatchedPostImageInputRequest: {
             alt_text?: string;
         };
+        PatchedSchoolScreeningInputRequest: {
+            thresholds?: {
+                [key: string]: number;
+            };
+            blocked_words?: string[];
+            allowed_words?: string[];
+            staff_names?: string[];
+            allowed_domains?: string[];
+            fetch_channels?: string[];
+        };
         PersonDetailOutput: {
             id: number;
             school_id: number;
@@ -1549,6 +2079,25 @@ export interface components {
             left_on: string | null;
             do_not_publish: boolean;
         };
+        /**
+         * @description * `` - None
+         *     * `hide` - Hide
+         *     * `unhide` - Unhide
+         *     * `delete` - Delete
+         *     * `block` - Block
+         * @enum {string}
+         */
+        PlatformOpEnum: "hide" | "unhide" | "delete" | "block";
+        /**
+         * @description * `` - No platform call
+         *     * `pending` - Pending
+         *     * `done` - Done
+         *     * `failed` - Failed
+         *     * `unsupported` - Unsupported
+         *     * `superseded` - Superseded
+         * @enum {string}
+         */
+        PlatformStateEnum: "pending" | "done" | "failed" | "unsupported" | "superseded";
         PostApproveInputRequest: {
             content_hash: string;
             /** Format: date-time */
@@ -1715,6 +2264,22 @@ export interface components {
          * @enum {string}
          */
         PurposesEnum: "photo_website" | "photo_x" | "photo_facebook" | "photo_instagram" | "photo_press" | "name_with_photo" | "first_name_only" | "biometric";
+        /**
+         * @description * `before_hide` - Before hiding
+         *     * `before_delete` - Before deleting
+         *     * `manual` - Captured by a moderator
+         * @enum {string}
+         */
+        ReasonEnum: "before_hide" | "before_delete" | "manual";
+        /**
+         * @description * `none` - Nothing to do
+         *     * `open` - Awaiting a decision
+         *     * `approved` - Approved
+         *     * `kept_hidden` - Kept hidden
+         *     * `deleted` - Deleted
+         * @enum {string}
+         */
+        ReviewEnum: "none" | "open" | "approved" | "kept_hidden" | "deleted";
         SchoolDpiaInputRequest: {
             reference: string;
             dpo_name: string;
@@ -1728,8 +2293,14 @@ export interface components {
             /** Format: date-time */
             dpia_signed_at: string | null;
         };
+        /**
+         * @description * `pause` - pause
+         *     * `resume` - resume
+         * @enum {string}
+         */
+        SchoolPublishingInputActionEnum: "pause" | "resume";
         SchoolPublishingInputRequest: {
-            action: components["schemas"]["ActionEnum"];
+            action: components["schemas"]["SchoolPublishingInputActionEnum"];
             /** @default  */
             reason: string;
             /** @default false */
@@ -1745,6 +2316,40 @@ export interface components {
             paused_at: string | null;
             pause_reason: string;
         };
+        SchoolScreeningInputRequest: {
+            thresholds?: {
+                [key: string]: number;
+            };
+            blocked_words?: string[];
+            allowed_words?: string[];
+            staff_names?: string[];
+            allowed_domains?: string[];
+            fetch_channels?: string[];
+        };
+        SchoolScreeningOutput: {
+            school: number;
+            thresholds: unknown;
+            readonly effective_thresholds: {
+                [key: string]: number;
+            };
+            readonly labels: string[];
+            blocked_words: unknown;
+            allowed_words: unknown;
+            staff_names: unknown;
+            allowed_domains: unknown;
+            fetch_channels: unknown;
+            /** Format: date-time */
+            updated_at: string;
+        };
+        SchoolScreeningPreviewInputRequest: {
+            text: string;
+            /** @default false */
+            author_is_new: boolean;
+        };
+        SchoolScreeningPreviewOutput: {
+            verdict: string;
+            labels: unknown;
+        };
         /**
          * @description * `detected` - Detected
          *     * `manual` - Manual
@@ -1758,6 +2363,13 @@ export interface components {
          * @enum {string}
          */
         Status386Enum: "applied" | "applied_with_errors" | "rejected";
+        /**
+         * @description * `visible` - Visible
+         *     * `hidden` - Hidden
+         *     * `deleted` - Deleted
+         * @enum {string}
+         */
+        Status3caEnum: "visible" | "hidden" | "deleted";
         /**
          * @description * `draft` - Draft
          *     * `submitted` - Submitted
@@ -1810,6 +2422,13 @@ export interface components {
         TotpSetupOutput: {
             otpauth_uri: string;
         };
+        /**
+         * @description * `ok` - Ok
+         *     * `hold` - Hold
+         *     * `escalate` - Escalate
+         * @enum {string}
+         */
+        VerdictEnum: "ok" | "hold" | "escalate";
         WebsiteCommentOutput: {
             readonly id: number;
             entry: number;
@@ -2052,6 +2671,377 @@ export interface operations {
             };
         };
     };
+    comments_list: {
+        parameters: {
+            query?: {
+                /** @description a user id, or "me" */
+                assigned?: string;
+                channel?: string;
+                escalated?: boolean | null;
+                publication?: number;
+                /**
+                 * @description * `none` - Nothing to do
+                 *     * `open` - Awaiting a decision
+                 *     * `approved` - Approved
+                 *     * `kept_hidden` - Kept hidden
+                 *     * `deleted` - Deleted
+                 */
+                queue?: "none" | "open" | "approved" | "kept_hidden" | "deleted";
+                school?: number;
+                /**
+                 * @description * `visible` - Visible
+                 *     * `hidden` - Hidden
+                 *     * `deleted` - Deleted
+                 */
+                status?: "visible" | "hidden" | "deleted";
+                /**
+                 * @description * `ok` - Ok
+                 *     * `hold` - Hold
+                 *     * `escalate` - Escalate
+                 */
+                verdict?: "ok" | "hold" | "escalate";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CommentListOutput"][];
+                };
+            };
+        };
+    };
+    comments_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                comment_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CommentDetailOutput"];
+                };
+            };
+        };
+    };
+    comments_approve_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                comment_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["CommentApproveInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["CommentApproveInputRequest"];
+                "multipart/form-data": components["schemas"]["CommentApproveInputRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CommentDetailOutput"];
+                };
+            };
+        };
+    };
+    comments_assign_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                comment_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CommentAssignInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["CommentAssignInputRequest"];
+                "multipart/form-data": components["schemas"]["CommentAssignInputRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CommentDetailOutput"];
+                };
+            };
+        };
+    };
+    comments_block_author_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                comment_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["CommentBlockAuthorInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["CommentBlockAuthorInputRequest"];
+                "multipart/form-data": components["schemas"]["CommentBlockAuthorInputRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CommentDetailOutput"];
+                };
+            };
+        };
+    };
+    comments_delete_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                comment_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["CommentDeleteInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["CommentDeleteInputRequest"];
+                "multipart/form-data": components["schemas"]["CommentDeleteInputRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CommentDetailOutput"];
+                };
+            };
+        };
+    };
+    comments_evidence_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                comment_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CommentEvidenceOutput"][];
+                };
+            };
+        };
+    };
+    comments_evidence_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                comment_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CommentEvidenceOutput"];
+                };
+            };
+        };
+    };
+    comments_keep_hidden_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                comment_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["CommentKeepHiddenInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["CommentKeepHiddenInputRequest"];
+                "multipart/form-data": components["schemas"]["CommentKeepHiddenInputRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CommentDetailOutput"];
+                };
+            };
+        };
+    };
+    comments_notes_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                comment_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CommentNotesOutput"][];
+                };
+            };
+        };
+    };
+    comments_notes_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                comment_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CommentNotesInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["CommentNotesInputRequest"];
+                "multipart/form-data": components["schemas"]["CommentNotesInputRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CommentNotesOutput"];
+                };
+            };
+        };
+    };
+    comments_reply_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                comment_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CommentReplyInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["CommentReplyInputRequest"];
+                "multipart/form-data": components["schemas"]["CommentReplyInputRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CommentReplyOutput"];
+                };
+            };
+        };
+    };
+    comments_report_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                comment_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["CommentReportInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["CommentReportInputRequest"];
+                "multipart/form-data": components["schemas"]["CommentReportInputRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CommentDetailOutput"];
+                };
+            };
+        };
+    };
+    comments_bulk_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CommentBulkInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["CommentBulkInputRequest"];
+                "multipart/form-data": components["schemas"]["CommentBulkInputRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CommentBulkOutput"][];
+                };
+            };
+        };
+    };
     devices_current_retrieve: {
         parameters: {
             query?: never;
@@ -2067,6 +3057,74 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["CurrentDeviceOutput"];
+                };
+            };
+        };
+    };
+    evidence_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                evidence_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EvidenceDetailOutput"];
+                };
+            };
+        };
+    };
+    evidence_countersign_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                evidence_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EvidenceCountersignOutput"];
+                };
+            };
+        };
+    };
+    evidence_export_retrieve: {
+        parameters: {
+            query?: {
+                as?: "json" | "pdf";
+            };
+            header?: never;
+            path: {
+                evidence_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                    "application/pdf": string;
                 };
             };
         };
@@ -3537,6 +4595,108 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["SchoolPublishingOutput"][];
+                };
+            };
+        };
+    };
+    schools_screening_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                school_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SchoolScreeningOutput"];
+                };
+            };
+        };
+    };
+    schools_screening_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                school_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["SchoolScreeningInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["SchoolScreeningInputRequest"];
+                "multipart/form-data": components["schemas"]["SchoolScreeningInputRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SchoolScreeningOutput"];
+                };
+            };
+        };
+    };
+    schools_screening_partial_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                school_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PatchedSchoolScreeningInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["PatchedSchoolScreeningInputRequest"];
+                "multipart/form-data": components["schemas"]["PatchedSchoolScreeningInputRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SchoolScreeningOutput"];
+                };
+            };
+        };
+    };
+    schools_screening_preview_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                school_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SchoolScreeningPreviewInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["SchoolScreeningPreviewInputRequest"];
+                "multipart/form-data": components["schemas"]["SchoolScreeningPreviewInputRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SchoolScreeningPreviewOutput"];
                 };
             };
         };

@@ -2,6 +2,7 @@ import { useState } from "react";
 import { Link, useParams } from "react-router";
 import { ErrorSummary } from "../../../components/ErrorSummary";
 import { Flash } from "../../../components/Flash";
+import { Icon } from "../../../components/Icon";
 import { Loading } from "../../../components/Loading";
 import { Page } from "../../../components/Page";
 import { errorMessages } from "../../../lib/errors";
@@ -78,28 +79,36 @@ function Person({ school, personId }: { school: ConsentSchool; personId: number 
 
       <section className="panel" aria-labelledby="may-heading">
         <h2 id="may-heading">May we publish?</h2>
-        <p className="hint">As of now. Consent can change at any time: the checks look again before anything is published.</p>
-        <div className="channel-grid">
-          {CHANNEL_ORDER.map((channel) => {
-            const by = row.channels[channel];
-            if (!by) return null;
-            return (
-              <section key={channel} className="channel-card" aria-label={CHANNEL_NAMES[channel]}>
-                <h3>{CHANNEL_NAMES[channel]}</h3>
-                <dl className="decision-list">
-                  {(["photo", "full_name", "first_name"] as const).map((kind) => (
-                    <div key={kind}>
-                      <dt>{STATUS_KIND_LABELS[kind]}</dt>
-                      <dd>
-                        <DecisionCell decision={by[kind]} />
-                      </dd>
-                    </div>
-                  ))}
-                </dl>
-              </section>
-            );
-          })}
-        </div>
+        {row.do_not_publish ? (
+          <p className="status status--danger">
+            <Icon name="cross" /> No: not on any channel, not by name.
+          </p>
+        ) : (
+          <>
+            <p className="hint">As of now. Consent can change at any time: the checks look again before anything is published.</p>
+            <div className="channel-grid">
+              {CHANNEL_ORDER.map((channel) => {
+                const by = row.channels[channel];
+                if (!by) return null;
+                return (
+                  <section key={channel} className="channel-card" aria-label={CHANNEL_NAMES[channel]}>
+                    <h3>{CHANNEL_NAMES[channel]}</h3>
+                    <dl className="decision-list">
+                      {(["photo", "full_name", "first_name"] as const).map((kind) => (
+                        <div key={kind}>
+                          <dt>{STATUS_KIND_LABELS[kind]}</dt>
+                          <dd>
+                            <DecisionCell decision={by[kind]} />
+                          </dd>
+                        </div>
+                      ))}
+                    </dl>
+                  </section>
+                );
+              })}
+            </div>
+          </>
+        )}
       </section>
 
       <ObjectionForm personId={personId} name={row.display_first_name} onDone={done} />
@@ -182,7 +191,7 @@ function Person({ school, personId }: { school: ConsentSchool; personId: number 
                         </strong>
                       </p>
                       <p className="hint">
-                        By {r.contact || label(GIVEN_BY_LABELS, r.givenBy)} · {label(METHOD_LABELS, r.method)}
+                        By {r.contact || label(GIVEN_BY_LABELS, r.givenBy).replace(/^The /, "the ")} · {label(METHOD_LABELS, r.method)}
                         {r.givenOn ? ` · given ${r.givenOn}` : ""}
                         {r.expiresOn ? ` · expires ${r.expiresOn}` : ""}
                       </p>
