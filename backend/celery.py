@@ -41,8 +41,10 @@ app.conf.beat_schedule = {
     "comments-retry-actions": {"task": "comments.retry_actions", "schedule": 60.0},
     # Publications stuck in "attempting" (a worker died mid-call): reconcile, never repost.
     "publishers-recover-stuck": {"task": "publishers.recover_stuck", "schedule": 60.0},
-    "publishers-check-health": {"task": "publishers.check_health",
-                                "schedule": crontab(hour=6, minute=15)},
+    "publishers-check-health": {
+        "task": "publishers.check_health",
+        "schedule": crontab(hour=6, minute=15),
+    },
     # R15 retention: private originals of finished posts.
     "purge-originals": {
         "task": "moderation.purge_originals",
@@ -73,4 +75,13 @@ def configure_embedded_broker() -> None:
             Path(results.removeprefix("file://")).mkdir(parents=True, exist_ok=True)
 
 
-app.autodiscover_tasks(["backend.audit", "backend.accounts", "consent", "moderation", "publishers"])
+app.autodiscover_tasks(
+    [
+        "backend.audit",
+        "backend.accounts",
+        "consent",
+        "moderation",
+        "moderation.comments",
+        "publishers",
+    ]
+)

@@ -40,3 +40,26 @@ def test_the_web_health_check_uses_healthz() -> None:
 def test_the_image_installs_face_recognition_without_its_source_build() -> None:
     dockerfile = (ROOT / "Dockerfile").read_text()
     assert "--no-deps face-recognition==1.3.0" in dockerfile
+
+
+def test_every_beat_task_is_registered_with_a_fresh_worker() -> None:
+    """A worker knows only the tasks its app discovers: check in a fresh process, the way
+    `celery -A backend worker` starts (tasks imported as a side effect do not count)."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        "import django, json; django.setup(); from backend.celery import app; "
+        "app.loader.import_default_modules(); "
+        "print(json.dumps([sorted(app.tasks), "
+        "{k: v['task'] for k, v in app.conf.beat_schedule.items()}]))"
+    )
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "backend.settings.test"}
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=True
+    ).stdout
+    registered, beat = json.loads(out.strip().splitlines()[-1])
+    for name, task in beat.items():
+        assert task in registered, f"beat entry {name}: {task} is not registered"

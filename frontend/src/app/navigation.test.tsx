@@ -11,8 +11,8 @@ function navLinks(): string[] {
 describe("navigation", () => {
   it.each([
     [["staff"], ["Home", "New post", "My posts", "Consent", "This tablet"]],
-    [["leader"], ["Home", "Approval queue", "Publishing", "Consent", "This tablet"]],
-    [["dsl"], ["Home", "Escalations", "Consent", "This tablet"]],
+    [["leader"], ["Home", "Approval queue", "Publishing", "Comments", "Consent", "This tablet"]],
+    [["dsl"], ["Home", "Comments", "Consent", "This tablet"]],
     [["consent_admin"], ["Home", "Consent", "This tablet"]],
     [["trust_admin"], ["Home", "Publishing", "Consent", "Devices", "This tablet"]],
   ])("for %j shows %j", async (roles, links) => {
@@ -20,15 +20,6 @@ describe("navigation", () => {
     renderApp("/");
     await screen.findByRole("navigation", { name: "Main" });
     expect(navLinks()).toEqual(links);
-  });
-
-  it("says plainly that unbuilt screens are coming soon", async () => {
-    fakeApi({ "GET /api/auth/me": { status: 200, body: meFor(["dsl", "staff"]) } });
-    const { user } = renderApp("/");
-    const nav = await screen.findByRole("navigation", { name: "Main" });
-    await user.click(within(nav).getByRole("link", { name: "Escalations" }));
-    expect(await screen.findByRole("heading", { name: "Escalations" })).toBeInTheDocument();
-    expect(screen.getByText("Coming soon.")).toBeInTheDocument();
   });
 
   it("tells a user whose roles do not include a screen whose it is", async () => {

@@ -25,7 +25,7 @@ export const ROLE_NAV: readonly NavItem[] = [
   { to: "/posts", label: "My posts", roles: ["staff"], exact: true },
   { to: "/queue", label: "Approval queue", roles: ["leader"] },
   { to: "/publishing", label: "Publishing", roles: ["leader", "trust_admin"] },
-  { to: "/escalations", label: "Escalations", roles: ["dsl"] },
+  { to: "/comments", label: "Comments", roles: ["leader", "dsl"] },
   { to: "/consent", label: "Consent", roles: ["staff", "leader", "dsl", "consent_admin", "trust_admin"] },
   { to: "/devices", label: "Devices", roles: ["trust_admin"] },
 ];

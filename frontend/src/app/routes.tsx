@@ -4,7 +4,6 @@ import { Loading } from "../components/Loading";
 import { Page } from "../components/Page";
 import type { Me } from "../features/auth/api/session";
 import { SignInPage } from "../features/auth/components/SignInPage";
-import { EscalationsPage } from "../features/comments/components/EscalationsPage";
 import type { ConsentSchool } from "../features/consent/components/labels";
 import { HomePage } from "./HomePage";
 import { Layout, useSignedInUser } from "./Layout";
@@ -29,6 +28,8 @@ const NewPostPage = screen(() => import("../features/posts/components/NewPostPag
 const PostPage = screen(() => import("../features/posts/components/PostPage"), "PostPage");
 const ApprovalQueuePage = screen(() => import("../features/queue/components/ApprovalQueuePage"), "ApprovalQueuePage");
 const PublishingPage = screen(() => import("../features/queue/components/PublishingPage"), "PublishingPage");
+const CommentsPage = screen(() => import("../features/comments/components/CommentsPage"), "CommentsPage");
+const CommentPage = screen(() => import("../features/comments/components/CommentPage"), "CommentPage");
 const ReviewPage = screen(() => import("../features/queue/components/ReviewPage"), "ReviewPage");
 
 /** Trust-admin schools of the signed-in user, handed to the devices feature. */
@@ -53,6 +54,15 @@ function schoolsWith(me: Me, roles: string[]): Array<{ id: number; name: string 
 
 function QueueRoute() {
   return <ApprovalQueuePage schools={schoolsWith(useSignedInUser(), ["leader"])} />;
+}
+
+function CommentsRoute() {
+  return <CommentsPage userId={useSignedInUser().id} />;
+}
+
+function CommentRoute() {
+  const me = useSignedInUser();
+  return <CommentPage userId={me.id} userName={me.full_name || me.email} />;
 }
 
 function ReviewRoute() {
@@ -149,10 +159,18 @@ export function AppRoutes() {
           }
         />
         <Route
-          path="escalations"
+          path="comments"
           element={
-            <RequireRole roles={["dsl"]} title="Escalations">
-              <EscalationsPage />
+            <RequireRole roles={["leader", "dsl"]} title="Comments">
+              <CommentsRoute />
+            </RequireRole>
+          }
+        />
+        <Route
+          path="comments/:commentId"
+          element={
+            <RequireRole roles={["leader", "dsl"]} title="Comment">
+              <CommentRoute />
             </RequireRole>
           }
         />

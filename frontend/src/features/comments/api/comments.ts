@@ -1,0 +1,192 @@
+/**
+ * The comment moderation dashboard (R11-R13): held and escalated comments, decisions
+ * (approve, keep hidden, delete, block the author, report), evidence capture and the second
+ * person's countersignature, bulk actions, assignment and notes. Escalated comments reach
+ * only the DSL and leaders: the API answers 404 to anyone else.
+ */
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import type { paths } from "../../../client/schema";
+import { api, unwrap } from "../../../lib/api";
+import { asPage } from "../../../lib/pages";
+
+export type CommentQuery = NonNullable<paths["/api/comments"]["get"]["parameters"]["query"]>;
+export type CommentRow = paths["/api/comments"]["get"]["responses"][200]["content"]["application/json"][number];
+export type CommentDetail = paths["/api/comments/{comment_id}"]["get"]["responses"][200]["content"]["application/json"];
+export type CommentAction = CommentDetail["actions"][number];
+export type BulkBody = NonNullable<paths["/api/comments/bulk"]["post"]["requestBody"]>["content"]["application/json"];
+export type BulkAction = BulkBody["action"];
+export type EvidenceRecord = paths["/api/evidence/{evidence_id}"]["get"]["responses"][200]["content"]["application/json"];
+export type Decision = "approve" | "keep-hidden" | "delete" | "block-author";
+
+const listKey = ["comments", "list"] as const;
+const detailKey = (id: number) => ["comments", "detail", id] as const;
+const path = (id: number) => ({ params: { path: { comment_id: id } } });
+
+export function useComments(query: CommentQuery, page: number) {
+  return useQuery({
+    queryKey: [...listKey, query, page],
+    queryFn: async () => {
+      const params: CommentQuery & { page: number } = { ...query, page };
+      return asPage(await unwrap(api.GET("/api/comments", { params: { query: params } })));
+    },
+    placeholderData: keepPreviousData,
+    refetchInterval: 60_000,
+  });
+}
+
+export function useComment(id: number) {
+  return useQuery({ queryKey: detailKey(id), queryFn: () => unwrap(api.GET("/api/comments/{comment_id}", path(id))) });
+}
+
+function useCommentChange<V>(id: number, call: (vars: V) => Promise<CommentDetail>) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: call,
+    onSuccess: (comment) => {
+      queryClient.setQueryData(detailKey(id), comment);
+      void queryClient.invalidateQueries({ queryKey: listKey });
+    },
+  });
+}
+
+export function useDecide(id: number) {
+  return useCommentChange(id, ({ decision, note }: { decision: Decision; note: string }) => {
+    const body = { body: { note }, ...path(id) };
+    switch (decision) {
+      case "approve":
+        return unwrap(api.POST("/api/comments/{comment_id}/approve", body));
+      case "keep-hidden":
+        return unwrap(api.POST("/api/comments/{comment_id}/keep-hidden", body));
+      case "delete":
+        return unwrap(api.POST("/api/comments/{comment_id}/delete", body));
+      case "block-author":
+        return unwrap(api.POST("/api/comments/{comment_id}/block-author", body));
+    }
+  });
+}
+
+export function useReport(id: number) {
+  return useCommentChange(id, (body: { reference: string; note: string }) =>
+    unwrap(api.POST("/api/comments/{comment_id}/report", { ...path(id), body })),
+  );
+}
+
+export function useAssign(id: number) {
+  return useCommentChange(id, (assignee: number | null) => unwrap(api.POST("/api/comments/{comment_id}/assign", { ...path(id), body: { assignee } })));
+}
+
+export function useCommentNotes(id: number) {
+  return useQuery({ queryKey: [...detailKey(id), "notes"], queryFn: () => unwrap(api.GET("/api/comments/{comment_id}/notes", path(id))) });
+}
+
+export function useAddCommentNote(id: number) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (text: string) => unwrap(api.POST("/api/comments/{comment_id}/notes", { ...path(id), body: { text } })),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: detailKey(id) }),
+  });
+}
+
+export function useReply(id: number) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (text: string) => unwrap(api.POST("/api/comments/{comment_id}/reply", { ...path(id), body: { text } })),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: detailKey(id) }),
+  });
+}
+
+export function useBulk() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (body: BulkBody) => unwrap(api.POST("/api/comments/bulk", { body })),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: ["comments"] }),
+  });
+}
+
+// --- evidence (R12) --------------------------------------------------------------------------
+
+export function useCaptureEvidence(id: number) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: () => unwrap(api.POST("/api/comments/{comment_id}/evidence", path(id))),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: detailKey(id) }),
+  });
+}
+
+/** Reading a record is audited (R14): only when someone asks to see it. */
+export function useEvidenceRecord(evidenceId: number, enabled: boolean) {
+  return useQuery({
+    queryKey: ["comments", "evidence", evidenceId],
+    queryFn: () => unwrap(api.GET("/api/evidence/{evidence_id}", { params: { path: { evidence_id: evidenceId } } })),
+    enabled,
+    staleTime: Infinity,
+  });
+}
+
+export function useCountersign(commentId: number) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (evidenceId: number) =>
+      unwrap(api.POST("/api/evidence/{evidence_id}/countersign", { params: { path: { evidence_id: evidenceId } } })),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: detailKey(commentId) }),
+  });
+}
+
+export function exportUrl(evidenceId: number, as: "json" | "pdf"): string {
+  return `/api/evidence/${evidenceId}/export?as=${as}`;
+}
+
+// --- SCHEMA-GAP decoders: labels, media_urls, previous_texts and the detail's evidence list ---
+
+type Json = Record<string, unknown>;
+const isObject = (v: unknown): v is Json => v !== null && typeof v === "object" && !Array.isArray(v);
+
+export interface ScreeningLabel {
+  label: string;
+  score: number | null;
+  span: [number, number] | null;
+  reason: string;
+}
+
+export function decodeLabels(value: unknown): ScreeningLabel[] {
+  if (!Array.isArray(value)) return [];
+  return value.flatMap((item): ScreeningLabel[] => {
+    if (!isObject(item) || typeof item.label !== "string") return [];
+    const span = Array.isArray(item.span) && item.span.length === 2 && item.span.every((n) => typeof n === "number") ? ([item.span[0], item.span[1]] as [number, number]) : null;
+    return [{ label: item.label, score: typeof item.score === "number" ? item.score : null, span, reason: typeof item.reason === "string" ? item.reason : "" }];
+  });
+}
+
+export function decodeStrings(value: unknown): string[] {
+  if (!Array.isArray(value)) return [];
+  return value.flatMap((item) => (typeof item === "string" ? [item] : isObject(item) && typeof item.text === "string" ? [item.text] : []));
+}
+
+export interface EvidenceSummary {
+  id: number;
+  reason: string;
+  sha256: string;
+  capturedAt: string;
+  capturedBy: string;
+  countersignedBy: string | null;
+  countersignedAt: string | null;
+}
+
+export function decodeEvidence(value: unknown): EvidenceSummary[] {
+  if (!Array.isArray(value)) return [];
+  return value.flatMap((e): EvidenceSummary[] =>
+    isObject(e) && typeof e.id === "number"
+      ? [
+          {
+            id: e.id,
+            reason: typeof e.reason === "string" ? e.reason : "",
+            sha256: typeof e.sha256 === "string" ? e.sha256 : "",
+            capturedAt: typeof e.captured_at === "string" ? e.captured_at : "",
+            capturedBy: typeof e.captured_by === "string" ? e.captured_by : "system",
+            countersignedBy: typeof e.countersigned_by === "string" ? e.countersigned_by : null,
+            countersignedAt: typeof e.countersigned_at === "string" ? e.countersigned_at : null,
+          },
+        ]
+      : [],
+  );
+}

@@ -1,0 +1,169 @@
+import { screen, waitFor, within } from "@testing-library/react";
+import { describe, expect, it } from "vitest";
+import { fakeApi, meFor } from "../../../test/fakeApi";
+import { page } from "../../../test/posts";
+import { renderApp } from "../../../test/renderApp";
+
+const DSL = meFor(["dsl"], { full_name: "Dee Safeguarding" });
+const POLICY = { school: 1, approvals_required: 1, approvals_required_identifiable_pupils: 1, dsl_clearance_required: false, daily_digest: false, paused_at: null, pause_reason: "" };
+
+function comment(extra: Record<string, unknown> = {}) {
+  return {
+    id: 51,
+    school: 1,
+    channel: "facebook",
+    external_id: "fb_1",
+    publication: 3,
+    post_external_id: "p1",
+    parent: null,
+    parent_external_id: "",
+    author_external_id: "u1",
+    author_name: "Angry Person",
+    text: "I know where that teacher lives",
+    platform_created_at: "2026-11-03T10:00:00Z",
+    permalink: "https://facebook.example/c/1",
+    media_urls: [],
+    status: "hidden",
+    verdict: "escalate",
+    labels: [{ label: "threat", score: 0.97, span: [0, 31], screener: "rules", reason: "Says they know where someone lives." }],
+    escalated: true,
+    review: "open",
+    assigned_to: null,
+    assigned_to_name: null,
+    decided_by: null,
+    decided_at: null,
+    edited_at: null,
+    created_at: "2026-11-03T10:01:00Z",
+    updated_at: "2026-11-03T10:01:00Z",
+    ...extra,
+  };
+}
+
+function detail(extra: Record<string, unknown> = {}) {
+  return {
+    ...comment(),
+    previous_texts: [],
+    actions: [{ id: 1, kind: "hide", actor: null, actor_name: "system", note: "", data: {}, platform_op: "hide", platform_state: "done", attempts: 1, last_error: "", next_attempt_at: null, completed_at: "2026-11-03T10:01:05Z", reply_post: null, created_at: "2026-11-03T10:01:00Z" }],
+    evidence: [{ id: 8, reason: "before_hide", sha256: "c".repeat(64), captured_at: "2026-11-03T10:01:00Z", captured_by: "system", countersigned_by: null, countersigned_at: null }],
+    ...extra,
+  };
+}
+
+const base = {
+  "GET /api/auth/me": { status: 200, body: DSL },
+  "GET /api/schools/1/publishing": { status: 200, body: POLICY },
+  "GET /api/comments/51/notes": { status: 200, body: [] },
+};
+
+describe("comment moderation", () => {
+  it("lists comments awaiting a decision, escalated first, and acts on several at once", async () => {
+    const api = fakeApi({
+      ...base,
+      "GET /api/comments": { status: 200, body: page([comment(), comment({ id: 52, escalated: false, verdict: "hold", author_name: "Spammer", text: "Cheap watches", labels: [{ label: "spam", score: 0.9, span: null, reason: "" }] })]) },
+      "POST /api/comments/bulk": {
+        status: 200,
+        body: [
+          { comment_id: 51, ok: true, detail: "" },
+          { comment_id: 52, ok: false, detail: "The school has no facebook account connected, so this cannot be done there." },
+        ],
+      },
+    });
+    const { user } = renderApp("/comments");
+
+    const list = await screen.findByRole("list", { name: "Comments" });
+    const [first, second] = within(list).getAllByRole("listitem");
+    expect(within(first!).getByText("Escalated")).toBeInTheDocument();
+    expect(within(first!).getByText("Threat")).toBeInTheDocument();
+    expect(within(second!).getByText("Spam or scam")).toBeInTheDocument();
+    expect(api.find("GET", "/api/comments")[0]?.query.get("queue")).toBe("open");
+
+    await user.click(screen.getByRole("button", { name: "Apply" }));
+    expect(screen.getByText("Choose at least one comment first.")).toBeInTheDocument();
+    await user.click(screen.getByRole("checkbox", { name: "Choose every comment on this page" }));
+    await user.selectOptions(screen.getByLabelText(/With the 2 chosen/), "keep_hidden");
+    await user.type(screen.getByLabelText("Note (optional)"), "Clear-out");
+    await user.click(screen.getByRole("button", { name: "Apply" }));
+
+    expect(await screen.findByText("1 done. 1 not done:")).toBeInTheDocument();
+    expect(screen.getByText(/Comment 52: The school has no facebook account connected/)).toBeInTheDocument();
+    expect(api.find("POST", "/api/comments/bulk")[0]?.body).toEqual({ ids: [51, 52], action: "keep_hidden", note: "Clear-out" });
+  });
+
+  it("shows why a comment was held and deletes it only after confirmation", async () => {
+    const api = fakeApi({
+      ...base,
+      "GET /api/comments/51": { status: 200, body: detail() },
+      "POST /api/comments/51/delete": { status: 200, body: detail({ status: "deleted", review: "deleted" }) },
+    });
+    const { user } = renderApp("/comments/51");
+
+    expect(await screen.findByRole("heading", { name: "Comment by Angry Person", level: 1 })).toBeInTheDocument();
+    expect(screen.getByRole("note")).toHaveTextContent("Escalated to the designated safeguarding lead.");
+    expect(screen.getByText("I know where that teacher lives", { selector: "mark" })).toBeInTheDocument();
+    expect(screen.getByText("Says they know where someone lives.")).toBeInTheDocument();
+
+    await user.type(screen.getByLabelText("Note with your decision (optional)"), "Reported to police");
+    await user.click(screen.getByRole("button", { name: "Delete" }));
+    expect(screen.getByRole("group", { name: "Confirm" })).toHaveTextContent("Evidence is captured first");
+    expect(api.find("POST", "/api/comments/51/delete")).toHaveLength(0);
+    await user.click(screen.getByRole("button", { name: "Yes, delete" }));
+    expect(await screen.findByText("Done: deleted. Deleted.")).toHaveFocus();
+    expect(api.find("POST", "/api/comments/51/delete")[0]?.body).toEqual({ note: "Reported to police" });
+  });
+
+  it("has a second person countersign evidence before it can be exported", async () => {
+    let signed = false;
+    const api = fakeApi({
+      ...base,
+      "GET /api/comments/51": () => ({
+        status: 200,
+        body: detail({
+          evidence: [
+            { id: 8, reason: "before_hide", sha256: "c".repeat(64), captured_at: "2026-11-03T10:01:00Z", captured_by: "system", countersigned_by: signed ? "Dee Safeguarding" : null, countersigned_at: signed ? "2026-11-03T11:00:00Z" : null },
+            { id: 9, reason: "manual", sha256: "d".repeat(64), captured_at: "2026-11-03T10:30:00Z", captured_by: "Dee Safeguarding", countersigned_by: null, countersigned_at: null },
+          ],
+        }),
+      }),
+      "POST /api/evidence/8/countersign": () => {
+        signed = true;
+        return { status: 200, body: { id: 8 } };
+      },
+      "GET /api/evidence/8": { status: 200, body: { id: 8, comment: 51, reason: "before_hide", sha256: "c".repeat(64), intact: true, captured_by: null, captured_by_name: "system", captured_at: "2026-11-03T10:01:00Z", countersigned_by: null, countersigned_by_name: null, countersigned_at: null, record: {}, canonical: '{"text":"I know where that teacher lives"}' } },
+    });
+    const { user } = renderApp("/comments/51");
+
+    const records = await screen.findByRole("list", { name: "Evidence records" });
+    const [system, own] = within(records).getAllByRole("listitem");
+    expect(within(own!).getByText("You captured it: someone else must countersign.")).toBeInTheDocument();
+    expect(within(own!).queryByRole("button", { name: /Countersign/ })).toBeNull();
+
+    await user.click(within(system!).getByRole("button", { name: "View the record" }));
+    expect(await within(system!).findByText("Intact: matches its SHA-256")).toBeInTheDocument();
+    expect(within(system!).getByText('{"text":"I know where that teacher lives"}')).toBeInTheDocument();
+
+    expect(within(system!).queryByRole("link", { name: "Download PDF" })).toBeNull();
+    await user.click(within(system!).getByRole("button", { name: /Countersign/ }));
+    expect(await screen.findByText("Evidence countersigned. It can now be exported.")).toBeInTheDocument();
+    await waitFor(() => expect(within(screen.getAllByRole("listitem").find((li) => li.textContent?.includes("Captured before hiding"))!).getByRole("link", { name: "Download PDF" })).toHaveAttribute("href", "/api/evidence/8/export?as=pdf"));
+    expect(api.find("POST", "/api/evidence/8/countersign")).toHaveLength(1);
+  });
+
+  it("assigns a comment to you and keeps notes", async () => {
+    const api = fakeApi({
+      ...base,
+      "GET /api/comments/51": { status: 200, body: detail() },
+      "POST /api/comments/51/assign": { status: 200, body: detail({ assigned_to: 7, assigned_to_name: "Dee Safeguarding" }) },
+      "POST /api/comments/51/notes": { status: 201, body: { id: 3, author: "Dee Safeguarding", note: "Rang the police", created_at: "2026-11-03T11:00:00Z" } },
+    });
+    const { user } = renderApp("/comments/51");
+
+    await user.click(await screen.findByRole("button", { name: "Assign to me" }));
+    expect(await screen.findByText("Assigned to you.")).toBeInTheDocument();
+    expect(api.find("POST", "/api/comments/51/assign")[0]?.body).toEqual({ assignee: 7 });
+    expect(screen.getByRole("button", { name: "Unassign me" })).toBeInTheDocument();
+
+    await user.type(screen.getByLabelText("Add a note"), "Rang the police");
+    await user.click(screen.getByRole("button", { name: "Add note" }));
+    await waitFor(() => expect(api.find("POST", "/api/comments/51/notes")[0]?.body).toEqual({ text: "Rang the police" }));
+  });
+});

@@ -1,0 +1,198 @@
+import { useId, useState, type FormEvent } from "react";
+import { Link, useSearchParams } from "react-router";
+import { ErrorSummary } from "../../../components/ErrorSummary";
+import { Icon } from "../../../components/Icon";
+import { Loading } from "../../../components/Loading";
+import { Page } from "../../../components/Page";
+import { Pagination } from "../../../components/Pagination";
+import { errorMessages } from "../../../lib/errors";
+import { formatDateTime } from "../../../lib/format";
+import { decodeLabels, useBulk, useComments, type BulkAction, type CommentQuery } from "../api/comments";
+import { BULK_WORDS, CHANNEL_WORDS, LABEL_WORDS, REVIEW_WORDS, words } from "./words";
+
+const VIEWS: Record<string, { label: string; query: CommentQuery }> = {
+  open: { label: "Awaiting a decision", query: { queue: "open" } },
+  escalated: { label: "Escalated to the DSL", query: { escalated: true } },
+  mine: { label: "Assigned to me", query: { assigned: "me", queue: "open" } },
+  kept: { label: "Kept hidden", query: { queue: "kept_hidden" } },
+  deleted: { label: "Deleted", query: { queue: "deleted" } },
+  all: { label: "All comments", query: {} },
+};
+
+function excerpt(text: string | undefined): string {
+  const clean = (text ?? "").trim().replace(/\s+/g, " ");
+  return clean.length > 140 ? `${clean.slice(0, 140)}…` : clean;
+}
+
+/** Held and escalated comments, with bulk decisions. Escalated ones first (server order). */
+export function CommentsPage({ userId }: { userId: number }) {
+  const id = useId();
+  const [params, setParams] = useSearchParams();
+  const view = VIEWS[params.get("view") ?? "open"] ? (params.get("view") ?? "open") : "open";
+  const channel = params.get("channel") ?? "";
+  const page = Math.max(1, Number(params.get("page") ?? "1") || 1);
+  const query: CommentQuery = { ...(VIEWS[view]?.query ?? {}), ...(channel ? { channel } : {}) };
+  const comments = useComments(query, page);
+  const bulk = useBulk();
+  const [selected, setSelected] = useState<number[]>([]);
+  const [action, setAction] = useState<BulkAction>("keep_hidden");
+  const [note, setNote] = useState("");
+  const [none, setNone] = useState(false);
+
+  function set(name: string, value: string) {
+    const next = new URLSearchParams(params);
+    if (value) next.set(name, value);
+    else next.delete(name);
+    if (name !== "page") next.delete("page");
+    setParams(next, { replace: name !== "page" });
+    setSelected([]);
+  }
+
+  function applyBulk(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    if (selected.length === 0) {
+      setNone(true);
+      return;
+    }
+    setNone(false);
+    bulk.mutate(
+      { ids: selected, action, note: note.trim(), ...(action === "assign" ? { assignee: userId } : {}) },
+      { onSuccess: () => { setSelected([]); setNote(""); } },
+    );
+  }
+
+  const rows = comments.data?.results ?? [];
+  const allOnPage = rows.length > 0 && rows.every((row) => selected.includes(row.id));
+  const failed = (bulk.data ?? []).filter((result) => !result.ok);
+  const done = (bulk.data ?? []).filter((result) => result.ok).length;
+
+  return (
+    <Page title="Comments">
+      <div className="filters__grid panel">
+        <div className="field">
+          <label htmlFor={`${id}-view`}>Show</label>
+          <select id={`${id}-view`} value={view} onChange={(event) => set("view", event.target.value === "open" ? "" : event.target.value)}>
+            {Object.entries(VIEWS).map(([key, option]) => (
+              <option key={key} value={key}>
+                {option.label}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor={`${id}-channel`}>Channel</label>
+          <select id={`${id}-channel`} value={channel} onChange={(event) => set("channel", event.target.value)}>
+            <option value="">Any channel</option>
+            {Object.entries(CHANNEL_WORDS).map(([key, label]) => (
+              <option key={key} value={key}>
+                {label}
+              </option>
+            ))}
+          </select>
+        </div>
+      </div>
+
+      <p role="status" className="result-count">
+        {comments.isPending ? "Loading…" : `${comments.data?.count ?? 0} comment${comments.data?.count === 1 ? "" : "s"}: ${VIEWS[view]?.label.toLowerCase()}.`}
+      </p>
+      {comments.isError ? <ErrorSummary messages={errorMessages(comments.error).top} /> : null}
+      {comments.isPending ? <Loading /> : null}
+
+      {bulk.data ? (
+        <div className={failed.length ? "warning" : "notice notice--ok"} role="status">
+          <p>
+            {done} done.{failed.length ? ` ${failed.length} not done:` : ""}
+          </p>
+          {failed.length ? (
+            <ul>
+              {failed.map((result) => (
+                <li key={result.comment_id}>
+                  Comment {result.comment_id}: {result.detail}
+                </li>
+              ))}
+            </ul>
+          ) : null}
+        </div>
+      ) : null}
+      <ErrorSummary messages={errorMessages(bulk.error, []).top} />
+
+      {rows.length > 0 ? (
+        <form className="panel bulk" onSubmit={applyBulk} noValidate aria-label="Act on the chosen comments">
+          <label className="checkbox">
+            <input type="checkbox" checked={allOnPage} onChange={(event) => setSelected(event.target.checked ? rows.map((row) => row.id) : [])} />
+            <span>Choose every comment on this page</span>
+          </label>
+          <div className="bulk__controls">
+            <div className="field">
+              <label htmlFor={`${id}-action`}>With the {selected.length} chosen</label>
+              <select id={`${id}-action`} value={action} onChange={(event) => setAction(event.target.value as BulkAction)}>
+                {Object.entries(BULK_WORDS).map(([key, label]) => (
+                  <option key={key} value={key}>
+                    {label}
+                  </option>
+                ))}
+              </select>
+            </div>
+            <div className="field">
+              <label htmlFor={`${id}-note`}>Note (optional)</label>
+              <input id={`${id}-note`} type="text" value={note} maxLength={5000} onChange={(event) => setNote(event.target.value)} />
+            </div>
+          </div>
+          {none ? <p className="field-error">Choose at least one comment first.</p> : null}
+          <button type="submit" className="button button--primary" disabled={bulk.isPending}>
+            {bulk.isPending ? "Working…" : "Apply"}
+          </button>
+          <p className="hint">Evidence is captured automatically before anything is hidden or deleted.</p>
+        </form>
+      ) : null}
+
+      {rows.length > 0 ? (
+        <ul className="card-list" aria-label="Comments">
+          {rows.map((row) => {
+            const labels = decodeLabels(row.labels);
+            const chosen = selected.includes(row.id);
+            return (
+              <li key={row.id} className={`card comment-card${row.escalated ? " comment-card--escalated" : ""}`}>
+                <label className="checkbox comment-card__pick">
+                  <input
+                    type="checkbox"
+                    checked={chosen}
+                    onChange={(event) => setSelected(event.target.checked ? [...selected, row.id] : selected.filter((x) => x !== row.id))}
+                  />
+                  <span className="visually-hidden">Choose comment by {row.author_name || "unknown author"}</span>
+                </label>
+                <div className="card-main">
+                  <p className="post-card__meta">
+                    {row.escalated ? (
+                      <span className="status status--danger">
+                        <Icon name="alert" /> Escalated
+                      </span>
+                    ) : null}
+                    <span className="status status--neutral">{words(REVIEW_WORDS, row.review)}</span>
+                    {labels.map((label) => (
+                      <span key={label.label} className="tag-label">
+                        {words(LABEL_WORDS, label.label)}
+                      </span>
+                    ))}
+                  </p>
+                  <p className="comment-card__text">
+                    <Link to={`/comments/${row.id}`}>{excerpt(row.text) || "(no text)"}</Link>
+                  </p>
+                  <p className="hint">
+                    {row.author_name || "Unknown author"} on {words(CHANNEL_WORDS, row.channel)} · {formatDateTime(row.platform_created_at ?? row.created_at)}
+                    {row.assigned_to_name ? ` · assigned to ${row.assigned_to_name}` : ""}
+                  </p>
+                </div>
+              </li>
+            );
+          })}
+        </ul>
+      ) : comments.data ? (
+        <p className="notice notice--ok">
+          <Icon name="check" /> Nothing here.
+        </p>
+      ) : null}
+      {comments.data ? <Pagination page={comments.data} current={page} onChange={(n) => set("page", String(n))} label="Pages of comments" /> : null}
+    </Page>
+  );
+}
