@@ -201,6 +201,20 @@ def identify(
         view.person_id, view.distance, view.match_reason = match.key, match.distance, match.reason
 
 
+def _face_finding(
+    rule: str, severity: str, message: str, img: ImageView, face: FaceView, **extra: Any
+) -> Finding:
+    return Finding(
+        rule=rule,
+        severity=severity,
+        message=message,
+        image=img.key,
+        face_id=face.face_id,
+        box=list(face.box.as_tuple()),
+        **extra,
+    )
+
+
 def _who(person_id: int, register: dict[int, RegisterPerson]) -> str:
     person = register.get(person_id)
     if person is None:
@@ -251,13 +265,12 @@ def evaluate(
                 pid = face.person_id
                 if pid in flagged:
                     findings.append(
-                        Finding(
-                            rule="R16",
-                            severity=BLOCK,
-                            message=MSG_R16,
-                            image=img.key,
-                            face_id=face.face_id,
-                            box=list(face.box.as_tuple()),
+                        _face_finding(
+                            "R16",
+                            BLOCK,
+                            MSG_R16,
+                            img,
+                            face,
                             person_id=pid,
                             remedies=["blur", "remove_image"],
                         )
@@ -270,32 +283,26 @@ def evaluate(
                         "record_id": decision.record_id if decision else None,
                     }
                     if pid not in flagged and not (decision and decision.allowed):
+                        message = MSG_R1.format(
+                            who=_who(pid, register), channel=CHANNEL_LABELS.get(ch, ch)
+                        )
                         findings.append(
-                            Finding(
-                                rule="R1",
-                                severity=BLOCK,
+                            _face_finding(
+                                "R1",
+                                BLOCK,
+                                message,
+                                img,
+                                face,
                                 channel=ch,
-                                image=img.key,
-                                face_id=face.face_id,
-                                box=list(face.box.as_tuple()),
                                 person_id=pid,
                                 record_id=decision.record_id if decision else None,
-                                message=MSG_R1.format(
-                                    who=_who(pid, register), channel=CHANNEL_LABELS.get(ch, ch)
-                                ),
                                 remedies=["blur", "remove_channel", "remove_image"],
                             )
                         )
             elif face.needs_review:
                 findings.append(
-                    Finding(
-                        rule="R2",
-                        severity=TAG,
-                        message=MSG_R2,
-                        image=img.key,
-                        face_id=face.face_id,
-                        box=list(face.box.as_tuple()),
-                        remedies=["tag", "blur", "not_a_face"],
+                    _face_finding(
+                        "R2", TAG, MSG_R2, img, face, remedies=["tag", "blur", "not_a_face"]
                     )
                 )
             snapshot.append(

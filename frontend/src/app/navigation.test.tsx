@@ -11,8 +11,8 @@ function navLinks(): string[] {
 describe("navigation", () => {
   it.each([
     [["staff"], ["Home", "New post", "My posts", "Consent", "This tablet"]],
-    [["leader"], ["Home", "Approval queue", "Publishing", "Comments", "Consent", "This tablet"]],
-    [["dsl"], ["Home", "Comments", "Consent", "This tablet"]],
+    [["leader"], ["Home", "New post", "My posts", "Approval queue", "Publishing", "Comments", "Consent", "This tablet"]],
+    [["dsl"], ["Home", "New post", "My posts", "Comments", "Consent", "This tablet"]],
     [["consent_admin"], ["Home", "Consent", "This tablet"]],
     [["trust_admin"], ["Home", "Publishing", "Consent", "Devices", "This tablet"]],
   ])("for %j shows %j", async (roles, links) => {

@@ -21,8 +21,9 @@ export interface NavItem {
 }
 
 export const ROLE_NAV: readonly NavItem[] = [
-  { to: "/posts/new", label: "New post", roles: ["staff"] },
-  { to: "/posts", label: "My posts", roles: ["staff"], exact: true },
+  // Who may write posts: moderation/services.py AUTHOR_ROLES.
+  { to: "/posts/new", label: "New post", roles: ["staff", "leader", "dsl"] },
+  { to: "/posts", label: "My posts", roles: ["staff", "leader", "dsl"], exact: true },
   { to: "/queue", label: "Approval queue", roles: ["leader"] },
   { to: "/publishing", label: "Publishing", roles: ["leader", "trust_admin"] },
   { to: "/comments", label: "Comments", roles: ["leader", "dsl"] },

@@ -113,7 +113,7 @@ export function AppRoutes() {
         <Route
           path="posts/new"
           element={
-            <RequireRole roles={["staff"]} title="New post">
+            <RequireRole roles={["staff", "leader", "dsl"]} title="New post">
               <NewPostPage />
             </RequireRole>
           }
@@ -121,7 +121,7 @@ export function AppRoutes() {
         <Route
           path="posts"
           element={
-            <RequireRole roles={["staff"]} title="My posts">
+            <RequireRole roles={["staff", "leader", "dsl"]} title="My posts">
               <MyPostsRoute />
             </RequireRole>
           }
