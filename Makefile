@@ -47,7 +47,7 @@ bench: $(STAMP)
 	$(PY) bench/run.py
 
 schema: $(STAMP)
-	DJANGO_SETTINGS_MODULE=backend.settings.test $(PY) manage.py spectacular --file frontend/openapi.yaml
+	DJANGO_SETTINGS_MODULE=backend.settings.test $(PY) manage.py spectacular --fail-on-warn --file frontend/openapi.yaml
 
 lock:
 	$(PIP) freeze | grep -v '^face-recognition==' > requirements.txt

@@ -3,7 +3,7 @@
 from typing import Any
 
 from django.http import FileResponse
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
@@ -13,11 +13,12 @@ from rest_framework.views import APIView
 from backend.accounts.permissions import FromEnrolledDevice, IsVerifiedMember
 from backend.common.errors import InvalidInput, NotFound
 from backend.common.types import AuthedRequest
+from consent.models import Channel
 
 from . import approvals, selectors, services
-from .models import CHANNEL_TEXT_LIMITS, Face, Post, PostImage
+from .models import Face, Post, PostImage
 
-CHANNEL_CHOICES = sorted(CHANNEL_TEXT_LIMITS)
+CHANNEL_CHOICES = Channel.choices
 
 
 def _device(request: AuthedRequest) -> Any:
@@ -26,6 +27,7 @@ def _device(request: AuthedRequest) -> Any:
 
 class PostSummaryOutput(serializers.ModelSerializer[Post]):
     author_name = serializers.CharField(source="author.__str__", read_only=True)
+    channels = serializers.ListField(child=serializers.ChoiceField(CHANNEL_CHOICES))
     image_count = serializers.SerializerMethodField()
 
     class Meta:
@@ -101,6 +103,71 @@ class ImageOutput(serializers.ModelSerializer[PostImage]):
         return {name: f"{base}/{name}" for name in ("large", "medium", "thumb", "original")}
 
 
+class FindingOutput(serializers.Serializer):
+    """One finding of a check run (moderation.checks.evaluate.Finding)."""
+
+    rule = serializers.CharField()
+    severity = serializers.ChoiceField(["block", "tag", "confirm"])
+    message = serializers.CharField()
+    image = serializers.IntegerField(required=False)
+    face_id = serializers.IntegerField(required=False)
+    box = serializers.ListField(child=serializers.IntegerField(), required=False)
+    field = serializers.CharField(required=False, help_text='"text" or "alt_text:<image id>"')
+    span = serializers.ListField(child=serializers.IntegerField(), required=False)
+    person_id = serializers.IntegerField(required=False)
+    record_id = serializers.IntegerField(required=False)
+    channel = serializers.ChoiceField(CHANNEL_CHOICES, required=False)
+    remedies = serializers.ListField(child=serializers.CharField())
+
+
+class ChannelConsentOutput(serializers.Serializer):
+    allowed = serializers.BooleanField()
+    reason = serializers.CharField()
+    record_id = serializers.IntegerField(allow_null=True)
+
+
+class FaceCheckOutput(serializers.Serializer):
+    """A face as the check saw it, with the consent per channel it relied on."""
+
+    image = serializers.IntegerField()
+    face_id = serializers.IntegerField(allow_null=True)
+    box = serializers.ListField(child=serializers.IntegerField())
+    identifiable = serializers.BooleanField()
+    source = serializers.CharField()
+    person_id = serializers.IntegerField(allow_null=True)
+    distance = serializers.FloatField(allow_null=True)
+    match_reason = serializers.CharField(allow_null=True)
+    tag = serializers.CharField()
+    blurred = serializers.BooleanField()
+    flagged = serializers.BooleanField()
+    consent = serializers.DictField(child=ChannelConsentOutput())
+
+
+class CheckRunOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    verdict = serializers.ChoiceField(["blocked", "needs_tagging", "ready"])
+    created_at = serializers.DateTimeField()
+    content_hash = serializers.CharField()
+    findings = FindingOutput(many=True)
+    faces = FaceCheckOutput(many=True)
+
+
+class ApprovalOutput(serializers.Serializer):
+    approver = serializers.CharField()
+    approver_id = serializers.IntegerField()
+    content_hash = serializers.CharField()
+    created_at = serializers.DateTimeField()
+
+
+class NoteOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    author = serializers.CharField()
+    kind = serializers.CharField()
+    text = serializers.CharField()
+    version = serializers.IntegerField()
+    created_at = serializers.DateTimeField()
+
+
 class PostDetailOutput(PostSummaryOutput):
     images = ImageOutput(many=True)
     content_hash = serializers.CharField()
@@ -118,6 +185,7 @@ class PostDetailOutput(PostSummaryOutput):
             "notes",
         ]
 
+    @extend_schema_field(CheckRunOutput(allow_null=True))
     def get_check_run(self, post: Post) -> dict[str, Any] | None:
         run = selectors.post_latest_check(post=post)
         if run is None:
@@ -131,6 +199,7 @@ class PostDetailOutput(PostSummaryOutput):
             "content_hash": run.content_hash,
         }
 
+    @extend_schema_field(ApprovalOutput(many=True))
     def get_approvals(self, post: Post) -> list[dict[str, Any]]:
         return [
             {
@@ -142,6 +211,7 @@ class PostDetailOutput(PostSummaryOutput):
             for a in post.approvals.all()
         ]
 
+    @extend_schema_field(NoteOutput(many=True))
     def get_notes(self, post: Post) -> list[dict[str, Any]]:
         return [
             {
@@ -169,6 +239,12 @@ class PostListApi(APIView):
 
     permission_classes = [IsVerifiedMember, FromEnrolledDevice]
 
+    class PageOutput(serializers.Serializer):
+        count = serializers.IntegerField()
+        next = serializers.URLField(allow_null=True)
+        previous = serializers.URLField(allow_null=True)
+        results = PostSummaryOutput(many=True)
+
     class FilterSerializer(serializers.Serializer):
         status = serializers.ListField(
             child=serializers.ChoiceField(Post.Status.choices), required=False
@@ -187,7 +263,11 @@ class PostListApi(APIView):
         channels = serializers.ListField(child=serializers.CharField(), allow_empty=True)
         scheduled_at = serializers.DateTimeField(required=False, allow_null=True)
 
-    @extend_schema(parameters=[FilterSerializer], responses=PostSummaryOutput(many=True))
+    @extend_schema(
+        operation_id="posts_list",
+        parameters=[FilterSerializer, OpenApiParameter("page", int, required=False)],
+        responses=PageOutput,
+    )
     def get(self, request: AuthedRequest) -> Response:
         params = {k: v for k, v in request.query_params.lists()}
         flat = {k: (v if k == "status" else v[0]) for k, v in params.items() if k != "page"}
@@ -307,7 +387,7 @@ class PostImageApi(APIView):
         )
         return _detail(request, post_id)
 
-    @extend_schema(responses=PostDetailOutput)
+    @extend_schema(responses={200: PostDetailOutput})
     def delete(self, request: AuthedRequest, post_id: int, image_id: int) -> Response:
         image = selectors.post_image_get(user=request.user, post_id=post_id, image_id=image_id)
         services.post_image_remove(image=image, actor=request.user, device=_device(request))
@@ -351,7 +431,8 @@ class PostImageFileApi(APIView):
 
 
 class FaceAddApi(APIView):
-    permission_classes = [IsVerifiedMember, FromEnrolledDevice]
+    """R20: anyone working on the post may draw a missed face — a leader on a phone too: a
+    box changes no published bytes, so no enrolled device is needed."""
 
     class InputSerializer(serializers.Serializer):
         box = serializers.ListField(
@@ -371,7 +452,8 @@ class FaceAddApi(APIView):
 
 
 class FaceTagApi(APIView):
-    permission_classes = [IsVerifiedMember, FromEnrolledDevice]
+    """R2: the author or a leader says who a face is; like a box, a tag changes no published
+    bytes, so it may come from a leader's phone."""
 
     class InputSerializer(serializers.Serializer):
         tag = serializers.ChoiceField(
@@ -510,8 +592,22 @@ class PostHistoryApi(APIView):
 class PostVersionDiffApi(APIView):
     """What changed since the version a leader last saw (text and images)."""
 
+    class OutputSerializer(serializers.Serializer):
+        class ChannelsOut(serializers.Serializer):
+            before = serializers.ListField(child=serializers.CharField())
+            now = serializers.ListField(child=serializers.CharField())
+
+        from_version = serializers.IntegerField()
+        to_version = serializers.IntegerField()
+        text_diff = serializers.ListField(child=serializers.CharField())
+        channels = ChannelsOut()
+        images_added = serializers.ListField(child=serializers.IntegerField())
+        images_removed = serializers.ListField(child=serializers.IntegerField())
+        images_changed = serializers.ListField(child=serializers.IntegerField())
+        alt_text_changed = serializers.ListField(child=serializers.IntegerField())
+
     @extend_schema(
-        parameters=[OpenApiParameter("since", int, required=True)], responses={200: dict}
+        parameters=[OpenApiParameter("since", int, required=True)], responses=OutputSerializer
     )
     def get(self, request: AuthedRequest, post_id: int) -> Response:
         post = selectors.post_get(user=request.user, post_id=post_id)

@@ -607,12 +607,23 @@ def post_run_checks(*, post_id: int) -> CheckRun | None:
     return run
 
 
+RULE_SUMMARIES = {
+    "R1": "someone without photo consent",
+    "R2": "an unidentified face",
+    "R4": "a name beside a photo",
+    "R5": "personal contact details",
+    "R16": "someone who must never be published",
+}
+
+
 def _summary(findings: Sequence[Any]) -> str:
+    """One plain-English line for the queue: what there is to fix."""
     blocking = [f for f in findings if f.severity != "confirm"]
     if not blocking:
         return "Checks passed"
-    rules = sorted({f.rule for f in blocking})
-    return f"{len(blocking)} finding(s): {', '.join(rules)}"
+    what = list(dict.fromkeys(RULE_SUMMARIES.get(f.rule, f.rule) for f in blocking))
+    things = "1 thing" if len(blocking) == 1 else f"{len(blocking)} things"
+    return f"{things} to fix: {'; '.join(what)}."
 
 
 def _detect_into(image: PostImage, data: bytes, check: CheckSettings) -> None:

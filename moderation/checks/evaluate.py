@@ -47,8 +47,9 @@ MSG_R2 = (
     "consent is on file, or blur it."
 )
 MSG_R20 = (
-    "No face was found in this photo. Before approving, a leader must confirm that "
-    "nobody identifiable is in it, or add a face box by hand."
+    "No identifiable face is left in this photo (none was found, or every face is blurred "
+    "or dismissed). Before approving, a leader must confirm that nobody identifiable is in "
+    "it, or add a face box by hand."
 )
 MSG_R4_FULL = 'The full name "{name}" appears beside a photo with an identifiable face.'
 MSG_R4_LIKELY = '"{name}" looks like a person\'s full name, and a photo shows an identifiable face.'

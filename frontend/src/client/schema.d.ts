@@ -823,6 +823,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        /**
+         * @description R2: the author or a leader says who a face is; like a box, a tag changes no published
+         *     bytes, so it may come from a leader's phone.
+         */
         post: operations["posts_faces_tag_create"];
         delete?: never;
         options?: never;
@@ -888,6 +892,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        /**
+         * @description R20: anyone working on the post may draw a missed face — a leader on a phone too: a
+         *     box changes no published bytes, so no enrolled device is needed.
+         */
         post: operations["posts_images_faces_create"];
         delete?: never;
         options?: never;
@@ -1376,6 +1384,13 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        ApprovalOutput: {
+            approver: string;
+            approver_id: number;
+            content_hash: string;
+            /** Format: date-time */
+            created_at: string;
+        };
         AuditEventListOutput: {
             /** Format: int64 */
             seq: number;
@@ -1392,7 +1407,7 @@ export interface components {
         /** @enum {unknown} */
         BlankEnum: "";
         ChannelAccountListInputRequest: {
-            kind: components["schemas"]["KindB26Enum"];
+            kind: components["schemas"]["ChannelKindEnum"];
             display_name: string;
             /** @default true */
             enabled: boolean;
@@ -1406,7 +1421,7 @@ export interface components {
         ChannelAccountOutput: {
             id: number;
             school: number;
-            kind: components["schemas"]["KindB26Enum"];
+            kind: components["schemas"]["ChannelKindEnum"];
             display_name: string;
             enabled: boolean;
             config: {
@@ -1426,6 +1441,19 @@ export interface components {
             /** Format: date-time */
             checked_at: string | null;
         };
+        ChannelConsentOutput: {
+            allowed: boolean;
+            reason: string;
+            record_id: number | null;
+        };
+        /**
+         * @description * `website` - School website
+         *     * `x` - X
+         *     * `facebook` - Facebook
+         *     * `instagram` - Instagram
+         * @enum {string}
+         */
+        ChannelEnum: "website" | "x" | "facebook" | "instagram";
         /**
          * @description * `website` - School website
          *     * `x` - X
@@ -1433,10 +1461,26 @@ export interface components {
          *     * `instagram` - Instagram
          * @enum {string}
          */
-        ChannelEnum: "website" | "x" | "facebook" | "instagram";
+        ChannelKindEnum: "website" | "x" | "facebook" | "instagram";
+        CheckRunOutput: {
+            id: number;
+            verdict: components["schemas"]["CheckRunOutputVerdictEnum"];
+            /** Format: date-time */
+            created_at: string;
+            content_hash: string;
+            findings: components["schemas"]["FindingOutput"][];
+            faces: components["schemas"]["FaceCheckOutput"][];
+        };
+        /**
+         * @description * `blocked` - blocked
+         *     * `needs_tagging` - needs_tagging
+         *     * `ready` - ready
+         * @enum {string}
+         */
+        CheckRunOutputVerdictEnum: "blocked" | "needs_tagging" | "ready";
         CommentActionOutput: {
             readonly id: number;
-            kind: components["schemas"]["CommentActionOutputKindEnum"];
+            kind: components["schemas"]["ModerationActionKindEnum"];
             actor?: number | null;
             readonly actor_name: string;
             note?: string;
@@ -1454,22 +1498,6 @@ export interface components {
             /** Format: date-time */
             created_at?: string;
         };
-        /**
-         * @description * `hide` - Hide
-         *     * `approve` - Approve
-         *     * `keep_hidden` - Keep Hidden
-         *     * `delete` - Delete
-         *     * `block` - Block
-         *     * `report` - Report
-         *     * `reply` - Reply
-         *     * `assign` - Assign
-         *     * `note` - Note
-         *     * `escalate` - Escalate
-         *     * `edited` - Edited
-         *     * `platform_change` - Changed on the platform
-         * @enum {string}
-         */
-        CommentActionOutputKindEnum: "hide" | "approve" | "keep_hidden" | "delete" | "block" | "report" | "reply" | "assign" | "note" | "escalate" | "edited" | "platform_change";
         CommentApproveInputRequest: {
             /** @default  */
             note: string;
@@ -1510,7 +1538,7 @@ export interface components {
         CommentDetailOutput: {
             readonly id: number;
             school: number;
-            channel: components["schemas"]["ChannelEnum"];
+            channel: components["schemas"]["ChannelKindEnum"];
             external_id: string;
             publication?: number | null;
             post_external_id?: string;
@@ -1523,8 +1551,8 @@ export interface components {
             platform_created_at?: string | null;
             permalink?: string;
             media_urls?: unknown;
-            status?: components["schemas"]["Status3caEnum"];
-            verdict?: components["schemas"]["VerdictEnum"];
+            status?: components["schemas"]["CommentStatusEnum"];
+            verdict?: components["schemas"]["CommentVerdictEnum"];
             labels?: unknown;
             escalated?: boolean;
             review?: components["schemas"]["ReviewEnum"];
@@ -1567,7 +1595,7 @@ export interface components {
         CommentListOutput: {
             readonly id: number;
             school: number;
-            channel: components["schemas"]["ChannelEnum"];
+            channel: components["schemas"]["ChannelKindEnum"];
             external_id: string;
             publication?: number | null;
             post_external_id?: string;
@@ -1580,8 +1608,8 @@ export interface components {
             platform_created_at?: string | null;
             permalink?: string;
             media_urls?: unknown;
-            status?: components["schemas"]["Status3caEnum"];
-            verdict?: components["schemas"]["VerdictEnum"];
+            status?: components["schemas"]["CommentStatusEnum"];
+            verdict?: components["schemas"]["CommentVerdictEnum"];
             labels?: unknown;
             escalated?: boolean;
             review?: components["schemas"]["ReviewEnum"];
@@ -1621,6 +1649,20 @@ export interface components {
             /** @default  */
             note: string;
         };
+        /**
+         * @description * `visible` - Visible
+         *     * `hidden` - Hidden
+         *     * `deleted` - Deleted
+         * @enum {string}
+         */
+        CommentStatusEnum: "visible" | "hidden" | "deleted";
+        /**
+         * @description * `ok` - Ok
+         *     * `hold` - Hold
+         *     * `escalate` - Escalate
+         * @enum {string}
+         */
+        CommentVerdictEnum: "ok" | "hold" | "escalate";
         ConsentTimelineInputRequest: {
             purposes: components["schemas"]["PurposesEnum"][];
             decision: components["schemas"]["DecisionEnum"];
@@ -1767,6 +1809,24 @@ export interface components {
             /** @description [top, right, bottom, left] px */
             box: number[];
         };
+        /** @description A face as the check saw it, with the consent per channel it relied on. */
+        FaceCheckOutput: {
+            image: number;
+            face_id: number | null;
+            box: number[];
+            identifiable: boolean;
+            source: string;
+            person_id: number | null;
+            /** Format: double */
+            distance: number | null;
+            match_reason: string | null;
+            tag: string;
+            blurred: boolean;
+            flagged: boolean;
+            consent: {
+                [key: string]: components["schemas"]["ChannelConsentOutput"];
+            };
+        };
         FaceOutput: {
             readonly id: number;
             box: number[];
@@ -1776,7 +1836,7 @@ export interface components {
             readonly person_label: string | null;
             /** Format: double */
             distance?: number | null;
-            tag?: components["schemas"]["FaceOutputTagEnum"] | components["schemas"]["BlankEnum"];
+            tag?: components["schemas"]["FaceTagEnum"] | components["schemas"]["BlankEnum"];
             blurred?: boolean;
         };
         /**
@@ -1786,7 +1846,7 @@ export interface components {
          *     * `not_a_face` - Not a face
          * @enum {string}
          */
-        FaceOutputTagEnum: "person" | "adult_consent" | "not_a_face";
+        FaceTagEnum: "person" | "adult_consent" | "not_a_face";
         FaceTagInputRequest: {
             tag: components["schemas"]["FaceTagInputTagEnum"];
             person_id?: number | null;
@@ -1798,14 +1858,38 @@ export interface components {
          * @enum {string}
          */
         FaceTagInputTagEnum: "person" | "adult_consent" | "not_a_face";
+        /** @description One finding of a check run (moderation.checks.evaluate.Finding). */
+        FindingOutput: {
+            rule: string;
+            severity: components["schemas"]["SeverityEnum"];
+            message: string;
+            image?: number;
+            face_id?: number;
+            box?: number[];
+            /** @description "text" or "alt_text:<image id>" */
+            field?: string;
+            span?: number[];
+            person_id?: number;
+            record_id?: number;
+            channel?: components["schemas"]["ChannelEnum"];
+            remedies: string[];
+        };
+        /**
+         * @description * `looked_after` - Looked-after child
+         *     * `adopted` - Adopted
+         *     * `protected_identity` - Protected identity
+         *     * `court_order` - Court order
+         * @enum {string}
+         */
+        FlagKindEnum: "looked_after" | "adopted" | "protected_identity" | "court_order";
         FlagListInputRequest: {
-            kind: components["schemas"]["KindAa5Enum"];
+            kind: components["schemas"]["FlagKindEnum"];
             /** @default  */
             note: string;
         };
         FlagOutput: {
             readonly id: number;
-            kind: components["schemas"]["KindAa5Enum"];
+            kind: components["schemas"]["FlagKindEnum"];
             note?: string;
             /** Format: date-time */
             created_at?: string;
@@ -1845,7 +1929,7 @@ export interface components {
             readonly id: number;
             filename?: string;
             sha256: string;
-            status: components["schemas"]["Status386Enum"];
+            status: components["schemas"]["ImportStatusEnum"];
             full_roll?: boolean;
             /** Format: int64 */
             rows?: number;
@@ -1870,11 +1954,18 @@ export interface components {
             duration_ms?: number;
             changes?: unknown;
         };
+        /**
+         * @description * `applied` - Applied
+         *     * `applied_with_errors` - Applied, some rows rejected
+         *     * `rejected` - Rejected
+         * @enum {string}
+         */
+        ImportStatusEnum: "applied" | "applied_with_errors" | "rejected";
         ImportSummaryOutput: {
             readonly id: number;
             filename?: string;
             sha256: string;
-            status: components["schemas"]["Status386Enum"];
+            status: components["schemas"]["ImportStatusEnum"];
             full_roll?: boolean;
             /** Format: int64 */
             rows?: number;
@@ -1898,29 +1989,6 @@ export interface components {
             /** Format: int64 */
             duration_ms?: number;
         };
-        /**
-         * @description * `pupil` - Pupil
-         *     * `staff` - Staff
-         *     * `adult` - Other adult
-         * @enum {string}
-         */
-        Kind9daEnum: "pupil" | "staff" | "adult";
-        /**
-         * @description * `looked_after` - Looked-after child
-         *     * `adopted` - Adopted
-         *     * `protected_identity` - Protected identity
-         *     * `court_order` - Court order
-         * @enum {string}
-         */
-        KindAa5Enum: "looked_after" | "adopted" | "protected_identity" | "court_order";
-        /**
-         * @description * `website` - School website
-         *     * `x` - X
-         *     * `facebook` - Facebook Page
-         *     * `instagram` - Instagram
-         * @enum {string}
-         */
-        KindB26Enum: "website" | "x" | "facebook" | "instagram";
         LoginInputRequest: {
             /** Format: email */
             email: string;
@@ -1949,6 +2017,31 @@ export interface components {
          * @enum {string}
          */
         MethodEnum: "paper_form" | "electronic_form" | "verbal";
+        /**
+         * @description * `hide` - Hide
+         *     * `approve` - Approve
+         *     * `keep_hidden` - Keep Hidden
+         *     * `delete` - Delete
+         *     * `block` - Block
+         *     * `report` - Report
+         *     * `reply` - Reply
+         *     * `assign` - Assign
+         *     * `note` - Note
+         *     * `escalate` - Escalate
+         *     * `edited` - Edited
+         *     * `platform_change` - Changed on the platform
+         * @enum {string}
+         */
+        ModerationActionKindEnum: "hide" | "approve" | "keep_hidden" | "delete" | "block" | "report" | "reply" | "assign" | "note" | "escalate" | "edited" | "platform_change";
+        NoteOutput: {
+            id: number;
+            author: string;
+            kind: string;
+            text: string;
+            version: number;
+            /** Format: date-time */
+            created_at: string;
+        };
         ObjectionInputRequest: {
             purposes?: components["schemas"]["PurposesEnum"][];
             /** @default verbal */
@@ -1958,6 +2051,10 @@ export interface components {
         };
         ObjectionOutput: {
             recorded: number;
+        };
+        OutputSerializerChannelsOut: {
+            before: string[];
+            now: string[];
         };
         PatchedChannelAccountDetailInputRequest: {
             display_name?: string;
@@ -1976,7 +2073,7 @@ export interface components {
             court_order?: boolean;
         };
         PatchedPersonDetailInputRequest: {
-            kind?: components["schemas"]["Kind9daEnum"];
+            kind?: components["schemas"]["PersonKindEnum"];
             mis_id?: string;
             legal_first_name?: string;
             preferred_first_name?: string;
@@ -2038,6 +2135,13 @@ export interface components {
             /** Format: date-time */
             erased_at: string;
         };
+        /**
+         * @description * `pupil` - Pupil
+         *     * `staff` - Staff
+         *     * `adult` - Other adult
+         * @enum {string}
+         */
+        PersonKindEnum: "pupil" | "staff" | "adult";
         PersonLeaveInputRequest: {
             /** Format: date */
             left_on?: string | null;
@@ -2050,7 +2154,7 @@ export interface components {
         };
         PersonListInputRequest: {
             /** @default pupil */
-            kind: components["schemas"]["Kind9daEnum"];
+            kind: components["schemas"]["PersonKindEnum"];
             /** @default  */
             mis_id: string;
             legal_first_name: string;
@@ -2116,10 +2220,10 @@ export interface components {
         PostDetailOutput: {
             readonly id: number;
             school: number;
-            status?: components["schemas"]["Status75fEnum"];
+            status?: components["schemas"]["PostStatusEnum"];
             status_reason?: string;
             text?: string;
-            channels?: unknown;
+            channels: components["schemas"]["ChannelEnum"][];
             /** Format: date-time */
             scheduled_at?: string | null;
             author: number;
@@ -2137,15 +2241,9 @@ export interface components {
             submitted_at?: string | null;
             images: components["schemas"]["ImageOutput"][];
             content_hash: string;
-            readonly check_run: {
-                [key: string]: unknown;
-            } | null;
-            readonly approvals: {
-                [key: string]: unknown;
-            }[];
-            readonly notes: {
-                [key: string]: unknown;
-            }[];
+            readonly check_run: components["schemas"]["CheckRunOutput"] | null;
+            readonly approvals: components["schemas"]["ApprovalOutput"][];
+            readonly notes: components["schemas"]["NoteOutput"][];
         };
         PostHistoryOutput: {
             seq: number;
@@ -2168,6 +2266,14 @@ export interface components {
             /** Format: date-time */
             scheduled_at?: string | null;
         };
+        PostListPageOutput: {
+            count: number;
+            /** Format: uri */
+            next: string | null;
+            /** Format: uri */
+            previous: string | null;
+            results: components["schemas"]["PostSummaryOutput"][];
+        };
         PostNoteInputRequest: {
             text: string;
         };
@@ -2177,13 +2283,34 @@ export interface components {
         PostRequestChangesInputRequest: {
             comment: string;
         };
+        /**
+         * @description * `draft` - Draft
+         *     * `submitted` - Submitted
+         *     * `checking` - Checking
+         *     * `blocked` - Blocked
+         *     * `needs_tagging` - Needs Tagging
+         *     * `awaiting_approval` - Awaiting Approval
+         *     * `approved` - Approved
+         *     * `rejected` - Rejected
+         *     * `changes_requested` - Changes Requested
+         *     * `scheduled` - Scheduled
+         *     * `publishing` - Publishing
+         *     * `published` - Published
+         *     * `partially_published` - Partially Published
+         *     * `failed` - Failed
+         *     * `expired` - Expired
+         *     * `takedown_requested` - Takedown Requested
+         *     * `taken_down` - Taken Down
+         * @enum {string}
+         */
+        PostStatusEnum: "draft" | "submitted" | "checking" | "blocked" | "needs_tagging" | "awaiting_approval" | "approved" | "rejected" | "changes_requested" | "scheduled" | "publishing" | "published" | "partially_published" | "failed" | "expired" | "takedown_requested" | "taken_down";
         PostSummaryOutput: {
             readonly id: number;
             school: number;
-            status?: components["schemas"]["Status75fEnum"];
+            status?: components["schemas"]["PostStatusEnum"];
             status_reason?: string;
             text?: string;
-            channels?: unknown;
+            channels: components["schemas"]["ChannelEnum"][];
             /** Format: date-time */
             scheduled_at?: string | null;
             author: number;
@@ -2203,6 +2330,16 @@ export interface components {
         PostTakedownInputRequest: {
             reason: string;
         };
+        PostVersionDiffOutput: {
+            from_version: number;
+            to_version: number;
+            text_diff: string[];
+            channels: components["schemas"]["OutputSerializerChannelsOut"];
+            images_added: number[];
+            images_removed: number[];
+            images_changed: number[];
+            alt_text_changed: number[];
+        };
         PublicationMarkPostedInputRequest: {
             /** Format: uri */
             url: string;
@@ -2211,8 +2348,8 @@ export interface components {
         PublicationOutput: {
             readonly id: number;
             post: number;
-            channel: components["schemas"]["ChannelEnum"];
-            state?: components["schemas"]["PublicationOutputStateEnum"];
+            channel: components["schemas"]["ChannelKindEnum"];
+            state?: components["schemas"]["PublicationStateEnum"];
             /** Format: int64 */
             attempts?: number;
             external_id?: string;
@@ -2239,7 +2376,7 @@ export interface components {
          *     * `taken_down` - Taken Down
          * @enum {string}
          */
-        PublicationOutputStateEnum: "queued" | "attempting" | "published" | "failed" | "unconfirmed" | "taken_down";
+        PublicationStateEnum: "queued" | "attempting" | "published" | "failed" | "unconfirmed" | "taken_down";
         PublishStatusOutput: {
             id: number;
             display_first_name: string;
@@ -2351,51 +2488,23 @@ export interface components {
             labels: unknown;
         };
         /**
+         * @description * `block` - block
+         *     * `tag` - tag
+         *     * `confirm` - confirm
+         * @enum {string}
+         */
+        SeverityEnum: "block" | "tag" | "confirm";
+        /**
          * @description * `detected` - Detected
          *     * `manual` - Manual
          * @enum {string}
          */
         SourceEnum: "detected" | "manual";
-        /**
-         * @description * `applied` - Applied
-         *     * `applied_with_errors` - Applied, some rows rejected
-         *     * `rejected` - Rejected
-         * @enum {string}
-         */
-        Status386Enum: "applied" | "applied_with_errors" | "rejected";
-        /**
-         * @description * `visible` - Visible
-         *     * `hidden` - Hidden
-         *     * `deleted` - Deleted
-         * @enum {string}
-         */
-        Status3caEnum: "visible" | "hidden" | "deleted";
-        /**
-         * @description * `draft` - Draft
-         *     * `submitted` - Submitted
-         *     * `checking` - Checking
-         *     * `blocked` - Blocked
-         *     * `needs_tagging` - Needs Tagging
-         *     * `awaiting_approval` - Awaiting Approval
-         *     * `approved` - Approved
-         *     * `rejected` - Rejected
-         *     * `changes_requested` - Changes Requested
-         *     * `scheduled` - Scheduled
-         *     * `publishing` - Publishing
-         *     * `published` - Published
-         *     * `partially_published` - Partially Published
-         *     * `failed` - Failed
-         *     * `expired` - Expired
-         *     * `takedown_requested` - Takedown Requested
-         *     * `taken_down` - Taken Down
-         * @enum {string}
-         */
-        Status75fEnum: "draft" | "submitted" | "checking" | "blocked" | "needs_tagging" | "awaiting_approval" | "approved" | "rejected" | "changes_requested" | "scheduled" | "publishing" | "published" | "partially_published" | "failed" | "expired" | "takedown_requested" | "taken_down";
         TakedownOutput: {
             readonly id: number;
             post: number;
             school: number;
-            state?: components["schemas"]["TakedownOutputStateEnum"];
+            state?: components["schemas"]["TakedownStateEnum"];
             reason: string;
             readonly requested_by_name: string;
             /** Format: date-time */
@@ -2415,20 +2524,13 @@ export interface components {
          *     * `done` - Done
          * @enum {string}
          */
-        TakedownOutputStateEnum: "awaiting_confirmation" | "confirmed" | "done";
+        TakedownStateEnum: "awaiting_confirmation" | "confirmed" | "done";
         TotpConfirmInputRequest: {
             otp_token: string;
         };
         TotpSetupOutput: {
             otpauth_uri: string;
         };
-        /**
-         * @description * `ok` - Ok
-         *     * `hold` - Hold
-         *     * `escalate` - Escalate
-         * @enum {string}
-         */
-        VerdictEnum: "ok" | "hold" | "escalate";
         WebsiteCommentOutput: {
             readonly id: number;
             entry: number;
@@ -2436,7 +2538,7 @@ export interface components {
             post: number;
             author_name: string;
             text: string;
-            status?: components["schemas"]["WebsiteCommentOutputStatusEnum"];
+            status?: components["schemas"]["WebsiteCommentStatusEnum"];
             /** Format: date-time */
             created_at?: string;
             /** Format: date-time */
@@ -2448,7 +2550,7 @@ export interface components {
          *     * `rejected` - Rejected
          * @enum {string}
          */
-        WebsiteCommentOutputStatusEnum: "pending" | "approved" | "rejected";
+        WebsiteCommentStatusEnum: "pending" | "approved" | "rejected";
     };
     responses: never;
     parameters: never;
@@ -3661,13 +3763,14 @@ export interface operations {
             query?: {
                 author?: number;
                 /**
-                 * @description * `facebook` - facebook
-                 *     * `instagram` - instagram
-                 *     * `website` - website
-                 *     * `x` - x
+                 * @description * `website` - School website
+                 *     * `x` - X
+                 *     * `facebook` - Facebook
+                 *     * `instagram` - Instagram
                  */
-                channel?: "facebook" | "instagram" | "website" | "x";
+                channel?: "website" | "x" | "facebook" | "instagram";
                 identifiable_pupils?: boolean | null;
+                page?: number;
                 scheduled_from?: string;
                 scheduled_to?: string;
                 school?: number;
@@ -3684,7 +3787,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PostSummaryOutput"][];
+                    "application/json": components["schemas"]["PostListPageOutput"];
                 };
             };
         };
@@ -3834,9 +3937,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["PostVersionDiffOutput"];
                 };
             };
         };
@@ -3928,12 +4029,13 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description No response body */
-            204: {
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PostDetailOutput"];
+                };
             };
         };
     };
