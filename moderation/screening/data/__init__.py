@@ -1,1 +1,2 @@
-"""Word lists and rule files read by moderation.screening.lexicon (see its docstring)."""
+"""Word lists and rule files read by moderation.screening.lexicon (see its docstring), and the
+semantic screener's classifier (semantic_classifier.json, rebuilt by moderation.screening.train)."""
