@@ -18,7 +18,7 @@ from backend.accounts.selectors import school_ids_for_user, user_has_role
 from backend.audit.services import audit_record
 from backend.common.errors import Conflict, InvalidInput, Refused
 
-from .checks.evaluate import ImageView, evaluate, face_view
+from .checks.evaluate import CHANNEL_LABELS, ImageView, evaluate, face_view
 from .models import Approval, Face, Post, PostNote, SchoolPolicy
 from .notifications import notify_author, notify_leaders
 from .workflow import BEFORE_APPROVAL, post_transition
@@ -428,7 +428,8 @@ def post_publications_settled(*, post_id: int) -> Post | None:
         if post.status == to or to not in _next(post.status):
             return None
         failed = sorted(c for c, v in outcomes.items() if v != "published")
-        reason = "" if to == S.PUBLISHED else f"Not published on: {', '.join(failed)}"
+        names = ", ".join(CHANNEL_LABELS.get(c, c) for c in failed)
+        reason = "" if to == S.PUBLISHED else f"Not published on {names}."
         post_transition(post=post, to=to, reason=reason, data={"outcomes": outcomes})
         if to != S.PUBLISHED:
             transaction.on_commit(

@@ -31,6 +31,10 @@ def _post_link(post_id: int) -> str:
     return f"{str(settings.PUBLIC_BASE_URL).rstrip('/')}/posts/{post_id}"
 
 
+def _link(path: str) -> str:
+    return f"{str(settings.PUBLIC_BASE_URL).rstrip('/')}{path}"
+
+
 def _send(school: School, roles: Iterable[str], subject: str, body: str) -> int:
     recipients = sorted({u.email for u in users_with_role(school=school, roles=list(roles))})
     if not recipients:
@@ -57,10 +61,15 @@ def notify_publication_problem(*, publication_id: int) -> int:
         subject = f"Post {pub.post_id}: check whether it appeared on {where}"
         opening = f"We are not sure whether post {pub.post_id} appeared on {where}."
     body = f"{opening}\n\n{pub.error}\n\nOpen the post: {_post_link(pub.post_id)}\n"
-    roles = [Role.LEADER]
+    sent = _send(pub.school, [Role.LEADER], subject, body)
     if "reconnect" in pub.error.lower():
-        roles.append(Role.TRUST_ADMIN)
-    return _send(pub.school, roles, subject, body)
+        # Trust administrators cannot see posts: send them to the channel settings.
+        admin_body = (
+            f"{opening}\n\n{pub.error}\n\nCheck the school's channels: "
+            f"{_link(f'/channels/{pub.school_id}')}\n"
+        )
+        sent += _send(pub.school, [Role.TRUST_ADMIN], subject, admin_body)
+    return sent
 
 
 def notify_takedown_problem(*, publication_id: int, message: str) -> int:
@@ -69,13 +78,18 @@ def notify_takedown_problem(*, publication_id: int, message: str) -> int:
     if pub is None:
         return 0
     where = channel_name(pub.channel)
-    body = (
-        f"Post {pub.post_id} must come down from {where}, but we could not finish this on our "
-        f"own.\n\n{message}\n\nWe keep trying. Open the post: {_post_link(pub.post_id)}\n"
+    subject = f"Post {pub.post_id}: takedown on {where} needs attention"
+    opening = (
+        f"Post {pub.post_id} must come down from {where}, but we could not finish this "
+        f"on our own.\n\n{message}\n\nWe keep trying."
     )
-    return _send(
+    sent = _send(
+        pub.school, [Role.LEADER], subject, f"{opening} Open the takedowns: {_link('/takedowns')}\n"
+    )
+    sent += _send(
         pub.school,
-        [Role.LEADER, Role.TRUST_ADMIN],
-        f"Post {pub.post_id}: takedown on {where} needs attention",
-        body,
+        [Role.TRUST_ADMIN],
+        subject,
+        f"{opening} Check the school's channels: {_link(f'/channels/{pub.school_id}')}\n",
     )
+    return sent

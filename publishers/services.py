@@ -67,11 +67,15 @@ FINAL = frozenset({P.PUBLISHED, P.FAILED, P.UNCONFIRMED, P.TAKEN_DOWN})
 # --------------------------------------------------------------------------- messages
 
 NO_ACCOUNT = (
-    "No {channel} account is connected for this school, so the post was not published "
+    "This school has no account connected for {channel}, so the post was not published "
     "there. A trust administrator can connect one in the admin pages."
 )
 ACCOUNT_DISABLED = (
-    "The school's {channel} account is switched off, so the post was not published there."
+    "The school's account for {channel} is switched off, so the post was not published there."
+)
+NO_ACCOUNT_TO_DELETE = (
+    "The school's account for {channel} is not connected or is switched off, so the post "
+    "could not be removed there yet. A trust administrator must reconnect it; we keep trying."
 )
 CONTENT_CHANGED = "The post changed after it was approved, so it was not published on {channel}."
 GAVE_UP = "We tried {attempts} times and stopped. The last problem was: {message}"
@@ -324,8 +328,12 @@ def publications_start(*, post_id: int) -> None:
             _queue("publish", pub.pk)
 
 
-def _account_problem(pub: Publication, account: ChannelAccount | None) -> str | None:
+def _account_problem(
+    pub: Publication, account: ChannelAccount | None, *, deleting: bool = False
+) -> str | None:
     name = channel_name(pub.channel)
+    if deleting and (account is None or not account.enabled):
+        return NO_ACCOUNT_TO_DELETE.format(channel=name)
     if account is None:
         return NO_ACCOUNT.format(channel=name)
     if not account.enabled:
@@ -384,9 +392,9 @@ def _publish_request(pub: Publication) -> PublishRequest:
 ADAPTER_FACTORY: Callable[[ChannelAccount], Publisher] = adapter_for
 
 
-def _adapter(pub: Publication) -> Publisher:
+def _adapter(pub: Publication, *, deleting: bool = False) -> Publisher:
     account = pub.account or channel_account_for(school_id=pub.school_id, kind=pub.channel)
-    problem = _account_problem(pub, account)
+    problem = _account_problem(pub, account, deleting=deleting)
     if problem or account is None:
         raise PublisherError(problem or "", permanent=True)
     return ADAPTER_FACTORY(account)
@@ -934,7 +942,7 @@ def publication_delete(*, publication_id: int) -> Publication | None:
         _delete_later(pub, None, delay=60.0)
         return pub
     try:
-        adapter = _adapter(pub)
+        adapter = _adapter(pub, deleting=True)
         external_id = pub.external_id
         if pub.state == P.UNCONFIRMED or not external_id:
             since = (pub.claimed_at or pub.created_at) - RECONCILE_SKEW

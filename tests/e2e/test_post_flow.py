@@ -51,7 +51,12 @@ def test_a_post_goes_from_the_tablet_through_the_checks_to_approval(
     member(school, Role.STAFF, email="teacher@oakfield.test")
     head = member(school, Role.LEADER, Role.STAFF, email="head@oakfield.test")
     authenticator = TOTPDevice.objects.get(user=head, confirmed=True)
-    key, step, t0, digits = authenticator.bin_key, authenticator.step, authenticator.t0, authenticator.digits
+    key, step, t0, digits = (
+        authenticator.bin_key,
+        authenticator.step,
+        authenticator.t0,
+        authenticator.digits,
+    )
     _, credential = device_enrol(school=school, name="Year 3 iPad", actor=None)
 
     def one_time_code() -> str:
@@ -102,7 +107,9 @@ def test_a_post_goes_from_the_tablet_through_the_checks_to_approval(
             watch(page, expected=("/api/auth/me",))
             sign_in(page, "teacher@oakfield.test")
 
-            page.get_by_role("navigation", name="Main").get_by_role("link", name="This tablet").click()
+            page.get_by_role("navigation", name="Main").get_by_role(
+                "link", name="This tablet"
+            ).click()
             page.get_by_label("Device credential").fill(credential)
             page.get_by_role("button", name="Save on this tablet").click()
             expect(page.get_by_text("Checked with the server: this is")).to_contain_text(
@@ -125,7 +132,9 @@ def test_a_post_goes_from_the_tablet_through_the_checks_to_approval(
             page.get_by_role("button", name="Send for checks").click()
             panel = page.locator(".status-panel")
             expect(panel).to_contain_text("Needs tagging", timeout=SLOW)
-            finding = page.locator(".finding").filter(has_text="A face in this photo is not identified")
+            finding = page.locator(".finding").filter(
+                has_text="A face in this photo is not identified"
+            )
             expect(finding).to_be_visible()
             expect(finding).to_contain_text("Face 1 in photo 1")
             for remedy in ("Tag this face", "Blur this face", "Not a face"):
@@ -136,13 +145,18 @@ def test_a_post_goes_from_the_tablet_through_the_checks_to_approval(
             photo_box = page.get_by_role("img", name="A smiling man in a suit").bounding_box()
             face_box = box.bounding_box()
             assert photo_box and face_box
-            assert photo_box["x"] <= face_box["x"] and face_box["x"] + face_box["width"] <= photo_box["x"] + photo_box["width"] + 1
+            assert (
+                photo_box["x"] <= face_box["x"]
+                and face_box["x"] + face_box["width"] <= photo_box["x"] + photo_box["width"] + 1
+            )
             assert 0.15 < face_box["width"] / photo_box["width"] < 0.8
             expect(page.get_by_text("Unidentified", exact=True)).to_be_visible()
             shoot(page, "1-needs-tagging-tablet.png")
 
             finding.get_by_role("button", name="Blur this face").click()
-            expect(page.get_by_text("Blurred face 1 in photo 1. The checks say: waiting for approval.")).to_be_focused()
+            expect(
+                page.get_by_text("Blurred face 1 in photo 1. The checks say: waiting for approval.")
+            ).to_be_focused()
             expect(panel).to_contain_text("Waiting for approval", timeout=SLOW)
             expect(page.get_by_text("Blurred", exact=True)).to_be_visible()
             shoot(page, "2-passed-tablet.png")
@@ -153,27 +167,40 @@ def test_a_post_goes_from_the_tablet_through_the_checks_to_approval(
             watch(small, expected=("/api/auth/me", "/api/auth/login"))
             sign_in(small, "head@oakfield.test", code=True)
 
-            small.get_by_role("navigation", name="Main").get_by_role("link", name="Approval queue").click()
+            # On a phone the menu folds away behind one button.
+            small.get_by_role("button", name="Menu").click()
+            small.get_by_role("navigation", name="Main").get_by_role(
+                "link", name="Approval queue"
+            ).click()
             expect(small.get_by_text("1 post: waiting for approval.")).to_be_visible()
             shoot(small, "3-queue-phone.png")
             small.get_by_role("link", name=re.compile("^Year 4 planted trees")).click()
-            expect(small.get_by_role("heading", name=re.compile("^Review: Year 4 planted"))).to_be_visible()
+            expect(
+                small.get_by_role("heading", name=re.compile("^Review: Year 4 planted"))
+            ).to_be_visible()
             expect(small.get_by_text("No identifiable face is left in this photo")).to_be_visible()
             shoot(small, "4-review-phone.png")
 
             small.get_by_role("button", name="Approve this post").click()
             confirm = small.get_by_role(
-                "checkbox", name="I confirm nobody identifiable is in the photos without a face box"
+                "checkbox", name="I have looked: nobody identifiable is left in these photos"
             )
             expect(confirm).to_be_focused()
             confirm.check()
             small.get_by_role("button", name="Approve this post").click()
-            expect(small.get_by_text(re.compile(r"^Approved(\. It is being published now| and published)\.$"))).to_be_visible(timeout=SLOW)
+            expect(
+                small.get_by_text(
+                    re.compile(r"^Approved(\. It is being published now| and published)\.$")
+                )
+            ).to_be_visible(timeout=SLOW)
             shoot(small, "5-approved-phone.png")
         finally:
             browser.close()
 
     post = Post.objects.get()
     assert post.status in {"publishing", "published"}, (post.status, post.status_reason)
-    assert post.approvals.filter(voided_at__isnull=True, confirmed_no_identifiable_faces=True).count() == 1
+    assert (
+        post.approvals.filter(voided_at__isnull=True, confirmed_no_identifiable_faces=True).count()
+        == 1
+    )
     assert problems == []

@@ -345,7 +345,7 @@ def test_a_channel_with_no_account_fails_at_once_in_plain_english(
 
     pub = pub_of(post, "facebook")
     assert pub.state == P.FAILED
-    assert pub.error.startswith("No Facebook account is connected for this school")
+    assert pub.error.startswith("This school has no account connected for Facebook")
     assert pub_of(post, "website").state == P.PUBLISHED
 
 

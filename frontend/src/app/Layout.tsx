@@ -1,7 +1,8 @@
-import { Suspense } from "react";
-import { NavLink, Outlet, useOutletContext } from "react-router";
+import { Suspense, useEffect, useState } from "react";
+import { NavLink, Outlet, useLocation, useOutletContext } from "react-router";
 import { Loading } from "../components/Loading";
 import { SignOutButton } from "../features/auth/components/SignOutButton";
+import { TakedownsBanner } from "../features/publishing/components/TakedownsBanner";
 import { PublishingBanner } from "../features/queue/components/PublishingBanner";
 import { roleNames, type Me } from "../features/auth/api/session";
 import { navFor } from "./roles";
@@ -15,6 +16,11 @@ export function Layout({ me }: { me: Me }) {
   const roles = roleNames(me);
   const items = navFor(roles);
   const schools = [...new Map(me.memberships.map((m) => [m.school_id, { id: m.school_id, name: m.school_name }])).values()];
+  // On a phone the menu folds away behind one button (CSS shows the button only on narrow
+  // screens), so a screen starts with its content rather than five rows of links.
+  const [menuOpen, setMenuOpen] = useState(false);
+  const { pathname } = useLocation();
+  useEffect(() => setMenuOpen(false), [pathname]);
   return (
     <div className="shell">
       <a className="skip-link" href="#main">
@@ -31,7 +37,17 @@ export function Layout({ me }: { me: Me }) {
           </div>
         </div>
         <nav aria-label="Main">
-          <ul className="nav">
+          <button
+            type="button"
+            className="menu-toggle"
+            aria-expanded={menuOpen}
+            aria-controls="main-menu"
+            onClick={() => setMenuOpen((open) => !open)}
+          >
+            <span className="menu-toggle__bars" aria-hidden="true" />
+            {menuOpen ? "Close menu" : "Menu"}
+          </button>
+          <ul className={menuOpen ? "nav nav--open" : "nav"} id="main-menu">
             <li>
               <NavLink to="/" end>
                 Home
@@ -52,6 +68,7 @@ export function Layout({ me }: { me: Me }) {
       </header>
       <main id="main" className="main">
         <PublishingBanner schools={schools} canControl={roles.has("leader") || roles.has("trust_admin")} />
+        {roles.has("leader") ? <TakedownsBanner /> : null}
         <Suspense fallback={<Loading />}>
           <Outlet context={me} />
         </Suspense>

@@ -26,9 +26,11 @@ export const ROLE_NAV: readonly NavItem[] = [
   { to: "/posts", label: "My posts", roles: ["staff", "leader", "dsl"], exact: true },
   { to: "/queue", label: "Approval queue", roles: ["leader"] },
   { to: "/publishing", label: "Publishing", roles: ["leader", "trust_admin"] },
+  { to: "/takedowns", label: "Takedowns", roles: ["leader"] },
   { to: "/comments", label: "Comments", roles: ["leader", "dsl"] },
   { to: "/consent", label: "Consent", roles: ["staff", "leader", "dsl", "consent_admin", "trust_admin"] },
   { to: "/devices", label: "Devices", roles: ["trust_admin"] },
+  { to: "/channels", label: "Channels", roles: ["trust_admin"] },
 ];
 
 export function navFor(roles: ReadonlySet<string>): NavItem[] {

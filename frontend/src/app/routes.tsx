@@ -5,6 +5,7 @@ import { Page } from "../components/Page";
 import type { Me } from "../features/auth/api/session";
 import { SignInPage } from "../features/auth/components/SignInPage";
 import type { ConsentSchool } from "../features/consent/components/labels";
+import type { PostDetail } from "../lib/post";
 import { HomePage } from "./HomePage";
 import { Layout, useSignedInUser } from "./Layout";
 import { RequireRole } from "./RequireRole";
@@ -31,6 +32,12 @@ const PublishingPage = screen(() => import("../features/queue/components/Publish
 const CommentsPage = screen(() => import("../features/comments/components/CommentsPage"), "CommentsPage");
 const CommentPage = screen(() => import("../features/comments/components/CommentPage"), "CommentPage");
 const ReviewPage = screen(() => import("../features/queue/components/ReviewPage"), "ReviewPage");
+const ScreeningPage = screen(() => import("../features/comments/components/ScreeningPage"), "ScreeningPage");
+const AddPersonPage = screen(() => import("../features/consent/components/PersonForm"), "AddPersonPage");
+const TakedownsPage = screen(() => import("../features/publishing/components/TakedownsPage"), "TakedownsPage");
+const TakedownPage = screen(() => import("../features/publishing/components/TakedownPage"), "TakedownPage");
+const ChannelsPage = screen(() => import("../features/channels/components/ChannelsPage"), "ChannelsPage");
+const PublicationsPanel = screen(() => import("../features/publishing/components/PublicationsPanel"), "PublicationsPanel");
 
 /** Trust-admin schools of the signed-in user, handed to the devices feature. */
 function DevicesRoute() {
@@ -52,6 +59,36 @@ function schoolsWith(me: Me, roles: string[]): Array<{ id: number; name: string 
   return [...out.entries()].map(([id, name]) => ({ id, name }));
 }
 
+/** Where a post is published, on its page; leaders of its school may act on it. */
+function usePublishingSlot() {
+  const me = useSignedInUser();
+  const leaderAt = new Set(schoolsWith(me, ["leader"]).map((s) => s.id));
+  return (post: PostDetail, onPostChanged: () => void) => (
+    <Suspense fallback={<Loading label="Loading where it is published…" />}>
+      <PublicationsPanel post={post} canAct={leaderAt.has(post.school)} onPostChanged={onPostChanged} />
+    </Suspense>
+  );
+}
+
+function PostRoute() {
+  return <PostPage publishing={usePublishingSlot()} />;
+}
+
+function ChannelsRoute() {
+  return (
+    <RequireRole roles={["trust_admin"]} title="Channels">
+      <ChannelsPage schools={schoolsWith(useSignedInUser(), ["trust_admin"])} />
+    </RequireRole>
+  );
+}
+
+function ScreeningRoute() {
+  const me = useSignedInUser();
+  const leaderAt = new Set(schoolsWith(me, ["leader"]).map((s) => s.id));
+  const schools = schoolsWith(me, ["leader", "dsl"]).map((s) => ({ ...s, canEdit: leaderAt.has(s.id) }));
+  return <ScreeningPage schools={schools} />;
+}
+
 function QueueRoute() {
   return <ApprovalQueuePage schools={schoolsWith(useSignedInUser(), ["leader"])} />;
 }
@@ -66,7 +103,7 @@ function CommentRoute() {
 }
 
 function ReviewRoute() {
-  return <ReviewPage userId={useSignedInUser().id} />;
+  return <ReviewPage userId={useSignedInUser().id} publishing={usePublishingSlot()} />;
 }
 
 function PublishingRoute() {
@@ -130,7 +167,7 @@ export function AppRoutes() {
           path="posts/:postId"
           element={
             <RequireRole roles={["staff", "leader", "dsl"]} title="Post">
-              <PostPage />
+              <PostRoute />
             </RequireRole>
           }
         />
@@ -167,6 +204,40 @@ export function AppRoutes() {
           }
         />
         <Route
+          path="comments/settings"
+          element={
+            <RequireRole roles={["leader", "dsl"]} title="Comment screening">
+              <ScreeningRoute />
+            </RequireRole>
+          }
+        />
+        <Route
+          path="comments/settings/:schoolId"
+          element={
+            <RequireRole roles={["leader", "dsl"]} title="Comment screening">
+              <ScreeningRoute />
+            </RequireRole>
+          }
+        />
+        <Route
+          path="takedowns"
+          element={
+            <RequireRole roles={["leader"]} title="Takedowns">
+              <TakedownsPage />
+            </RequireRole>
+          }
+        />
+        <Route
+          path="takedowns/:takedownId"
+          element={
+            <RequireRole roles={["leader"]} title="Takedown">
+              <TakedownPage />
+            </RequireRole>
+          }
+        />
+        <Route path="channels" element={<ChannelsRoute />} />
+        <Route path="channels/:schoolId" element={<ChannelsRoute />} />
+        <Route
           path="comments/:commentId"
           element={
             <RequireRole roles={["leader", "dsl"]} title="Comment">
@@ -176,6 +247,7 @@ export function AppRoutes() {
         />
         <Route path="consent" element={<ConsentRoute page={ConsentSchoolsPage} />} />
         <Route path="consent/:schoolId" element={<ConsentRoute page={ConsentLookupPage} />} />
+        <Route path="consent/:schoolId/people/new" element={<ConsentRoute page={AddPersonPage} />} />
         <Route path="consent/:schoolId/people/:personId" element={<ConsentRoute page={PersonPage} />} />
         <Route path="consent/:schoolId/imports" element={<ConsentRoute page={ImportPage} />} />
         <Route path="consent/:schoolId/imports/:importId" element={<ConsentRoute page={ImportDetailPage} />} />

@@ -2,7 +2,7 @@
  * DRF's page of results ({count, next, previous, results}).
  *
  * SCHEMA-GAP (docs/architecture.md, "Front end"): the list views that paginate by hand
- * (GET /api/posts, /api/schools/{id}/people, .../people/status, .../imports) are described
+ * (/api/schools/{id}/people, .../people/status, .../imports, /api/comments) are described
  * in openapi.yaml as plain arrays without the `page` parameter, so the generated types say
  * `T[]`. `asPage` accepts either shape and keeps the item type from the generated schema; it
  * stays correct once the schema describes the page.

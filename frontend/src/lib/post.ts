@@ -1,14 +1,9 @@
 /**
  * What the staff screens (features/posts) and the leaders' screens (features/queue) both
  * need to know about a post: its types (from the generated schema), channels and their text
- * limits, status wording, and the parts of the post the schema does not describe yet.
- *
- * SCHEMA-GAP (docs/architecture.md, "Front end"): `channels`, `check_run`, `approvals` and
- * `notes` of PostDetailOutput and the body of GET /api/posts/{id}/diff are typed `unknown` /
- * `{[key]: unknown}` in openapi.yaml (SerializerMethodField / JSONField / `responses=dict`).
- * The decoders below check their shape at run time instead of trusting a cast; anything
- * malformed is dropped, never guessed. They stay correct once the schema describes them.
+ * limits, status wording, and camelCase views of the check run, notes, approvals and diff.
  */
+import type { ReactNode } from "react";
 import type { components, paths } from "../client/schema";
 
 export type PostDetail = components["schemas"]["PostDetailOutput"];
@@ -48,8 +43,8 @@ export function channelLabel(channel: string): string {
   return isChannel(channel) ? CHANNEL_LABELS[channel] : channel;
 }
 
-export function postChannels(post: { channels?: unknown }): Channel[] {
-  return Array.isArray(post.channels) ? post.channels.filter(isChannel) : [];
+export function postChannels(post: { channels?: readonly Channel[] }): Channel[] {
+  return [...(post.channels ?? [])];
 }
 
 /** Length as the server counts it (Python: code points, so an emoji is one, not two). */
@@ -98,56 +93,66 @@ export const STATUS_META: Record<PostStatus, StatusMeta> = {
   taken_down: { label: "Taken down", tone: "neutral", icon: "cross", explain: "Removed from its channels." },
 };
 
+function isPostStatus(value: string): value is PostStatus {
+  return Object.hasOwn(STATUS_META, value);
+}
+
+/** Any status word the API sends (history events carry plain strings) in words. */
 export function statusMeta(status: string | undefined): StatusMeta {
-  return STATUS_META[(status ?? "draft") as PostStatus] ?? { label: status ?? "Unknown", tone: "neutral", icon: "info", explain: "" };
+  const key = status ?? "draft";
+  return isPostStatus(key) ? STATUS_META[key] : { label: key.replace(/_/g, " "), tone: "neutral", icon: "info", explain: "" };
 }
 
 /** The checks run in the background while a post is in these: poll it. */
 export const CHECKING_STATUSES: readonly string[] = ["submitted", "checking"];
+
+/** The post has been sent to its channels: each channel's publication is worth showing. */
+export const PUBLISHED_STATUSES: readonly string[] = ["publishing", "published", "partially_published", "failed", "takedown_requested", "taken_down"];
+
+/**
+ * What the app puts on a post's page about its publications (the publishing feature's panel).
+ * `onPostChanged` asks the page to fetch the post again after a change to a channel.
+ */
+export type PublishingSlot = (post: PostDetail, onPostChanged: () => void) => ReactNode;
 
 /** The author can still change the post (moderation/workflow.py EDITABLE). */
 export const EDITABLE_STATUSES: readonly string[] = [
   "draft", "blocked", "needs_tagging", "awaiting_approval", "changes_requested", "approved", "scheduled", "checking",
 ];
 
-// --- decoding helpers -------------------------------------------------------------------------
+// --- the check run, notes, approvals and the diff, as the screens use them ------------------
+//
+// The schema types them (CheckRunOutput, NoteOutput, ApprovalOutput, PostVersionDiffOutput);
+// these views only rename to camelCase and turn boxes and spans (typed `number[]`) into
+// tuples, dropping any that are not the right length rather than guessing.
 
-type Json = Record<string, unknown>;
+type CheckRunOutput = components["schemas"]["CheckRunOutput"];
+type FindingOutput = components["schemas"]["FindingOutput"];
+type FaceCheckOutput = components["schemas"]["FaceCheckOutput"];
+type NoteOutput = components["schemas"]["NoteOutput"];
+type ApprovalOutput = components["schemas"]["ApprovalOutput"];
+export type PostDiffOutput = components["schemas"]["PostVersionDiffOutput"];
 
-function isObject(value: unknown): value is Json {
-  return value !== null && typeof value === "object" && !Array.isArray(value);
+function box(value: readonly number[] | undefined): Box | null {
+  if (!value || value.length !== 4) return null;
+  const [top, right, bottom, left] = value;
+  return top === undefined || right === undefined || bottom === undefined || left === undefined ? null : [top, right, bottom, left];
 }
-function str(value: unknown, fallback = ""): string {
-  return typeof value === "string" ? value : fallback;
+function span(value: readonly number[] | undefined): [number, number] | null {
+  if (!value || value.length !== 2) return null;
+  const [start, end] = value;
+  return start === undefined || end === undefined ? null : [start, end];
 }
-function num(value: unknown): number | null {
-  return typeof value === "number" && Number.isFinite(value) ? value : null;
-}
-function box(value: unknown): Box | null {
-  if (!Array.isArray(value) || value.length !== 4 || !value.every((v) => typeof v === "number")) return null;
-  return [value[0], value[1], value[2], value[3]] as Box;
-}
-function span(value: unknown): [number, number] | null {
-  if (!Array.isArray(value) || value.length !== 2 || !value.every((v) => typeof v === "number")) return null;
-  return [value[0], value[1]] as [number, number];
-}
-function strings(value: unknown): string[] {
-  return Array.isArray(value) ? value.filter((v): v is string => typeof v === "string") : [];
-}
-function numbers(value: unknown): number[] {
-  return Array.isArray(value) ? value.filter((v): v is number => typeof v === "number") : [];
-}
-
-// --- the check run -------------------------------------------------------------------------
 
 /** [top, right, bottom, left] in pixels of the original photo (after EXIF orientation). */
 export type Box = [number, number, number, number];
 
-export type Severity = "block" | "tag" | "confirm";
+export type Severity = FindingOutput["severity"];
+export type Verdict = CheckRunOutput["verdict"];
 
 export interface Finding {
   rule: string;
-  severity: Severity | string;
+  severity: Severity;
   message: string;
   image: number | null;
   faceId: number | null;
@@ -157,7 +162,7 @@ export interface Finding {
   /** [start, end) in code points of that field. */
   span: [number, number] | null;
   personId: number | null;
-  channel: string | null;
+  channel: Channel | null;
   remedies: string[];
 }
 
@@ -181,69 +186,59 @@ export interface FaceCheck {
 
 export interface CheckRun {
   id: number;
-  verdict: string;
+  verdict: Verdict;
   findings: Finding[];
   faces: FaceCheck[];
   createdAt: string;
   contentHash: string;
 }
 
-function decodeFinding(value: unknown): Finding | null {
-  if (!isObject(value) || typeof value.rule !== "string" || typeof value.message !== "string") return null;
+function findingView(value: FindingOutput): Finding {
   return {
     rule: value.rule,
-    severity: str(value.severity),
+    severity: value.severity,
     message: value.message,
-    image: num(value.image),
-    faceId: num(value.face_id),
+    image: value.image ?? null,
+    faceId: value.face_id ?? null,
     box: box(value.box),
-    field: typeof value.field === "string" ? value.field : null,
+    field: value.field ?? null,
     span: span(value.span),
-    personId: num(value.person_id),
-    channel: typeof value.channel === "string" ? value.channel : null,
-    remedies: strings(value.remedies),
+    personId: value.person_id ?? null,
+    channel: value.channel ?? null,
+    remedies: value.remedies,
   };
 }
 
-function decodeFaceCheck(value: unknown): FaceCheck | null {
-  if (!isObject(value)) return null;
+function faceCheckView(value: FaceCheckOutput): FaceCheck {
   const consent: Partial<Record<string, ChannelConsent>> = {};
-  if (isObject(value.consent)) {
-    for (const [channel, decision] of Object.entries(value.consent)) {
-      if (isObject(decision) && typeof decision.allowed === "boolean") {
-        consent[channel] = { allowed: decision.allowed, reason: str(decision.reason) };
-      }
-    }
+  for (const [channel, decision] of Object.entries(value.consent)) {
+    consent[channel] = { allowed: decision.allowed, reason: decision.reason };
   }
   return {
-    image: num(value.image),
-    faceId: num(value.face_id),
+    image: value.image,
+    faceId: value.face_id,
     box: box(value.box),
-    identifiable: value.identifiable !== false,
-    personId: num(value.person_id),
-    matchReason: typeof value.match_reason === "string" ? value.match_reason : null,
-    tag: str(value.tag),
-    blurred: value.blurred === true,
-    flagged: value.flagged === true,
+    identifiable: value.identifiable,
+    personId: value.person_id,
+    matchReason: value.match_reason,
+    tag: value.tag,
+    blurred: value.blurred,
+    flagged: value.flagged,
     consent,
   };
 }
 
-export function decodeCheckRun(value: unknown): CheckRun | null {
-  if (!isObject(value) || typeof value.id !== "number") return null;
-  const findings = Array.isArray(value.findings) ? value.findings.map(decodeFinding) : [];
-  const faces = Array.isArray(value.faces) ? value.faces.map(decodeFaceCheck) : [];
+export function checkRunView(run: CheckRunOutput | null | undefined): CheckRun | null {
+  if (!run) return null;
   return {
-    id: value.id,
-    verdict: str(value.verdict),
-    findings: findings.filter((f): f is Finding => f !== null),
-    faces: faces.filter((f): f is FaceCheck => f !== null),
-    createdAt: str(value.created_at),
-    contentHash: str(value.content_hash),
+    id: run.id,
+    verdict: run.verdict,
+    findings: run.findings.map(findingView),
+    faces: run.faces.map(faceCheckView),
+    createdAt: run.created_at,
+    contentHash: run.content_hash,
   };
 }
-
-// --- notes and approvals --------------------------------------------------------------------
 
 export interface Note {
   id: number;
@@ -254,29 +249,31 @@ export interface Note {
   createdAt: string;
 }
 
-export function decodeNotes(value: unknown): Note[] {
-  if (!Array.isArray(value)) return [];
-  return value.flatMap((item): Note[] =>
-    isObject(item) && typeof item.id === "number" && typeof item.text === "string"
-      ? [{ id: item.id, author: str(item.author, "Someone"), kind: str(item.kind, "comment"), text: item.text, version: num(item.version), createdAt: str(item.created_at) }]
-      : [],
-  );
+export function notesView(notes: readonly NoteOutput[] | undefined): Note[] {
+  return (notes ?? []).map((note) => ({
+    id: note.id,
+    author: note.author || "Someone",
+    kind: note.kind || "comment",
+    text: note.text,
+    version: note.version,
+    createdAt: note.created_at,
+  }));
 }
 
 export interface ApprovalRecord {
   approver: string;
-  approverId: number | null;
+  approverId: number;
   contentHash: string;
   createdAt: string;
 }
 
-export function decodeApprovals(value: unknown): ApprovalRecord[] {
-  if (!Array.isArray(value)) return [];
-  return value.flatMap((item): ApprovalRecord[] =>
-    isObject(item)
-      ? [{ approver: str(item.approver, "A leader"), approverId: num(item.approver_id), contentHash: str(item.content_hash), createdAt: str(item.created_at) }]
-      : [],
-  );
+export function approvalsView(approvals: readonly ApprovalOutput[] | undefined): ApprovalRecord[] {
+  return (approvals ?? []).map((a) => ({
+    approver: a.approver || "A leader",
+    approverId: a.approver_id,
+    contentHash: a.content_hash,
+    createdAt: a.created_at,
+  }));
 }
 
 // --- what changed since a version -------------------------------------------------------------
@@ -293,19 +290,17 @@ export interface PostDiff {
   altTextChanged: number[];
 }
 
-export function decodeDiff(value: unknown): PostDiff | null {
-  if (!isObject(value) || typeof value.from_version !== "number" || typeof value.to_version !== "number") return null;
-  const channels = isObject(value.channels) ? value.channels : {};
+export function diffView(diff: PostDiffOutput): PostDiff {
   return {
-    fromVersion: value.from_version,
-    toVersion: value.to_version,
-    textDiff: strings(value.text_diff),
-    channelsBefore: strings(channels.before),
-    channelsNow: strings(channels.now),
-    imagesAdded: numbers(value.images_added),
-    imagesRemoved: numbers(value.images_removed),
-    imagesChanged: numbers(value.images_changed),
-    altTextChanged: numbers(value.alt_text_changed),
+    fromVersion: diff.from_version,
+    toVersion: diff.to_version,
+    textDiff: diff.text_diff,
+    channelsBefore: diff.channels.before,
+    channelsNow: diff.channels.now,
+    imagesAdded: diff.images_added,
+    imagesRemoved: diff.images_removed,
+    imagesChanged: diff.images_changed,
+    altTextChanged: diff.alt_text_changed,
   };
 }
 
@@ -388,7 +383,7 @@ export const RULE_TITLES: Record<string, string> = {
   R4: "A name beside an identifiable face",
   R5: "Personal contact details",
   R16: "Do not publish",
-  R20: "No face found",
+  R20: "No identifiable face left",
 };
 
 /** Image bytes change when faces are blurred under the same URL: make each version distinct. */

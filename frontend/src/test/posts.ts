@@ -54,12 +54,35 @@ export function post(extra: Partial<PostDetail> = {}): PostDetail {
   };
 }
 
+type CheckRunOutput = NonNullable<PostDetail["check_run"]>;
+type FindingOutput = CheckRunOutput["findings"][number];
+type FaceCheckOutput = CheckRunOutput["faces"][number];
+
+/** A face as the check saw it: override what the test is about. */
+export function faceCheck(extra: Partial<FaceCheckOutput> = {}): FaceCheckOutput {
+  return {
+    image: 31,
+    face_id: 5,
+    box: [100, 300, 200, 200],
+    identifiable: true,
+    source: "detected",
+    person_id: null,
+    distance: null,
+    match_reason: null,
+    tag: "",
+    blurred: false,
+    flagged: false,
+    consent: {},
+    ...extra,
+  };
+}
+
 /** A check run as moderation/checks/evaluate.py writes it. */
-export function checkRun(findings: unknown[], faces: unknown[] = [], verdict = "needs_tagging") {
+export function checkRun(findings: FindingOutput[], faces: FaceCheckOutput[] = [], verdict: CheckRunOutput["verdict"] = "needs_tagging"): CheckRunOutput {
   return { id: 40, verdict, findings, faces, created_at: "2026-11-03T10:02:00Z", content_hash: HASH };
 }
 
-export const UNIDENTIFIED_FINDING = {
+export const UNIDENTIFIED_FINDING: FindingOutput = {
   rule: "R2",
   severity: "tag",
   message: "A face in this photo is not identified. Tag who it is, mark it as an adult whose consent is on file, or blur it.",
@@ -69,10 +92,11 @@ export const UNIDENTIFIED_FINDING = {
   remedies: ["tag", "blur", "not_a_face"],
 };
 
-export const NO_FACE_FINDING = {
+export const NO_FACE_FINDING: FindingOutput = {
   rule: "R20",
   severity: "confirm",
-  message: "No face was found in this photo. Before approving, a leader must confirm that nobody identifiable is in it, or add a face box by hand.",
+  message:
+    "No identifiable face is left in this photo (none was found, or every face is blurred or dismissed). Before approving, a leader must confirm that nobody identifiable is in it, or add a face box by hand.",
   image: 31,
   remedies: ["confirm_no_identifiable_faces", "add_face"],
 };

@@ -1,10 +1,14 @@
 import { statusMeta } from "../../lib/post";
 import { StatusBadge } from "../StatusBadge";
 
-/** The checks' summary is "2 finding(s): R1, R2": say it in words (the findings are listed below). */
+/**
+ * The server's reason, as it says it ("1 thing to fix: an unidentified face."). Posts checked
+ * before the server said it in words keep the old code-like summary ("2 finding(s): R1, R2")
+ * in the database: that one is put into words here.
+ */
 export function plainReason(reason: string | undefined): string {
   const match = /^(\d+) finding\(s\):/.exec(reason ?? "");
-  if (!match) return reason ?? "";
+  if (!match) return (reason ?? "").trim();
   const n = Number(match[1]);
   return `${n} thing${n === 1 ? "" : "s"} to fix: see “What the checks found”.`;
 }

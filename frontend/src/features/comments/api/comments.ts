@@ -190,3 +190,68 @@ export function decodeEvidence(value: unknown): EvidenceSummary[] {
       : [],
   );
 }
+
+// --- the school's screening settings (leaders change them; the DSL reads them) ---------------
+
+type ScreeningBody = NonNullable<paths["/api/schools/{school_id}/screening"]["put"]["requestBody"]>["content"]["application/json"];
+type PreviewBody = NonNullable<paths["/api/schools/{school_id}/screening/preview"]["post"]["requestBody"]>["content"]["application/json"];
+export type ScreeningOutput = paths["/api/schools/{school_id}/screening"]["get"]["responses"][200]["content"]["application/json"];
+
+const screeningKey = (schoolId: number) => ["comments", "screening", schoolId] as const;
+const school = (schoolId: number) => ({ params: { path: { school_id: schoolId } } });
+
+export function useScreening(schoolId: number) {
+  return useQuery({ queryKey: screeningKey(schoolId), queryFn: () => unwrap(api.GET("/api/schools/{school_id}/screening", school(schoolId))) });
+}
+
+export function useSaveScreening(schoolId: number) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (body: ScreeningBody) => unwrap(api.PUT("/api/schools/{school_id}/screening", { ...school(schoolId), body })),
+    onSuccess: (saved) => queryClient.setQueryData(screeningKey(schoolId), saved),
+  });
+}
+
+export function useScreeningPreview(schoolId: number) {
+  return useMutation({
+    mutationFn: (body: PreviewBody) => unwrap(api.POST("/api/schools/{school_id}/screening/preview", { ...school(schoolId), body })),
+  });
+}
+
+/**
+ * SCHEMA-GAP: the settings' word lists, `fetch_channels` and `thresholds` are JSONFields,
+ * typed `unknown` in openapi.yaml; the preview's `labels` likewise (see decodeLabels).
+ */
+export interface ScreeningSettings {
+  thresholds: Record<string, number>;
+  effectiveThresholds: Record<string, number>;
+  labels: string[];
+  blockedWords: string[];
+  allowedWords: string[];
+  staffNames: string[];
+  allowedDomains: string[];
+  fetchChannels: string[];
+  updatedAt: string | undefined;
+}
+
+function numbers(value: unknown): Record<string, number> {
+  if (!isObject(value)) return {};
+  return Object.fromEntries(Object.entries(value).filter((entry): entry is [string, number] => typeof entry[1] === "number"));
+}
+function plainStrings(value: unknown): string[] {
+  return Array.isArray(value) ? value.filter((item): item is string => typeof item === "string") : [];
+}
+
+export function screeningSettings(output: ScreeningOutput): ScreeningSettings {
+  return {
+    thresholds: numbers(output.thresholds),
+    effectiveThresholds: output.effective_thresholds,
+    labels: output.labels,
+    blockedWords: plainStrings(output.blocked_words),
+    allowedWords: plainStrings(output.allowed_words),
+    staffNames: plainStrings(output.staff_names),
+    allowedDomains: plainStrings(output.allowed_domains),
+    fetchChannels: plainStrings(output.fetch_channels),
+    updatedAt: output.updated_at,
+  };
+}

@@ -68,6 +68,13 @@ export function CommentsPage({ userId }: { userId: number }) {
 
   return (
     <Page title="Comments">
+      <p className="hint">
+        Comments on the school&apos;s posts that the screening held, and every comment on the school website (none shows there until
+        someone approves it here).
+      </p>
+      <p>
+        <Link to="/comments/settings">Screening settings and preview</Link>
+      </p>
       <div className="filters__grid panel">
         <div className="field">
           <label htmlFor={`${id}-view`}>Show</label>

@@ -110,6 +110,84 @@ export function useObjection(personId: number) {
   });
 }
 
+// --- the register: add a person, change details and contacts, leaving, subject access, erasure ---
+
+export type NewPersonBody = NonNullable<paths["/api/schools/{school_id}/people"]["post"]["requestBody"]>["content"]["application/json"];
+export type PersonChanges = NonNullable<paths["/api/people/{person_id}"]["patch"]["requestBody"]>["content"]["application/json"];
+export type PersonKind = NonNullable<NewPersonBody["kind"]>;
+export type Contact = paths["/api/people/{person_id}/contacts"]["get"]["responses"][200]["content"]["application/json"][number];
+type NewContactBody = NonNullable<paths["/api/people/{person_id}/contacts"]["post"]["requestBody"]>["content"]["application/json"];
+type ContactChanges = NonNullable<paths["/api/people/{person_id}/contacts/{contact_id}"]["patch"]["requestBody"]>["content"]["application/json"];
+
+export function useAddPerson(schoolId: number) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (body: NewPersonBody) => unwrap(api.POST("/api/schools/{school_id}/people", { ...school(schoolId), body })),
+    onSuccess: () => {
+      void queryClient.invalidateQueries({ queryKey: ["consent", "status"] });
+      void queryClient.invalidateQueries({ queryKey: ["consent", "people"] });
+    },
+  });
+}
+
+export function useUpdatePerson(personId: number) {
+  const invalidate = useInvalidatePerson(personId);
+  return useMutation({
+    mutationFn: (body: PersonChanges) => unwrap(api.PATCH("/api/people/{person_id}", { ...person(personId), body })),
+    onSuccess: invalidate,
+  });
+}
+
+export function useContacts(personId: number) {
+  return useQuery({
+    queryKey: [...personKey(personId), "contacts"],
+    queryFn: () => unwrap(api.GET("/api/people/{person_id}/contacts", person(personId))),
+  });
+}
+
+export function useAddContact(personId: number) {
+  const invalidate = useInvalidatePerson(personId);
+  return useMutation({
+    mutationFn: (body: NewContactBody) => unwrap(api.POST("/api/people/{person_id}/contacts", { ...person(personId), body })),
+    onSuccess: invalidate,
+  });
+}
+
+export function useUpdateContact(personId: number) {
+  const invalidate = useInvalidatePerson(personId);
+  return useMutation({
+    mutationFn: ({ contactId, ...body }: ContactChanges & { contactId: number }) =>
+      unwrap(api.PATCH("/api/people/{person_id}/contacts/{contact_id}", { params: { path: { person_id: personId, contact_id: contactId } }, body })),
+    onSuccess: invalidate,
+  });
+}
+
+export function useLeave(personId: number) {
+  const invalidate = useInvalidatePerson(personId);
+  return useMutation({
+    mutationFn: (leftOn: string | null) => unwrap(api.POST("/api/people/{person_id}/leave", { ...person(personId), body: { left_on: leftOn } })),
+    onSuccess: invalidate,
+  });
+}
+
+export function useErase(personId: number) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (confirm: string) => unwrap(api.POST("/api/people/{person_id}/erase", { ...person(personId), body: { confirm } })),
+    onSuccess: () => {
+      // Nothing of theirs may linger in memory once they are erased.
+      queryClient.removeQueries({ queryKey: personKey(personId) });
+      void queryClient.invalidateQueries({ queryKey: ["consent", "status"] });
+      void queryClient.invalidateQueries({ queryKey: ["consent", "people"] });
+    },
+  });
+}
+
+/** Subject access (R15): a ZIP of everything held about the person; the download is audited. */
+export function exportUrl(personId: number): string {
+  return `/api/people/${personId}/export`;
+}
+
 // --- reference photos (biometric enrolment) -------------------------------------------------
 
 export function useEnrolments(personId: number, enabled: boolean) {

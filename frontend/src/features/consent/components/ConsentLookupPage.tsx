@@ -1,6 +1,7 @@
 import { useId, useState, type FormEvent } from "react";
-import { Link, Navigate, useParams, useSearchParams } from "react-router";
+import { Link, Navigate, useLocation, useParams, useSearchParams } from "react-router";
 import { ErrorSummary } from "../../../components/ErrorSummary";
+import { Flash } from "../../../components/Flash";
 import { Icon } from "../../../components/Icon";
 import { Loading } from "../../../components/Loading";
 import { Page } from "../../../components/Page";
@@ -60,6 +61,8 @@ function Lookup({ school, multiple }: { school: ConsentSchool; multiple: boolean
   const includeLeft = params.get("left") === "1";
   const page = Math.max(1, Number(params.get("page") ?? "1") || 1);
   const [draft, setDraft] = useState(search);
+  const location = useLocation();
+  const flash = (location.state as { flash?: string } | null)?.flash ?? null;
   const reader = hasAny(school, READ_ROLES);
   const admin = school.roles.includes("consent_admin");
 
@@ -88,8 +91,12 @@ function Lookup({ school, multiple }: { school: ConsentSchool; multiple: boolean
           <Link to="/consent">Choose another school</Link>
         </p>
       ) : null}
+      <Flash message={flash} />
       {admin ? (
         <p className="actions">
+          <Link className="button button--secondary" to={`/consent/${school.id}/people/new`}>
+            Add a person
+          </Link>
           <Link className="button button--secondary" to={`/consent/${school.id}/imports`}>
             Import from the MIS
           </Link>

@@ -1,5 +1,5 @@
 import { useState } from "react";
-import { Link, useParams } from "react-router";
+import { Link, useLocation, useParams } from "react-router";
 import { ErrorSummary } from "../../../components/ErrorSummary";
 import { Flash } from "../../../components/Flash";
 import { Icon } from "../../../components/Icon";
@@ -10,6 +10,7 @@ import { formatDateTime } from "../../../lib/format";
 import { decodeContacts, decodeRecords, usePerson, usePersonStatus, useTimeline } from "../api/consent";
 import { useConsentSchool } from "./ConsentLookupPage";
 import { DecisionCell, DoNotPublishBanner } from "./Decision";
+import { ContactsPanel } from "./ContactsPanel";
 import { EnrolPhotos } from "./EnrolPhotos";
 import { FlagsPanel } from "./FlagsPanel";
 import {
@@ -28,7 +29,9 @@ import {
   type ConsentSchool,
 } from "./labels";
 import { ObjectionForm } from "./ObjectionForm";
+import { EditPersonForm } from "./PersonForm";
 import { RecordDecisionForm } from "./RecordDecisionForm";
+import { ErasePanel, ExportPanel, LeavePanel } from "./RegisterActions";
 
 /** One person: "may we publish?" for everyone; details, consent history and tools by role. */
 export function PersonPage({ schools }: { schools: ConsentSchool[] }) {
@@ -52,8 +55,14 @@ function Person({ school, personId }: { school: ConsentSchool; personId: number 
   const status = usePersonStatus(personId);
   const detail = usePerson(personId, reader);
   const timeline = useTimeline(personId, reader);
-  const [flash, setFlash] = useState<{ message: string | null; stamp: number }>({ message: null, stamp: 0 });
-  const done = (message: string) => setFlash((p) => ({ message, stamp: p.stamp + 1 }));
+  const location = useLocation();
+  const arrived = (location.state as { flash?: string } | null)?.flash ?? null;
+  const [flash, setFlash] = useState<{ message: string | null; stamp: number }>({ message: arrived, stamp: 0 });
+  const [editing, setEditing] = useState(false);
+  const done = (message: string) => {
+    setEditing(false);
+    setFlash((p) => ({ message, stamp: p.stamp + 1 }));
+  };
 
   if (status.isPending) return <Loading />;
   if (status.isError) {
@@ -117,7 +126,23 @@ function Person({ school, personId }: { school: ConsentSchool; personId: number 
         <section className="panel" aria-labelledby="details-heading">
           <h2 id="details-heading">Register details</h2>
           {detail.isError ? <ErrorSummary messages={errorMessages(detail.error).top} /> : null}
-          {detail.data ? (
+          {detail.data && editing ? (
+            <EditPersonForm
+              personId={personId}
+              initial={{
+                kind: detail.data.kind === "staff" || detail.data.kind === "adult" ? detail.data.kind : "pupil",
+                legal_first_name: detail.data.legal_first_name,
+                preferred_first_name: detail.data.preferred_first_name,
+                last_name: detail.data.last_name,
+                mis_id: detail.data.mis_id,
+                year_group: detail.data.year_group,
+                registration_group: detail.data.registration_group,
+                date_of_birth: detail.data.date_of_birth ?? "",
+              }}
+              onDone={done}
+              onCancel={() => setEditing(false)}
+            />
+          ) : detail.data ? (
             <>
               <dl className="facts">
                 <dt>Kind</dt>
@@ -139,8 +164,15 @@ function Person({ school, personId }: { school: ConsentSchool; personId: number 
                 <dt>Reference photos</dt>
                 <dd>{detail.data.enrolments}</dd>
               </dl>
-              <h3>Contacts</h3>
-              {contacts.length === 0 ? (
+              {admin ? (
+                <p>
+                  <button type="button" className="button button--secondary" onClick={() => setEditing(true)}>
+                    Change details
+                  </button>
+                </p>
+              ) : null}
+              {admin ? null : <h3>Contacts</h3>}
+              {admin ? null : contacts.length === 0 ? (
                 <p className="hint">No contacts recorded.</p>
               ) : (
                 <ul className="plain-list">
@@ -217,9 +249,23 @@ function Person({ school, personId }: { school: ConsentSchool; personId: number 
         </section>
       ) : null}
 
+      {admin ? <ContactsPanel personId={personId} onDone={done} /> : null}
       {admin ? <RecordDecisionForm personId={personId} contacts={contacts} onDone={done} /> : null}
       {admin ? <EnrolPhotos personId={personId} name={row.display_first_name} onDone={done} /> : null}
       {sensitive ? <FlagsPanel personId={personId} onDone={done} /> : null}
+      {admin && detail.data ? (
+        <>
+          {detail.data.on_roll ? <LeavePanel personId={personId} name={name} onDone={done} /> : null}
+          <ExportPanel personId={personId} name={name} />
+          <ErasePanel
+            personId={personId}
+            schoolId={school.id}
+            name={name}
+            confirmWord={detail.data.mis_id || String(detail.data.id)}
+            confirmWhat={detail.data.mis_id ? "Their MIS id, as shown under Register details." : "Their record number (they have no MIS id)."}
+          />
+        </>
+      ) : null}
     </Page>
   );
 }

@@ -40,7 +40,7 @@ export function useMyPosts(authorId: number, page: number) {
     queryKey: [...myPostsKey, authorId, page],
     queryFn: async () => {
       const query = { author: authorId, page };
-      return asPage(await unwrap(api.GET("/api/posts", { params: { query } })));
+      return unwrap(api.GET("/api/posts", { params: { query } }));
     },
     placeholderData: keepPreviousData,
   });
@@ -100,11 +100,9 @@ export function useUpdateAltText(postId: number) {
 }
 
 export function useRemovePhoto(postId: number) {
-  // The API answers with the post, but the schema says 204 (SCHEMA-GAP): ask for it again.
-  return usePostChange(postId, async (imageId: number) => {
-    await unwrap(api.DELETE("/api/posts/{post_id}/images/{image_id}", { params: { path: { post_id: postId, image_id: imageId } } }));
-    return unwrap(api.GET("/api/posts/{post_id}", path(postId)));
-  });
+  return usePostChange(postId, (imageId: number) =>
+    unwrap(api.DELETE("/api/posts/{post_id}/images/{image_id}", { params: { path: { post_id: postId, image_id: imageId } } })),
+  );
 }
 
 export function useTagFace(postId: number) {

@@ -2,7 +2,7 @@ import { screen, waitFor, within } from "@testing-library/react";
 import { describe, expect, it } from "vitest";
 import { storeDeviceCredential } from "../../../lib/deviceCredential";
 import { fakeApi, meFor } from "../../../test/fakeApi";
-import { checkRun, face, image, NO_FACE_FINDING, page, post, UNIDENTIFIED_FINDING } from "../../../test/posts";
+import { checkRun, face, faceCheck, image, NO_FACE_FINDING, page, post, UNIDENTIFIED_FINDING } from "../../../test/posts";
 import { renderApp } from "../../../test/renderApp";
 
 const CREDENTIAL = "dev_0a1b2c3d4e5f.Zm9vYmFyYmF6cXV4cXV1eHF1dXhxdXV4cXV1eHF1dXg";
@@ -12,14 +12,14 @@ const NOT_PAUSED = { status: 200, body: { school: 1, approvals_required: 1, appr
 const PHOTO = image({ faces: [face()] });
 const NEEDS_TAGGING = post({
   status: "needs_tagging",
-  status_reason: "1 finding(s): R2",
+  status_reason: "1 thing to fix: an unidentified face.",
   submitted_at: "2026-11-03T10:01:00Z",
   version: 2,
   image_count: 1,
   images: [PHOTO],
   check_run: checkRun(
     [UNIDENTIFIED_FINDING],
-    [{ image: 31, face_id: 5, box: [100, 300, 200, 200], identifiable: true, person_id: null, tag: "", blurred: false, flagged: false, consent: {} }],
+    [faceCheck()],
   ),
 });
 
@@ -182,7 +182,7 @@ describe("drafting a post", () => {
       status_reason: "Checks passed",
       version: 3,
       images: [blurred],
-      check_run: checkRun([], [{ image: 31, face_id: 5, box: [100, 300, 200, 200], identifiable: true, blurred: true, tag: "", consent: {} }], "ready"),
+      check_run: checkRun([], [faceCheck({ blurred: true })], "ready"),
     });
     const api = fakeApi({
       "GET /api/auth/me": STAFF,
@@ -269,7 +269,7 @@ describe("drafting a post", () => {
     });
     const { user } = renderApp("/posts/12");
 
-    const finding = (await screen.findByText(/No face was found in this photo/)).closest("li") as HTMLElement;
+    const finding = (await screen.findByText(/No identifiable face is left in this photo/)).closest("li") as HTMLElement;
     expect(within(finding).getByText(/A leader confirms this when approving/)).toBeInTheDocument();
     await user.click(within(finding).getByRole("button", { name: "Draw a face box" }));
     expect(screen.getByRole("heading", { name: "Photo 1" })).toHaveFocus();

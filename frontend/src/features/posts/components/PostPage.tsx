@@ -1,3 +1,4 @@
+import { useQueryClient } from "@tanstack/react-query";
 import { useRef, useState, type FormEvent, type ReactElement } from "react";
 import { Link, useLocation, useParams } from "react-router";
 import { ErrorSummary } from "../../../components/ErrorSummary";
@@ -14,8 +15,8 @@ import {
   CHANNEL_LABELS,
   channelLabel,
   CHECKING_STATUSES,
-  decodeCheckRun,
-  decodeNotes,
+  checkRunView,
+  notesView,
   EDITABLE_STATUSES,
   faceChecksById,
   faceNumber,
@@ -23,19 +24,24 @@ import {
   findingPlace,
   isChannel,
   postChannels,
+  PUBLISHED_STATUSES,
   spanToUtf16,
   statusMeta,
   type Finding,
   type PostDetail,
+  type PublishingSlot,
 } from "../../../lib/post";
-import { useAddNote, useBlur, useEditPost, usePost, useSubmitPost, useTagFace } from "../api/posts";
+import { postKey, useAddNote, useBlur, useEditPost, usePost, useSubmitPost, useTagFace } from "../api/posts";
 import { AddPhotoForm } from "./AddPhotoForm";
 import { PhotoCard, type PhotoMode } from "./PhotoCard";
 import { fromLocalInput, overLimit, PostFields, toLocalInput, type PostFieldsValue } from "./PostFields";
 import { TagFacePanel } from "./TagFacePanel";
 
-/** A post of the signed-in author: the draft editor, then the checks' findings and remedies. */
-export function PostPage() {
+/**
+ * A post of the signed-in author: the draft editor, then the checks' findings and remedies,
+ * and once it is out, where it is published (`publishing`, handed in by the app).
+ */
+export function PostPage({ publishing }: { publishing?: PublishingSlot | undefined }) {
   const { postId } = useParams();
   const id = Number(postId);
   const post = usePost(id);
@@ -49,7 +55,7 @@ export function PostPage() {
       </Page>
     );
   }
-  return <PostScreen key={id} post={post.data} />;
+  return <PostScreen key={id} post={post.data} publishing={publishing} />;
 }
 
 function firstWords(text: string | undefined, count = 8): string {
@@ -60,8 +66,9 @@ function firstWords(text: string | undefined, count = 8): string {
 
 type Panel = { kind: "tag"; faceId: number; finding: number } | { kind: "edit"; text?: string; select?: [number, number] } | null;
 
-function PostScreen({ post }: { post: PostDetail }) {
+function PostScreen({ post, publishing }: { post: PostDetail; publishing: PublishingSlot | undefined }) {
   const location = useLocation();
+  const queryClient = useQueryClient();
   const initialFlash = (location.state as { flash?: string } | null)?.flash ?? null;
   const [flash, setFlash] = useState<{ message: string | null; stamp: number }>({ message: initialFlash, stamp: 0 });
   const [panel, setPanel] = useState<Panel>(null);
@@ -72,7 +79,7 @@ function PostScreen({ post }: { post: PostDetail }) {
   const isDraft = post.status === "draft";
   const checking = CHECKING_STATUSES.includes(post.status ?? "");
   const editable = EDITABLE_STATUSES.includes(post.status ?? "") && !checking;
-  const run = decodeCheckRun(post.check_run);
+  const run = checkRunView(post.check_run);
   const checks = faceChecksById(run);
   const findings = run?.findings ?? [];
   const textSpans = findings.filter((f) => f.field === "text" && f.span).map((f) => f.span as [number, number]);
@@ -247,6 +254,9 @@ function PostScreen({ post }: { post: PostDetail }) {
       <PostStatusPanel status={post.status} reason={post.status_reason} />
       <Flash message={flash.message} stamp={flash.stamp} />
       <ErrorSummary messages={actionErrors} />
+      {publishing && PUBLISHED_STATUSES.includes(post.status ?? "")
+        ? publishing(post, () => void queryClient.invalidateQueries({ queryKey: postKey(post.id) }))
+        : null}
 
       <section className="panel" aria-labelledby="content-heading">
         <h2 id="content-heading">{isDraft ? "Text and channels" : "The post"}</h2>
@@ -350,7 +360,7 @@ function PostScreen({ post }: { post: PostDetail }) {
       ) : null}
 
       <NoteThread
-        notes={decodeNotes(post.notes)}
+        notes={notesView(post.notes)}
         onSend={(text, clear) => note.mutate(text, { onSuccess: clear })}
         sending={note.isPending}
         error={errorMessages(note.error, ["text"]).fields.text ?? errorMessages(note.error).top}

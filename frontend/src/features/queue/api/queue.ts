@@ -6,8 +6,7 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import type { paths } from "../../../client/schema";
 import { api, unwrap } from "../../../lib/api";
-import { asPage } from "../../../lib/pages";
-import { CHECKING_STATUSES, decodeDiff, type PostDetail } from "../../../lib/post";
+import { CHECKING_STATUSES, diffView, type PostDetail } from "../../../lib/post";
 
 export type QueueQuery = NonNullable<paths["/api/posts"]["get"]["parameters"]["query"]>;
 type ApproveBody = NonNullable<paths["/api/posts/{post_id}/approve"]["post"]["requestBody"]>["content"]["application/json"];
@@ -15,7 +14,8 @@ type PublishingBody = NonNullable<paths["/api/schools/{school_id}/publishing"]["
 export type Publishing = paths["/api/schools/{school_id}/publishing"]["get"]["responses"][200]["content"]["application/json"];
 
 const queueKey = ["queue", "list"] as const;
-const postKey = (postId: number) => ["queue", "post", postId] as const;
+export const queuePostKey = (postId: number) => ["queue", "post", postId] as const;
+const postKey = queuePostKey;
 const publishingKey = (schoolId: number) => ["queue", "publishing", schoolId] as const;
 const path = (postId: number) => ({ params: { path: { post_id: postId } } });
 
@@ -24,7 +24,7 @@ export function useQueue(query: QueueQuery, page: number) {
     queryKey: [...queueKey, query, page],
     queryFn: async () => {
       const params: QueueQuery & { page: number } = { ...query, page };
-      return asPage(await unwrap(api.GET("/api/posts", { params: { query: params } })));
+      return unwrap(api.GET("/api/posts", { params: { query: params } }));
     },
     placeholderData: keepPreviousData,
     refetchInterval: 60_000,
@@ -43,7 +43,7 @@ export function usePostDiff(postId: number, since: number | null) {
   return useQuery({
     queryKey: ["queue", "diff", postId, since],
     queryFn: async () =>
-      decodeDiff(await unwrap(api.GET("/api/posts/{post_id}/diff", { params: { path: { post_id: postId }, query: { since: since ?? 0 } } }))),
+      diffView(await unwrap(api.GET("/api/posts/{post_id}/diff", { params: { path: { post_id: postId }, query: { since: since ?? 0 } } }))),
     enabled: since !== null,
     retry: false,
   });

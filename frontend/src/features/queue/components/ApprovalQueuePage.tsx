@@ -17,7 +17,9 @@ const VIEWS: Record<string, { label: string; statuses: PostStatus[] }> = {
   fixing: { label: "With the author to fix", statuses: ["blocked", "needs_tagging", "changes_requested"] },
   checking: { label: "Being checked", statuses: ["submitted", "checking"] },
   approved: { label: "Approved or scheduled", statuses: ["approved", "scheduled"] },
+  problems: { label: "Publishing problems", statuses: ["partially_published", "failed"] },
   published: { label: "Published or publishing", statuses: ["publishing", "published", "partially_published", "failed", "takedown_requested"] },
+  taken_down: { label: "Taken down", statuses: ["takedown_requested", "taken_down"] },
   all: { label: "All posts", statuses: [] },
 };
 

@@ -3,7 +3,7 @@ import { ErrorSummary } from "../../../components/ErrorSummary";
 import { Icon } from "../../../components/Icon";
 import { errorMessages } from "../../../lib/errors";
 import { formatDateTime } from "../../../lib/format";
-import { decodeApprovals, statusMeta, type CheckRun, type PostDetail } from "../../../lib/post";
+import { approvalsView, statusMeta, type CheckRun, type PostDetail } from "../../../lib/post";
 import { useApprove, useReject, useRequestChanges, type Publishing } from "../api/queue";
 
 type Open = "approve" | "changes" | "reject";
@@ -36,7 +36,7 @@ export function DecisionPanel({
   const id = useId();
   const own = post.author === userId;
   const [open, setOpen] = useState<Open>(own ? "changes" : "approve");
-  const approvals = decodeApprovals(post.approvals).filter((a) => a.contentHash === post.content_hash);
+  const approvals = approvalsView(post.approvals).filter((a) => a.contentHash === post.content_hash);
   const mine = approvals.some((a) => a.approverId === userId);
   const needsConfirm = (run?.findings ?? []).some((f) => f.rule === "R20");
   const needed = policy
@@ -203,7 +203,7 @@ function ApproveForm({ post, needsConfirm, onDone }: { post: PostDetail; needsCo
               aria-describedby={confirmErrors.length ? `${id}-confirm-error` : undefined}
               onChange={(event) => setConfirmed(event.target.checked)}
             />
-            <span>I confirm nobody identifiable is in the photos without a face box</span>
+            <span>I have looked: nobody identifiable is left in these photos</span>
           </label>
         </div>
       ) : null}

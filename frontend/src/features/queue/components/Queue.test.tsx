@@ -1,7 +1,7 @@
 import { screen, waitFor, within } from "@testing-library/react";
 import { describe, expect, it } from "vitest";
 import { fakeApi, meFor } from "../../../test/fakeApi";
-import { checkRun, face, HASH, image, NO_FACE_FINDING, page, post } from "../../../test/posts";
+import { checkRun, face, faceCheck, HASH, image, NO_FACE_FINDING, page, post } from "../../../test/posts";
 import { renderApp } from "../../../test/renderApp";
 
 const HEAD = meFor(["leader", "staff"], { email: "head@oakfield.test", full_name: "Hana Head" });
@@ -22,7 +22,7 @@ const READY = post({
   images: [image({ faces: [face({ person: 70, person_label: "Amelia J.", tag: "person" })] })],
   check_run: checkRun(
     [],
-    [{ image: 31, face_id: 5, box: [100, 300, 200, 200], identifiable: true, person_id: 70, tag: "person", blurred: false, flagged: false, consent: { website: { allowed: true, reason: "Photo on the school website: granted by Mum on 3 Sep 2026." } } }],
+    [faceCheck({ person_id: 70, tag: "person", consent: { website: { allowed: true, reason: "Photo on the school website: granted by Mum on 3 Sep 2026.", record_id: 3 } } })],
     "ready",
   ),
 });
@@ -86,8 +86,8 @@ describe("approval queue", () => {
     );
     const { user } = renderApp("/queue/12");
 
-    expect(await screen.findByText(/No face was found in this photo/)).toBeInTheDocument();
-    const confirm = screen.getByRole("checkbox", { name: "I confirm nobody identifiable is in the photos without a face box" });
+    expect(await screen.findByText(/No identifiable face is left in this photo/)).toBeInTheDocument();
+    const confirm = screen.getByRole("checkbox", { name: "I have looked: nobody identifiable is left in these photos" });
     await user.click(screen.getByRole("button", { name: "Approve this post" }));
     expect(confirm).toHaveAccessibleDescription(expect.stringContaining("Tick the box to confirm"));
     expect(confirm).toHaveFocus();

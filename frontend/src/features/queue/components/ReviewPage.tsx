@@ -1,3 +1,4 @@
+import { useQueryClient } from "@tanstack/react-query";
 import { useEffect, useState } from "react";
 import { Link, useParams } from "react-router";
 import { ErrorSummary } from "../../../components/ErrorSummary";
@@ -15,23 +16,25 @@ import { errorMessages } from "../../../lib/errors";
 import { formatDateTime } from "../../../lib/format";
 import {
   CHANNEL_LABELS,
-  decodeCheckRun,
-  decodeNotes,
+  checkRunView,
+  notesView,
   faceChecksById,
   faceState,
   imageSrc,
   postChannels,
+  PUBLISHED_STATUSES,
   statusMeta,
   type Box,
   type PostDetail,
+  type PublishingSlot,
 } from "../../../lib/post";
-import { rememberSeen, seenVersion, useAddNote, usePublishing, useQueuePost } from "../api/queue";
+import { queuePostKey, rememberSeen, seenVersion, useAddNote, usePublishing, useQueuePost } from "../api/queue";
 import { DecisionPanel } from "./DecisionPanel";
 import { DiffPanel } from "./DiffPanel";
 import { HistoryPanel } from "./HistoryPanel";
 
 /** One post for a leader: everything the checks found, every face, what changed, and the decision. */
-export function ReviewPage({ userId }: { userId: number }) {
+export function ReviewPage({ userId, publishing }: { userId: number; publishing?: PublishingSlot | undefined }) {
   const { postId } = useParams();
   const id = Number(postId);
   const post = useQueuePost(id);
@@ -44,10 +47,11 @@ export function ReviewPage({ userId }: { userId: number }) {
       </Page>
     );
   }
-  return <ReviewScreen key={id} post={post.data} userId={userId} />;
+  return <ReviewScreen key={id} post={post.data} userId={userId} publishing={publishing} />;
 }
 
-function ReviewScreen({ post, userId }: { post: PostDetail; userId: number }) {
+function ReviewScreen({ post, userId, publishing }: { post: PostDetail; userId: number; publishing: PublishingSlot | undefined }) {
+  const queryClient = useQueryClient();
   // The version this leader saw last time, read once; then this version counts as seen.
   const [since] = useState(() => seenVersion(userId, post.id));
   useEffect(() => {
@@ -58,7 +62,7 @@ function ReviewScreen({ post, userId }: { post: PostDetail; userId: number }) {
   const note = useAddNote(post.id);
 
   const channels = postChannels(post);
-  const run = decodeCheckRun(post.check_run);
+  const run = checkRunView(post.check_run);
   const checks = faceChecksById(run);
   const findings = run?.findings ?? [];
   const words = (post.text ?? "").trim().split(/\s+/).filter(Boolean);
@@ -72,6 +76,9 @@ function ReviewScreen({ post, userId }: { post: PostDetail; userId: number }) {
       </p>
       <PostStatusPanel status={post.status} reason={post.status_reason} audience="leader" />
       <Flash message={flash.message} stamp={flash.stamp} />
+      {publishing && PUBLISHED_STATUSES.includes(post.status ?? "")
+        ? publishing(post, () => void queryClient.invalidateQueries({ queryKey: queuePostKey(post.id) }))
+        : null}
 
       <dl className="facts panel">
         <dt>Author</dt>
@@ -173,7 +180,7 @@ function ReviewScreen({ post, userId }: { post: PostDetail; userId: number }) {
       )}
 
       <NoteThread
-        notes={decodeNotes(post.notes)}
+        notes={notesView(post.notes)}
         onSend={(text, clear) => note.mutate(text, { onSuccess: clear })}
         sending={note.isPending}
         error={errorMessages(note.error, ["text"]).fields.text ?? errorMessages(note.error).top}
