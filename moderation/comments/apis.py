@@ -6,6 +6,7 @@ not see answers 404, so existence never leaks (escalated comments: DSL and leade
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.http import HttpResponse
@@ -156,64 +157,45 @@ class _NoteInput(serializers.Serializer):
     note = serializers.CharField(allow_blank=True, default="", max_length=5000)
 
 
-class CommentApproveApi(APIView):
+class _CommentDecisionApi(APIView):
+    """One decision on a comment (the subclasses name the service): parse, decide, render."""
+
+    class InputSerializer(_NoteInput):
+        pass
+
+    decide: Callable[..., Any]
+
+    @extend_schema(request=InputSerializer, responses=CommentDetailApi.OutputSerializer)
+    def post(self, request: AuthedRequest, comment_id: int) -> Response:
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        comment = selectors.comment_get_for_user(user=request.user, comment_id=comment_id)
+        type(self).decide(comment=comment, actor=request.user, **data.validated_data)
+        return CommentDetailApi.render(request, comment_id)
+
+
+class CommentApproveApi(_CommentDecisionApi):
     """Approve: unhide on the platform (on the website: publish the comment)."""
 
-    class InputSerializer(_NoteInput):
-        pass
-
-    @extend_schema(request=InputSerializer, responses=CommentDetailApi.OutputSerializer)
-    def post(self, request: AuthedRequest, comment_id: int) -> Response:
-        data = self.InputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        comment = selectors.comment_get_for_user(user=request.user, comment_id=comment_id)
-        services.comment_approve(comment=comment, actor=request.user, **data.validated_data)
-        return CommentDetailApi.render(request, comment_id)
+    decide = staticmethod(services.comment_approve)
 
 
-class CommentKeepHiddenApi(APIView):
+class CommentKeepHiddenApi(_CommentDecisionApi):
     """Keep it hidden (hides it now, evidence first, if it is visible)."""
 
-    class InputSerializer(_NoteInput):
-        pass
-
-    @extend_schema(request=InputSerializer, responses=CommentDetailApi.OutputSerializer)
-    def post(self, request: AuthedRequest, comment_id: int) -> Response:
-        data = self.InputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        comment = selectors.comment_get_for_user(user=request.user, comment_id=comment_id)
-        services.comment_keep_hidden(comment=comment, actor=request.user, **data.validated_data)
-        return CommentDetailApi.render(request, comment_id)
+    decide = staticmethod(services.comment_keep_hidden)
 
 
-class CommentDeleteApi(APIView):
+class CommentDeleteApi(_CommentDecisionApi):
     """Delete on the platform, after evidence is captured (R12)."""
 
-    class InputSerializer(_NoteInput):
-        pass
-
-    @extend_schema(request=InputSerializer, responses=CommentDetailApi.OutputSerializer)
-    def post(self, request: AuthedRequest, comment_id: int) -> Response:
-        data = self.InputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        comment = selectors.comment_get_for_user(user=request.user, comment_id=comment_id)
-        services.comment_delete(comment=comment, actor=request.user, **data.validated_data)
-        return CommentDetailApi.render(request, comment_id)
+    decide = staticmethod(services.comment_delete)
 
 
-class CommentBlockAuthorApi(APIView):
+class CommentBlockAuthorApi(_CommentDecisionApi):
     """Block the author where the platform lets an app do it (Facebook)."""
 
-    class InputSerializer(_NoteInput):
-        pass
-
-    @extend_schema(request=InputSerializer, responses=CommentDetailApi.OutputSerializer)
-    def post(self, request: AuthedRequest, comment_id: int) -> Response:
-        data = self.InputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        comment = selectors.comment_get_for_user(user=request.user, comment_id=comment_id)
-        services.comment_block_author(comment=comment, actor=request.user, **data.validated_data)
-        return CommentDetailApi.render(request, comment_id)
+    decide = staticmethod(services.comment_block_author)
 
 
 class CommentReportApi(APIView):

@@ -1498,16 +1498,8 @@ export interface components {
             /** Format: date-time */
             created_at?: string;
         };
-        CommentApproveInputRequest: {
-            /** @default  */
-            note: string;
-        };
         CommentAssignInputRequest: {
             assignee: number | null;
-        };
-        CommentBlockAuthorInputRequest: {
-            /** @default  */
-            note: string;
         };
         /**
          * @description * `approve` - approve
@@ -1530,10 +1522,6 @@ export interface components {
             comment_id: number;
             ok: boolean;
             detail: string;
-        };
-        CommentDeleteInputRequest: {
-            /** @default  */
-            note: string;
         };
         CommentDetailOutput: {
             readonly id: number;
@@ -1587,10 +1575,6 @@ export interface components {
             readonly countersigned_by_name: string | null;
             /** Format: date-time */
             countersigned_at?: string | null;
-        };
-        CommentKeepHiddenInputRequest: {
-            /** @default  */
-            note: string;
         };
         CommentListOutput: {
             readonly id: number;
@@ -2551,6 +2535,10 @@ export interface components {
          * @enum {string}
          */
         WebsiteCommentStatusEnum: "pending" | "approved" | "rejected";
+        _CommentDecisionInputRequest: {
+            /** @default  */
+            note: string;
+        };
     };
     responses: never;
     parameters: never;
@@ -2851,9 +2839,9 @@ export interface operations {
         };
         requestBody?: {
             content: {
-                "application/json": components["schemas"]["CommentApproveInputRequest"];
-                "application/x-www-form-urlencoded": components["schemas"]["CommentApproveInputRequest"];
-                "multipart/form-data": components["schemas"]["CommentApproveInputRequest"];
+                "application/json": components["schemas"]["_CommentDecisionInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["_CommentDecisionInputRequest"];
+                "multipart/form-data": components["schemas"]["_CommentDecisionInputRequest"];
             };
         };
         responses: {
@@ -2905,9 +2893,9 @@ export interface operations {
         };
         requestBody?: {
             content: {
-                "application/json": components["schemas"]["CommentBlockAuthorInputRequest"];
-                "application/x-www-form-urlencoded": components["schemas"]["CommentBlockAuthorInputRequest"];
-                "multipart/form-data": components["schemas"]["CommentBlockAuthorInputRequest"];
+                "application/json": components["schemas"]["_CommentDecisionInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["_CommentDecisionInputRequest"];
+                "multipart/form-data": components["schemas"]["_CommentDecisionInputRequest"];
             };
         };
         responses: {
@@ -2932,9 +2920,9 @@ export interface operations {
         };
         requestBody?: {
             content: {
-                "application/json": components["schemas"]["CommentDeleteInputRequest"];
-                "application/x-www-form-urlencoded": components["schemas"]["CommentDeleteInputRequest"];
-                "multipart/form-data": components["schemas"]["CommentDeleteInputRequest"];
+                "application/json": components["schemas"]["_CommentDecisionInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["_CommentDecisionInputRequest"];
+                "multipart/form-data": components["schemas"]["_CommentDecisionInputRequest"];
             };
         };
         responses: {
@@ -3001,9 +2989,9 @@ export interface operations {
         };
         requestBody?: {
             content: {
-                "application/json": components["schemas"]["CommentKeepHiddenInputRequest"];
-                "application/x-www-form-urlencoded": components["schemas"]["CommentKeepHiddenInputRequest"];
-                "multipart/form-data": components["schemas"]["CommentKeepHiddenInputRequest"];
+                "application/json": components["schemas"]["_CommentDecisionInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["_CommentDecisionInputRequest"];
+                "multipart/form-data": components["schemas"]["_CommentDecisionInputRequest"];
             };
         };
         responses: {
