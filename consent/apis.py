@@ -197,17 +197,20 @@ class PersonListApi(APIView):
         return Response(self.OutputSerializer(person).data, status=201)
 
 
+class PersonContactOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    relationship = serializers.CharField()
+    has_parental_responsibility = serializers.BooleanField()
+    court_order = serializers.BooleanField()
+    may_give_consent = serializers.BooleanField()
+
+
 class PersonDetailApi(APIView):
     """One person's register entry with contacts and current consent (consent_admin,
     leader, dsl); change details (consent_admin)."""
 
-    class ContactOut(serializers.Serializer):
-        id = serializers.IntegerField()
-        name = serializers.CharField()
-        relationship = serializers.CharField()
-        has_parental_responsibility = serializers.BooleanField()
-        court_order = serializers.BooleanField()
-        may_give_consent = serializers.BooleanField()
+    ContactOut = PersonContactOutput
 
     class OutputSerializer(serializers.Serializer):
         id = serializers.IntegerField()
@@ -226,7 +229,7 @@ class PersonDetailApi(APIView):
         do_not_publish = serializers.BooleanField()
         enrolments = serializers.IntegerField()
         consent = serializers.DictField(child=DecisionOutput())
-        contacts = serializers.ListField(child=serializers.DictField())
+        contacts = serializers.ListField(child=PersonContactOutput())
 
     class InputSerializer(serializers.Serializer):
         kind = serializers.ChoiceField(choices=PersonKind.choices, required=False)
@@ -367,57 +370,60 @@ class PersonStatusApi(APIView):
 # --- consent ---------------------------------------------------------------------------------
 
 
+class ConsentRecordOutput(serializers.ModelSerializer[ConsentRecord]):
+    contact = serializers.SerializerMethodField()
+    evidence = serializers.SerializerMethodField()
+    recorded_by = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ConsentRecord
+        fields = [
+            "id",
+            "purpose",
+            "decision",
+            "given_by",
+            "contact",
+            "method",
+            "given_on",
+            "expires_on",
+            "evidence",
+            "evidence_reference",
+            "notes",
+            "import_run",
+            "recorded_by",
+            "recorded_at",
+        ]
+
+    def get_contact(self, record: ConsentRecord) -> dict[str, Any] | None:
+        c = record.contact
+        if c is None:
+            return None
+        return {"id": c.pk, "name": c.name, "relationship": c.relationship}
+
+    def get_evidence(self, record: ConsentRecord) -> dict[str, Any] | None:
+        e = record.evidence
+        if e is None:
+            return None
+        return {
+            "id": e.pk,
+            "original_name": e.original_name,
+            "content_type": e.content_type,
+            "download": f"/api/people/{record.person_id}/evidence/{e.pk}/file",
+        }
+
+    def get_recorded_by(self, record: ConsentRecord) -> str:
+        return str(record.recorded_by) if record.recorded_by else "system"
+
+
 class ConsentTimelineApi(APIView):
     """A person's consent history with evidence, newest first, and the current decision per
     purpose (consent_admin, leader, dsl); record a new decision (consent_admin)."""
 
-    class RecordOut(serializers.ModelSerializer[ConsentRecord]):
-        contact = serializers.SerializerMethodField()
-        evidence = serializers.SerializerMethodField()
-        recorded_by = serializers.SerializerMethodField()
-
-        class Meta:
-            model = ConsentRecord
-            fields = [
-                "id",
-                "purpose",
-                "decision",
-                "given_by",
-                "contact",
-                "method",
-                "given_on",
-                "expires_on",
-                "evidence",
-                "evidence_reference",
-                "notes",
-                "import_run",
-                "recorded_by",
-                "recorded_at",
-            ]
-
-        def get_contact(self, record: ConsentRecord) -> dict[str, Any] | None:
-            c = record.contact
-            if c is None:
-                return None
-            return {"id": c.pk, "name": c.name, "relationship": c.relationship}
-
-        def get_evidence(self, record: ConsentRecord) -> dict[str, Any] | None:
-            e = record.evidence
-            if e is None:
-                return None
-            return {
-                "id": e.pk,
-                "original_name": e.original_name,
-                "content_type": e.content_type,
-                "download": f"/api/people/{record.person_id}/evidence/{e.pk}/file",
-            }
-
-        def get_recorded_by(self, record: ConsentRecord) -> str:
-            return str(record.recorded_by) if record.recorded_by else "system"
+    RecordOut = ConsentRecordOutput
 
     class OutputSerializer(serializers.Serializer):
         current = serializers.DictField(child=DecisionOutput())
-        records = serializers.ListField(child=serializers.DictField())
+        records = serializers.ListField(child=ConsentRecordOutput())
 
     class InputSerializer(serializers.Serializer):
         purposes = serializers.ListField(

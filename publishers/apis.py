@@ -218,10 +218,20 @@ class PublicationRetryApi(APIView):
         return Response(PublicationOutput(pub).data)
 
 
+class TakedownPublicationOutput(serializers.ModelSerializer[Publication]):
+    class Meta:
+        model = Publication
+        fields = ["id", "channel", "state", "error", "taken_down_at"]
+
+
 class TakedownOutput(serializers.ModelSerializer[Takedown]):
     requested_by_name = serializers.SerializerMethodField()
     confirmed_by_name = serializers.SerializerMethodField()
-    publications = serializers.SerializerMethodField()
+    automatic = serializers.SerializerMethodField(
+        help_text="Asked for by the system when someone's consent ended (R10)."
+    )
+    post_text = serializers.CharField(source="post.text", read_only=True)
+    publications = TakedownPublicationOutput(many=True, source="post.publications")
 
     class Meta:
         model = Takedown
@@ -236,26 +246,19 @@ class TakedownOutput(serializers.ModelSerializer[Takedown]):
             "confirmed_by_name",
             "confirmed_at",
             "completed_at",
+            "automatic",
+            "post_text",
             "publications",
         ]
+
+    def get_automatic(self, t: Takedown) -> bool:
+        return t.requested_by_id is None
 
     def get_requested_by_name(self, t: Takedown) -> str:
         return str(t.requested_by) if t.requested_by_id else "automatic (consent ended)"
 
     def get_confirmed_by_name(self, t: Takedown) -> str | None:
         return str(t.confirmed_by) if t.confirmed_by_id else None
-
-    def get_publications(self, t: Takedown) -> list[dict[str, Any]]:
-        return [
-            {
-                "id": p.pk,
-                "channel": p.channel,
-                "state": p.state,
-                "error": p.error,
-                "taken_down_at": p.taken_down_at,
-            }
-            for p in t.post.publications.all()
-        ]
 
 
 class PostTakedownApi(APIView):

@@ -107,7 +107,7 @@ def takedowns_for_user(
         qs = qs.filter(school_id=school_id)
     if state:
         qs = qs.filter(state=state)
-    return qs.select_related("requested_by", "confirmed_by").prefetch_related(
+    return qs.select_related("requested_by", "confirmed_by", "post").prefetch_related(
         Prefetch("post__publications", queryset=Publication.objects.order_by("channel"))
     )
 

@@ -170,6 +170,10 @@ SPECTACULAR_SETTINGS = {
         "ChannelKindEnum": "publishers.models.ChannelKind",
         "PersonKindEnum": "consent.models.PersonKind",
         "FlagKindEnum": "consent.models.FlagKind",
+        "PurposeEnum": "consent.models.Purpose",
+        "ConsentMethodEnum": "consent.models.Method",
+        # the methods a person may record by hand (not "imported from the MIS")
+        "RecordedMethodEnum": ["paper_form", "electronic_form", "verbal"],
         "ImportStatusEnum": "consent.models.ImportRun.Status",
         "CommentStatusEnum": "moderation.comments.models.Comment.Status",
         "CommentVerdictEnum": "moderation.comments.models.Comment.Verdict",

@@ -1647,12 +1647,56 @@ export interface components {
          * @enum {string}
          */
         CommentVerdictEnum: "ok" | "hold" | "escalate";
-        ConsentTimelineInputRequest: {
-            purposes: components["schemas"]["PurposesEnum"][];
+        /**
+         * @description * `paper_form` - Paper form (scanned)
+         *     * `electronic_form` - Electronic form
+         *     * `verbal` - Verbal (logged by staff)
+         *     * `mis_import` - Imported from the MIS
+         * @enum {string}
+         */
+        ConsentMethodEnum: "paper_form" | "electronic_form" | "verbal" | "mis_import";
+        ConsentRecordOutput: {
+            readonly id: number;
+            purpose: components["schemas"]["PurposeEnum"];
             decision: components["schemas"]["DecisionEnum"];
-            given_by: components["schemas"]["GivenByEnum"];
+            given_by: components["schemas"]["ConsentRecordOutputGivenByEnum"];
+            readonly contact: {
+                [key: string]: unknown;
+            } | null;
+            method: components["schemas"]["ConsentMethodEnum"];
+            /** Format: date */
+            given_on: string;
+            /** Format: date */
+            expires_on?: string | null;
+            readonly evidence: {
+                [key: string]: unknown;
+            } | null;
+            evidence_reference?: string;
+            notes?: string;
+            import_run?: number | null;
+            readonly recorded_by: string;
+            /** Format: date-time */
+            recorded_at?: string;
+        };
+        /**
+         * @description * `contact` - A contact (parent or carer)
+         *     * `self` - The person themselves
+         *     * `mis` - The school's MIS record
+         * @enum {string}
+         */
+        ConsentRecordOutputGivenByEnum: "contact" | "self" | "mis";
+        /**
+         * @description * `contact` - contact
+         *     * `self` - self
+         * @enum {string}
+         */
+        ConsentTimelineInputGivenByEnum: "contact" | "self";
+        ConsentTimelineInputRequest: {
+            purposes: components["schemas"]["PurposeEnum"][];
+            decision: components["schemas"]["DecisionEnum"];
+            given_by: components["schemas"]["ConsentTimelineInputGivenByEnum"];
             contact_id?: number | null;
-            method: components["schemas"]["MethodEnum"];
+            method: components["schemas"]["RecordedMethodEnum"];
             /** Format: date */
             given_on?: string | null;
             /** Format: date */
@@ -1667,9 +1711,7 @@ export interface components {
             current: {
                 [key: string]: components["schemas"]["DecisionOutput"];
             };
-            records: {
-                [key: string]: unknown;
-            }[];
+            records: components["schemas"]["ConsentRecordOutput"][];
         };
         ContactListInputRequest: {
             name: string;
@@ -1880,12 +1922,6 @@ export interface components {
             /** Format: date-time */
             ended_at?: string | null;
         };
-        /**
-         * @description * `contact` - contact
-         *     * `self` - self
-         * @enum {string}
-         */
-        GivenByEnum: "contact" | "self";
         ImageOutput: {
             readonly id: number;
             /** Format: int64 */
@@ -1995,13 +2031,6 @@ export interface components {
             role: string;
         };
         /**
-         * @description * `paper_form` - paper_form
-         *     * `electronic_form` - electronic_form
-         *     * `verbal` - verbal
-         * @enum {string}
-         */
-        MethodEnum: "paper_form" | "electronic_form" | "verbal";
-        /**
          * @description * `hide` - Hide
          *     * `approve` - Approve
          *     * `keep_hidden` - Keep Hidden
@@ -2027,9 +2056,9 @@ export interface components {
             created_at: string;
         };
         ObjectionInputRequest: {
-            purposes?: components["schemas"]["PurposesEnum"][];
+            purposes?: components["schemas"]["PurposeEnum"][];
             /** @default verbal */
-            method: components["schemas"]["MethodEnum"];
+            method: components["schemas"]["RecordedMethodEnum"];
             /** @default  */
             notes: string;
         };
@@ -2086,6 +2115,14 @@ export interface components {
             allowed_domains?: string[];
             fetch_channels?: string[];
         };
+        PersonContactOutput: {
+            id: number;
+            name: string;
+            relationship: string;
+            has_parental_responsibility: boolean;
+            court_order: boolean;
+            may_give_consent: boolean;
+        };
         PersonDetailOutput: {
             id: number;
             school_id: number;
@@ -2107,9 +2144,7 @@ export interface components {
             consent: {
                 [key: string]: components["schemas"]["DecisionOutput"];
             };
-            contacts: {
-                [key: string]: unknown;
-            }[];
+            contacts: components["schemas"]["PersonContactOutput"][];
         };
         PersonEraseInputRequest: {
             confirm: string;
@@ -2384,7 +2419,7 @@ export interface components {
          *     * `biometric` - Biometric face matching
          * @enum {string}
          */
-        PurposesEnum: "photo_website" | "photo_x" | "photo_facebook" | "photo_instagram" | "photo_press" | "name_with_photo" | "first_name_only" | "biometric";
+        PurposeEnum: "photo_website" | "photo_x" | "photo_facebook" | "photo_instagram" | "photo_press" | "name_with_photo" | "first_name_only" | "biometric";
         /**
          * @description * `before_hide` - Before hiding
          *     * `before_delete` - Before deleting
@@ -2392,6 +2427,13 @@ export interface components {
          * @enum {string}
          */
         ReasonEnum: "before_hide" | "before_delete" | "manual";
+        /**
+         * @description * `paper_form` - paper_form
+         *     * `electronic_form` - electronic_form
+         *     * `verbal` - verbal
+         * @enum {string}
+         */
+        RecordedMethodEnum: "paper_form" | "electronic_form" | "verbal";
         /**
          * @description * `none` - Nothing to do
          *     * `open` - Awaiting a decision
@@ -2498,9 +2540,18 @@ export interface components {
             confirmed_at?: string | null;
             /** Format: date-time */
             completed_at?: string | null;
-            readonly publications: {
-                [key: string]: unknown;
-            }[];
+            /** @description Asked for by the system when someone's consent ended (R10). */
+            readonly automatic: boolean;
+            readonly post_text: string;
+            publications: components["schemas"]["TakedownPublicationOutput"][];
+        };
+        TakedownPublicationOutput: {
+            readonly id: number;
+            channel: components["schemas"]["ChannelKindEnum"];
+            state?: components["schemas"]["PublicationStateEnum"];
+            error?: string;
+            /** Format: date-time */
+            taken_down_at?: string | null;
         };
         /**
          * @description * `awaiting_confirmation` - Awaiting Confirmation

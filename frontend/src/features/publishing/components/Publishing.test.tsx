@@ -58,6 +58,8 @@ function takedown(extra: Partial<Takedown> = {}): Takedown {
     confirmed_by_name: null,
     confirmed_at: null,
     completed_at: null,
+    automatic: true,
+    post_text: "Well done to Year 5 for a brilliant science fair!",
     publications: [
       { id: 80, channel: "website", state: "published", error: "", taken_down_at: null },
       { id: 81, channel: "x", state: "published", error: "", taken_down_at: null },
