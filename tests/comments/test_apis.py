@@ -68,7 +68,7 @@ def test_each_role_sees_only_what_it_may(
     assert ids(api_as(outsider).get("/api/comments")) == set()
 
 
-def test_escalated_comments_answer_404_to_everyone_but_the_dsl_and_head_teacher(
+def test_r13_escalated_comments_answer_404_to_everyone_but_the_dsl_and_head_teacher(
     three: Three, api_as: Api, head_teacher: User, safeguarding_lead: User, teacher: User,
     trust_admin: User, outsider: User,
 ) -> None:  # fmt: skip
@@ -310,7 +310,7 @@ def test_evidence_list_capture_detail_and_audit(
     ).count() == 3  # fmt: skip
 
 
-def test_evidence_of_an_escalated_comment_is_404_for_staff(
+def test_r13_evidence_of_an_escalated_comment_is_404_for_staff(
     three: Three, api_as: Api, teacher: User, trust_admin: User
 ) -> None:
     evidence = three.escalated.evidence.get()
@@ -319,7 +319,7 @@ def test_evidence_of_an_escalated_comment_is_404_for_staff(
         assert api_as(user).get(f"/api/comments/{three.escalated.pk}/evidence").status_code == 404
 
 
-def test_export_is_refused_until_countersigned_then_downloads(
+def test_r12_export_is_refused_until_countersigned_then_downloads(
     three: Three, api_as: Api, head_teacher: User, safeguarding_lead: User
 ) -> None:
     evidence = three.escalated.evidence.get()

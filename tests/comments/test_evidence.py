@@ -38,7 +38,7 @@ def escalated(platforms: Platforms, fb_post: Publication) -> Comment:
     return Comment.objects.get(external_id=cid)
 
 
-def test_evidence_exists_and_hashes_correctly_before_a_delete(
+def test_r12_evidence_exists_and_hashes_correctly_before_a_delete(
     held: Comment, head_teacher: User, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     seen: list[Evidence] = []
@@ -73,7 +73,7 @@ def test_evidence_exists_and_hashes_correctly_before_a_delete(
     assert delete.platform_state == "done"
 
 
-def test_evidence_is_captured_before_the_automatic_hide(held: Comment) -> None:
+def test_r12_evidence_is_captured_before_the_automatic_hide(held: Comment) -> None:
     evidence = Evidence.objects.get(comment=held)
     hide = held.actions.get(kind=ModerationAction.Kind.HIDE)
 
@@ -96,7 +96,7 @@ def test_an_unchanged_comment_reuses_its_evidence_and_a_manual_capture_adds_one(
     assert manual.captured_by == head_teacher and manual.reason == "manual"
 
 
-def test_export_is_refused_without_a_second_person_s_countersignature(
+def test_r12_export_is_refused_without_a_second_person_s_countersignature(
     held: Comment, head_teacher: User
 ) -> None:
     evidence = held.evidence.get()
@@ -107,7 +107,7 @@ def test_export_is_refused_without_a_second_person_s_countersignature(
     assert raised.value.code == "countersignature_required"
 
 
-def test_whoever_captured_evidence_cannot_countersign_it(
+def test_r12_whoever_captured_evidence_cannot_countersign_it(
     held: Comment, head_teacher: User, deputy_head: User
 ) -> None:
     evidence = services.evidence_capture(comment=held, actor=head_teacher)

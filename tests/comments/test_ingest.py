@@ -33,7 +33,7 @@ A = ModerationAction
 # --------------------------------------------------------------------------- polling
 
 
-def test_a_threatening_reply_on_x_is_hidden_at_once_and_escalated(
+def test_r11_r13_a_threatening_reply_on_x_is_hidden_at_once_and_escalated(
     platforms: Platforms, x_post: Publication, safeguarding_lead: User
 ) -> None:
     reply_id = platforms.x.add_reply(x_post.external_id, THREAT)
@@ -423,7 +423,7 @@ def test_the_stored_event_task_is_safe_to_run_twice(
 # --------------------------------------------------------------------------- website (R11)
 
 
-def test_the_website_channel_shows_nothing_unapproved(
+def test_r11_the_website_channel_shows_nothing_unapproved(
     school: School, teacher: User, head_teacher: User, api_as: Any
 ) -> None:
     entry = website_entry(school, teacher)
@@ -443,7 +443,7 @@ def test_the_website_channel_shows_nothing_unapproved(
     assert Comment.objects.get(pk=comment.pk).status == "visible"
 
 
-def test_a_harmful_website_comment_is_held_and_never_shown(
+def test_r11_a_harmful_website_comment_is_held_and_never_shown(
     school: School, teacher: User, head_teacher: User
 ) -> None:
     entry = website_entry(school, teacher)
