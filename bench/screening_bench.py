@@ -1,13 +1,13 @@
 """Comment-screening benchmark: recall on harmful comments, false holds on ordinary ones, speed.
 
-    .venv/bin/python -m bench.screening_bench            # held-out eval.jsonl + blind3.jsonl
+    .venv/bin/python -m bench.screening_bench            # held-out eval, blind3, blind4
     .venv/bin/python -m bench.screening_bench --split dev --misses   # tuning set, with misses
 
-The held-out sets (tests/fixtures/comments/eval.jsonl, blind3.jsonl) are never used to tune
-word lists, rules or the semantic classifier; dev.jsonl and train_extra.jsonl are. See
+The held-out sets (tests/fixtures/comments/eval.jsonl, blind3.jsonl, blind4.jsonl) are never
+used to tune word lists, rules or the semantic classifier; dev.jsonl and train_extra.jsonl are. See
 tests/fixtures/comments/PROVENANCE.md. Every held-out figure is reported twice: for the whole
 screener, and for the rules alone (the same run with the semantic screener's labels left out),
-so the semantic model's contribution is visible. Misses on blind3 are never listed.
+so the semantic model's contribution is visible. Misses on blind3 and blind4 are never listed.
 
 Throughput is measured in this single thread, with numpy's BLAS limited to one thread; run
 from the command line the process is also pinned to one CPU.
@@ -167,13 +167,13 @@ def _held_out(split: str, config: ScreeningConfig) -> dict[str, Any]:
     records = load(split)
     both, rules = evaluate(records, config), evaluate(records, config, rules=True)
     for report in (both, rules):
-        report["misses"] = len(report["misses"])  # blind3's misses are never printed
+        report["misses"] = len(report["misses"])  # blind misses are never printed
     both["rules_only"] = {k: v for k, v in rules.items() if k != "by_source"}
     return both
 
 
 def run(split: str = "eval", *, seconds: float = 2.0) -> dict[str, Any]:
-    """``eval``: the held-out sets (eval.jsonl and blind3.jsonl); ``dev``: the tuning set."""
+    """``eval``: the held-out sets (eval, blind3 and blind4); ``dev``: the tuning set."""
     try:
         from threadpoolctl import threadpool_limits
 
@@ -188,6 +188,7 @@ def run(split: str = "eval", *, seconds: float = 2.0) -> dict[str, Any]:
     else:
         report["eval"] = _held_out("eval", config)
         report["blind3"] = _held_out("blind3", config)
+        report["blind4"] = _held_out("blind4", config)
         texts = [r["text"] for r in load("eval")]
     report["comments_per_second_one_core"] = throughput(texts, config, seconds)
     scored = report if split == "dev" else report["eval"]
@@ -196,10 +197,11 @@ def run(split: str = "eval", *, seconds: float = 2.0) -> dict[str, Any]:
         and scored["false_hold_rate"] < TARGET_FALSE_HOLD
     )
     if split != "dev":
-        report["meets_targets_on_blind3"] = (
-            report["blind3"]["recall_harmful_held"] >= TARGET_RECALL
-            and report["blind3"]["false_hold_rate"] < TARGET_FALSE_HOLD
-        )
+        for blind in ("blind3", "blind4"):
+            report[f"meets_targets_on_{blind}"] = (
+                report[blind]["recall_harmful_held"] >= TARGET_RECALL
+                and report[blind]["false_hold_rate"] < TARGET_FALSE_HOLD
+            )
     return report
 
 

@@ -358,7 +358,7 @@ def test_the_classifier_was_trained_on_the_installed_weights_and_current_trainin
         assert train_module._sha256(train_module.FIXTURES / name) == digest, f"retrain: {name}"
 
 
-@pytest.mark.parametrize("name", ["eval.jsonl", "blind3.jsonl"])
+@pytest.mark.parametrize("name", ["eval.jsonl", "blind3.jsonl", "blind4.jsonl"])
 def test_training_refuses_held_out_comments(name: str) -> None:
     with pytest.raises(ValueError, match="held out"):
         train_module.load_training((name,))
@@ -443,23 +443,51 @@ def test_it_does_not_fall_below_the_measured_recall_on_blind_batch_2(
 def test_it_does_not_fall_below_the_measured_recall_on_blind_batch_3(
     blind3_report: dict[str, float],
 ) -> None:
-    # Measured 0.636 (rules alone: 0.39). Never tuned on: see PROVENANCE.md.
-    assert blind3_report["recall_harmful_held"] >= 0.62
+    # Measured 0.656 (rules alone: 0.39). Never tuned on: see PROVENANCE.md.
+    assert blind3_report["recall_harmful_held"] >= 0.64
 
 
 def test_it_holds_fewer_than_five_percent_of_ordinary_comments_in_blind_batch_3(
     blind3_report: dict[str, float],
 ) -> None:
-    # Measured 0.047 (7 of 150; rules alone: 2 of 150).
+    # Measured 0.040 (6 of 150; rules alone: 2 of 150).
     assert blind3_report["false_hold_rate"] < screening_bench.TARGET_FALSE_HOLD
 
 
 @pytest.mark.xfail(
     strict=True,
-    reason="Target not met on unseen phrasing: 63.6% of blind3's harmful comments held "
+    reason="Target not met on unseen phrasing: 65.6% of blind3's harmful comments held "
     "(docs/screening.md).",
 )
 def test_it_holds_ninety_percent_of_harmful_comments_in_blind_batch_3(
     blind3_report: dict[str, float],
 ) -> None:
     assert blind3_report["recall_harmful_held"] >= screening_bench.TARGET_RECALL
+
+
+@pytest.fixture(scope="module")
+def blind4_report() -> dict[str, object]:
+    return screening_bench.evaluate(screening_bench.load("blind4"), screening_bench.school_config())
+
+
+def test_it_does_not_fall_below_the_measured_recall_on_blind_batch_4(
+    blind4_report: dict[str, float],
+) -> None:
+    # Measured 0.750 (0.683 before handwritten-train-5; rules alone 0.43). Never tuned on.
+    assert blind4_report["recall_harmful_held"] >= 0.73
+
+
+def test_it_holds_no_more_ordinary_comments_in_blind_batch_4_than_measured(
+    blind4_report: dict[str, float],
+) -> None:
+    # Measured 0.050 (6 of 120), before and after this round: on the 5% line, not under it.
+    assert blind4_report["false_hold_rate"] <= 0.05
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="Targets not met on blind4: 75.0% held, 5.0% of ordinary held (docs/screening.md).",
+)
+def test_it_meets_the_targets_in_blind_batch_4(blind4_report: dict[str, float]) -> None:
+    assert blind4_report["recall_harmful_held"] >= screening_bench.TARGET_RECALL
+    assert blind4_report["false_hold_rate"] < screening_bench.TARGET_FALSE_HOLD
