@@ -192,7 +192,9 @@ def run(split: str = "eval", *, seconds: float = 2.0) -> dict[str, Any]:
         texts = [r["text"] for r in load("eval")]
     report["comments_per_second_one_core"] = throughput(texts, config, seconds)
     scored = report if split == "dev" else report["eval"]
-    report["meets_targets"] = (
+    # On the split scored (eval, which the rules were partly written against): the honest
+    # figures for unseen comments are the blind sets' below.
+    report[f"meets_targets_on_{split}"] = (
         scored["recall_harmful_held"] >= TARGET_RECALL
         and scored["false_hold_rate"] < TARGET_FALSE_HOLD
     )
