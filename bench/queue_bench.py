@@ -111,6 +111,10 @@ def run(posts: int = 10_000, leaders: int = 50, requests_each: int = 8) -> dict[
             latencies.extend(mine)
         connections.close_all()
 
+    http = _over_http(
+        [c.cookies["sessionid"].value for c in clients], url, requests_each=requests_each
+    )
+
     threads = [threading.Thread(target=leader, args=(c,)) for c in clients]
     start = time.perf_counter()
     for t in threads:
@@ -129,6 +133,86 @@ def run(posts: int = 10_000, leaders: int = 50, requests_each: int = 8) -> dict[
         "latency_ms_p95": round(latencies[int(len(latencies) * 0.95) - 1] * 1000, 1),
         "requests_per_second": round(len(latencies) / wall, 1),
         "sql_queries_per_page": queries,
+        "over_http_gunicorn": http,
+    }
+
+
+def _over_http(session_ids: list[str], url: str, *, requests_each: int) -> dict[str, Any]:
+    """The same queue page through gunicorn (3 workers, as in production on 2 cores), one
+    thread per leader, each with its own signed-in session."""
+    import os
+    import socket
+    import subprocess
+    import urllib.request
+
+    import requests
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "backend.settings.test"}
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "backend.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            "3",
+            "--log-level",
+            "warning",
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(f"{base}/healthz", timeout=2)
+                break
+            except OSError:
+                time.sleep(0.2)
+        latencies: list[float] = []
+        errors = 0
+        lock = threading.Lock()
+
+        def leader(session_id: str) -> None:
+            nonlocal errors
+            session = requests.Session()
+            session.cookies.set("sessionid", session_id)
+            mine = []
+            for n in range(requests_each):
+                start = time.perf_counter()
+                response = session.get(f"{base}{url}&page={1 + n % 5}", timeout=60)
+                mine.append(time.perf_counter() - start)
+                if response.status_code != 200:
+                    with lock:
+                        errors += 1
+            with lock:
+                latencies.extend(mine)
+
+        threads = [threading.Thread(target=leader, args=(sid,)) for sid in session_ids]
+        start = time.perf_counter()
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        wall = time.perf_counter() - start
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    latencies.sort()
+    return {
+        "workers": 3,
+        "requests": len(latencies),
+        "errors": errors,
+        "latency_ms_p50": round(statistics.median(latencies) * 1000, 1),
+        "latency_ms_p95": round(latencies[int(len(latencies) * 0.95) - 1] * 1000, 1),
+        "requests_per_second": round(len(latencies) / wall, 1),
     }
 
 
