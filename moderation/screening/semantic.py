@@ -8,19 +8,31 @@ probabilities. It is trained by ``python -m moderation.screening.train`` on
 ``tests/fixtures/comments/dev.jsonl`` and ``train_extra.jsonl``, never on ``eval.jsonl`` or the
 blind batches.
 
-How a probability becomes a score the pipeline can threshold: the training script picks the
-operating point ``threshold`` on P(harmful) = 1 - P(ordinary) by cross-validation (the point
-where a few percent of the training set's ordinary comments would be held). Scores are
-rescaled piecewise-linearly so that this operating point lands exactly on the label's
-default threshold (0.5, or 0.9 for profanity). A school that raises a label's threshold
+Round 3 adds a nearest-neighbour vote: the comment (and each of its sentences, see
+``segments``) is compared by cosine similarity with every training comment
+(``data/semantic_exemplars.npz``); for each class the mean similarity of the ``k`` nearest
+exemplars is taken, and the margin of the best harmful class over ``ordinary`` is the vote.
+The decision value is ``z(P(harmful)) + weight * z(margin)``, each standardised on the
+training set's ordinary comments, out of fold. ``k``, ``weight`` and the use of sentences were
+chosen by cross-validation on the training data only.
+
+How that becomes a score the pipeline can threshold: the training script picks the operating
+point on the decision value by cross-validation (the point where a few percent of the
+training set's ordinary comments would be held) and stores it as ``combined_threshold``;
+``sigmoid(value - combined_threshold)`` is 0.5 there, and scores are rescaled
+piecewise-linearly so that 0.5 lands exactly on the label's default threshold (0.5, or 0.9 for
+profanity). A second label is reported when its own probability reaches ``threshold``, the
+operating point on P(harmful) alone. A school that raises a label's threshold
 therefore makes both the rules and the semantic screener stricter for that label, and one
 that lowers it makes both more eager.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
+import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -32,12 +44,58 @@ from moderation.screening.encoder import MiniLMEncoder, SemanticModelMissing, en
 from moderation.screening.types import DEFAULT_THRESHOLDS, ESCALATE_LABELS
 
 CLASSIFIER_PATH = Path(__file__).resolve().parent / "data" / "semantic_classifier.json"
+EXEMPLARS_PATH = CLASSIFIER_PATH.with_name("semantic_exemplars.npz")
 ORDINARY = "ordinary"
+# Sentence ends, line breaks, and a comma before a joining word start a new clause.
+_CLAUSE = re.compile(r"(?<=[.!?;])\s+|\n+|,\s+(?=(?:but|and|so|because|or|if|just|then)\b)")
+
+
+def segments(text: str) -> list[str]:
+    """The clauses of a comment of two or more (each at least two words); ``[]`` otherwise."""
+    parts = [p.strip() for p in _CLAUSE.split(text) if p and p.strip()]
+    parts = [p for p in parts if len(p.split()) >= 2]
+    return parts if len(parts) > 1 else []
+
+
+def knn_margins(
+    sims: NDArray[np.float32], membership: NDArray[np.bool_], k: int
+) -> NDArray[np.float64]:
+    """Per class, the mean of the ``k`` highest similarities among that class's exemplars."""
+    out = np.full(membership.shape[1], -1.0)
+    for c in range(membership.shape[1]):
+        values = sims[membership[:, c]]
+        if len(values):
+            top = np.partition(values, -min(k, len(values)))[-k:]
+            out[c] = float(top.mean())
+    return out
+
+
+@dataclass(frozen=True)
+class Neighbours:
+    exemplars: NDArray[np.float32]  # (training comments, 384), L2-normalised
+    membership: NDArray[np.bool_]  # (training comments, classes)
+    k: int
+    weight: float
+    lr_mean: float
+    lr_std: float
+    knn_mean: float
+    knn_std: float
+    threshold: float  # operating point on the decision value
+
+    def margin(self, embeddings: NDArray[np.float32]) -> float:
+        sims = (embeddings @ self.exemplars.T).max(0)
+        per_class = knn_margins(sims, self.membership, self.k)
+        return float(per_class[1:].max() - per_class[0])
+
+    def decision(self, harmful: float, margin: float) -> float:
+        z_lr = (harmful - self.lr_mean) / self.lr_std
+        return z_lr + self.weight * (margin - self.knn_mean) / self.knn_std
 
 
 @dataclass(frozen=True)
 class Prediction:
     harmful: float  # 1 - P(ordinary)
+    strength: float  # sigmoid(decision value - operating point): 0.5 at the operating point
     label: str  # the most likely label of the more likely group (escalate or hold)
     probabilities: dict[str, float]
 
@@ -49,6 +107,7 @@ class SemanticClassifier:
     intercept: NDArray[np.float64]
     threshold: float  # operating point on P(harmful), chosen by cross-validation
     weights_sha256: str  # the encoder weights it was trained on
+    neighbours: Neighbours
 
     @classmethod
     def load(cls, path: Path = CLASSIFIER_PATH) -> SemanticClassifier:
@@ -57,15 +116,37 @@ class SemanticClassifier:
                 f"{path} is missing: rebuild it with python -m moderation.screening.train"
             )
         data = json.loads(path.read_text(encoding="utf-8"))
+        knn = data["neighbours"]
+        exemplars_path = path.with_name(knn["file"])
+        if not exemplars_path.is_file():
+            raise SemanticModelMissing(
+                f"{exemplars_path} is missing: rebuild it with python -m moderation.screening.train"
+            )
+        if hashlib.sha256(exemplars_path.read_bytes()).hexdigest() != knn["sha256"]:
+            raise SemanticModelMissing(
+                f"{exemplars_path} does not match {path.name}: "
+                "rebuild both with python -m moderation.screening.train"
+            )
+        with np.load(exemplars_path) as arrays:
+            exemplars = arrays["exemplars"].astype(np.float32)
+            membership = arrays["membership"].astype(np.bool_)
+        neighbours = Neighbours(
+            exemplars, membership, int(knn["k"]), float(knn["weight"]),
+            float(knn["lr_mean"]), float(knn["lr_std"]), float(knn["knn_mean"]),
+            float(knn["knn_std"]), float(knn["combined_threshold"]),
+        )  # fmt: skip
         return cls(
             classes=tuple(data["classes"]),
             coef=np.asarray(data["coef"], dtype=np.float64),
             intercept=np.asarray(data["intercept"], dtype=np.float64),
             threshold=float(data["threshold"]),
             weights_sha256=data["encoder"]["weights_sha256"],
+            neighbours=neighbours,
         )
 
-    def predict(self, embedding: NDArray[np.float32]) -> Prediction:
+    def predict(self, embeddings: NDArray[np.float32]) -> Prediction:
+        """``embeddings``: the whole comment's first, then its clauses' (see ``segments``)."""
+        embedding = embeddings[0]
         logits = self.coef @ embedding.astype(np.float64) + self.intercept
         exp = np.exp(logits - logits.max())
         probabilities = dict(zip(self.classes, (exp / exp.sum()).tolist(), strict=True))
@@ -78,11 +159,15 @@ class SemanticClassifier:
         mass = sum(probabilities[c] for c in escalate)
         group = escalate if mass >= sum(probabilities[c] for c in hold) else hold
         label = max(group, key=probabilities.__getitem__)
-        return Prediction(harmful, label, probabilities)
+        knn = self.neighbours
+        value = knn.decision(harmful, knn.margin(embeddings)) - knn.threshold
+        strength = 1.0 / (1.0 + math.exp(-min(max(value, -50.0), 50.0)))
+        return Prediction(harmful, strength, label, probabilities)
 
-    def score(self, probability: float, label: str) -> float:
+    def score(self, probability: float, label: str, point: float | None = None) -> float:
         """Rescale so the operating point lands on the label's default threshold."""
-        bar, point = DEFAULT_THRESHOLDS.get(label, 0.5), self.threshold
+        bar = DEFAULT_THRESHOLDS.get(label, 0.5)
+        point = self.threshold if point is None else point
         if probability < point:
             return bar * probability / point
         return bar + (1.0 - bar) * (probability - point) / (1.0 - point)
@@ -94,20 +179,23 @@ class SemanticModel:
     classifier: SemanticClassifier
 
     def predict(self, text: str) -> Prediction:
-        return self.classifier.predict(self.encoder.embed(text))
+        embeddings = [self.encoder.embed(text)] + [self.encoder.embed(s) for s in segments(text)]
+        return self.classifier.predict(np.stack(embeddings))
 
     def labels(self, text: str) -> list[tuple[str, float, float]]:
         """``(label, score, probability)`` for the most likely label, and any other label that
         is on its own as likely as the operating point (a comment can be both sexual and a
         request for a child's contact)."""
         prediction = self.predict(text)
-        found = [(prediction.label, prediction.harmful)]
+        classifier = self.classifier
+        main = prediction.label, prediction.strength
+        found = [(*main, classifier.score(prediction.strength, prediction.label, 0.5))]
         found += [
-            (label, p)
+            (label, p, classifier.score(p, label))
             for label, p in prediction.probabilities.items()
-            if label not in (ORDINARY, prediction.label) and p >= self.classifier.threshold
+            if label not in (ORDINARY, prediction.label) and p >= classifier.threshold
         ]
-        return [(label, self.classifier.score(p, label), p) for label, p in found]
+        return [(label, score, p) for label, p, score in found]
 
 
 @cache
