@@ -624,20 +624,32 @@ def evidence_upload(
     return evidence
 
 
-def evidence_read(*, evidence: ConsentEvidence, actor: User | None) -> bytes:
-    """The evidence file's bytes, for an authenticated download; every view audited."""
-    person = evidence.person
+def _private_file_read(
+    *, person: Person, actor: User | None, file: Any, action: str, target: Any
+) -> bytes:
+    """Private media for a consent admin's authenticated view; every view audited (R14)."""
     _check_role(actor=actor, school=person.school_id, roles=MANAGE_ROLES, message=NOT_CONSENT_ADMIN)
-    with evidence.file.open("rb") as fh:
+    with file.open("rb") as fh:
         data = fh.read()
     audit_record(
-        action="consent.evidence_viewed",
+        action=action,
         actor=actor,
         school=School(pk=person.school_id),
-        target=evidence,
+        target=target,
         data={"person_id": person.pk},
     )
     return bytes(data)
+
+
+def evidence_read(*, evidence: ConsentEvidence, actor: User | None) -> bytes:
+    """The evidence file's bytes, for an authenticated download."""
+    return _private_file_read(
+        person=evidence.person,
+        actor=actor,
+        file=evidence.file,
+        action="consent.evidence_viewed",
+        target=evidence,
+    )
 
 
 # --- consent decisions -----------------------------------------------------------------------
@@ -1037,19 +1049,14 @@ def face_enrolment_delete(*, enrolment: FaceEnrolment, actor: User | None) -> No
 
 
 def face_enrolment_photo_read(*, enrolment: FaceEnrolment, actor: User | None) -> bytes:
-    """A reference photo for an authenticated view; every view audited (R14)."""
-    person = enrolment.person
-    _check_role(actor=actor, school=person.school_id, roles=MANAGE_ROLES, message=NOT_CONSENT_ADMIN)
-    with enrolment.photo.open("rb") as fh:
-        data = fh.read()
-    audit_record(
-        action="biometric.photo_viewed",
+    """A reference photo for an authenticated view (biometric data: R14)."""
+    return _private_file_read(
+        person=enrolment.person,
         actor=actor,
-        school=School(pk=person.school_id),
+        file=enrolment.photo,
+        action="biometric.photo_viewed",
         target=enrolment,
-        data={"person_id": person.pk},
     )
-    return bytes(data)
 
 
 # --- expiry (beat) ---------------------------------------------------------------------------
