@@ -1,9 +1,9 @@
 """Comment-screening benchmark: recall on harmful comments, false holds on ordinary ones, speed.
 
-    .venv/bin/python -m bench.screening_bench            # held-out eval, blind3, blind4, blind5
+    .venv/bin/python -m bench.screening_bench            # held-out eval and every blind set
     .venv/bin/python -m bench.screening_bench --split dev --misses   # tuning set, with misses
 
-The held-out sets (tests/fixtures/comments/eval.jsonl, blind3/4/5.jsonl) are never
+The held-out sets (tests/fixtures/comments/eval.jsonl, blind*.jsonl) are never
 used to tune word lists, rules or the semantic classifier; dev.jsonl and train_extra.jsonl are. See
 tests/fixtures/comments/PROVENANCE.md. Every held-out figure is reported twice: for the whole
 screener, and for the rules alone (the same run with the semantic screener's labels left out),
@@ -32,6 +32,7 @@ from moderation.screening.types import ESCALATE_LABELS, NameFinder, Span
 FIXTURES = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "comments"
 TARGET_RECALL = 0.90
 TARGET_FALSE_HOLD = 0.05
+BLIND_SETS = ("blind3", "blind4", "blind5", "blind6")
 
 
 def load(split: str) -> list[dict[str, Any]]:
@@ -173,7 +174,7 @@ def _held_out(split: str, config: ScreeningConfig) -> dict[str, Any]:
 
 
 def run(split: str = "eval", *, seconds: float = 2.0) -> dict[str, Any]:
-    """``eval``: the held-out sets (eval, blind3, blind4, blind5); ``dev``: the tuning set."""
+    """``eval``: the held-out sets (eval and ``BLIND_SETS``); ``dev``: the tuning set."""
     try:
         from threadpoolctl import threadpool_limits
 
@@ -187,9 +188,8 @@ def run(split: str = "eval", *, seconds: float = 2.0) -> dict[str, Any]:
         texts = [r["text"] for r in load("dev")]
     else:
         report["eval"] = _held_out("eval", config)
-        report["blind3"] = _held_out("blind3", config)
-        report["blind4"] = _held_out("blind4", config)
-        report["blind5"] = _held_out("blind5", config)
+        for blind in BLIND_SETS:
+            report[blind] = _held_out(blind, config)
         texts = [r["text"] for r in load("eval")]
     report["comments_per_second_one_core"] = throughput(texts, config, seconds)
     scored = report if split == "dev" else report["eval"]
@@ -200,7 +200,7 @@ def run(split: str = "eval", *, seconds: float = 2.0) -> dict[str, Any]:
         and scored["false_hold_rate"] < TARGET_FALSE_HOLD
     )
     if split != "dev":
-        for blind in ("blind3", "blind4", "blind5"):
+        for blind in BLIND_SETS:
             report[f"meets_targets_on_{blind}"] = (
                 report[blind]["recall_harmful_held"] >= TARGET_RECALL
                 and report[blind]["false_hold_rate"] < TARGET_FALSE_HOLD
