@@ -16,10 +16,16 @@ The decision value is ``z(P(harmful)) + weight * z(margin)``, each standardised 
 training set's ordinary comments, out of fold. ``k``, ``weight`` and the use of sentences were
 chosen by cross-validation on the training data only.
 
+Round 4 adds a character n-gram model beside them (``CharModel``): a logistic regression on
+TF-IDF weighted 2-5 character pieces of each word. The embedding model reads word pieces and
+blurs spellings it never saw ("sh4gger", "thicc", "n0nce"); character pieces keep them. The
+decision value becomes ``z(P(harmful)) + 0.5 * z(margin) + 0.5 * z(P_chars(harmful))``; the
+weights were chosen by cross-validation on the training data only.
+
 How that becomes a score the pipeline can threshold: the training script picks the operating
 point on the decision value by cross-validation (the point where a few percent of the
-training set's ordinary comments would be held) and stores it as ``combined_threshold``;
-``sigmoid(value - combined_threshold)`` is 0.5 there, and scores are rescaled
+training set's ordinary comments would be held) and stores it as ``decision.threshold``;
+``sigmoid(value - decision.threshold)`` is 0.5 there, and scores are rescaled
 piecewise-linearly so that 0.5 lands exactly on the label's default threshold (0.5, or 0.9 for
 profanity). A second label is reported when its own probability reaches ``threshold``, the
 operating point on P(harmful) alone. A school that raises a label's threshold
@@ -33,6 +39,7 @@ import hashlib
 import json
 import math
 import re
+from collections import Counter
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -45,6 +52,8 @@ from moderation.screening.types import DEFAULT_THRESHOLDS, ESCALATE_LABELS
 
 CLASSIFIER_PATH = Path(__file__).resolve().parent / "data" / "semantic_classifier.json"
 EXEMPLARS_PATH = CLASSIFIER_PATH.with_name("semantic_exemplars.npz")
+CHARS_PATH = CLASSIFIER_PATH.with_name("semantic_chars.npz")
+NGRAMS = (2, 5)  # character piece lengths the character model reads
 ORDINARY = "ordinary"
 # Sentence ends, line breaks, and a comma before a joining word start a new clause.
 _CLAUSE = re.compile(r"(?<=[.!?;])\s+|\n+|,\s+(?=(?:but|and|so|because|or|if|just|then)\b)")
@@ -55,6 +64,20 @@ def segments(text: str) -> list[str]:
     parts = [p.strip() for p in _CLAUSE.split(text) if p and p.strip()]
     parts = [p for p in parts if len(p.split()) >= 2]
     return parts if len(parts) > 1 else []
+
+
+def char_ngrams(text: str) -> list[str]:
+    """Every 2-5 character piece of every word, each word padded with a space either side
+    (" k1", "k1l", "ll "): what ``CharModel`` reads. As in scikit-learn's ``char_wb``, a padded
+    word shorter than a piece stands for that piece too. The training script feeds this very
+    function to scikit-learn, so the features cannot drift apart."""
+    grams: list[str] = []
+    low, high = NGRAMS
+    for word in text.lower().split():
+        padded = f" {word} "
+        for n in range(low, high + 1):
+            grams.extend(padded[i : i + n] for i in range(max(1, len(padded) - n + 1)))
+    return grams
 
 
 def knn_margins(
@@ -75,21 +98,57 @@ class Neighbours:
     exemplars: NDArray[np.float32]  # (training comments, 384), L2-normalised
     membership: NDArray[np.bool_]  # (training comments, classes)
     k: int
-    weight: float
-    lr_mean: float
-    lr_std: float
-    knn_mean: float
-    knn_std: float
-    threshold: float  # operating point on the decision value
 
     def margin(self, embeddings: NDArray[np.float32]) -> float:
         sims = (embeddings @ self.exemplars.T).max(0)
         per_class = knn_margins(sims, self.membership, self.k)
         return float(per_class[1:].max() - per_class[0])
 
-    def decision(self, harmful: float, margin: float) -> float:
-        z_lr = (harmful - self.lr_mean) / self.lr_std
-        return z_lr + self.weight * (margin - self.knn_mean) / self.knn_std
+
+@dataclass(frozen=True)
+class CharModel:
+    """P(harmful) from TF-IDF weighted character pieces (scikit-learn's ``TfidfVectorizer``
+    with ``sublinear_tf`` and l2 norm, then a binary logistic regression), computed with a
+    dictionary lookup per piece."""
+
+    index: dict[str, int]  # piece -> column
+    idf: NDArray[np.float64]
+    coef: NDArray[np.float64]
+    intercept: float
+
+    def probability(self, text: str) -> float:
+        counts = Counter(g for g in char_ngrams(text) if g in self.index)
+        if not counts:
+            return 1.0 / (1.0 + math.exp(-self.intercept))
+        columns = np.fromiter((self.index[g] for g in counts), dtype=np.int64, count=len(counts))
+        tf = 1.0 + np.log(np.fromiter(counts.values(), dtype=np.float64, count=len(counts)))
+        weights = tf * self.idf[columns]
+        logit = float(weights @ self.coef[columns]) / float(np.linalg.norm(weights))
+        return 1.0 / (1.0 + math.exp(-(logit + self.intercept)))
+
+
+@dataclass(frozen=True)
+class Scale:
+    """Standardises one model's output on the training set's ordinary comments, out of fold,
+    so the three models can be added."""
+
+    mean: float
+    std: float
+    weight: float = 1.0
+
+    def z(self, value: float) -> float:
+        return self.weight * (value - self.mean) / self.std
+
+
+@dataclass(frozen=True)
+class Decision:
+    lr: Scale
+    neighbours: Scale
+    chars: Scale
+    threshold: float  # operating point on the decision value
+
+    def value(self, harmful: float, margin: float, chars: float) -> float:
+        return self.lr.z(harmful) + self.neighbours.z(margin) + self.chars.z(chars)
 
 
 @dataclass(frozen=True)
@@ -100,6 +159,21 @@ class Prediction:
     probabilities: dict[str, float]
 
 
+def _companion(path: Path, entry: dict[str, str]) -> Path:
+    """A data file the classifier names, checked against the hash it was trained with."""
+    companion = path.with_name(entry["file"])
+    if not companion.is_file():
+        raise SemanticModelMissing(
+            f"{companion} is missing: rebuild it with python -m moderation.screening.train"
+        )
+    if hashlib.sha256(companion.read_bytes()).hexdigest() != entry["sha256"]:
+        raise SemanticModelMissing(
+            f"{companion} does not match {path.name}: "
+            "rebuild both with python -m moderation.screening.train"
+        )
+    return companion
+
+
 @dataclass(frozen=True)
 class SemanticClassifier:
     classes: tuple[str, ...]
@@ -108,6 +182,8 @@ class SemanticClassifier:
     threshold: float  # operating point on P(harmful), chosen by cross-validation
     weights_sha256: str  # the encoder weights it was trained on
     neighbours: Neighbours
+    chars: CharModel
+    decision: Decision
 
     @classmethod
     def load(cls, path: Path = CLASSIFIER_PATH) -> SemanticClassifier:
@@ -116,25 +192,20 @@ class SemanticClassifier:
                 f"{path} is missing: rebuild it with python -m moderation.screening.train"
             )
         data = json.loads(path.read_text(encoding="utf-8"))
-        knn = data["neighbours"]
-        exemplars_path = path.with_name(knn["file"])
-        if not exemplars_path.is_file():
-            raise SemanticModelMissing(
-                f"{exemplars_path} is missing: rebuild it with python -m moderation.screening.train"
+        with np.load(_companion(path, data["neighbours"])) as arrays:
+            neighbours = Neighbours(
+                exemplars=arrays["exemplars"].astype(np.float32),
+                membership=arrays["membership"].astype(np.bool_),
+                k=int(data["neighbours"]["k"]),
             )
-        if hashlib.sha256(exemplars_path.read_bytes()).hexdigest() != knn["sha256"]:
-            raise SemanticModelMissing(
-                f"{exemplars_path} does not match {path.name}: "
-                "rebuild both with python -m moderation.screening.train"
+        with np.load(_companion(path, data["characters"])) as arrays:
+            chars = CharModel(
+                index={str(g): i for i, g in enumerate(arrays["grams"].tolist())},
+                idf=arrays["idf"].astype(np.float64),
+                coef=arrays["coef"].astype(np.float64),
+                intercept=float(data["characters"]["intercept"]),
             )
-        with np.load(exemplars_path) as arrays:
-            exemplars = arrays["exemplars"].astype(np.float32)
-            membership = arrays["membership"].astype(np.bool_)
-        neighbours = Neighbours(
-            exemplars, membership, int(knn["k"]), float(knn["weight"]),
-            float(knn["lr_mean"]), float(knn["lr_std"]), float(knn["knn_mean"]),
-            float(knn["knn_std"]), float(knn["combined_threshold"]),
-        )  # fmt: skip
+        decision = data["decision"]
         return cls(
             classes=tuple(data["classes"]),
             coef=np.asarray(data["coef"], dtype=np.float64),
@@ -142,9 +213,16 @@ class SemanticClassifier:
             threshold=float(data["threshold"]),
             weights_sha256=data["encoder"]["weights_sha256"],
             neighbours=neighbours,
+            chars=chars,
+            decision=Decision(
+                lr=Scale(**decision["lr"]),
+                neighbours=Scale(**decision["neighbours"]),
+                chars=Scale(**decision["chars"]),
+                threshold=float(decision["threshold"]),
+            ),
         )
 
-    def predict(self, embeddings: NDArray[np.float32]) -> Prediction:
+    def predict(self, text: str, embeddings: NDArray[np.float32]) -> Prediction:
         """``embeddings``: the whole comment's first, then its clauses' (see ``segments``)."""
         embedding = embeddings[0]
         logits = self.coef @ embedding.astype(np.float64) + self.intercept
@@ -159,8 +237,9 @@ class SemanticClassifier:
         mass = sum(probabilities[c] for c in escalate)
         group = escalate if mass >= sum(probabilities[c] for c in hold) else hold
         label = max(group, key=probabilities.__getitem__)
-        knn = self.neighbours
-        value = knn.decision(harmful, knn.margin(embeddings)) - knn.threshold
+        margin = self.neighbours.margin(embeddings)
+        decision = self.decision
+        value = decision.value(harmful, margin, self.chars.probability(text)) - decision.threshold
         strength = 1.0 / (1.0 + math.exp(-min(max(value, -50.0), 50.0)))
         return Prediction(harmful, strength, label, probabilities)
 
@@ -180,7 +259,7 @@ class SemanticModel:
 
     def predict(self, text: str) -> Prediction:
         embeddings = [self.encoder.embed(text)] + [self.encoder.embed(s) for s in segments(text)]
-        return self.classifier.predict(np.stack(embeddings))
+        return self.classifier.predict(text, np.stack(embeddings))
 
     def labels(self, text: str) -> list[tuple[str, float, float]]:
         """``(label, score, probability)`` for the most likely label, and any other label that

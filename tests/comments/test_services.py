@@ -83,7 +83,12 @@ def test_a_school_s_blocked_words_hold_and_allowed_words_pass(
         school=school, actor=head_teacher, blocked_words=["wombat"], allowed_words=["Dick Road"]
     )
 
-    assert ingest(ig_post, "c1", "what a wombat").verdict == "hold"
+    blocked = ingest(ig_post, "c1", "what a wombat")
+    assert blocked.verdict != "ok"
+    assert any(
+        label["label"] == "profanity" and "school blocks" in label["reason"]
+        for label in blocked.labels
+    )
     assert ingest(ig_post, "c2", "See you at the fair on Dick Road").verdict == "ok"
 
 

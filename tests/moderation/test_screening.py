@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -24,7 +25,9 @@ from moderation.screening.pipeline import reconcile
 from moderation.screening.screeners import SEMANTIC, _macros
 from moderation.screening.semantic import (
     CLASSIFIER_PATH,
+    CharModel,
     SemanticClassifier,
+    char_ngrams,
     segments,
     semantic_model,
 )
@@ -363,7 +366,9 @@ def test_the_classifier_was_trained_on_the_installed_weights_and_current_trainin
         assert train_module._sha256(train_module.FIXTURES / name) == digest, f"retrain: {name}"
 
 
-@pytest.mark.parametrize("name", ["eval.jsonl", "blind3.jsonl", "blind4.jsonl", "blind5.jsonl"])
+@pytest.mark.parametrize(
+    "name", ["eval.jsonl", *(f"{blind}.jsonl" for blind in screening_bench.BLIND_SETS)]
+)
 def test_training_refuses_held_out_comments(name: str) -> None:
     with pytest.raises(ValueError, match="held out"):
         train_module.load_training((name,))
@@ -412,9 +417,29 @@ def eval_report() -> dict[str, object]:
     return screening_bench.evaluate(screening_bench.load("eval"), screening_bench.school_config())
 
 
+# Held out and never tuned on (PROVENANCE.md): what each blind set measured in round 4, as
+# (share of harmful held, share of ordinary held). The tests below hold the screener to the
+# targets where it meets them and to the measured figure where it does not, so a change that
+# loses ground on unseen phrasing is noticed.
+BLIND_MEASURED = {
+    "blind3": (0.870, 0.027),  # round 3: 0.734 / 0.067; before the semantic screener 0.39 / 0.013
+    "blind4": (0.925, 0.042),  # round 3: 0.850 / 0.042
+    "blind5": (0.950, 0.017),  # round 3: 0.770 / 0.033
+    "blind6": (0.9125, 0.025),  # before round 4: 0.725 / 0.044
+}
+
+
 @pytest.fixture(scope="module")
-def blind3_report() -> dict[str, object]:
-    return screening_bench.evaluate(screening_bench.load("blind3"), screening_bench.school_config())
+def blind_reports() -> dict[str, dict[str, Any]]:
+    config = screening_bench.school_config()
+    return {
+        name: screening_bench.evaluate(screening_bench.load(name), config)
+        for name in screening_bench.BLIND_SETS
+    }
+
+
+def test_every_blind_set_has_its_measured_figures() -> None:
+    assert set(BLIND_MEASURED) == set(screening_bench.BLIND_SETS)
 
 
 def test_it_meets_the_targets_on_eval_comments_written_before_the_screeners(
@@ -445,100 +470,48 @@ def test_it_does_not_fall_below_the_measured_recall_on_blind_batch_2(
     assert eval_report["by_source"]["handwritten-blind-2"]["recall_harmful_held"] >= 0.90
 
 
-def test_it_does_not_fall_below_the_measured_recall_on_blind_batch_3(
-    blind3_report: dict[str, float],
+@pytest.mark.parametrize("name", sorted(BLIND_MEASURED))
+def test_it_does_not_fall_below_the_measured_recall_on_a_blind_set(
+    name: str, blind_reports: dict[str, dict[str, Any]]
 ) -> None:
-    # Measured 0.734 with the round-3 neighbour vote (0.656 before; rules alone: 0.39).
-    # Never tuned on: see PROVENANCE.md.
-    assert blind3_report["recall_harmful_held"] >= 0.72
+    assert blind_reports[name]["recall_harmful_held"] >= BLIND_MEASURED[name][0]
 
 
-def test_it_holds_no_more_ordinary_comments_in_blind_batch_3_than_measured(
-    blind3_report: dict[str, float],
+@pytest.mark.parametrize("name", sorted(BLIND_MEASURED))
+def test_it_holds_fewer_than_five_percent_of_ordinary_comments_in_a_blind_set(
+    name: str, blind_reports: dict[str, dict[str, Any]]
 ) -> None:
-    # Measured 0.067 (10 of 150) with the round-3 neighbour vote; 0.040 (6) before it.
-    assert blind3_report["false_hold_rate"] <= 0.067
+    assert blind_reports[name]["false_hold_rate"] < screening_bench.TARGET_FALSE_HOLD
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Round 3 raised blind3's false holds to 6.7% (10 of 150), over the 5% target "
-    "(docs/screening.md).",
+@pytest.mark.parametrize(
+    "name",
+    [
+        pytest.param(
+            "blind3",
+            marks=pytest.mark.xfail(
+                strict=True, reason="Target not met on blind3: 87.0% held (docs/screening.md)."
+            ),
+        ),
+        "blind4",
+        "blind5",
+        "blind6",
+    ],
 )
-def test_it_holds_fewer_than_five_percent_of_ordinary_comments_in_blind_batch_3(
-    blind3_report: dict[str, float],
+def test_it_holds_ninety_percent_of_harmful_comments_in_a_blind_set(
+    name: str, blind_reports: dict[str, dict[str, Any]]
 ) -> None:
-    assert blind3_report["false_hold_rate"] < screening_bench.TARGET_FALSE_HOLD
+    assert blind_reports[name]["recall_harmful_held"] >= screening_bench.TARGET_RECALL
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Target not met on unseen phrasing: 73.4% of blind3's harmful comments held "
-    "(docs/screening.md).",
-)
-def test_it_holds_ninety_percent_of_harmful_comments_in_blind_batch_3(
-    blind3_report: dict[str, float],
+def test_it_meets_the_targets_on_all_blind_sets_together(
+    blind_reports: dict[str, dict[str, Any]],
 ) -> None:
-    assert blind3_report["recall_harmful_held"] >= screening_bench.TARGET_RECALL
-
-
-@pytest.fixture(scope="module")
-def blind4_report() -> dict[str, object]:
-    return screening_bench.evaluate(screening_bench.load("blind4"), screening_bench.school_config())
-
-
-def test_it_does_not_fall_below_the_measured_recall_on_blind_batch_4(
-    blind4_report: dict[str, float],
-) -> None:
-    # Measured 0.850 with the round-3 neighbour vote (0.750 before, 0.683 before
-    # handwritten-train-5; rules alone 0.43). Never tuned on.
-    assert blind4_report["recall_harmful_held"] >= 0.83
-
-
-def test_it_holds_fewer_than_five_percent_of_ordinary_comments_in_blind_batch_4(
-    blind4_report: dict[str, float],
-) -> None:
-    # Measured 0.042 (5 of 120) with the round-3 neighbour vote; 0.050 (6) before it.
-    assert blind4_report["false_hold_rate"] < screening_bench.TARGET_FALSE_HOLD
-
-
-@pytest.mark.xfail(
-    strict=True,
-    reason="Target not met on blind4: 85.0% held, 4.2% of ordinary held (docs/screening.md).",
-)
-def test_it_meets_the_targets_in_blind_batch_4(blind4_report: dict[str, float]) -> None:
-    assert blind4_report["recall_harmful_held"] >= screening_bench.TARGET_RECALL
-    assert blind4_report["false_hold_rate"] < screening_bench.TARGET_FALSE_HOLD
-
-
-@pytest.fixture(scope="module")
-def blind5_report() -> dict[str, object]:
-    return screening_bench.evaluate(screening_bench.load("blind5"), screening_bench.school_config())
-
-
-def test_it_does_not_fall_below_the_measured_recall_on_blind_batch_5(
-    blind5_report: dict[str, float],
-) -> None:
-    # Measured 0.770 (47 of 61) with the round-3 neighbour vote; 0.672 (41) before it, on the
-    # screener as it was when blind5 was written. Never tuned on: see PROVENANCE.md.
-    assert blind5_report["recall_harmful_held"] >= 0.75
-
-
-def test_it_holds_fewer_than_five_percent_of_ordinary_comments_in_blind_batch_5(
-    blind5_report: dict[str, float],
-) -> None:
-    # Measured 0.033 (2 of 60), before and after round 3.
-    assert blind5_report["false_hold_rate"] < screening_bench.TARGET_FALSE_HOLD
-
-
-@pytest.mark.xfail(
-    strict=True,
-    reason="Target not met on blind5: 77.0% held (docs/screening.md).",
-)
-def test_it_holds_ninety_percent_of_harmful_comments_in_blind_batch_5(
-    blind5_report: dict[str, float],
-) -> None:
-    assert blind5_report["recall_harmful_held"] >= screening_bench.TARGET_RECALL
+    reports = blind_reports.values()
+    held = sum(r["recall_harmful_held"] * r["harmful"] for r in reports)
+    ordinary_held = sum(r["false_hold_rate"] * r["ordinary"] for r in reports)
+    assert held / sum(r["harmful"] for r in reports) >= screening_bench.TARGET_RECALL
+    assert ordinary_held / sum(r["ordinary"] for r in reports) < screening_bench.TARGET_FALSE_HOLD
 
 
 def test_it_fails_loudly_when_the_exemplars_do_not_match_the_classifier(tmp_path: Path) -> None:
@@ -557,3 +530,40 @@ def test_a_long_comment_is_split_into_clauses_for_the_neighbour_vote() -> None:
         "see you",
     ]
     assert segments("one short comment, nothing more") == []
+
+
+def test_it_fails_loudly_when_the_character_model_does_not_match_the_classifier(
+    tmp_path: Path,
+) -> None:
+    artifact = json.loads(CLASSIFIER_PATH.read_text(encoding="utf-8"))
+    exemplars = artifact["neighbours"]["file"]
+    (tmp_path / exemplars).write_bytes(CLASSIFIER_PATH.with_name(exemplars).read_bytes())
+    (tmp_path / artifact["characters"]["file"]).write_bytes(b"not the character model")
+    (tmp_path / "semantic_classifier.json").write_text(json.dumps(artifact), encoding="utf-8")
+    with pytest.raises(SemanticModelMissing, match="semantic_chars.npz does not match"):
+        SemanticClassifier.load(tmp_path / "semantic_classifier.json")
+
+
+def test_the_character_model_reads_pieces_of_each_padded_word() -> None:
+    # As scikit-learn's char_wb: a padded word shorter than a piece stands for that piece too.
+    assert char_ngrams("Hi u") == [
+        " h", "hi", "i ", " hi", "hi ", " hi ", " hi ", " u", "u ", " u ", " u ", " u ",
+    ]  # fmt: skip
+
+
+def test_the_character_model_gives_the_same_probability_as_scikit_learn(tmp_path: Path) -> None:
+    texts = ["thanks miss, lovely show", "k1ll urself", "see you at the fair", "n0nce teacher",
+             "what a lovely day", "kys loser", "well done year 6", "dm me the pics"]  # fmt: skip
+    harmful = np.array([False, True, False, True, False, True, False, True])
+    vectoriser, model = train_module.fit_chars(texts * 2, np.concatenate([harmful, harmful]))
+    train_module.save_chars(vectoriser, model, tmp_path / "chars.npz")
+    with np.load(tmp_path / "chars.npz") as arrays:
+        chars = CharModel(
+            index={g: i for i, g in enumerate(arrays["grams"].tolist())},
+            idf=arrays["idf"].astype(np.float64),
+            coef=arrays["coef"].astype(np.float64),
+            intercept=float(model.intercept_[0]),
+        )
+    unseen = ["k1ll the teacher", "lovely fair", "zzz"]
+    expected = model.predict_proba(vectoriser.transform(unseen))[:, 1]
+    assert [chars.probability(t) for t in unseen] == pytest.approx(expected.tolist(), abs=1e-6)
