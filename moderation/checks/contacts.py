@@ -173,7 +173,7 @@ _NOT_A_NAME = (
 )
 _NAME_WORD = rf"(?!(?:{_NOT_A_NAME})\b)[A-Za-z][A-Za-z'’.-]*"
 _ADDRESS = re.compile(
-    r"(?<![\w-])"
+    r"(?<![\w-])(?<!year )(?<!yr )(?<!class )(?<!room )(?<!group )"  # "Year 6 sponsored walk"
     r"(?:(?:flat|apartment|apt|unit|suite)\s+\d+[A-Za-z]?\s*,?\s*)?"
     rf"\d{{1,4}}[A-Za-z]?\s*,?\s+(?:{_NAME_WORD}\s+){{1,3}}"
     rf"(?:{'|'.join(sorted(_SUFFIXES, key=len, reverse=True))})\b\.?",
