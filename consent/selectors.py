@@ -318,13 +318,17 @@ def enrolments_for_person(*, person: Person) -> QuerySet[FaceEnrolment]:
 # --- register --------------------------------------------------------------------------------
 
 
-def register_people(*, school: School) -> list[tuple[int, tuple[str, ...], str]]:
+def register_people(
+    *, school: School, kinds: Sequence[str] = ()
+) -> list[tuple[int, tuple[str, ...], str]]:
     """(person_id, first names (legal and preferred, no repeats), last name) for everyone on
-    the school's roll: the names check (R4) builds its index from this."""
+    the school's roll, or only those of ``kinds``: the names check (R4) builds its index
+    from this."""
     out: list[tuple[int, tuple[str, ...], str]] = []
-    rows = Person.objects.filter(school=school, on_roll=True, erased_at__isnull=True).values_list(
-        "id", "legal_first_name", "preferred_first_name", "last_name"
-    )
+    people = Person.objects.filter(school=school, on_roll=True, erased_at__isnull=True)
+    if kinds:
+        people = people.filter(kind__in=kinds)
+    rows = people.values_list("id", "legal_first_name", "preferred_first_name", "last_name")
     for pid, legal, preferred, last in rows:
         names: list[str] = []
         for name in (legal, preferred):

@@ -16,6 +16,7 @@ from backend.accounts.models import Role, School, User
 from backend.accounts.selectors import school_ids_for_user, user_has_role, users_with_role
 from backend.common.errors import NotFound
 from consent import selectors as consent_selectors
+from consent.models import PersonKind
 from moderation.checks.names import NameIndex, RegisterPerson
 from moderation.screening import ScreeningConfig
 
@@ -182,8 +183,9 @@ def screening_config_for(*, school: School) -> ScreeningConfig:
     """Everything the screening library needs for one school.
 
     1. The school's thresholds and word lists (ScreeningSettings).
-    2. A name finder over everyone on the register (R4): a comment naming a pupil in full
-       is held.
+    2. A name finder over the pupils on the register (R4): a comment naming a pupil in
+       full is held. Staff and other adults are left out: "thank you Sarah Jones" about a
+       teacher is an ordinary comment.
     3. Staff surnames from the register and the settings, so "Jones hit my son" reads as an
        allegation.
     4. The school's own contact details (R5) and domains (its email domain and this
@@ -192,7 +194,9 @@ def screening_config_for(*, school: School) -> ScreeningConfig:
     stored = screening_settings_for(school=school)
     people = [
         RegisterPerson(key=pid, first_names=firsts, last_name=last)
-        for pid, firsts, last in consent_selectors.register_people(school=school)
+        for pid, firsts, last in consent_selectors.register_people(
+            school=school, kinds=(PersonKind.PUPIL,)
+        )
         if firsts and last
     ]
     index = NameIndex.build(people)

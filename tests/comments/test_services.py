@@ -58,6 +58,16 @@ def test_a_comment_naming_a_pupil_in_full_is_held(ig_post: Publication, school: 
     assert comment.text[slice(*label["span"])] == "Amelia Smith"
 
 
+def test_a_teacher_s_full_name_is_not_held_as_a_pupil_s(
+    ig_post: Publication, school: School
+) -> None:
+    person(school, "Sarah", "Okonjo", kind="staff")
+
+    comment = ingest(ig_post, "c1", "Thank you Sarah Okonjo for a lovely show!")
+
+    assert comment.verdict == "ok"
+
+
 def test_a_first_name_alone_is_not_held(ig_post: Publication, school: School) -> None:
     person(school, "Amelia", "Smith")
 
