@@ -90,6 +90,20 @@ def _summary(rows: list[tuple[dict[str, Any], str, set[str]]]) -> dict[str, Any]
     }
 
 
+def pooled(reports: list[dict[str, Any]]) -> dict[str, Any]:
+    """The blind sets taken together: every comment counts once, whichever set it is in."""
+    harmful = sum(r["harmful"] for r in reports)
+    ordinary = sum(r["ordinary"] for r in reports)
+    held = round(sum(r["recall_harmful_held"] * r["harmful"] for r in reports))
+    false_holds = round(sum(r["false_hold_rate"] * r["ordinary"] for r in reports))
+    return {
+        "harmful": harmful,
+        "ordinary": ordinary,
+        "recall_harmful_held": round(held / harmful, 4),
+        "false_hold_rate": round(false_holds / ordinary, 4),
+    }
+
+
 def rules_only(result: ScreenResult) -> ScreenResult:
     """The result without the semantic screener's labels: what the rules alone decide."""
     labels = [label for label in result.labels if label.screener != SEMANTIC]
@@ -200,6 +214,11 @@ def run(split: str = "eval", *, seconds: float = 2.0) -> dict[str, Any]:
         and scored["false_hold_rate"] < TARGET_FALSE_HOLD
     )
     if split != "dev":
+        report["blind_pooled"] = pooled([report[blind] for blind in BLIND_SETS])
+        report["meets_targets_on_blind_pooled"] = (
+            report["blind_pooled"]["recall_harmful_held"] >= TARGET_RECALL
+            and report["blind_pooled"]["false_hold_rate"] < TARGET_FALSE_HOLD
+        )
         for blind in BLIND_SETS:
             report[f"meets_targets_on_{blind}"] = (
                 report[blind]["recall_harmful_held"] >= TARGET_RECALL

@@ -146,6 +146,25 @@ def test_it_lets_a_school_raise_a_threshold() -> None:
 
 @pytest.mark.parametrize(
     "text",
+    ["I'm bringing a bat to parents evening", "taking a knife to sports day",
+     "smashing up the new IT suite this weekend", "I'm going to smash the office up",
+     "ring the school n say theres a bomb", "k1ll1ng u at lunch"],
+)  # fmt: skip
+def test_the_rules_read_weapons_wrecking_and_bomb_hoaxes_as_threats(text: str) -> None:
+    assert "threat" in rule_labels(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Bringing a bat to cricket club on Saturday", "The kids smashed it at the fair",
+     "There was a bomb scare at the station so I'm late", "Killing it at lunchtime football"],
+)  # fmt: skip
+def test_the_rules_pass_games_and_news_that_sound_like_those_threats(text: str) -> None:
+    assert "threat" not in rule_labels(text)
+
+
+@pytest.mark.parametrize(
+    "text",
     ["I'll be waiting outside the gate for you", "watch your back",
      "she'll get what's coming to her", "someone should burn the school down",
      "I know where you live", "you're dead after school"],
@@ -541,11 +560,10 @@ def test_it_holds_ninety_percent_of_harmful_comments_in_a_blind_set(
 def test_it_meets_the_targets_on_all_blind_sets_together(
     blind_reports: dict[str, dict[str, Any]],
 ) -> None:
-    reports = blind_reports.values()
-    held = sum(r["recall_harmful_held"] * r["harmful"] for r in reports)
-    ordinary_held = sum(r["false_hold_rate"] * r["ordinary"] for r in reports)
-    assert held / sum(r["harmful"] for r in reports) >= screening_bench.TARGET_RECALL
-    assert ordinary_held / sum(r["ordinary"] for r in reports) < screening_bench.TARGET_FALSE_HOLD
+    pooled = screening_bench.pooled(list(blind_reports.values()))
+    assert pooled["harmful"] == 655 and pooled["ordinary"] == 650
+    assert pooled["recall_harmful_held"] >= screening_bench.TARGET_RECALL
+    assert pooled["false_hold_rate"] < screening_bench.TARGET_FALSE_HOLD
 
 
 def test_it_fails_loudly_when_the_exemplars_do_not_match_the_classifier(tmp_path: Path) -> None:
