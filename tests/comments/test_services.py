@@ -68,6 +68,16 @@ def test_a_teacher_s_full_name_is_not_held_as_a_pupil_s(
     assert comment.verdict == "ok"
 
 
+def test_the_school_s_own_name_is_never_read_as_harmful(
+    ig_post: Publication, school: School
+) -> None:
+    School.objects.filter(pk=school.pk).update(name="Twatt Primary School")
+    pub = Publication.objects.select_related("school").get(pk=ig_post.pk)
+
+    assert ingest(pub, "c1", "Twatt's nativity was the best yet!").verdict == "ok"
+    assert ingest(pub, "c2", "what a twat").verdict != "ok"
+
+
 def test_a_first_name_alone_is_not_held(ig_post: Publication, school: School) -> None:
     person(school, "Amelia", "Smith")
 
