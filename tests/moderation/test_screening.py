@@ -463,16 +463,17 @@ def eval_report() -> dict[str, object]:
     return screening_bench.evaluate(screening_bench.load("eval"), screening_bench.school_config())
 
 
-# Held out and never tuned on (PROVENANCE.md): what each blind set measured after round 5, as
+# Held out and never tuned on (PROVENANCE.md): what each blind set measured after round 6, as
 # (share of harmful held, share of ordinary held). The tests below hold the screener to the
 # targets where it meets them and to the measured figure where it does not, so a change that
 # loses ground on unseen phrasing is noticed.
 BLIND_MEASURED = {
-    "blind3": (0.896, 0.020),  # round 3: 0.734 / 0.067; before the semantic screener 0.39 / 0.013
-    "blind4": (0.950, 0.0584),  # round 4: 0.925 / 0.042; round 3: 0.850 / 0.042
-    "blind5": (0.983, 0.017),  # round 4: 0.951 / 0.017; round 3: 0.770 / 0.033
-    "blind6": (0.9125, 0.0313),  # round 4: 0.9125 / 0.025; before round 4: 0.725 / 0.044
-    "blind7": (0.906, 0.025),  # before round 5: 0.894 / 0.0375
+    "blind3": (0.896, 0.0267),  # round 5: 0.896 / 0.020; round 3: 0.734 / 0.067
+    "blind4": (0.958, 0.0584),  # round 5: 0.950 / 0.058; round 3: 0.850 / 0.042
+    "blind5": (0.983, 0.017),  # round 3: 0.770 / 0.033
+    "blind6": (0.9375, 0.025),  # round 5: 0.9125 / 0.031; before round 4: 0.725 / 0.044
+    "blind7": (0.931, 0.0188),  # round 5: 0.906 / 0.025; before round 5: 0.894 / 0.0375
+    "blind8": (0.9375, 0.0125),  # before round 6: 0.944 / 0.0125
 }
 # Where a blind set misses a target, its test is a strict xfail (docs/screening.md).
 MISSED_RECALL = {"blind3": "89.6% of blind3's harmful comments held"}
@@ -561,7 +562,7 @@ def test_it_meets_the_targets_on_all_blind_sets_together(
     blind_reports: dict[str, dict[str, Any]],
 ) -> None:
     pooled = screening_bench.pooled(list(blind_reports.values()))
-    assert pooled["harmful"] == 655 and pooled["ordinary"] == 650
+    assert pooled["harmful"] == 815 and pooled["ordinary"] == 810
     assert pooled["recall_harmful_held"] >= screening_bench.TARGET_RECALL
     assert pooled["false_hold_rate"] < screening_bench.TARGET_FALSE_HOLD
 
