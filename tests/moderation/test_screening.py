@@ -165,6 +165,20 @@ def test_the_rules_pass_games_and_news_that_sound_like_those_threats(text: str) 
 
 @pytest.mark.parametrize(
     "text",
+    ["we'll batter them next week lads ⚽", "U11s will smash them on Saturday",
+     "We're going to destroy them in the final"],
+)  # fmt: skip
+def test_it_passes_banter_about_the_other_team(text: str) -> None:
+    assert verdict(text) == "ok"
+
+
+@pytest.mark.parametrize("text", ["I'll batter them", "I'll batter him after the match"])
+def test_it_still_escalates_the_same_words_without_a_game_or_at_a_person(text: str) -> None:
+    assert "threat" in rule_labels(text)
+
+
+@pytest.mark.parametrize(
+    "text",
     ["I'll be waiting outside the gate for you", "watch your back",
      "she'll get what's coming to her", "someone should burn the school down",
      "I know where you live", "you're dead after school"],
@@ -473,7 +487,7 @@ BLIND_MEASURED = {
     "blind5": (0.983, 0.017),  # round 3: 0.770 / 0.033
     "blind6": (0.9375, 0.025),  # round 5: 0.9125 / 0.031; before round 4: 0.725 / 0.044
     "blind7": (0.931, 0.0188),  # round 5: 0.906 / 0.025; before round 5: 0.894 / 0.0375
-    "blind8": (0.9375, 0.0125),  # before round 6: 0.944 / 0.0125
+    "blind8": (0.9375, 0.0063),  # before round 6: 0.944 / 0.0125
 }
 # Where a blind set misses a target, its test is a strict xfail (docs/screening.md).
 MISSED_RECALL = {"blind3": "89.6% of blind3's harmful comments held"}
