@@ -189,12 +189,9 @@ def _held_out(split: str, config: ScreeningConfig) -> dict[str, Any]:
 
 def run(split: str = "eval", *, seconds: float = 2.0) -> dict[str, Any]:
     """``eval``: the held-out sets (eval and ``BLIND_SETS``); ``dev``: the tuning set."""
-    try:
-        from threadpoolctl import threadpool_limits
+    from threadpoolctl import threadpool_limits  # comes with scikit-learn
 
-        threadpool_limits(1)  # one core: numpy's BLAS would otherwise use every CPU
-    except ImportError:  # pragma: no cover - threadpoolctl comes with scikit-learn
-        pass
+    threadpool_limits(1)  # one core: numpy's BLAS would otherwise use every CPU
     config = school_config()
     report: dict[str, Any] = {"split": split, **model_cost()}
     if split == "dev":

@@ -14,7 +14,7 @@ Trains the semantic screener's classifier on the comments we may tune on, and on
    when each is scored by a model that never saw it.
 4. Round 3: the nearest-neighbour vote (``semantic.Neighbours``) is computed out of fold too;
    the decision value ``z(P(harmful)) + WEIGHT * z(margin)`` gets its own operating point at
-   the same budget. Every training comment's embedding is stored (float16) in
+   the same budget. Every training comment's embedding is stored (int8, ``quantise``) in
    ``data/semantic_exemplars.npz`` as the exemplars.
 5. Round 4: a character n-gram model (``semantic.CharModel``, ``data/semantic_chars.npz``) is
    trained and scored out of fold the same way, and joins the decision value with weight
@@ -200,6 +200,13 @@ def _scale(values: NDArray[np.float64], weight: float = 1.0) -> dict[str, float]
             "weight": weight}  # fmt: skip
 
 
+def quantise(x: NDArray[np.float32]) -> dict[str, Any]:
+    """The exemplars as int8 and one scale: 3.5 MB instead of 8 for 11,000 comments, and a
+    cosine similarity off by less than 0.0002 (see ``semantic.Neighbours``)."""
+    scale = float(np.abs(x).max())
+    return {"exemplars": np.round(x * (127 / scale)).astype(np.int8), "scale": np.float32(scale)}
+
+
 def save_chars(vectoriser: Any, model: Any, out: Path) -> None:
     grams = sorted(vectoriser.vocabulary_, key=vectoriser.vocabulary_.__getitem__)
     with out.open("wb") as handle:
@@ -240,7 +247,7 @@ def train(out: Path = CLASSIFIER_PATH) -> dict[str, Any]:
     combined = float(np.quantile(decision[~harmful], 1.0 - BUDGET))
     exemplars = out.with_name(EXEMPLARS_PATH.name)
     with exemplars.open("wb") as handle:
-        np.savez_compressed(handle, exemplars=x.astype(np.float16), membership=membership(records))
+        np.savez_compressed(handle, **quantise(x), membership=membership(records))
     vectoriser, char_model = fit_chars(texts, harmful)
     char_file = out.with_name(CHARS_PATH.name)
     save_chars(vectoriser, char_model, char_file)

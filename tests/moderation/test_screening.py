@@ -28,6 +28,7 @@ from moderation.screening.semantic import (
     CharModel,
     SemanticClassifier,
     char_ngrams,
+    dequantise,
     segments,
     semantic_model,
 )
@@ -634,3 +635,15 @@ def test_the_character_model_gives_the_same_probability_as_scikit_learn(tmp_path
     unseen = ["k1ll the teacher", "lovely fair", "zzz"]
     expected = model.predict_proba(vectoriser.transform(unseen))[:, 1]
     assert [chars.probability(t) for t in unseen] == pytest.approx(expected.tolist(), abs=1e-6)
+
+
+def test_stored_exemplars_keep_their_cosine_similarities() -> None:
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(200, 384)).astype(np.float32)
+    x /= np.linalg.norm(x, axis=1, keepdims=True)
+    stored = train_module.quantise(x)
+    assert stored["exemplars"].dtype == np.int8
+    back = dequantise(stored["exemplars"], float(stored["scale"]))
+    # One step is max|x| / 127: on random unit vectors a similarity moves by under 0.005.
+    assert np.abs(back @ x.T - x @ x.T).max() < 5e-3
+    assert np.linalg.norm(back, axis=1) == pytest.approx(np.ones(200), abs=1e-5)
