@@ -9,7 +9,22 @@ TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
 
 .PHONY: install run test lint format bench schema lock frontend clean-demo
 
-install: $(STAMP) frontend
+# The front end is rebuilt only when its sources changed (a second `make run` starts in
+# seconds); `make frontend` forces a build.
+FRONTEND_SOURCES := $(shell find frontend/src frontend/public -type f 2>/dev/null) \
+	$(wildcard frontend/index.html frontend/vite.config.ts frontend/tsconfig.json frontend/package.json)
+FRONTEND_BUILT := frontend/dist/index.html
+FRONTEND_DEPS := frontend/node_modules/.package-lock.json
+
+install: $(STAMP) $(if $(wildcard frontend/package.json),$(FRONTEND_BUILT))
+
+$(FRONTEND_DEPS): frontend/package-lock.json
+	cd frontend && npm ci --no-audit --no-fund
+	touch $@
+
+$(FRONTEND_BUILT): $(FRONTEND_DEPS) $(FRONTEND_SOURCES)
+	cd frontend && npm run build
+	touch $@
 
 $(STAMP): requirements.txt Makefile
 	test -x $(PY) || python3 -m venv .venv
@@ -27,10 +42,11 @@ frontend:
 	  cd frontend && { [ -d node_modules ] || npm ci --no-audit --no-fund; } && npm run build; \
 	else echo "no front end yet"; fi
 
+# Serves on RUN_ADDR (host:port) or 127.0.0.1:$(PORT), default 127.0.0.1:8000; feed and
+# email links follow it. Ctrl-C stops web, worker and beat. Demo logins: var/demo-logins.txt.
 run: install
-	$(PY) manage.py migrate --noinput
-	$(PY) manage.py seed_demo
-	$(PY) scripts/run_embedded.py
+	$(PY) manage.py embedded_prepare
+	RUN_ADDR="$(RUN_ADDR)" PORT="$(PORT)" exec $(PY) scripts/run_embedded.py
 
 test: install
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)} \

@@ -1,14 +1,41 @@
 """The Celery app. Defaults favour safety: a task is acknowledged only after it ran
 (acks_late), JSON only, hard time limits, and beat schedules work from the database."""
 
+import importlib
+import logging
 import os
+from typing import Any
 
-from celery import Celery
-from celery.schedules import crontab
+from celery import Celery, Task, signals
+from django.core.exceptions import ImproperlyConfigured
+from kombu.exceptions import OperationalError
+
+# Registers the embedded broker's scheme (``embeddedfs://``) before any connection is made.
+from backend.operations import transport as _embedded_transport
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "backend.settings.local")
 
-app = Celery("backend")
+log = logging.getLogger(__name__)
+
+
+class SweptTask(Task):  # type: ignore[misc]
+    """Queuing work never fails the caller (issue 13). With the broker unreachable, a
+    request that already committed (an approval, a submission) must not answer 500: the
+    work is found by its beat sweep when the broker and a worker are back (release_due,
+    publishers.recover_stuck, operations.sweep, comments.poll_due/retry_actions, the
+    consent expiry sweep, operations.send_notifications)."""
+
+    def apply_async(self, *args: Any, **kwargs: Any) -> Any:
+        if self.app.conf.task_always_eager:
+            return super().apply_async(*args, **kwargs)
+        try:
+            return super().apply_async(*args, **kwargs)
+        except (OperationalError, OSError) as exc:
+            log.error("Could not queue %s (%s); its beat sweep will pick it up.", self.name, exc)
+            return None
+
+
+app = Celery("backend", task_cls=SweptTask)
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.conf.update(
     task_acks_late=True,
@@ -25,39 +52,51 @@ app.conf.update(
     broker_transport_options={"visibility_timeout": 3600},
     timezone="Europe/London",
 )
-app.conf.beat_schedule = {
-    "audit-heartbeat": {"task": "audit.heartbeat", "schedule": crontab(minute=0)},
-    # Publish what is due (R9 re-check first), expire what was never approved.
-    "release-due-posts": {"task": "moderation.release_due", "schedule": 60.0},
-    "approval-digest": {
-        "task": "moderation.approval_digest",
-        "schedule": crontab(hour=7, minute=30),
-    },
-    # Consent that expired since the last run ends: encodings deleted, takedowns (R10, R17).
-    "consent-expire-due": {"task": "consent.expire_due", "schedule": 300.0},
-    # Incoming comments: poll what is due (cursors, back-off as posts age) and retry
-    # platform calls (hide, delete, block) that have not gone through yet.
-    "comments-poll-due": {"task": "comments.poll_due", "schedule": 60.0},
-    "comments-retry-actions": {"task": "comments.retry_actions", "schedule": 60.0},
-    # Publications stuck in "attempting" (a worker died mid-call): reconcile, never repost.
-    "publishers-recover-stuck": {"task": "publishers.recover_stuck", "schedule": 60.0},
-    "publishers-check-health": {
-        "task": "publishers.check_health",
-        "schedule": crontab(hour=6, minute=15),
-    },
-    # R15 retention: private originals of finished posts.
-    "purge-originals": {
-        "task": "moderation.purge_originals",
-        "schedule": crontab(hour=2, minute=15),
-    },
-}
+#: The apps a worker discovers tasks in. Each app's tasks.py declares its periodic tasks in
+#: a ``BEAT_SCHEDULE`` dict beside the tasks themselves; the one beat schedule is assembled
+#: from them (`beat_schedule_from_apps`), so a periodic task and its schedule live together.
+TASK_APPS = [
+    "backend.audit",
+    "backend.accounts",
+    "consent",
+    "moderation",
+    "moderation.comments",
+    "publishers",
+    "backend.operations",
+]
+DUPLICATE_BEAT_ENTRY = "Beat entry {key!r} is declared by both {first} and {second}."
+
+
+def beat_schedule_from_apps(apps: list[str] = TASK_APPS) -> dict[str, dict[str, Any]]:
+    """Merge every app's ``tasks.BEAT_SCHEDULE`` (Django must be set up: tasks import models).
+    A key declared twice is a mistake, not an override: refuse it."""
+    schedule: dict[str, dict[str, Any]] = {}
+    declared_by: dict[str, str] = {}
+    for app_name in apps:
+        module_name = f"{app_name}.tasks"
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as exc:
+            if exc.name == module_name:  # an app without tasks
+                continue
+            raise
+        for key, entry in getattr(module, "BEAT_SCHEDULE", {}).items():
+            if key in schedule:
+                raise ImproperlyConfigured(
+                    DUPLICATE_BEAT_ENTRY.format(key=key, first=declared_by[key], second=module_name)
+                )
+            schedule[key], declared_by[key] = entry, module_name
+    return schedule
 
 
 def configure_embedded_broker() -> None:
     """The filesystem broker needs its folders before a worker or a producer starts."""
     from django.conf import settings
 
-    if str(app.conf.broker_url).startswith("filesystem"):
+    if str(app.conf.broker_url).startswith(("filesystem", _embedded_transport.SCHEME)):
+        # No broadcasts on a filesystem broker (issue 13): remote control (pidbox), mingle
+        # and gossip would write fan-out files every worker reads; nothing here uses them.
+        app.conf.worker_enable_remote_control = False
         folder = settings.CELERY_FILESYSTEM_DIR
         for sub in ("out", "processed", "control"):
             (folder / sub).mkdir(parents=True, exist_ok=True)
@@ -75,13 +114,11 @@ def configure_embedded_broker() -> None:
             Path(results.removeprefix("file://")).mkdir(parents=True, exist_ok=True)
 
 
-app.autodiscover_tasks(
-    [
-        "backend.audit",
-        "backend.accounts",
-        "consent",
-        "moderation",
-        "moderation.comments",
-        "publishers",
-    ]
-)
+app.autodiscover_tasks(TASK_APPS)
+
+
+@signals.import_modules.connect(sender=app)
+def _assemble_beat_schedule(sender: Celery, **kwargs: Any) -> None:
+    """Worker, beat and `celery -A backend beat` all import the task modules (after the
+    Django fix-up ran `django.setup()`) before beat reads its schedule: assemble it then."""
+    sender.conf.beat_schedule = beat_schedule_from_apps()

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from backend.common.actors import SYSTEM_DEMO
 from backend.common.errors import DomainError
 
 from .models import Contact, Decision, FlagKind, GivenBy, Method, Person, PersonKind, Purpose
@@ -71,7 +72,7 @@ def _parent(person: Person, name: str, relationship: str = "Mother") -> Contact:
         name=name,
         relationship=relationship,
         has_parental_responsibility=True,
-        actor=None,
+        actor=SYSTEM_DEMO,
     )
 
 
@@ -82,7 +83,7 @@ def _story(person: Person, story: str, *, given_on: datetime.date, dsl: Any) -> 
         "given_by": GivenBy.CONTACT,
         "method": Method.PAPER_FORM,
         "given_on": given_on,
-        "actor": None,
+        "actor": SYSTEM_DEMO,
     }
     if story in ("all_and_biometric", "all_with_name"):
         mum = _parent(person, f"Mrs {last}")
@@ -110,7 +111,7 @@ def _story(person: Person, story: str, *, given_on: datetime.date, dsl: Any) -> 
             person=person,
             purposes=ALL_PHOTO,
             notes="Told his class teacher he does not want his photo online.",
-            actor=None,
+            actor=SYSTEM_DEMO,
         )
     elif story == "expired":
         mum = _parent(person, f"Mrs {last}")
@@ -123,7 +124,7 @@ def _story(person: Person, story: str, *, given_on: datetime.date, dsl: Any) -> 
     elif story == "left":
         mum = _parent(person, f"Mrs {last}")
         consent_record_many(person=person, purposes=EVERYTHING, contact=mum, **grant)
-        person_leave(person=person, actor=None)
+        person_leave(person=person, actor=SYSTEM_DEMO)
     elif story == "looked_after":
         carer = _parent(person, "Local authority (corporate parent)", "Local authority")
         consent_record_many(person=person, purposes=ALL_PHOTO, contact=carer, **grant)
@@ -164,7 +165,7 @@ def seed(demo: Demo) -> None:
                 school=school,
                 reference="DPIA-2025-07 (demo)",
                 dpo_name="Ms Dee Protection (demo DPO)",
-                actor=None,
+                actor=SYSTEM_DEMO,
             )
         for mis_id, first, preferred, last, year, age, story in PUPILS:
             person = Person.objects.filter(school=school, mis_id=mis_id).first()
@@ -177,7 +178,7 @@ def seed(demo: Demo) -> None:
                     last_name=last,
                     year_group=year,
                     date_of_birth=today - datetime.timedelta(days=round((age + 0.4) * 365.25)),
-                    actor=None,
+                    actor=SYSTEM_DEMO,
                 )
             if not person.consent_records.exists():
                 _story(person, story, given_on=given_on, dsl=dsl)
@@ -189,7 +190,7 @@ def seed(demo: Demo) -> None:
                 mis_id="DEMOSTAFF1",
                 legal_first_name="Tara",
                 last_name="Teacher",
-                actor=None,
+                actor=SYSTEM_DEMO,
             )
             consent_record_many(
                 person=staff,
@@ -198,7 +199,7 @@ def seed(demo: Demo) -> None:
                 given_by=GivenBy.SELF,
                 method=Method.ELECTRONIC_FORM,
                 given_on=given_on,
-                actor=None,
+                actor=SYSTEM_DEMO,
             )
     _enrol_demo_faces(school)
 
@@ -214,6 +215,8 @@ def _enrol_demo_faces(school: Any) -> None:
             logger.info("Demo faces not found under %s; skipping enrolment.", FACES_DIR)
             return
         try:
-            face_enrolment_create(person=person, photos=[p.read_bytes() for p in paths], actor=None)
+            face_enrolment_create(
+                person=person, photos=[p.read_bytes() for p in paths], actor=SYSTEM_DEMO
+            )
         except (DomainError, ImportError) as exc:
             logger.warning("Demo enrolment of %s skipped: %s", mis_id, exc)

@@ -407,3 +407,51 @@ class ConsentEnd(models.Model):
 
     def __str__(self) -> str:
         return f"Consent ended for person #{self.person_id} ({self.reason})"
+
+
+# R15 defaults when a school has set no policy. Encodings of leavers: none kept (their
+# biometric consent ended, R10). Evidence of harmful comments (R12): six years, the usual
+# limitation period for a claim, so it is there if the police, the LADO or a court ask.
+DEFAULT_LEAVER_ENCODINGS_DAYS = 0
+MAX_LEAVER_ENCODINGS_DAYS = 30
+DEFAULT_EVIDENCE_DAYS = 6 * 365
+MIN_EVIDENCE_DAYS = 365
+MAX_EVIDENCE_DAYS = 25 * 365
+
+
+class RetentionPolicy(models.Model):
+    """A school's retention schedule (R15) for what the nightly purges delete by age.
+
+    ``leaver_encodings_days``: how long after someone's leaving date a face enrolment
+    (reference photo and encoding) may still exist. The consent-ended work deletes it when
+    they leave whatever this says; the nightly purge enforces this bound independently of
+    the consent derivation. ``evidence_days``: how long comment evidence (R12) is kept after
+    capture, unless its comment is still under review. A school without a row gets the
+    defaults above (`consent.selectors.retention_policy_for`)."""
+
+    school = models.OneToOneField(
+        "accounts.School", on_delete=models.CASCADE, related_name="retention_policy"
+    )
+    leaver_encodings_days = models.PositiveSmallIntegerField(default=DEFAULT_LEAVER_ENCODINGS_DAYS)
+    evidence_days = models.PositiveIntegerField(default=DEFAULT_EVIDENCE_DAYS)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name_plural = "retention policies"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(leaver_encodings_days__lte=MAX_LEAVER_ENCODINGS_DAYS),
+                name="retention_leaver_encodings_days_max",
+            ),
+            models.CheckConstraint(
+                condition=Q(evidence_days__gte=MIN_EVIDENCE_DAYS)
+                & Q(evidence_days__lte=MAX_EVIDENCE_DAYS),
+                name="retention_evidence_days_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Retention policy of school {self.school_id}"

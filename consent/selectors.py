@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 from django.conf import settings
@@ -31,6 +32,8 @@ from .derivation import (
     derive,
 )
 from .models import (
+    DEFAULT_EVIDENCE_DAYS,
+    DEFAULT_LEAVER_ENCODINGS_DAYS,
     PHOTO_PURPOSE_BY_CHANNEL,
     Channel,
     ConsentEvidence,
@@ -40,6 +43,7 @@ from .models import (
     ImportRun,
     Person,
     Purpose,
+    RetentionPolicy,
     SafeguardingFlag,
 )
 
@@ -52,6 +56,7 @@ READ_ROLES = (Role.CONSENT_ADMIN, Role.LEADER, Role.DSL)
 SENSITIVE_ROLES = (Role.DSL, Role.LEADER)  # see R16 flags' reasons
 STATUS_ROLES = tuple(Role)  # "may I publish?" look-ups
 DPIA_ROLES = (Role.TRUST_ADMIN, Role.LEADER)
+RETENTION_ROLES = (Role.TRUST_ADMIN, Role.DSL)  # set the school's R15 retention policy
 ENCODING_DTYPE = np.float64
 ENCODING_SIZE = 128
 
@@ -478,3 +483,45 @@ def person_names(*, person_id: int) -> tuple[int, tuple[str, ...], str] | None:
     if person is None:
         return None
     return person.school_id, person.first_names, person.last_name
+
+
+# --- retention (R15) -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RetentionTerms:
+    """What a school's retention policy says, defaults filled in (R15)."""
+
+    leaver_encodings_days: int = DEFAULT_LEAVER_ENCODINGS_DAYS
+    evidence_days: int = DEFAULT_EVIDENCE_DAYS
+
+
+@dataclass(frozen=True)
+class RetentionItem:
+    """One thing a retention purge deletes (or, in a dry run, would delete)."""
+
+    school_id: int
+    kind: str  # what it is, in words: "face enrolment", "comment evidence", "comment"
+    object_id: int
+    why: str  # e.g. "person #12 left on 2026-09-01; policy: 0 days after leaving"
+
+    def line(self) -> str:
+        return f"school {self.school_id}: {self.kind} #{self.object_id} ({self.why})"
+
+
+def retention_terms_for_schools(*, school_ids: Iterable[int]) -> dict[int, RetentionTerms]:
+    """Each school's retention terms in one query; a school without a policy gets the
+    defaults. Other apps (comment evidence) read the policy through this."""
+    ids = set(school_ids)
+    terms = {sid: RetentionTerms() for sid in ids}
+    for policy in RetentionPolicy.objects.filter(school_id__in=ids):
+        terms[policy.school_id] = RetentionTerms(
+            leaver_encodings_days=policy.leaver_encodings_days,
+            evidence_days=policy.evidence_days,
+        )
+    return terms
+
+
+def retention_terms_for(*, school: School | int) -> RetentionTerms:
+    school_id = school if isinstance(school, int) else school.pk
+    return retention_terms_for_schools(school_ids=[school_id])[school_id]

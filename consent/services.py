@@ -2,8 +2,10 @@
 then audit; one function per use case, so the API, the admin, the management commands and
 Celery all go through the same checks.
 
-`actor=None` means the operator at the server's shell (management commands) or the
-system itself (tasks); every other actor must hold the right role at the person's school.
+Every service takes a required actor (backend/common/actors.py). A person must hold the
+right role at the person's school; a system actor (management commands, the demo seeder,
+the consent-ended task and the expiry sweep) passes only where the service lists it, and
+services that read or erase sensitive data take a `User` only.
 
 Whenever someone's consent for anything ends (withdrawal, refusal, a pupil's objection,
 expiry, leaving, a safeguarding flag, erasure), `consent.consent_ended` is queued after
@@ -19,7 +21,7 @@ import io
 import json
 import logging
 import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from typing import IO, Any
 
 from django.conf import settings
@@ -33,8 +35,19 @@ from backend.accounts.models import School, User
 from backend.accounts.selectors import user_has_role
 from backend.audit.models import AuditEvent
 from backend.audit.services import audit_record
+from backend.common.actors import (
+    OPERATOR,
+    SYSTEM_CONSENT_ENDED,
+    SYSTEM_CONSENT_EXPIRY,
+    SYSTEM_SHELL,
+    Actor,
+    SystemActor,
+    actor_user,
+    require_role,
+)
 from backend.common.crypto import encrypt_bytes
 from backend.common.errors import Conflict, InvalidInput, NotFound, Refused
+from moderation.checks.textfold import has_invisible
 
 from .derivation import BIOMETRIC_ADULT_AGE, age_on, default_expiry
 from .faces import reference_face
@@ -78,6 +91,10 @@ NOT_MEMBER = "Only staff of this school can do this."
 PERSON_ERASED = "This person's record was erased."
 MIS_ID_TAKEN = "Another person at this school already has this MIS id."
 NAME_REQUIRED = "Give the person's legal first name and last name."
+NAME_INVISIBLE = (
+    "{field}: remove the invisible characters (zero-width spaces, direction marks) from the "
+    "name; they would hide it from the names check."
+)
 UNKNOWN_PURPOSE = "Unknown purpose {value!r}; choose one of: {choices}."
 UNKNOWN_DECISION = "Unknown decision {value!r}; choose granted, refused or withdrawn."
 UNKNOWN_METHOD = "Unknown method {value!r}; choose paper_form, electronic_form or verbal."
@@ -162,10 +179,14 @@ EXPIRY_SWEEP = "consent.expire_due"
 
 
 def _check_role(
-    *, actor: User | None, school: School | int, roles: Iterable[str], message: str
+    *,
+    actor: Actor,
+    school: School | int,
+    roles: Iterable[str],
+    message: str,
+    system: Collection[SystemActor] = (),
 ) -> None:
-    if actor is not None and not user_has_role(user=actor, school=school, roles=roles):
-        raise Refused(message)
+    require_role(actor=actor, school=school, roles=roles, message=message, system=system)
 
 
 def _check_live(person: Person) -> None:
@@ -236,7 +257,7 @@ def _delete_files_on_commit(names: Sequence[str]) -> None:
     transaction.on_commit(delete)
 
 
-def face_enrolments_purge(*, person: Person, reason: str, actor: User | None = None) -> int:
+def face_enrolments_purge(*, person: Person, reason: str, actor: Actor) -> int:
     """Delete every enrolment of the person (rows now, photo files after commit); audited."""
     with transaction.atomic():
         enrolments = list(FaceEnrolment.objects.select_for_update().filter(person=person))
@@ -283,7 +304,9 @@ def consent_ended_process(*, end_ids: Sequence[int]) -> dict[str, int]:
         for pid in sorted(enrolled):
             if not decisions[pid].allowed:
                 reason = next(e.reason for e in ends if e.person_id == pid)
-                deleted += face_enrolments_purge(person=people[pid], reason=reason)
+                deleted += face_enrolments_purge(
+                    person=people[pid], reason=reason, actor=SYSTEM_CONSENT_ENDED
+                )
     handlers = list(getattr(settings, "CONSENT_ENDED_HANDLERS", []))
     errors: list[BaseException] = []
     done = 0
@@ -345,6 +368,17 @@ PERSON_EDITABLE = (
 )
 
 
+NAME_FIELDS = ("legal_first_name", "preferred_first_name", "last_name")
+
+
+def _check_names_visible(**names: str | None) -> None:
+    """R4/R20: a name with format characters (a zero-width space, a direction mark) in the
+    register would match nothing the names check reads, so the register refuses it."""
+    for field, value in names.items():
+        if value and has_invisible(value):
+            raise InvalidInput(NAME_INVISIBLE.format(field=field), field=field)
+
+
 def person_create(
     *,
     school: School,
@@ -356,11 +390,18 @@ def person_create(
     year_group: str = "",
     registration_group: str = "",
     date_of_birth: datetime.date | None = None,
-    actor: User | None,
+    actor: Actor,
 ) -> Person:
-    _check_role(actor=actor, school=school, roles=MANAGE_ROLES, message=NOT_CONSENT_ADMIN)
+    _check_role(
+        actor=actor, school=school, roles=MANAGE_ROLES, message=NOT_CONSENT_ADMIN, system=OPERATOR
+    )
     if not legal_first_name.strip() or not last_name.strip():
         raise InvalidInput(NAME_REQUIRED, field="legal_first_name")
+    _check_names_visible(
+        legal_first_name=legal_first_name,
+        preferred_first_name=preferred_first_name,
+        last_name=last_name,
+    )
     mis_id = mis_id.strip()
     if mis_id and Person.objects.filter(school=school, mis_id=mis_id).exists():
         raise Conflict(MIS_ID_TAKEN, field="mis_id")
@@ -380,7 +421,7 @@ def person_create(
     return person
 
 
-def person_update(*, person: Person, changes: dict[str, Any], actor: User | None) -> Person:
+def person_update(*, person: Person, changes: dict[str, Any], actor: User) -> Person:
     """Change register details (not leaving: person_leave). A new date of birth can change
     whether a pupil's own consent counts, so consent end is checked too."""
     _check_role(actor=actor, school=person.school_id, roles=MANAGE_ROLES, message=NOT_CONSENT_ADMIN)
@@ -400,6 +441,7 @@ def person_update(*, person: Person, changes: dict[str, Any], actor: User | None
     for name in ("legal_first_name", "last_name"):
         if name in changes and not (changes[name] or "").strip():
             raise InvalidInput(NAME_REQUIRED, field=name)
+    _check_names_visible(**{k: v for k, v in changes.items() if k in NAME_FIELDS})
     changed = [name for name, value in changes.items() if getattr(person, name) != value]
     if not changed:
         return person
@@ -420,12 +462,16 @@ def person_update(*, person: Person, changes: dict[str, Any], actor: User | None
     return person
 
 
-def person_leave(
-    *, person: Person, left_on: datetime.date | None = None, actor: User | None
-) -> Person:
+def person_leave(*, person: Person, left_on: datetime.date | None = None, actor: Actor) -> Person:
     """R17/R10: leaving ends every consent (and grants from before stay void if they come
     back); their encodings are deleted and takedown handlers run."""
-    _check_role(actor=actor, school=person.school_id, roles=MANAGE_ROLES, message=NOT_CONSENT_ADMIN)
+    _check_role(
+        actor=actor,
+        school=person.school_id,
+        roles=MANAGE_ROLES,
+        message=NOT_CONSENT_ADMIN,
+        system=OPERATOR,
+    )
     _check_live(person)
     left_on = left_on or _today()
     if left_on > _today():
@@ -463,9 +509,15 @@ def contact_create(
     relationship: str = "",
     has_parental_responsibility: bool = False,
     court_order: bool = False,
-    actor: User | None,
+    actor: Actor,
 ) -> Contact:
-    _check_role(actor=actor, school=person.school_id, roles=MANAGE_ROLES, message=NOT_CONSENT_ADMIN)
+    _check_role(
+        actor=actor,
+        school=person.school_id,
+        roles=MANAGE_ROLES,
+        message=NOT_CONSENT_ADMIN,
+        system=OPERATOR,
+    )
     _check_live(person)
     if not name.strip():
         raise InvalidInput("Give the contact's name.", field="name")
@@ -490,7 +542,7 @@ def contact_create(
 CONTACT_EDITABLE = ("name", "relationship", "has_parental_responsibility", "court_order")
 
 
-def contact_update(*, contact: Contact, changes: dict[str, Any], actor: User | None) -> Contact:
+def contact_update(*, contact: Contact, changes: dict[str, Any], actor: User) -> Contact:
     """A contact who loses parental responsibility, or gains a court order, no longer gives
     consent that counts (R18): their grants stop counting at once."""
     person = contact.person
@@ -521,7 +573,7 @@ def contact_update(*, contact: Contact, changes: dict[str, Any], actor: User | N
 # --- safeguarding flags (R16) ----------------------------------------------------------------
 
 
-def flag_add(*, person: Person, kind: str, note: str = "", actor: User | None) -> SafeguardingFlag:
+def flag_add(*, person: Person, kind: str, note: str = "", actor: User) -> SafeguardingFlag:
     """R16: from now on the person is "do not publish"; anything published that features
     them is handed to the takedown handlers."""
     _check_role(
@@ -554,7 +606,7 @@ def flag_add(*, person: Person, kind: str, note: str = "", actor: User | None) -
     return flag
 
 
-def flag_end(*, flag: SafeguardingFlag, actor: User | None) -> SafeguardingFlag:
+def flag_end(*, flag: SafeguardingFlag, actor: User) -> SafeguardingFlag:
     person = flag.person
     _check_role(
         actor=actor, school=person.school_id, roles=SENSITIVE_ROLES, message=NOT_SENSITIVE_ROLE
@@ -587,7 +639,7 @@ def _sniff_evidence(data: bytes) -> str:
 
 
 def evidence_upload(
-    *, person: Person, data: bytes, filename: str = "", actor: User | None
+    *, person: Person, data: bytes, filename: str = "", actor: User
 ) -> ConsentEvidence:
     """Store a scanned or exported consent form, judged by its content, privately."""
     _check_role(actor=actor, school=person.school_id, roles=MANAGE_ROLES, message=NOT_CONSENT_ADMIN)
@@ -625,7 +677,7 @@ def evidence_upload(
 
 
 def _private_file_read(
-    *, person: Person, actor: User | None, file: Any, action: str, target: Any
+    *, person: Person, actor: User, file: Any, action: str, target: Any
 ) -> bytes:
     """Private media for a consent admin's authenticated view; every view audited (R14)."""
     _check_role(actor=actor, school=person.school_id, roles=MANAGE_ROLES, message=NOT_CONSENT_ADMIN)
@@ -641,7 +693,7 @@ def _private_file_read(
     return bytes(data)
 
 
-def evidence_read(*, evidence: ConsentEvidence, actor: User | None) -> bytes:
+def evidence_read(*, evidence: ConsentEvidence, actor: User) -> bytes:
     """The evidence file's bytes, for an authenticated download."""
     return _private_file_read(
         person=evidence.person,
@@ -745,7 +797,7 @@ def consent_record_many(
     evidence: ConsentEvidence | None = None,
     evidence_reference: str = "",
     notes: str = "",
-    actor: User | None,
+    actor: Actor,
     _roles: Iterable[str] = MANAGE_ROLES,
     _role_message: str = NOT_CONSENT_ADMIN,
 ) -> list[ConsentRecord]:
@@ -755,7 +807,13 @@ def consent_record_many(
     2. Lock the person, note what they may do now, append the records, audit each.
     3. If anything that was allowed no longer is, queue the consent-ended work.
     """
-    _check_role(actor=actor, school=person.school_id, roles=_roles, message=_role_message)
+    _check_role(
+        actor=actor,
+        school=person.school_id,
+        roles=_roles,
+        message=_role_message,
+        system=OPERATOR,
+    )
     _check_live(person)
     purposes = list(dict.fromkeys(purposes))
     if not purposes:
@@ -798,7 +856,7 @@ def consent_record_many(
                 evidence=evidence,
                 evidence_reference=evidence_reference.strip(),
                 notes=notes.strip(),
-                recorded_by=actor,
+                recorded_by=actor_user(actor),
                 recorded_at=now,
             )
             audit_record(
@@ -838,7 +896,7 @@ def consent_record(
     evidence: ConsentEvidence | None = None,
     evidence_reference: str = "",
     notes: str = "",
-    actor: User | None,
+    actor: Actor,
 ) -> ConsentRecord:
     """Record one decision for one purpose (see consent_record_many)."""
     [record] = consent_record_many(
@@ -866,7 +924,7 @@ def consent_withdraw(
     method: str,
     contact: Contact | None = None,
     notes: str = "",
-    actor: User | None,
+    actor: Actor,
 ) -> list[ConsentRecord]:
     """A withdrawal (any method: a "no" is always honoured at once)."""
     return consent_record_many(
@@ -887,7 +945,7 @@ def objection_record(
     purposes: Sequence[str] | None = None,
     method: str = Method.VERBAL,
     notes: str = "",
-    actor: User | None,
+    actor: Actor,
 ) -> list[ConsentRecord]:
     """R18: a pupil's (or adult's) own objection, however made, logged by any member of
     staff of their school. It wins over every grant (R17) and ends biometric processing
@@ -914,10 +972,12 @@ def school_dpia_record(
     reference: str,
     dpo_name: str,
     signed_at: datetime.datetime | None = None,
-    actor: User | None,
+    actor: Actor,
 ) -> School:
     """R19: record the DPIA and the DPO's sign-off; face identification is on from now."""
-    _check_role(actor=actor, school=school, roles=DPIA_ROLES, message=NOT_DPIA_ROLE)
+    _check_role(
+        actor=actor, school=school, roles=DPIA_ROLES, message=NOT_DPIA_ROLE, system=OPERATOR
+    )
     if not reference.strip() or not dpo_name.strip():
         raise InvalidInput(DPIA_FIELDS, field="reference" if not reference.strip() else "dpo")
     with transaction.atomic():
@@ -939,9 +999,11 @@ def school_dpia_record(
     return school
 
 
-def school_dpia_clear(*, school: School, actor: User | None) -> School:
+def school_dpia_clear(*, school: School, actor: Actor) -> School:
     """Turn face identification off again (the gallery is empty from now on)."""
-    _check_role(actor=actor, school=school, roles=DPIA_ROLES, message=NOT_DPIA_ROLE)
+    _check_role(
+        actor=actor, school=school, roles=DPIA_ROLES, message=NOT_DPIA_ROLE, system=OPERATOR
+    )
     with transaction.atomic():
         school.dpia_reference = ""
         school.dpo_name = ""
@@ -955,7 +1017,7 @@ def school_dpia_clear(*, school: School, actor: User | None) -> School:
 
 
 def face_enrolment_create(
-    *, person: Person, photos: Sequence[bytes], actor: User | None
+    *, person: Person, photos: Sequence[bytes], actor: Actor
 ) -> list[FaceEnrolment]:
     """Enrol reference photos of a person for face identification.
 
@@ -967,7 +1029,9 @@ def face_enrolment_create(
        then store: photo as private media, encoding encrypted (Fernet). Audited.
     """
     school = School.objects.get(pk=person.school_id)
-    _check_role(actor=actor, school=school, roles=MANAGE_ROLES, message=NOT_CONSENT_ADMIN)
+    _check_role(
+        actor=actor, school=school, roles=MANAGE_ROLES, message=NOT_CONSENT_ADMIN, system=OPERATOR
+    )
     _check_live(person)
     if not school.face_identification_enabled:
         raise Conflict(DPIA_GATE_CLOSED, code="dpia_required")
@@ -1012,7 +1076,7 @@ def face_enrolment_create(
                     encoding_encrypted=encrypt_bytes(
                         face.encoding.astype("<f8", copy=False).tobytes()
                     ),
-                    created_by=actor,
+                    created_by=actor_user(actor),
                 )
                 enrolment.photo.save("face.jpg", ContentFile(face.stored_jpeg), save=False)
                 stored.append(enrolment.photo.name)
@@ -1032,7 +1096,7 @@ def face_enrolment_create(
     return created
 
 
-def face_enrolment_delete(*, enrolment: FaceEnrolment, actor: User | None) -> None:
+def face_enrolment_delete(*, enrolment: FaceEnrolment, actor: User) -> None:
     person = enrolment.person
     _check_role(actor=actor, school=person.school_id, roles=MANAGE_ROLES, message=NOT_CONSENT_ADMIN)
     with transaction.atomic():
@@ -1048,7 +1112,7 @@ def face_enrolment_delete(*, enrolment: FaceEnrolment, actor: User | None) -> No
             )
 
 
-def face_enrolment_photo_read(*, enrolment: FaceEnrolment, actor: User | None) -> bytes:
+def face_enrolment_photo_read(*, enrolment: FaceEnrolment, actor: User) -> bytes:
     """A reference photo for an authenticated view (biometric data: R14)."""
     return _private_file_read(
         person=enrolment.person,
@@ -1098,7 +1162,9 @@ def consent_expiry_sweep(*, now: datetime.datetime | None = None) -> dict[str, i
         for pid, decision in biometric_decisions(person_ids=enrolled, at=now).items():
             if not decision.allowed:
                 person = Person.objects.get(pk=pid)
-                purged += face_enrolments_purge(person=person, reason=REASON_BIOMETRIC_ENDED)
+                purged += face_enrolments_purge(
+                    person=person, reason=REASON_BIOMETRIC_ENDED, actor=SYSTEM_CONSENT_EXPIRY
+                )
         requeued = consent_ends_requeue()
         if state is None:
             SweepState.objects.create(name=EXPIRY_SWEEP, last_run_at=now)
@@ -1116,9 +1182,7 @@ def _iso(value: Any) -> Any:
     return value
 
 
-def person_export(
-    *, person: Person, actor: User | None, include_sensitive: bool | None = None
-) -> bytes:
+def person_export(*, person: Person, actor: Actor, include_sensitive: bool | None = None) -> bytes:
     """Subject access: a ZIP of everything held about the person in the register.
 
     person.json holds the register entry, contacts, every consent record and the current
@@ -1129,10 +1193,16 @@ def person_export(
     the DSL reviews safeguarding information before it is disclosed).
     """
     school = School.objects.get(pk=person.school_id)
-    _check_role(actor=actor, school=school, roles=MANAGE_ROLES, message=NOT_CONSENT_ADMIN)
+    _check_role(
+        actor=actor,
+        school=school,
+        roles=MANAGE_ROLES,
+        message=NOT_CONSENT_ADMIN,
+        system=(SYSTEM_SHELL,),
+    )
     _check_live(person)
     if include_sensitive is None:
-        include_sensitive = actor is None or user_has_role(
+        include_sensitive = isinstance(actor, SystemActor) or user_has_role(
             user=actor, school=school, roles=SENSITIVE_ROLES
         )
     records = list(
@@ -1266,7 +1336,7 @@ def _safe_name(name: str) -> str:
     return "".join(ch if ch.isalnum() or ch in "._-" else "_" for ch in name)[-80:]
 
 
-def person_erase(*, person: Person, confirm: str, actor: User | None) -> Person:
+def person_erase(*, person: Person, confirm: str, actor: User) -> Person:
     """Erase a person (right to erasure), keeping what the law needs, reduced.
 
     1. Check: consent administrator; `confirm` is the MIS id (or the id) of this person.
@@ -1333,12 +1403,18 @@ def people_import(
     file: IO[bytes] | bytes,
     filename: str = "",
     full_roll: bool = False,
-    actor: User | None,
+    actor: Actor,
 ) -> ImportRun:
     """MIS CSV import (see consent/mis_import.py and docs/consent.md)."""
     from .mis_import import import_people
 
-    _check_role(actor=actor, school=school, roles=MANAGE_ROLES, message=NOT_CONSENT_ADMIN)
+    _check_role(
+        actor=actor,
+        school=school,
+        roles=MANAGE_ROLES,
+        message=NOT_CONSENT_ADMIN,
+        system=(SYSTEM_SHELL,),
+    )
     data = file if isinstance(file, bytes) else file.read()
     return import_people(
         school=school, data=data, filename=filename, full_roll=full_roll, actor=actor

@@ -3,6 +3,7 @@
 from typing import Any
 
 from celery import shared_task
+from celery.schedules import crontab
 
 from .services import consent_ended_process, consent_expiry_sweep
 
@@ -30,9 +31,22 @@ def expire_due() -> dict[str, int]:
     return consent_expiry_sweep()
 
 
-# Merged by the lead into the Celery beat schedule (backend/celery.py). Every five minutes:
-# an empty window costs two small queries, and a grant expiring at midnight is acted on
-# within minutes.
+@shared_task(name="consent.retention_purge", acks_late=True, time_limit=1800)
+def retention_purge() -> int:
+    """Nightly (R15): face enrolments of leavers past their school's retention policy."""
+    from .retention import SYSTEM_RETENTION, leaver_encodings_purge
+
+    return len(leaver_encodings_purge(actor=SYSTEM_RETENTION))
+
+
+# This app's periodic tasks; backend/celery.py assembles the one beat schedule from these.
 BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
+    # Every five minutes: an empty window costs two small queries, and a grant expiring at
+    # midnight is acted on within minutes.
     "consent-expire-due": {"task": "consent.expire_due", "schedule": 300.0},
+    # R15: nightly, before the comments purge.
+    "consent-retention-purge": {
+        "task": "consent.retention_purge",
+        "schedule": crontab(hour=2, minute=30),
+    },
 }

@@ -16,7 +16,7 @@ from backend.common.types import AuthedRequest
 from consent.models import Channel
 
 from . import approvals, selectors, services
-from .models import Face, Post, PostImage
+from .models import Face, FaceDispute, Post, PostImage
 
 CHANNEL_CHOICES = Channel.choices
 
@@ -55,9 +55,44 @@ class PostSummaryOutput(serializers.ModelSerializer[Post]):
         return len(post.images.all())
 
 
+class FaceDisputeOutput(serializers.ModelSerializer[FaceDispute]):
+    """R1: "this is not <person>", and a leader's decision on it."""
+
+    person_label = serializers.SerializerMethodField()
+    raised_by_name = serializers.CharField(source="raised_by.__str__", read_only=True)
+    resolved_by_name = serializers.SerializerMethodField()
+
+    class Meta:
+        model = FaceDispute
+        fields = [
+            "id",
+            "status",
+            "person",
+            "person_label",
+            "reason",
+            "raised_by",
+            "raised_by_name",
+            "created_at",
+            "resolved_by",
+            "resolved_by_name",
+            "resolved_at",
+            "resolution_reason",
+        ]
+
+    def get_person_label(self, dispute: FaceDispute) -> str | None:
+        label = self.context.get("labels", {}).get(dispute.person_id)
+        return label["label"] if label else None
+
+    def get_resolved_by_name(self, dispute: FaceDispute) -> str | None:
+        return str(dispute.resolved_by) if dispute.resolved_by else None
+
+
 class FaceOutput(serializers.ModelSerializer[Face]):
     box = serializers.ListField(child=serializers.IntegerField())
     person_label = serializers.SerializerMethodField()
+    tagged_by_name = serializers.SerializerMethodField()
+    adult_confirmed_by_name = serializers.SerializerMethodField()
+    disputes = FaceDisputeOutput(many=True)
 
     class Meta:
         model = Face
@@ -70,6 +105,15 @@ class FaceOutput(serializers.ModelSerializer[Face]):
             "person_label",
             "distance",
             "tag",
+            "tagged_by",
+            "tagged_by_name",
+            "tagged_at",
+            "adult_name",
+            "adult_confirmed_by",
+            "adult_confirmed_by_name",
+            "adult_confirmed_at",
+            "identity_dispute",
+            "disputes",
             "blurred",
         ]
 
@@ -77,6 +121,12 @@ class FaceOutput(serializers.ModelSerializer[Face]):
         labels = self.context.get("labels", {})
         label = labels.get(face.person_id)
         return label["label"] if label else None
+
+    def get_tagged_by_name(self, face: Face) -> str | None:
+        return str(face.tagged_by) if face.tagged_by else None
+
+    def get_adult_confirmed_by_name(self, face: Face) -> str | None:
+        return str(face.adult_confirmed_by) if face.adult_confirmed_by else None
 
 
 class ImageOutput(serializers.ModelSerializer[PostImage]):
@@ -140,6 +190,7 @@ class FaceCheckOutput(serializers.Serializer):
     tag = serializers.CharField()
     blurred = serializers.BooleanField()
     flagged = serializers.BooleanField()
+    identity_dispute = serializers.CharField(required=False, help_text='"open" or "upheld" (R1)')
     consent = serializers.DictField(child=ChannelConsentOutput())
 
 
@@ -156,6 +207,7 @@ class ApprovalOutput(serializers.Serializer):
     approver = serializers.CharField()
     approver_id = serializers.IntegerField()
     content_hash = serializers.CharField()
+    confirmed_images = serializers.ListField(child=serializers.IntegerField())
     created_at = serializers.DateTimeField()
 
 
@@ -206,6 +258,7 @@ class PostDetailOutput(PostSummaryOutput):
                 "approver": str(a.approver),
                 "approver_id": a.approver_id,
                 "content_hash": a.content_hash,
+                "confirmed_images": list(a.confirmed_images or []),
                 "created_at": a.created_at,
             }
             for a in post.approvals.all()
@@ -228,7 +281,9 @@ class PostDetailOutput(PostSummaryOutput):
 
 def _detail(request: AuthedRequest, post_id: int, status: int = 200) -> Response:
     post = selectors.post_detail(user=request.user, post_id=post_id)
-    person_ids = {f.person_id for img in post.images.all() for f in img.faces.all() if f.person_id}
+    faces = [f for img in post.images.all() for f in img.faces.all()]
+    person_ids = {f.person_id for f in faces if f.person_id}
+    person_ids |= {d.person_id for f in faces for d in f.disputes.all() if d.person_id}
     labels = selectors.person_labels(person_ids=person_ids) if person_ids else {}
     return Response(PostDetailOutput(post, context={"labels": labels}).data, status=status)
 
@@ -460,6 +515,12 @@ class FaceTagApi(APIView):
             [Face.Tag.PERSON, Face.Tag.ADULT_CONSENT, Face.Tag.NOT_A_FACE]
         )
         person_id = serializers.IntegerField(required=False, allow_null=True)
+        adult_name = serializers.CharField(
+            required=False,
+            allow_blank=True,
+            max_length=200,
+            help_text="Required for adult_consent: which adult this is.",
+        )
 
     @extend_schema(request=InputSerializer, responses=PostDetailOutput)
     def post(self, request: AuthedRequest, post_id: int, face_id: int) -> Response:
@@ -471,7 +532,60 @@ class FaceTagApi(APIView):
             actor=request.user,
             tag=data.validated_data["tag"],
             person_id=data.validated_data.get("person_id"),
+            adult_name=data.validated_data.get("adult_name", ""),
         )
+        return _detail(request, post_id)
+
+
+class FaceDisputeApi(APIView):
+    """R1: "this is not <person>": the post stays blocked until a leader decides. Like a
+    tag, it changes no published bytes, so no enrolled device is needed."""
+
+    class InputSerializer(serializers.Serializer):
+        reason = serializers.CharField(allow_blank=True, max_length=2000)
+
+    @extend_schema(request=InputSerializer, responses={201: PostDetailOutput})
+    def post(self, request: AuthedRequest, post_id: int, face_id: int) -> Response:
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        face = selectors.face_get(user=request.user, post_id=post_id, face_id=face_id)
+        services.face_dispute_raise(
+            face=face, actor=request.user, reason=data.validated_data["reason"]
+        )
+        return _detail(request, post_id, status=201)
+
+
+class FaceDisputeResolveApi(APIView):
+    """A leader other than the disputer upholds (identification removed) or rejects a
+    dispute, with a reason. Repeating the same decision answers the post as it is."""
+
+    class InputSerializer(serializers.Serializer):
+        outcome = serializers.ChoiceField([FaceDispute.Status.UPHELD, FaceDispute.Status.REJECTED])
+        reason = serializers.CharField(allow_blank=True, max_length=2000)
+
+    @extend_schema(request=InputSerializer, responses=PostDetailOutput)
+    def post(self, request: AuthedRequest, post_id: int, dispute_id: int) -> Response:
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        dispute = selectors.face_dispute_get(
+            user=request.user, post_id=post_id, dispute_id=dispute_id
+        )
+        services.face_dispute_resolve(
+            dispute=dispute,
+            actor=request.user,
+            outcome=data.validated_data["outcome"],
+            reason=data.validated_data["reason"],
+        )
+        return _detail(request, post_id)
+
+
+class FaceAdultConfirmApi(APIView):
+    """R2 (school policy): a leader other than the tagger confirms an adult tag."""
+
+    @extend_schema(request=None, responses=PostDetailOutput)
+    def post(self, request: AuthedRequest, post_id: int, face_id: int) -> Response:
+        face = selectors.face_get(user=request.user, post_id=post_id, face_id=face_id)
+        services.face_adult_confirm(face=face, actor=request.user)
         return _detail(request, post_id)
 
 
@@ -512,7 +626,10 @@ class PostApproveApi(APIView):
     class InputSerializer(serializers.Serializer):
         content_hash = serializers.CharField()
         scheduled_at = serializers.DateTimeField(required=False, allow_null=True)
-        confirm_no_identifiable_faces = serializers.BooleanField(default=False)
+        # R20: one tick per photo (its id): no other identifiable person is in it.
+        confirmed_images = serializers.ListField(
+            child=serializers.IntegerField(), required=False, default=list
+        )
 
     @extend_schema(request=InputSerializer, responses=PostDetailOutput)
     def post(self, request: AuthedRequest, post_id: int) -> Response:
@@ -525,7 +642,7 @@ class PostApproveApi(APIView):
             approver=request.user,
             content_hash=v["content_hash"],
             scheduled_at=v["scheduled_at"] if "scheduled_at" in v else ...,
-            confirm_no_identifiable_faces=v["confirm_no_identifiable_faces"],
+            confirmed_images=v["confirmed_images"],
         )
         return _detail(request, post_id)
 
@@ -632,6 +749,7 @@ class SchoolPublishingApi(APIView):
         approvals_required_identifiable_pupils = serializers.IntegerField()
         dsl_clearance_required = serializers.BooleanField()
         daily_digest = serializers.BooleanField()
+        adult_tags_need_leader_confirmation = serializers.BooleanField()
         paused_at = serializers.DateTimeField(allow_null=True)
         pause_reason = serializers.CharField()
 

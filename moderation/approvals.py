@@ -6,16 +6,19 @@ services.py holds drafting and the checks; this module holds what happens after.
 change status only through workflow.post_transition.
 """
 
+from collections.abc import Sequence
 from datetime import datetime
 from functools import partial
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from backend.accounts.models import Role, School, User
 from backend.accounts.selectors import school_ids_for_user, user_has_role
 from backend.audit.services import audit_record
+from backend.common.actors import SYSTEM_RELEASE, Actor, SystemActor
 from backend.common.errors import Conflict, InvalidInput, Refused
 
 from .checks.evaluate import CHANNEL_LABELS, ImageView, evaluate, face_view
@@ -32,10 +35,12 @@ CONTENT_CHANGED = (
     "The post changed since you opened it. Reload it and check the new version before approving."
 )
 ALREADY_APPROVED = "You have already approved this version of the post."
-CONFIRM_NO_FACES = (
-    "A photo has no detected face: confirm that nobody identifiable is in it "
-    "(R20), or add a face box by hand."
+CONFIRM_EVERY_IMAGE = (
+    "Confirm for each photo that no other identifiable person is in it (R20): face "
+    "detection misses turned, profile and partly hidden faces. Not yet confirmed: {photos}. "
+    "If someone is there, request changes so a face box is added."
 )
+NOT_THIS_POSTS_IMAGE = "Only photos of this post can be confirmed (not: {ids})."
 REASON_REQUIRED = "Give a reason: the author will see it."
 COMMENT_REQUIRED = "Say what needs changing: the author will see it."
 NOT_IN_THREAD = "Only the author and the school's leaders can write on this post."
@@ -46,6 +51,7 @@ DSL_CLEARANCE = "A DSL's clearance is still needed (the school's policy)."
 SCHEDULE_IN_PAST = "The scheduled time is in the past."
 RECHECK_FAILED = "Stopped at publish time: {why}"
 EXPIRED_REASON = "Not approved by its scheduled time, so it was not published."
+NOT_RELEASER = "Posts are released by the scheduled release, not by hand: approve instead."
 
 
 def policy_for(school: School | int) -> SchoolPolicy:
@@ -58,11 +64,6 @@ def _lock(post_id: int) -> Post:
     return Post.objects.select_for_update().select_related("school").get(pk=post_id)
 
 
-def _latest_findings(post: Post) -> list[dict[str, Any]]:
-    run = post.check_runs.filter(version=post.version).order_by("-id").first()
-    return run.findings if run else []
-
-
 # --- decisions ------------------------------------------------------------------------------
 
 
@@ -72,14 +73,17 @@ def post_approve(
     approver: User,
     content_hash: str,
     scheduled_at: datetime | None | Any = ...,
-    confirm_no_identifiable_faces: bool = False,
+    confirmed_images: Sequence[int] = (),
 ) -> Post:
     """Record one leader's approval of this exact content; when the policy's count is met,
     the post is approved and released now or at its scheduled time.
 
     1. Check: leader (or DSL when the policy wants clearance), not the author (R8), post
-       awaiting approval, the hash the leader saw is the current one, R20 confirmed.
-    2. Record the approval (one per leader and content hash, database-enforced).
+       awaiting approval, the hash the leader saw is the current one, and every photo
+       confirmed to show no other identifiable person (R20: detectors miss faces, so the
+       approver looks at each published image, not only those where none was found).
+    2. Record the approval (one per leader and content hash, database-enforced) with the
+       photos it confirmed.
     3. Enough distinct approvers (two when identifiable pupils and the policy says so)?
        -> approved -> scheduled or publishing.
     """
@@ -98,11 +102,7 @@ def post_approve(
             )
         if content_hash != post.content_hash:
             raise Conflict(CONTENT_CHANGED, field="content_hash", code="content_changed")
-        if (
-            any(f["rule"] == "R20" for f in _latest_findings(post))
-            and not confirm_no_identifiable_faces
-        ):
-            raise InvalidInput(CONFIRM_NO_FACES, field="confirm_no_identifiable_faces")
+        confirmed = _check_every_image_confirmed(post, confirmed_images)
         if scheduled_at is not ... and scheduled_at is not None and scheduled_at < timezone.now():
             raise InvalidInput(SCHEDULE_IN_PAST, field="scheduled_at")
         try:
@@ -111,7 +111,9 @@ def post_approve(
                     post=post,
                     approver=approver,
                     content_hash=content_hash,
-                    confirmed_no_identifiable_faces=confirm_no_identifiable_faces,
+                    confirmed_images=confirmed,
+                    # The old single tick, kept for readers of earlier approvals.
+                    confirmed_no_identifiable_faces=bool(confirmed),
                 )
         except IntegrityError as exc:
             raise Conflict(ALREADY_APPROVED, code="already_approved") from exc
@@ -125,7 +127,7 @@ def post_approve(
             target=post,
             data={
                 "content_hash": content_hash,
-                "confirmed_no_identifiable_faces": confirm_no_identifiable_faces,
+                "confirmed_images": confirmed,
             },
         )
         live = list(
@@ -159,6 +161,24 @@ def post_approve(
         else:
             _queue_release(post)
     return post
+
+
+def _check_every_image_confirmed(post: Post, confirmed_images: Sequence[int]) -> list[int]:
+    """R20: the approver confirmed every photo of the post (all of them are published),
+    and nothing else. Returns the confirmed ids, sorted, as the approval records them."""
+    image_ids = list(post.images.order_by("position", "id").values_list("id", flat=True))
+    confirmed = set(confirmed_images)
+    strangers = sorted(confirmed - set(image_ids))
+    if strangers:
+        raise InvalidInput(
+            NOT_THIS_POSTS_IMAGE.format(ids=", ".join(map(str, strangers))),
+            field="confirmed_images",
+        )
+    missing = [n for n, image_id in enumerate(image_ids, start=1) if image_id not in confirmed]
+    if missing:
+        photos = ", ".join(f"photo {n}" for n in missing)
+        raise InvalidInput(CONFIRM_EVERY_IMAGE.format(photos=photos), field="confirmed_images")
+    return sorted(confirmed)
 
 
 def post_reject(*, post_id: int, actor: User, reason: str) -> Post:
@@ -247,39 +267,54 @@ def _queue_release(post: Post) -> None:
     transaction.on_commit(lambda: release_post.delay(post_id))
 
 
-def post_recheck_reason(post: Post) -> str | None:
+def post_recheck_reason(post: Post, *, channels: Sequence[str] | None = None) -> str | None:
     """Re-evaluate consent, flags, names and contacts on the stored faces (no re-detection);
-    None if everything still holds, else the first blocking finding's message."""
+    None if everything still holds, else the first blocking finding's message.
+
+    R9 runs before every publishing attempt: the release, each publication's attempt
+    (retries, "post again", after a pause). ``channels`` narrows the consent questions to
+    the channel about to be published; findings about no channel (flags, names, contact
+    details, untagged faces) stop every channel."""
     images = list(post.images.all())
     views = []
     for image in images:
         faces = [face_view(f) for f in Face.objects.filter(image=image)]
         views.append(ImageView(key=image.pk, alt_text=image.alt_text, faces=faces))
-    result = evaluate(school=post.school, channels=post.channels, text=post.text, images=views)
+    result = evaluate(
+        school=post.school,
+        channels=post.channels if channels is None else list(channels),
+        text=post.text,
+        images=views,
+    )
     blocking = [f for f in result.findings if f.severity != "confirm"]
     return blocking[0].message if blocking else None
 
 
-def post_release(*, post_id: int, now: datetime | None = None) -> Post | None:
+def post_release(*, post_id: int, actor: SystemActor, now: datetime | None = None) -> Post | None:
     """At its time, publish an approved post, failing closed (R9).
 
     Safe to run twice: only an approved or scheduled post that is due is released. A
     paused school's posts wait. If consent or a flag no longer holds, nothing is published:
     the post returns to the queue with the reason, approvals are voided, people are told.
+    Only the release task does this (hole 12): people approve, the system releases.
     """
     from publishers.services import publications_start
 
+    if actor != SYSTEM_RELEASE:
+        raise Refused(NOT_RELEASER)
     with transaction.atomic():
         post = _lock(post_id)
         if post.status not in (S.APPROVED, S.SCHEDULED):
             return None
         if post.scheduled_at and post.scheduled_at > (now or timezone.now()):
             if post.status == S.APPROVED:
-                post_transition(post=post, to=S.SCHEDULED)
+                post_transition(post=post, to=S.SCHEDULED, actor=actor)
             return None
         if policy_for(post.school_id).is_paused:
             if post.status == S.APPROVED:
-                post_transition(post=post, to=S.SCHEDULED, reason="Publishing is paused")
+                post_transition(
+                    post=post, to=S.SCHEDULED, actor=actor, reason="Publishing is paused"
+                )
             return None
         why = post_recheck_reason(post)
         approved = Approval.objects.filter(
@@ -296,6 +331,7 @@ def post_release(*, post_id: int, now: datetime | None = None) -> Post | None:
             post_transition(
                 post=post,
                 to=S.AWAITING_APPROVAL,
+                actor=actor,
                 reason=RECHECK_FAILED.format(why=why),
                 data={"fail_closed": True},
                 scheduled_at=None,
@@ -308,29 +344,36 @@ def post_release(*, post_id: int, now: datetime | None = None) -> Post | None:
                 lambda: notify_leaders(post_id=post_id, subject="not published", note=note)
             )
             return post
-        post_transition(post=post, to=S.PUBLISHING)
+        post_transition(post=post, to=S.PUBLISHING, actor=actor)
         transaction.on_commit(lambda: publications_start(post_id=post_id))
     return post
 
 
-def posts_release_due(*, now: datetime | None = None) -> dict[str, int]:
+def posts_release_due(*, actor: SystemActor, now: datetime | None = None) -> dict[str, int]:
     """Beat, every minute: release due posts; expire posts still unapproved at their time."""
+    if actor != SYSTEM_RELEASE:
+        raise Refused(NOT_RELEASER)
     now = now or timezone.now()
     released = expired = 0
     paused = set(
         SchoolPolicy.objects.filter(paused_at__isnull=False).values_list("school_id", flat=True)
     )
     due = (
-        Post.objects.filter(status__in=[S.APPROVED, S.SCHEDULED], scheduled_at__lte=now)
+        Post.objects.filter(
+            # A scheduled post without a time was approved during a pause: due at once
+            # now that its school publishes again (R9 re-check in post_release).
+            Q(status__in=[S.APPROVED, S.SCHEDULED], scheduled_at__lte=now)
+            | Q(status=S.SCHEDULED, scheduled_at__isnull=True)
+        )
         .exclude(school_id__in=paused)
         .values_list("id", flat=True)
     )
     for post_id in list(due):
-        if post_release(post_id=post_id, now=now) is not None:
+        if post_release(post_id=post_id, actor=actor, now=now) is not None:
             released += 1
     for post in Post.objects.filter(status__in=list(BEFORE_APPROVAL), scheduled_at__lte=now):
         try:
-            post_transition(post=post, to=S.EXPIRED, reason=EXPIRED_REASON)
+            post_transition(post=post, to=S.EXPIRED, actor=actor, reason=EXPIRED_REASON)
         except Conflict:
             continue
         expired += 1
@@ -407,7 +450,80 @@ def publishing_resume(
             audit_record(action="publishing.resumed", actor=actor, school=s, target=policy)
             policy.refresh_from_db()
             out.append(policy)
+            # Posts held by the pause go out now, each through post_release's R9 re-check.
+            held = Post.objects.filter(school=s, status=S.SCHEDULED).filter(
+                Q(scheduled_at__isnull=True) | Q(scheduled_at__lte=timezone.now())
+            )
+            for post in held.only("pk"):
+                _queue_release(post)
     return out
+
+
+# --- the school's approval policy -----------------------------------------------------------------
+
+NOT_POLICY_EDITOR = (
+    "Only a leader or trust administrator of the school can change its approval policy."
+)
+POLICY_FIELD_UNKNOWN = "{field} is not a setting of the approval policy."
+POLICY_APPROVALS_MINIMUM = "At least one approval is needed."
+POLICY_SWITCH = "{field} is on or off."
+POLICY_ROLES = (Role.LEADER, Role.TRUST_ADMIN)
+# Pausing has its own service (who and why); the school is what the policy belongs to.
+_POLICY_NOT_SETTINGS = frozenset({"id", "school", "paused_at", "paused_by", "pause_reason"})
+
+
+def policy_settings() -> dict[str, Any]:
+    """The policy's settings by name (every concrete field but the pause and the school),
+    so a setting added to the model is covered here without a second list to forget."""
+    return {
+        f.name: f for f in SchoolPolicy._meta.concrete_fields if f.name not in _POLICY_NOT_SETTINGS
+    }
+
+
+def school_policy_validate(*, changes: dict[str, Any]) -> dict[str, Any]:
+    """The changes, checked (InvalidInput naming the field); shared with the admin's form."""
+    settings = policy_settings()
+    clean: dict[str, Any] = {}
+    for name, value in changes.items():
+        field = settings.get(name)
+        if field is None:
+            raise InvalidInput(POLICY_FIELD_UNKNOWN.format(field=name), field=name)
+        if name.startswith("approvals_required"):
+            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                raise InvalidInput(POLICY_APPROVALS_MINIMUM, field=name)
+        elif isinstance(field.default, bool) and not isinstance(value, bool):
+            raise InvalidInput(POLICY_SWITCH.format(field=name), field=name)
+        clean[name] = value
+    return clean
+
+
+def school_policy_update(*, school: School, actor: User, changes: dict[str, Any]) -> SchoolPolicy:
+    """Change a school's approval policy (how many approvals, DSL clearance, digests, adult
+    tags). A person's decision only (hole 12): a leader or trust administrator of the
+    school, never a system actor, since loosening the policy loosens every check after it.
+
+    1. Check the actor's role at the school, then each setting.
+    2. Lock the policy, write only what differs, audit before and after.
+    """
+    if not user_has_role(user=actor, school=school, roles=POLICY_ROLES):
+        raise Refused(NOT_POLICY_EDITOR)
+    clean = school_policy_validate(changes=changes)
+    with transaction.atomic():
+        policy = SchoolPolicy.objects.select_for_update().get(pk=policy_for(school).pk)
+        changed = {name: v for name, v in clean.items() if getattr(policy, name) != v}
+        if not changed:
+            return policy
+        before = {name: getattr(policy, name) for name in changed}
+        SchoolPolicy.objects.filter(pk=policy.pk).update(**changed)
+        audit_record(
+            action="policy.changed",
+            actor=actor,
+            school=school,
+            target=policy,
+            data={"changed": changed, "before": before},
+        )
+    policy.refresh_from_db()
+    return policy
 
 
 # --- hand-offs from publishers ------------------------------------------------------------------
@@ -444,7 +560,7 @@ def _next(status: str) -> frozenset[str]:
     return TRANSITIONS[status]
 
 
-def post_takedown_request(*, post_id: int, actor: User | None, reason: str) -> Post | None:
+def post_takedown_request(*, post_id: int, actor: Actor, reason: str) -> Post | None:
     """R10: a published post must come down (consent ended, or a leader asked)."""
     with transaction.atomic():
         post = _lock(post_id)

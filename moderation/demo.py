@@ -13,7 +13,7 @@ from django.utils import timezone
 from PIL import Image, ImageDraw
 
 from . import approvals, services
-from .models import Post
+from .models import Face, Post
 
 if TYPE_CHECKING:
     from backend.accounts.demo import Demo
@@ -79,7 +79,19 @@ def seed(demo: Demo) -> None:
         alt="A pupil presenting a science project",
         channels=("website", "facebook"),
     )
-    make("Guest speaker in assembly today", photos=(_photo("hopper.jpg"),), alt="Our guest speaker")
+    guest = make(
+        "Guest speaker in assembly today", photos=(_photo("hopper.jpg"),), alt="Our guest speaker"
+    )
+    if guest is not None and guest.status == Post.Status.NEEDS_TAGGING:
+        # R2: the visitor is a named adult whose consent is on file, tagged by the teacher.
+        for face in Face.objects.filter(image__post=guest, person__isnull=True, tag=""):
+            services.face_tag(
+                face=face,
+                actor=teacher,
+                tag=Face.Tag.ADULT_CONSENT,
+                adult_name="Dr Grace Hopper (visiting speaker)",
+            )
+        services.post_run_checks(post_id=guest.pk)
     make(
         "Congratulations Harry Singh on the chess trophy!",
         photos=(_photo("biden.jpg"),),
@@ -97,7 +109,7 @@ def seed(demo: Demo) -> None:
             post_id=field.pk,
             approver=head,
             content_hash=field.content_hash,
-            confirm_no_identifiable_faces=True,
+            confirmed_images=list(field.images.values_list("id", flat=True)),
         )
     news = make("Thank you to every family who came to the harvest festival")
     if news is not None and news.status == Post.Status.AWAITING_APPROVAL:

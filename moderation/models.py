@@ -122,6 +122,11 @@ class Face(models.Model):
         ADULT_CONSENT = "adult_consent", "An adult whose consent is on file"
         NOT_A_FACE = "not_a_face", "Not a face"
 
+    class IdentityDispute(models.TextChoices):
+        NONE = "", "Not disputed"
+        OPEN = "open", "Disputed, awaiting a leader"
+        UPHELD = "upheld", "Identification removed by a leader"
+
     image = models.ForeignKey(PostImage, on_delete=models.CASCADE, related_name="faces")
     top = models.PositiveIntegerField()
     right = models.PositiveIntegerField()
@@ -142,6 +147,19 @@ class Face(models.Model):
     tagged_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    tagged_at = models.DateTimeField(null=True, blank=True)
+    # R2: "an adult whose consent is on file" must say which adult (free text), so the
+    # approver can check it; a leader may have to confirm it (SchoolPolicy).
+    adult_name = models.CharField(max_length=200, blank=True)
+    adult_confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    adult_confirmed_at = models.DateTimeField(null=True, blank=True)
+    # R1/R3: a disputed identification keeps the post blocked until a leader decides; once
+    # upheld, the face is never identified again (it is tagged or blurred like an unknown).
+    identity_dispute = models.CharField(
+        max_length=10, choices=IdentityDispute.choices, blank=True, default=IdentityDispute.NONE
+    )
     blurred = models.BooleanField(default=False)
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -159,6 +177,53 @@ class Face(models.Model):
     def needs_review(self) -> bool:
         """Counts for R1/R2: an identifiable face that was neither blurred nor dismissed."""
         return self.identifiable and not self.blurred and self.tag != self.Tag.NOT_A_FACE
+
+    @property
+    def identified_by_system(self) -> bool:
+        """R1/R3: the person was set by face identification, not by anyone's tag."""
+        return self.person_id is not None and not self.tag
+
+
+class FaceDispute(models.Model):
+    """Someone says the system identified a face wrongly ("this is not Amara"). Open, it
+    keeps the post blocked; a leader other than the one who raised it resolves it with a
+    reason: upheld (the identification is removed) or rejected (it stands)."""
+
+    class Status(models.TextChoices):
+        OPEN = "open"
+        UPHELD = "upheld"
+        REJECTED = "rejected"
+
+    face = models.ForeignKey(Face, on_delete=models.CASCADE, related_name="disputes")
+    # The identification disputed, kept for the record even after an upheld dispute.
+    person = models.ForeignKey(
+        "consent.Person", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    distance = models.FloatField(null=True, blank=True)
+    raised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    reason = models.TextField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolution_reason = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["face"],
+                condition=models.Q(status="open"),
+                name="one_open_dispute_per_face",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Dispute {self.pk} of face {self.face_id} ({self.status})"
 
 
 class CheckRun(models.Model):
@@ -198,6 +263,9 @@ class Approval(models.Model):
     )
     content_hash = models.CharField(max_length=64)
     confirmed_no_identifiable_faces = models.BooleanField(default=False)
+    # R20: the images (PostImage ids) this approver confirmed have no identifiable person
+    # left unboxed; every image that will be published must be in it.
+    confirmed_images = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     voided_at = models.DateTimeField(null=True, blank=True)
 
@@ -268,6 +336,13 @@ class SchoolPolicy(models.Model):
         default=False,
         help_text=(
             "Leaders get one email a day listing posts awaiting approval instead of one each."
+        ),
+    )
+    adult_tags_need_leader_confirmation = models.BooleanField(
+        default=False,
+        help_text=(
+            'A face tagged "adult with consent on file" by someone who is not a leader '
+            "blocks the post until a leader other than the tagger confirms it."
         ),
     )
     paused_at = models.DateTimeField(null=True, blank=True)

@@ -1,6 +1,7 @@
 """Read queries for posts. Every queryset is scoped to what the user may see: staff see
 their own posts, leaders and DSLs every post of their schools."""
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -13,7 +14,7 @@ from backend.audit.models import AuditEvent
 from backend.audit.selectors import audit_events_for_target
 from backend.common.errors import NotFound
 
-from .models import Approval, CheckRun, Face, Post, PostImage, PostNote
+from .models import Approval, CheckRun, Face, FaceDispute, Post, PostImage, PostNote
 
 REVIEWER_ROLES = (Role.LEADER, Role.DSL)
 NO_SUCH_POST = "No such post among yours."
@@ -85,7 +86,19 @@ def post_detail(*, user: User, post_id: int) -> Post:
             Prefetch(
                 "images",
                 queryset=PostImage.objects.prefetch_related(
-                    Prefetch("faces", queryset=Face.objects.select_related("person"))
+                    Prefetch(
+                        "faces",
+                        queryset=Face.objects.select_related(
+                            "person", "tagged_by", "adult_confirmed_by"
+                        ).prefetch_related(
+                            Prefetch(
+                                "disputes",
+                                queryset=FaceDispute.objects.select_related(
+                                    "raised_by", "resolved_by"
+                                ),
+                            )
+                        ),
+                    )
                 ),
             ),
             Prefetch(
@@ -128,6 +141,18 @@ def face_get(*, user: User, post_id: int, face_id: int) -> Face:
     if face is None:
         raise NotFound("No such face on this post.")
     return face
+
+
+def face_dispute_get(*, user: User, post_id: int, dispute_id: int) -> FaceDispute:
+    post = post_get(user=user, post_id=post_id)
+    dispute = (
+        FaceDispute.objects.select_related("face__image__post__school")
+        .filter(pk=dispute_id, face__image__post=post)
+        .first()
+    )
+    if dispute is None:
+        raise NotFound("No such dispute on this post.")
+    return dispute
 
 
 def may_see_original(*, user: User, post: Post) -> bool:
@@ -190,13 +215,18 @@ def post_publishable(*, post_id: int) -> PublishableContent:
 PUBLISHED_STATUSES = ("published", "partially_published", "publishing")
 
 
-def posts_featuring_person(*, person_id: int) -> QuerySet[Post]:
+def posts_featuring_person(
+    *, person_id: int, also_post_ids: Collection[int] = ()
+) -> QuerySet[Post]:
     """Published posts that show or name the person: by face match or tag, or by their
-    full name in the text or alt text (R10)."""
+    full name in the text or alt text (R10). ``also_post_ids``: posts that may be public
+    whatever their status says (publishers: a channel's outcome is still unknown, so a
+    post settled as failed may be live there)."""
     from .checks.names import NameIndex, RegisterPerson
 
+    maybe_public = Q(status__in=PUBLISHED_STATUSES) | Q(pk__in=list(also_post_ids))
     by_face = Post.objects.filter(
-        status__in=PUBLISHED_STATUSES,
+        maybe_public,
         images__faces__person_id=person_id,
         images__faces__blurred=False,
     )
@@ -209,7 +239,7 @@ def posts_featuring_person(*, person_id: int) -> QuerySet[Post]:
         index = NameIndex.build(
             [RegisterPerson(key=person_id, first_names=first_names, last_name=last_name)]
         )
-        published = Post.objects.filter(school_id=school_id, status__in=PUBLISHED_STATUSES)
+        published = Post.objects.filter(maybe_public, school_id=school_id)
         for post in published.prefetch_related("images"):
             texts = [post.text] + [img.alt_text for img in post.images.all()]
             if any(index.find_full_names(t) for t in texts if t):

@@ -25,6 +25,21 @@ urlpatterns = [
         apis.FaceTagApi.as_view(),
         name="post-face-tag",
     ),
+    path(
+        "posts/<int:post_id>/faces/<int:face_id>/dispute",
+        apis.FaceDisputeApi.as_view(),
+        name="post-face-dispute",
+    ),
+    path(
+        "posts/<int:post_id>/faces/<int:face_id>/confirm-adult",
+        apis.FaceAdultConfirmApi.as_view(),
+        name="post-face-confirm-adult",
+    ),
+    path(
+        "posts/<int:post_id>/disputes/<int:dispute_id>/resolve",
+        apis.FaceDisputeResolveApi.as_view(),
+        name="post-dispute-resolve",
+    ),
     path("posts/<int:post_id>/blur", apis.PostBlurApi.as_view(), name="post-blur"),
     path("posts/<int:post_id>/approve", apis.PostApproveApi.as_view(), name="post-approve"),
     path("posts/<int:post_id>/reject", apis.PostRejectApi.as_view(), name="post-reject"),

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from backend.common.actors import SYSTEM_DEMO
 from moderation.models import Post
 from publishers import services
 from publishers.models import ChannelAccount, ChannelKind, Publication
@@ -20,12 +21,12 @@ def seed(demo: Demo) -> None:
     if account is None:
         services.channel_account_create(
             school=school,
-            actor=None,
+            actor=SYSTEM_DEMO,
             kind=ChannelKind.WEBSITE,
             display_name=f"{school.name} news",
         )
     elif not account.enabled:
-        services.channel_account_update(account=account, actor=None, enabled=True)
+        services.channel_account_update(account=account, actor=SYSTEM_DEMO, enabled=True)
     on_website = Publication.objects.filter(channel=ChannelKind.WEBSITE).values("post_id")
     for post in Post.objects.filter(school=school, status=Post.Status.PUBLISHED).exclude(
         pk__in=on_website

@@ -7,7 +7,7 @@ from __future__ import annotations
 from django.db.models import Prefetch, QuerySet
 
 from backend.accounts.models import Role, User
-from backend.accounts.selectors import school_ids_for_user
+from backend.accounts.selectors import school_ids_for_user, school_ids_seeing_escalations
 from backend.common.errors import NotFound
 
 from .models import (
@@ -163,6 +163,15 @@ def website_comments_for_user(
 ) -> QuerySet[WebsiteComment]:
     schools = school_ids_for_user(user=user, roles=COMMENT_MODERATOR_ROLES)
     qs = WebsiteComment.objects.filter(entry__school_id__in=schools)
+    # R13: a website comment screening escalated is for the DSL and the head teacher only.
+    # Imported here: the comments app builds on this one, not the other way round.
+    from moderation.comments.selectors import escalated_website_comment_ids
+
+    hidden = escalated_website_comment_ids(
+        school_ids=schools - school_ids_seeing_escalations(user=user)
+    )
+    if hidden:
+        qs = qs.exclude(pk__in=hidden)
     if school_id is not None:
         qs = qs.filter(entry__school_id=school_id)
     if status:

@@ -22,7 +22,7 @@ from __future__ import annotations
 import json
 import logging
 import random
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -35,6 +35,15 @@ from django.utils import timezone
 from backend.accounts.models import Role, School, User
 from backend.accounts.selectors import user_has_role
 from backend.audit.services import audit_record
+from backend.common.actors import (
+    OPERATOR,
+    SYSTEM_CONSENT_ENDED,
+    SYSTEM_HEALTH_CHECK,
+    Actor,
+    SystemActor,
+    actor_user,
+    require_role,
+)
 from backend.common.errors import Conflict, InvalidInput, NotFound, Refused
 
 from . import notifications
@@ -99,6 +108,7 @@ CANNOT_RETRY = "Only a failed or unconfirmed publication can be posted again."
 RETRY_TAKEDOWN = "This post is being taken down, so it cannot be posted again."
 RETRY_STOPPED = "Not posted again: {why}"
 RETRY_WRONG_STATUS = "A post that is {status} cannot be posted again."
+RECHECK_STOPPED = "Stopped before publishing on {channel}: {why}"
 TAKEDOWN_NOT_PUBLISHED = "Only a published post can be taken down."
 TAKEDOWN_REASON_REQUIRED = "Say why the post must come down."
 TAKEDOWN_ALREADY_CONFIRMED = "This takedown has already been confirmed."
@@ -440,6 +450,9 @@ def publication_publish(*, publication_id: int) -> Publication | None:
     try:
         req = _publish_request(pub)
         adapter = _adapter(pub)
+        # R9 before every attempt, not only at release: a retry, "post again" or a
+        # publication that waited out a pause may come long after the approval.
+        why = _consent_recheck(pub)
     except PublisherError as error:
         # Nothing was sent, so the outcome is known: only retry or fail.
         error.outcome_unknown = False
@@ -449,6 +462,18 @@ def publication_publish(*, publication_id: int) -> Publication | None:
         return _after_error(
             pub, PublisherError(UNEXPECTED.format(channel=channel_name(pub.channel)))
         )
+    if why is not None:
+        _move(
+            pub,
+            from_states={P.ATTEMPTING},
+            to=P.FAILED,
+            action="publication.stopped_by_recheck",
+            audit_data={"rule": "R9", "reason": why},
+            error=RECHECK_STOPPED.format(channel=channel_name(pub.channel), why=why),
+            error_detail="",
+            next_attempt_at=None,
+        )
+        return pub
     log.info("publication %s: publishing to %s (attempt %s)", pub.pk, pub.channel, pub.attempts)
     try:
         result = adapter.publish(req)
@@ -463,6 +488,16 @@ def publication_publish(*, publication_id: int) -> Publication | None:
         return pub
     _record_published(pub, result, reconciled=False)
     return pub
+
+
+def _consent_recheck(pub: Publication) -> str | None:
+    """Why this publication must not go out now (R9: consent, flags, names, contact
+    details, checked again on the stored faces for this channel), or None."""
+    from moderation.approvals import post_recheck_reason
+    from moderation.models import Post
+
+    post = Post.objects.select_related("school").get(pk=pub.post_id)
+    return post_recheck_reason(post, channels=[pub.channel])
 
 
 def _record_published(pub: Publication, result: PublishResult, *, reconciled: bool) -> bool:
@@ -598,7 +633,12 @@ def publications_settle(*, post_id: int) -> None:
     takedown = takedown_open_for_post(post_id=post_id)
     if takedown is not None:
         # Asked while the post was still publishing: moderation could not move it then.
-        post_takedown_request(post_id=post_id, actor=takedown.requested_by, reason=takedown.reason)
+        # A takedown with no requester was asked for by the consent-ended handler (R10).
+        post_takedown_request(
+            post_id=post_id,
+            actor=takedown.requested_by or SYSTEM_CONSENT_ENDED,
+            reason=takedown.reason,
+        )
 
 
 def publications_recover(
@@ -752,7 +792,7 @@ def publication_retry(*, publication: Publication, actor: User) -> Publication:
             Post.Status.PARTIALLY_PUBLISHED,
         ):
             raise Conflict(RETRY_WRONG_STATUS.format(status=post.get_status_display().lower()))
-        why = post_recheck_reason(post)
+        why = post_recheck_reason(post, channels=[publication.channel])
         if why is not None:
             raise Conflict(RETRY_STOPPED.format(why=why), code="recheck_failed")
         _resume_post_publishing(
@@ -797,10 +837,14 @@ def takedown_for_person(*, person_id: int, reason: str) -> None:
     """
     from moderation.selectors import posts_featuring_person
 
-    for post in posts_featuring_person(person_id=person_id):
+    # "Could not tell whether X accepted it" settles the post as failed, yet it may be live
+    # there: such a post comes down too (the delete looks for it on the platform first).
+    unconfirmed = Publication.objects.filter(state=P.UNCONFIRMED)
+    unknown = set(unconfirmed.values_list("post_id", flat=True))
+    for post in posts_featuring_person(person_id=person_id, also_post_ids=unknown):
         takedown_request(
             post_id=post.pk,
-            actor=None,
+            actor=SYSTEM_CONSENT_ENDED,
             reason=f"Consent ended ({reason}) for someone shown or named in this post.",
             person_id=person_id,
         )
@@ -829,7 +873,7 @@ def takedown_request_by_leader(*, post_id: int, actor: User, reason: str) -> Tak
 
 
 def takedown_request(
-    *, post_id: int, actor: User | None, reason: str, person_id: int | None = None
+    *, post_id: int, actor: Actor, reason: str, person_id: int | None = None
 ) -> Takedown:
     """The shared takedown request. Each step commits on its own, so the website entry is
     hidden even if a later step fails (the consent task then retries the rest).
@@ -842,6 +886,15 @@ def takedown_request(
     from moderation.models import Post
 
     school_id = Post.objects.values_list("school_id", flat=True).get(pk=post_id)
+    # A leader (takedown_request_by_leader) or the consent-ended handler (R10), never
+    # anyone else, even though a takedown only ever removes content.
+    require_role(
+        actor=actor,
+        school=school_id,
+        roles=(Role.LEADER,),
+        message=NOT_A_LEADER,
+        system=(SYSTEM_CONSENT_ENDED,),
+    )
     now = timezone.now()
     with transaction.atomic():
         hidden = WebsiteEntry.objects.filter(
@@ -861,7 +914,7 @@ def takedown_request(
     with transaction.atomic():
         takedown, created = Takedown.objects.get_or_create(
             post_id=post_id,
-            defaults={"school_id": school_id, "reason": reason, "requested_by": actor},
+            defaults={"school_id": school_id, "reason": reason, "requested_by": actor_user(actor)},
         )
         audit_record(
             action="takedown.requested",
@@ -1061,13 +1114,19 @@ def _takedown_maybe_done(*, post_id: int) -> None:
 # --------------------------------------------------------------------------- channel accounts
 
 
-def _check_channel_admin(*, actor: User | None, school_id: int) -> None:
-    """System work (actor None) and Django-admin superusers (operators) may; otherwise
-    only a trust administrator of the school."""
-    if actor is None or actor.is_superuser:
+def _check_channel_admin(
+    *, actor: Actor, school_id: int, system: Collection[SystemActor] = OPERATOR
+) -> None:
+    """The system actors a service names (`system`) and Django-admin superusers
+    (operators) may; otherwise only a trust administrator of the school."""
+    if not isinstance(actor, SystemActor) and actor.is_superuser:
         return
-    _check_role(
-        actor=actor, school_id=school_id, roles=(Role.TRUST_ADMIN,), message=NOT_CHANNEL_ADMIN
+    require_role(
+        actor=actor,
+        school=school_id,
+        roles=(Role.TRUST_ADMIN,),
+        message=NOT_CHANNEL_ADMIN,
+        system=system,
     )
 
 
@@ -1141,7 +1200,7 @@ def channel_account_validate(
 def channel_account_create(
     *,
     school: School,
-    actor: User | None,
+    actor: Actor,
     kind: str,
     display_name: str,
     enabled: bool = True,
@@ -1189,7 +1248,7 @@ def channel_account_create(
 def channel_account_update(
     *,
     account: ChannelAccount,
-    actor: User | None,
+    actor: Actor,
     display_name: str | None = None,
     enabled: bool | None = None,
     config: Mapping[str, Any] | None = None,
@@ -1242,12 +1301,12 @@ def _secrets_or_empty(account: ChannelAccount) -> dict[str, str]:
         return {}
 
 
-def channel_account_check_health(
-    *, account: ChannelAccount, actor: User | None = None
-) -> ChannelAccount:
+def channel_account_check_health(*, account: ChannelAccount, actor: Actor) -> ChannelAccount:
     """Is the token valid and are the permissions enough? Stored on the account (shown
     to trust administrators) and audited. Never raises for platform trouble."""
-    _check_channel_admin(actor=actor, school_id=account.school_id)
+    _check_channel_admin(
+        actor=actor, school_id=account.school_id, system=(SYSTEM_HEALTH_CHECK, *OPERATOR)
+    )
     try:
         report = ADAPTER_FACTORY(account).check_health()
     except PublisherError as error:
@@ -1283,7 +1342,7 @@ def channel_accounts_check_health_all() -> int:
     """Daily beat: check every enabled third-party account."""
     count = 0
     for account in ChannelAccount.objects.filter(enabled=True).exclude(kind=ChannelKind.WEBSITE):
-        channel_account_check_health(account=account)
+        channel_account_check_health(account=account, actor=SYSTEM_HEALTH_CHECK)
         count += 1
     return count
 
@@ -1316,7 +1375,23 @@ def website_comment_submit(*, entry: WebsiteEntry, author_name: str, text: str) 
             target=comment,
             data={"entry": entry.pk},
         )
+        # Screened when it is submitted, not at the next poll (issue 13): it is local.
+        comment_id = comment.pk
+        _on_commit(lambda: _website_comment_handlers(website_comment_id=comment_id))
     return comment
+
+
+def _website_comment_handlers(*, website_comment_id: int) -> None:
+    """``PUBLISHERS_WEBSITE_COMMENT_HANDLERS`` (dotted paths of ``f(*, website_comment_id)``).
+    A failing handler is logged, never shown to the parent: the comment is stored and the
+    comments poll reads it anyway."""
+    from django.utils.module_loading import import_string
+
+    for path in list(_setting("PUBLISHERS_WEBSITE_COMMENT_HANDLERS", [])):
+        try:
+            import_string(path)(website_comment_id=website_comment_id)
+        except Exception:  # a handler must never fail the parent's submission
+            log.warning("Website comment handler %s failed", path, exc_info=True)
 
 
 def website_comment_decide(*, comment: WebsiteComment, actor: User, status: str) -> WebsiteComment:

@@ -64,7 +64,7 @@ def process_webhook_event(event_id: int) -> bool:
     return services.webhook_event_process(event_id=event_id) is not None
 
 
-#: Merged by the lead into backend/celery.py's ``app.conf.beat_schedule``.
+#: This app's periodic tasks; backend/celery.py assembles the one beat schedule from these.
 BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
     "publishers-recover-stuck": {"task": "publishers.recover_stuck", "schedule": 60.0},
     "publishers-check-health": {

@@ -11,6 +11,7 @@ from rest_framework.test import APIClient
 
 from backend.accounts.models import Role, School, User
 from backend.accounts.services import device_enrol
+from backend.common.actors import SYSTEM_SHELL
 from tests.factories import SchoolFactory, member
 
 
@@ -43,7 +44,7 @@ def teacher(school: School) -> User:
 
 @pytest.fixture
 def head_teacher(school: School) -> User:
-    return member(school, Role.LEADER, Role.STAFF, email="head@oakfield.test")
+    return member(school, Role.LEADER, Role.STAFF, email="head@oakfield.test", head_teacher=True)
 
 
 @pytest.fixture
@@ -90,7 +91,7 @@ def api_as() -> Callable[..., APIClient]:
 
 @pytest.fixture
 def device_token(school: School) -> str:
-    _, token = device_enrol(school=school, name="Class 3 iPad", actor=None)
+    _, token = device_enrol(school=school, name="Class 3 iPad", actor=SYSTEM_SHELL)
     return token
 
 

@@ -4,7 +4,7 @@ module beside their tests."""
 import factory
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from backend.accounts.models import Membership, Role, School, User
+from backend.accounts.models import TWO_FACTOR_ROLES, Membership, Role, School, User
 
 
 class SchoolFactory(factory.django.DjangoModelFactory):
@@ -35,11 +35,19 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     role = Role.STAFF
 
 
-def member(school: School, *roles: str, email: str | None = None) -> User:
-    """A user holding `roles` at `school` (and an authenticator when a role needs one)."""
+def member(
+    school: School, *roles: str, email: str | None = None, head_teacher: bool = False
+) -> User:
+    """A user holding `roles` at `school` (and an authenticator when a role needs one).
+    `head_teacher` marks the leader membership as the head teacher's (R13)."""
     user = UserFactory(email=email) if email else UserFactory()
     for role in dict.fromkeys(roles):
-        MembershipFactory(user=user, school=school, role=role)
-    if {Role.LEADER, Role.DSL, Role.TRUST_ADMIN} & set(roles):
+        MembershipFactory(
+            user=user,
+            school=school,
+            role=role,
+            is_head_teacher=head_teacher and role == Role.LEADER,
+        )
+    if TWO_FACTOR_ROLES & set(roles):
         TOTPDevice.objects.get_or_create(user=user, confirmed=True, defaults={"name": "test"})
     return user

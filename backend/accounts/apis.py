@@ -14,10 +14,11 @@ from rest_framework.views import APIView
 from backend.common.errors import Conflict, NotFound
 from backend.common.types import AuthedRequest
 
-from .models import Device, Role
+from .models import Device, Membership, Role
 from .permissions import IsSignedIn
 from .selectors import (
     devices_for_school,
+    memberships_for_school,
     school_get_for_user,
     user_has_role,
     user_needs_two_factor,
@@ -26,6 +27,7 @@ from .services import (
     device_authenticate,
     device_enrol,
     device_revoke,
+    membership_head_teacher_set,
     totp_device_confirm,
     totp_device_create,
     user_login,
@@ -38,6 +40,9 @@ class MeOutput(serializers.Serializer):
         school_slug = serializers.CharField(source="school.slug")
         school_name = serializers.CharField(source="school.name")
         role = serializers.CharField()
+        is_head_teacher = serializers.BooleanField(
+            help_text="A leader who is the head teacher: sees escalated comments (R13)."
+        )
 
     id = serializers.IntegerField()
     email = serializers.EmailField()
@@ -185,6 +190,51 @@ class DeviceRevokeApi(APIView):
         if device is None:
             raise NotFound("No such device at this school.")
         return Response(DeviceOutput(device_revoke(device=device, actor=request.user)).data)
+
+
+class MembershipOutput(serializers.ModelSerializer[Membership]):
+    email = serializers.EmailField(source="user.email")
+    full_name = serializers.CharField(source="user.full_name")
+
+    class Meta:
+        model = Membership
+        fields = ["id", "user", "email", "full_name", "role", "is_head_teacher"]
+
+
+class MembershipListApi(APIView):
+    """Trust admins: who holds which role at the school, and who is the head teacher."""
+
+    @extend_schema(responses=MembershipOutput(many=True))
+    def get(self, request: AuthedRequest, school_id: int) -> Response:
+        school = school_get_for_user(
+            user=request.user, school_id=school_id, roles=[Role.TRUST_ADMIN]
+        )
+        return Response(MembershipOutput(memberships_for_school(school=school), many=True).data)
+
+
+class MembershipHeadTeacherApi(APIView):
+    """Trust admins mark a leader as the head teacher, who with the DSL alone sees
+    escalated comments (R13), or clear the mark."""
+
+    class InputSerializer(serializers.Serializer):
+        is_head_teacher = serializers.BooleanField()
+
+    @extend_schema(request=InputSerializer, responses=MembershipOutput)
+    def post(self, request: AuthedRequest, school_id: int, membership_id: int) -> Response:
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        school = school_get_for_user(
+            user=request.user, school_id=school_id, roles=[Role.TRUST_ADMIN]
+        )
+        membership = memberships_for_school(school=school).filter(pk=membership_id).first()
+        if membership is None:
+            raise NotFound("No such membership at this school.")
+        membership = membership_head_teacher_set(
+            membership=membership,
+            is_head_teacher=data.validated_data["is_head_teacher"],
+            actor=request.user,
+        )
+        return Response(MembershipOutput(membership).data)
 
 
 class CurrentDeviceApi(APIView):

@@ -10,8 +10,16 @@ from pathlib import Path
 from django.conf import settings
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from backend.common.actors import SYSTEM_DEMO
+
 from .models import TWO_FACTOR_ROLES, Device, Role, School, User
-from .services import device_enrol, membership_grant, school_create, user_create
+from .services import (
+    device_enrol,
+    membership_grant,
+    membership_head_teacher_set,
+    school_create,
+    user_create,
+)
 
 DEMO_DOMAIN = "demo.invalid"
 DEMO_PASSWORD = "demo-school-2026"
@@ -25,6 +33,7 @@ DEMO_USERS = [
     ("data", "Mr Dan Data", [Role.CONSENT_ADMIN]),
     ("it", "Ms Ivy Tech", [Role.TRUST_ADMIN]),
 ]
+DEMO_HEAD_TEACHER = "head"
 
 
 @dataclass
@@ -41,7 +50,7 @@ def _token_file() -> Path:
 
 def seed_accounts() -> Demo:
     school = School.objects.filter(slug="demo").first() or school_create(
-        slug="demo", name="Demo Primary School"
+        slug="demo", name="Demo Primary School", actor=SYSTEM_DEMO
     )
     School.objects.filter(pk=school.pk).update(
         contact_email="office@demo-primary.sch.uk",
@@ -54,10 +63,15 @@ def seed_accounts() -> Demo:
     for local, name, roles in DEMO_USERS:
         email = f"{local}@{DEMO_DOMAIN}"
         user = User.objects.filter(email=email).first() or user_create(
-            email=email, password=DEMO_PASSWORD, full_name=name
+            email=email, password=DEMO_PASSWORD, full_name=name, actor=SYSTEM_DEMO
         )
         for role in roles:
-            membership_grant(user=user, school=school, role=role)
+            membership = membership_grant(user=user, school=school, role=role, actor=SYSTEM_DEMO)
+            if local == DEMO_HEAD_TEACHER and role == Role.LEADER:
+                # R13: the head (not the deputy) sees escalated comments with the DSL.
+                membership_head_teacher_set(
+                    membership=membership, is_head_teacher=True, actor=SYSTEM_DEMO
+                )
         if (
             any(r in TWO_FACTOR_ROLES for r in roles)
             and not TOTPDevice.objects.filter(user=user, confirmed=True).exists()
@@ -70,7 +84,7 @@ def seed_accounts() -> Demo:
     ).first()
     if demo.device is None or not token_file.exists():
         demo.device, demo.device_token = device_enrol(
-            school=school, name="Demo class iPad", actor=None
+            school=school, name="Demo class iPad", actor=SYSTEM_DEMO
         )
         token_file.parent.mkdir(parents=True, exist_ok=True)
         token_file.write_text(demo.device_token)

@@ -87,19 +87,27 @@ class Role(models.TextChoices):
     TRUST_ADMIN = "trust_admin", "Trust administrator"
 
 
-# Roles that must sign in with a second factor.
-TWO_FACTOR_ROLES = frozenset({Role.LEADER, Role.DSL, Role.TRUST_ADMIN})
+# Roles that must sign in with a second factor: every role that sees biometric or
+# safeguarding data (consent records, reference photos, flags, escalated comments).
+TWO_FACTOR_ROLES = frozenset({Role.LEADER, Role.DSL, Role.CONSENT_ADMIN, Role.TRUST_ADMIN})
 
 
 class Membership(models.Model):
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
     school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(max_length=20, choices=Role.choices)
+    # R13: escalated comments are seen by the DSL and the head teacher only, not by every
+    # leader. Set with `membership_head_teacher_set` (audited); only on a leader membership.
+    is_head_teacher = models.BooleanField(default=False)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["user", "school", "role"], name="uniq_membership_role")
+            models.UniqueConstraint(fields=["user", "school", "role"], name="uniq_membership_role"),
+            models.CheckConstraint(
+                condition=models.Q(is_head_teacher=False) | models.Q(role="leader"),
+                name="head_teacher_is_a_leader",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -2,7 +2,7 @@
 
 from collections.abc import Iterable
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from .models import TWO_FACTOR_ROLES, Device, Membership, Role, School, User
 
@@ -35,6 +35,38 @@ def users_with_role(*, school: School, roles: Iterable[str]) -> QuerySet[User]:
     return User.objects.filter(
         memberships__school=school, memberships__role__in=list(roles), is_active=True
     ).distinct()
+
+
+# R13: who sees escalated comments (threats, hate, allegations): the DSL and the head
+# teacher, a leader membership marked `is_head_teacher`; not every leader.
+_SEES_ESCALATIONS = Q(role=Role.DSL) | Q(role=Role.LEADER, is_head_teacher=True)
+
+
+def school_ids_seeing_escalations(*, user: User) -> set[int]:
+    """The schools where `user` is the DSL or the head teacher (R13)."""
+    return set(
+        Membership.objects.filter(_SEES_ESCALATIONS, user=user).values_list("school_id", flat=True)
+    )
+
+
+def user_sees_escalations(*, user: User, school: School | int) -> bool:
+    school_id = school if isinstance(school, int) else school.pk
+    return Membership.objects.filter(_SEES_ESCALATIONS, user=user, school_id=school_id).exists()
+
+
+def users_seeing_escalations(*, school: School | int) -> QuerySet[User]:
+    """Active DSLs and head teachers of the school (R13): who escalations go to."""
+    school_id = school if isinstance(school, int) else school.pk
+    memberships = Membership.objects.filter(_SEES_ESCALATIONS, school_id=school_id)
+    return User.objects.filter(pk__in=memberships.values("user_id"), is_active=True).distinct()
+
+
+def memberships_for_school(*, school: School) -> QuerySet[Membership]:
+    return (
+        Membership.objects.filter(school=school)
+        .select_related("user")
+        .order_by("user__email", "role")
+    )
 
 
 def devices_for_school(*, school: School) -> QuerySet[Device]:

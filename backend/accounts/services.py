@@ -10,10 +10,11 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from backend.audit.services import audit_record
+from backend.common.actors import OPERATOR, Actor, SystemActor, actor_user, require_role
 from backend.common.errors import Conflict, InvalidInput, Refused
 
 from .models import Device, Membership, Role, School, Trust, User, hash_device_token
-from .selectors import user_has_role, user_needs_two_factor
+from .selectors import user_needs_two_factor
 
 DEVICE_UNKNOWN = "This device is not enrolled for the school. Ask your trust administrator."
 DEVICE_REVOKED = "This device's enrolment was revoked. Ask your trust administrator."
@@ -23,14 +24,25 @@ BAD_LOGIN = "Email or password is not right."
 OTP_REQUIRED = "Your role needs a one-time code from your authenticator app."
 OTP_WRONG = "The one-time code is not right or has expired."
 SCHOOL_EXISTS = "A school with this slug already exists."
+NOT_OPERATOR = "Only the system's operator can do this."
+NOT_MEMBERSHIP_GRANTER = "Only a trust administrator of this school can give people roles here."
+HEAD_TEACHER_NOT_LEADER = "Only a member of the leadership team can be the head teacher."
 
 DEVICE_TOKEN_PREFIX = "dev_"
 LAST_SEEN_RESOLUTION_SECONDS = 60
 
 
-def school_create(
-    *, slug: str, name: str, trust: Trust | None = None, actor: User | None = None
-) -> School:
+def _check_operator(*, actor: Actor, message: str = NOT_OPERATOR) -> None:
+    """The operator: a management command or the demo seeder, or a Django superuser."""
+    if isinstance(actor, SystemActor):
+        if actor not in OPERATOR:
+            raise Refused(message)
+    elif not actor.is_superuser:
+        raise Refused(message)
+
+
+def school_create(*, slug: str, name: str, trust: Trust | None = None, actor: Actor) -> School:
+    _check_operator(actor=actor)
     if School.objects.filter(slug=slug).exists():
         raise Conflict(SCHOOL_EXISTS, field="slug")
     with transaction.atomic():
@@ -41,9 +53,8 @@ def school_create(
     return school
 
 
-def user_create(
-    *, email: str, password: str | None, full_name: str = "", actor: User | None = None
-) -> User:
+def user_create(*, email: str, password: str | None, full_name: str = "", actor: Actor) -> User:
+    _check_operator(actor=actor)
     email = email.strip().lower()
     if User.objects.filter(email=email).exists():
         raise Conflict("A user with this email already exists.", field="email")
@@ -53,9 +64,13 @@ def user_create(
     return user
 
 
-def membership_grant(
-    *, user: User, school: School, role: str, actor: User | None = None
-) -> Membership:
+def membership_grant(*, user: User, school: School, role: str, actor: Actor) -> Membership:
+    if isinstance(actor, SystemActor) or actor.is_superuser:
+        _check_operator(actor=actor, message=NOT_MEMBERSHIP_GRANTER)
+    else:
+        require_role(
+            actor=actor, school=school, roles=[Role.TRUST_ADMIN], message=NOT_MEMBERSHIP_GRANTER
+        )
     if role not in Role.values:
         raise InvalidInput(
             f"Unknown role {role!r}; choose one of {', '.join(Role.values)}.", field="role"
@@ -70,6 +85,47 @@ def membership_grant(
                 target=user,
                 data={"role": role},
             )
+    return membership
+
+
+def membership_head_teacher_set(
+    *, membership: Membership, is_head_teacher: bool, actor: Actor
+) -> Membership:
+    """Mark (or unmark) a leader membership as the school's head teacher (R13: the head
+    teacher and the DSL are the only ones who see escalated comments).
+
+    A trust administrator of that school, or the operator (`create_user --head-teacher`,
+    the demo seeder, a Django superuser in the admin), as for `membership_grant`. Only a
+    leader can be head teacher.
+    """
+    if isinstance(actor, SystemActor) or actor.is_superuser:
+        _check_operator(actor=actor, message=NOT_TRUST_ADMIN)
+    else:
+        require_role(
+            actor=actor,
+            school=membership.school_id,
+            roles=[Role.TRUST_ADMIN],
+            message=NOT_TRUST_ADMIN,
+        )
+    if is_head_teacher and membership.role != Role.LEADER:
+        raise InvalidInput(HEAD_TEACHER_NOT_LEADER, field="is_head_teacher")
+    with transaction.atomic():
+        changed = (
+            Membership.objects.filter(pk=membership.pk)
+            .exclude(is_head_teacher=is_head_teacher)
+            .update(is_head_teacher=is_head_teacher)
+        )
+        if changed:
+            audit_record(
+                action="membership.head_teacher_set"
+                if is_head_teacher
+                else "membership.head_teacher_cleared",
+                actor=actor,
+                school=School(pk=membership.school_id),
+                target=membership.user,
+                data={"membership": membership.pk, "is_head_teacher": is_head_teacher},
+            )
+    membership.refresh_from_db()
     return membership
 
 
@@ -118,13 +174,18 @@ def user_login(*, request: HttpRequest, email: str, password: str, otp_token: st
     return user
 
 
-def device_enrol(*, school: School, name: str, actor: User | None) -> tuple[Device, str]:
+def device_enrol(*, school: School, name: str, actor: Actor) -> tuple[Device, str]:
     """Enrol a tablet; return it with its credential, which is shown this once only.
 
-    `actor=None` is the operator at the server's shell (management command).
+    A trust administrator, or the operator at the server's shell (`enrol_device`, demo).
     """
-    if actor is not None and not user_has_role(user=actor, school=school, roles=[Role.TRUST_ADMIN]):
-        raise Refused(NOT_TRUST_ADMIN)
+    require_role(
+        actor=actor,
+        school=school,
+        roles=[Role.TRUST_ADMIN],
+        message=NOT_TRUST_ADMIN,
+        system=OPERATOR,
+    )
     if not name.strip():
         raise InvalidInput("Give the device a name, e.g. 'Year 3 iPad'.", field="name")
     prefix = secrets.token_hex(6)
@@ -135,7 +196,7 @@ def device_enrol(*, school: School, name: str, actor: User | None) -> tuple[Devi
             name=name.strip(),
             token_prefix=prefix,
             token_hash=hash_device_token(token),
-            enrolled_by=actor,
+            enrolled_by=actor_user(actor),
         )
         audit_record(
             action="device.enrolled",
@@ -147,11 +208,14 @@ def device_enrol(*, school: School, name: str, actor: User | None) -> tuple[Devi
     return device, token
 
 
-def device_revoke(*, device: Device, actor: User | None) -> Device:
-    if actor is not None and not user_has_role(
-        user=actor, school=device.school, roles=[Role.TRUST_ADMIN]
-    ):
-        raise Refused(NOT_TRUST_ADMIN)
+def device_revoke(*, device: Device, actor: Actor) -> Device:
+    require_role(
+        actor=actor,
+        school=device.school,
+        roles=[Role.TRUST_ADMIN],
+        message=NOT_TRUST_ADMIN,
+        system=OPERATOR,
+    )
     with transaction.atomic():
         updated = Device.objects.filter(pk=device.pk, revoked_at__isnull=True).update(
             revoked_at=timezone.now()

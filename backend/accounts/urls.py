@@ -12,6 +12,14 @@ urlpatterns = [
     path("devices/current", apis.CurrentDeviceApi.as_view(), name="device-current"),
     path("schools/<int:school_id>/devices", apis.DeviceListApi.as_view(), name="devices"),
     path(
+        "schools/<int:school_id>/memberships", apis.MembershipListApi.as_view(), name="memberships"
+    ),
+    path(
+        "schools/<int:school_id>/memberships/<int:membership_id>/head-teacher",
+        apis.MembershipHeadTeacherApi.as_view(),
+        name="membership-head-teacher",
+    ),
+    path(
         "schools/<int:school_id>/devices/<int:device_id>/revoke",
         apis.DeviceRevokeApi.as_view(),
         name="device-revoke",

@@ -2,17 +2,19 @@
 
 Each event's hash covers its own fields and the previous event's hash, so altering or
 removing any row breaks the chain from that row on; `verify_audit` finds the first break.
+Since keying (backend/audit/chain.py, keys.py) the hash is an HMAC with a key the database
+does not hold, so a consistent rewrite of every row is detected too.
 The ORM refuses to update or delete events; erasure of a person never touches this table
 (events name people by id only, never by personal data).
 """
 
-import hashlib
-import json
 from typing import Any, NoReturn
 
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+
+from .chain import chain_hash, event_payload
 
 GENESIS_HASH = "0" * 64
 APPEND_ONLY = "Audit events are append-only: they cannot be changed or deleted."
@@ -56,6 +58,9 @@ class AuditEvent(models.Model):
     data = models.JSONField(default=dict, blank=True)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
+    # The id (never the secret) of the AUDIT_HMAC_KEYS key that signed it; empty for events
+    # written before keying, which are only hash-linked.
+    key_id = models.CharField(max_length=16, blank=True, default="")
 
     objects = AuditEventQuerySet.as_manager()
 
@@ -77,21 +82,9 @@ class AuditEvent(models.Model):
     def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
         raise AppendOnlyError(APPEND_ONLY)
 
-    def compute_hash(self) -> str:
-        payload = {
-            "seq": self.seq,
-            "created_at": self.created_at.isoformat(),
-            "actor_id": self.actor_id,
-            "actor_label": self.actor_label,
-            "school_id": self.school_id,
-            "action": self.action,
-            "target_type": self.target_type,
-            "target_id": self.target_id,
-            "data": self.data,
-            "prev_hash": self.prev_hash,
-        }
-        canonical = json.dumps(payload, sort_keys=True, separators=(",", ":"), default=str)
-        return hashlib.sha256(canonical.encode()).hexdigest()
+    def compute_hash(self, key: bytes | None = None) -> str:
+        """SHA-256 for an unkeyed event; HMAC-SHA256 with ``key`` for a keyed one."""
+        return chain_hash(event_payload(self), key=key)
 
 
 class AuditHead(models.Model):

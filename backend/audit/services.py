@@ -3,6 +3,9 @@ from typing import Any
 from django.db import models, transaction
 from django.utils import timezone
 
+from backend.common.actors import SystemActor
+
+from .keys import audit_signing_key
 from .models import AuditEvent, AuditHead
 
 
@@ -22,7 +25,7 @@ def audit_record(
             seq=head.seq + 1,
             created_at=timezone.now(),
             actor=actor if getattr(actor, "pk", None) else None,
-            actor_label=str(getattr(actor, "email", "") or actor or "system"),
+            actor_label=_actor_label(actor),
             school=school,
             action=action,
             target_type=target._meta.label_lower if target is not None else "",
@@ -32,10 +35,20 @@ def audit_record(
         )
         # Round-trip the data through JSON so the hash is computed on what is stored.
         event.data = _json_roundtrip(event.data)
-        event.hash = event.compute_hash()
+        # R14: signed with the first AUDIT_HMAC_KEYS key, so a rewrite needs the key too.
+        key = audit_signing_key()
+        event.key_id = key.id
+        event.hash = event.compute_hash(key.secret)
         event.save()
         AuditHead.objects.filter(id=1).update(seq=event.seq, hash=event.hash)
     return event
+
+
+def _actor_label(actor: Any) -> str:
+    """A user's email, or a system actor's name (hole 12: the log names who acted)."""
+    if isinstance(actor, SystemActor):
+        return actor.name
+    return str(getattr(actor, "email", "") or actor or "system")
 
 
 def _json_roundtrip(value: Any) -> Any:

@@ -5,6 +5,7 @@ so that `make run` needs nothing installed or started by hand. Production overri
 production.py refuse to start without real secrets.
 """
 
+import os
 from pathlib import Path
 
 import django_stubs_ext
@@ -14,8 +15,10 @@ import environ
 django_stubs_ext.monkeypatch()
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
-VAR_DIR = BASE_DIR / "var"
-VAR_DIR.mkdir(exist_ok=True)
+# Everything the embedded run writes (database, broker, logs, demo logins); VAR_DIR moves
+# it, e.g. for the soak test (scripts/soak.py), which must not touch the developer's demo.
+VAR_DIR = Path(os.environ.get("VAR_DIR") or BASE_DIR / "var")
+VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
@@ -45,6 +48,7 @@ INSTALLED_APPS = [
     "moderation",
     "moderation.comments",
     "publishers",
+    "backend.operations",
 ]
 
 MIDDLEWARE = [
@@ -84,8 +88,18 @@ DATABASES = {
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # The embedded run has a web process and a worker writing to one file.
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    # The embedded run has a web process and a worker writing to one file (issue 13):
+    # WAL lets readers go on while one writes; a writer waits up to 20 s for another
+    # (busy timeout) instead of failing; and every transaction takes the write lock when
+    # it begins (IMMEDIATE), because SQLite cannot wait when a reader upgrades to a writer
+    # mid-transaction: that was the "database is locked" of a double-clicked Approve.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "timeout": 20,
+            "transaction_mode": "IMMEDIATE",
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
+    )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
@@ -145,6 +159,14 @@ MEDIA_ROOT = env.str("PRIVATE_MEDIA_ROOT", default=str(VAR_DIR / "private"))
 FIELD_ENCRYPTION_KEYS = env.list(
     "FIELD_ENCRYPTION_KEYS", default=["7bkz1kx8bX3Yp5kUcQm4y0Hk0oUZ6rj9iL8q3c1cQ2E="]
 )
+# R14: keys that sign the audit chain (HMAC-SHA256), comma-separated "<key id>:<secret>"
+# (secret 32+ characters); the first signs, all verify events naming their id (rotation).
+# The default is a fixed development key: production.py refuses it.
+AUDIT_HMAC_DEV_KEY_ID = "dev"
+AUDIT_HMAC_KEYS = env.list(
+    "AUDIT_HMAC_KEYS",
+    default=[f"{AUDIT_HMAC_DEV_KEY_ID}:embedded-and-test-only-audit-key-0000000000"],
+)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
@@ -187,12 +209,22 @@ SPECTACULAR_SETTINGS = {
 # Celery. Production: Redis. Embedded: a filesystem broker, so a real worker (and beat)
 # runs beside the web process with nothing else installed.
 REDIS_URL = env.str("REDIS_URL", default="")
-CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL or "filesystem://")
+# The embedded broker is kombu's filesystem transport with atomic writes
+# (backend/operations/transport.py; the stock "filesystem://" races and kills the worker).
+CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL or "embeddedfs://")
 CELERY_RESULT_BACKEND = env.str(
     "CELERY_RESULT_BACKEND", default=REDIS_URL or f"file://{VAR_DIR / 'celery-results'}"
 )
 CELERY_FILESYSTEM_DIR = VAR_DIR / "celery-broker"
+# One queue per stack sharing a broker (tests that start a worker and beat set their own).
+CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_TASK_DEFAULT_QUEUE", default="celery")
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
+# Liveness (issue 13): workers and beat write a heartbeat this often; one older than two
+# periods means that part has stopped (/healthz 503, the leaders' banner).
+HEARTBEAT_SECONDS = env.float("HEARTBEAT_SECONDS", default=15.0)
+# Emails queued by the outbox are sent after this many seconds, so several events to one
+# person that arrive together go as one digest.
+NOTIFICATION_DIGEST_SECONDS = env.float("NOTIFICATION_DIGEST_SECONDS", default=20.0)
 
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="queue@school.invalid")
@@ -240,6 +272,12 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 PUBLISHERS_COMMENT_EVENT_HANDLERS = env.list(
     "PUBLISHERS_COMMENT_EVENT_HANDLERS",
     default=["moderation.comments.services.webhook_event_ingest"],
+)
+# A comment left on the website feed is handed to comment screening when it is submitted
+# (dotted paths of ``f(*, website_comment_id: int) -> None``, called after commit).
+PUBLISHERS_WEBSITE_COMMENT_HANDLERS = env.list(
+    "PUBLISHERS_WEBSITE_COMMENT_HANDLERS",
+    default=["moderation.comments.tasks.website_comment_submitted"],
 )
 
 # Publishing (exactly once): tries before a transient error fails a publication; age after

@@ -3,11 +3,14 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import env
+from .base import AUDIT_HMAC_DEV_KEY_ID, env
 
 DEBUG = False
 SECRET_KEY = env.str("DJANGO_SECRET_KEY")
 FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS")
+AUDIT_HMAC_KEYS = env.list("AUDIT_HMAC_KEYS")
+if any(k.partition(":")[0] == AUDIT_HMAC_DEV_KEY_ID for k in AUDIT_HMAC_KEYS):
+    raise ImproperlyConfigured("AUDIT_HMAC_KEYS must not use the development key in production.")
 if not env.str("DATABASE_URL", default=""):
     raise ImproperlyConfigured("DATABASE_URL must be set in production.")
 SESSION_COOKIE_SECURE = True

@@ -32,6 +32,8 @@ from typing import NamedTuple
 
 import phonenumbers
 
+from .textfold import fold, fold_variants
+
 EMAIL = "email"
 PHONE = "phone"
 POSTCODE = "postcode"
@@ -224,7 +226,7 @@ def _allowed_keys(allowed: tuple[str, ...]) -> frozenset[tuple[str, str]]:
     because the comment screener passes the same school settings for every comment.
     """
     keys: set[tuple[str, str]] = set()
-    for entry in allowed:
+    for entry in (fold(raw).text for raw in allowed):
         for hit in _scan(entry):
             key = _key(hit)
             if key is not None:
@@ -240,6 +242,19 @@ def find_contact_details(text: str, *, allowed: Iterable[str] = ()) -> list[Cont
 
     Hits equal (after normalisation) to one of the ``allowed`` entries, the school's own
     published contact details, are left out. Hits are ordered by position.
+
+    The text is searched as a reader sees it (``textfold``): full-width digits and "＠",
+    zero-width spaces inside an address, look-alike letters. Spans and ``matched`` refer to
+    the original text.
     """
     permitted = _allowed_keys(tuple(allowed))
-    return [hit for hit in _scan(text) if (hit.kind, _key(hit)) not in permitted]
+    hits: dict[tuple[str, int, int], ContactHit] = {}
+    for folded in fold_variants(text):
+        for hit in _scan(folded.text):
+            if (hit.kind, _key(hit)) in permitted:
+                continue
+            start, end = folded.span(hit.start, hit.end)
+            hits.setdefault(
+                (hit.kind, start, end), ContactHit(hit.kind, start, end, text[start:end])
+            )
+    return sorted(hits.values(), key=lambda hit: (hit.start, hit.end))

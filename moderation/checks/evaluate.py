@@ -27,9 +27,10 @@ from .faces import (
     is_identifiable,
     match_face,
 )
-from .names import NameIndex, RegisterPerson
+from .names import NameHit, NameIndex, RegisterPerson
 
 BLOCK, TAG, CONFIRM = "block", "tag", "confirm"
+DISPUTE_OPEN, DISPUTE_UPHELD = "open", "upheld"
 CHANNEL_LABELS = {
     "x": "X",
     "facebook": "Facebook",
@@ -42,14 +43,33 @@ MSG_R16 = (
     "Do not publish: someone in this photo must never appear in the school's posts. "
     "Blur them or remove the photo."
 )
+MSG_R16_NAME = (
+    'Do not publish: "{name}" may name someone who must never appear in the school\'s '
+    "posts. Remove it from the text."
+)
 MSG_R2 = (
     "A face in this photo is not identified. Tag who it is, mark it as an adult whose "
     "consent is on file, or blur it."
 )
+MSG_R1_DISPUTED = (
+    "Someone says this face is not {who}. A leader must decide before the post can go "
+    "ahead; until then, blur it or remove the photo."
+)
+MSG_R2_ADULT_UNCONFIRMED = (
+    "This face is tagged as an adult whose consent is on file ({name}). The school asks a "
+    "leader other than the person who tagged it to confirm that."
+)
 MSG_R20 = (
     "No identifiable face is left in this photo (none was found, or every face is blurred "
-    "or dismissed). Before approving, a leader must confirm that nobody identifiable is in "
-    "it, or add a face box by hand."
+    "or dismissed). Before approving, a leader must look and confirm that nobody "
+    "identifiable is in it, or add a face box by hand."
+)
+# Detectors miss turned, profile and partly hidden faces most in photos where they found
+# some, so every published photo gets the approver's look, not only the empty ones.
+MSG_R20_OTHERS = (
+    "Face detection can miss turned, profile or partly hidden faces. Before approving, a "
+    "leader must look and confirm that no other identifiable person is in this photo, or "
+    "add a face box by hand."
 )
 MSG_R4_FULL = 'The full name "{name}" appears beside a photo with an identifiable face.'
 MSG_R4_LIKELY = '"{name}" looks like a person\'s full name, and a photo shows an identifiable face.'
@@ -103,6 +123,10 @@ class FaceView:
     tag: str = ""
     blurred: bool = False
     face_id: int | None = None
+    # R1/R3: "open" keeps the post blocked; "upheld" means never identify this face again.
+    identity_dispute: str = ""
+    adult_name: str = ""
+    adult_confirmed: bool = False
 
     @property
     def needs_review(self) -> bool:
@@ -120,6 +144,9 @@ def face_view(face: Any) -> FaceView:
         tag=face.tag,
         blurred=face.blurred,
         face_id=face.pk,
+        identity_dispute=face.identity_dispute,
+        adult_name=face.adult_name,
+        adult_confirmed=face.adult_confirmed_by_id is not None,
     )
 
 
@@ -186,6 +213,12 @@ def identify(
     """Fill person_id/distance on untagged identifiable faces. Without a gallery (no DPIA,
     no biometric consent: R3, R19) nothing is identified and every face goes to tagging."""
     todo = [v for v in views if v.needs_review and not v.tag and v.person_id is None]
+    for v in todo:
+        if v.identity_dispute == DISPUTE_UPHELD:
+            # A leader ruled the last identification wrong: the face stays unknown (R2)
+            # rather than being matched again, to the same person or a near miss.
+            v.match_reason = "identification_disputed"
+    todo = [v for v in todo if v.identity_dispute != DISPUTE_UPHELD]
     if not todo or gallery is None or len(gallery) == 0:
         for v in todo:
             v.match_reason = "no_gallery"
@@ -234,6 +267,7 @@ def evaluate(
     ]
     register = {p.key: p for p in people}
     findings: list[Finding] = []
+    adult_tags_need_confirmation = _adult_tags_need_confirmation(school)
 
     review = [(img, f) for img in images for f in img.faces if f.needs_review]
     person_ids = {f.person_id for _, f in review if f.person_id and f.tag != "adult_consent"}
@@ -246,22 +280,36 @@ def evaluate(
         for ch in channels
     }
     snapshot: list[dict[str, Any]] = []
+    confirmations: list[Finding] = []
 
     for img in images:
-        if not any(f.needs_review for f in img.faces):
-            findings.append(
-                Finding(
-                    rule="R20",
-                    severity=CONFIRM,
-                    message=MSG_R20,
-                    image=img.key,
-                    remedies=["confirm_no_identifiable_faces", "add_face"],
-                )
+        # R20: one confirmation per photo, asked of the approver (post_approve enforces it);
+        # listed after everything that must be fixed first.
+        confirmations.append(
+            Finding(
+                rule="R20",
+                severity=CONFIRM,
+                message=(MSG_R20_OTHERS if any(f.needs_review for f in img.faces) else MSG_R20),
+                image=img.key,
+                remedies=["confirm_no_identifiable_faces", "add_face"],
             )
+        )
         for face in img.faces:
             consent_view: dict[str, Any] = {}
             if face.needs_review and face.tag == "adult_consent":
-                pass  # a staff member attested that this adult's consent is on file (audited)
+                # A named adult, attested by the tagger (recorded and audited); by school
+                # policy a non-leader's attestation waits for a leader's confirmation.
+                if adult_tags_need_confirmation and not face.adult_confirmed:
+                    findings.append(
+                        _face_finding(
+                            "R2",
+                            TAG,
+                            MSG_R2_ADULT_UNCONFIRMED.format(name=face.adult_name or "unnamed"),
+                            img,
+                            face,
+                            remedies=["confirm_adult", "blur"],
+                        )
+                    )
             elif face.needs_review and face.person_id:
                 pid = face.person_id
                 if pid in flagged:
@@ -274,6 +322,18 @@ def evaluate(
                             face,
                             person_id=pid,
                             remedies=["blur", "remove_image"],
+                        )
+                    )
+                elif face.identity_dispute == DISPUTE_OPEN:
+                    findings.append(
+                        _face_finding(
+                            "R1",
+                            BLOCK,
+                            MSG_R1_DISPUTED.format(who=_who(pid, register)),
+                            img,
+                            face,
+                            person_id=pid,
+                            remedies=["resolve_dispute", "blur", "remove_image"],
                         )
                     )
                 for ch in channels:
@@ -319,6 +379,7 @@ def evaluate(
                     "tag": face.tag,
                     "blurred": face.blurred,
                     "flagged": face.person_id in flagged,
+                    "identity_dispute": face.identity_dispute,
                     "consent": consent_view,
                 }
             )
@@ -326,9 +387,12 @@ def evaluate(
     identifiable = bool(review)
     fields = [("text", text)] + [(f"alt_text:{img.key}", img.alt_text) for img in images]
     index = NameIndex.build(people)
+    never_named = _never_named_index(people)
     for field_name, value in fields:
         if not value:
             continue
+        mentions = never_named.find_mentions(value) if never_named else []
+        findings.extend(_never_named_findings(field_name, mentions))
         findings.extend(
             _name_findings(
                 index,
@@ -339,9 +403,11 @@ def evaluate(
                 review_people=person_ids,
                 channels=channels,
                 first_name_ok=first_name_ok,
+                never_named=mentions,
             )
         )
         findings.extend(_contact_findings(school, field_name, value))
+    findings.extend(confirmations)
 
     severities = {f.severity for f in findings}
     verdict = (
@@ -353,6 +419,20 @@ def evaluate(
         faces=snapshot,
         has_identifiable_faces=identifiable,
         has_identifiable_pupils=_any_pupil(review, person_ids),
+    )
+
+
+def _adult_tags_need_confirmation(school: Any) -> bool:
+    """The school's policy (moderation.SchoolPolicy); off when it has none."""
+    from ..models import SchoolPolicy
+
+    school_id = getattr(school, "pk", None)
+    if school_id is None:
+        return False
+    return bool(
+        SchoolPolicy.objects.filter(school_id=school_id)
+        .values_list("adult_tags_need_leader_confirmation", flat=True)
+        .first()
     )
 
 
@@ -373,12 +453,30 @@ def _name_findings(
     review_people: set[int],
     channels: Sequence[str],
     first_name_ok: dict[str, dict[int, Any]],
+    never_named: Sequence[NameHit] = (),
 ) -> Iterable[Finding]:
+    """R4: names beside an identifiable face.
+
+    A name of someone who must never be named (``never_named``, R16) is
+    :func:`_never_named_findings`' finding, not R4's; and wherever a name may be theirs,
+    "use the first name only" is never offered, because their first name must not appear
+    either.
+    """
     if not identifiable:
         return []
+    flagged = {hit.key for hit in never_named}
+    flagged_spans = [(hit.start, hit.end) for hit in never_named]
+
+    def remedies(start: int, end: int) -> list[str]:
+        if any(start < e and s < end for s, e in flagged_spans):
+            return ["edit_text", "blur", "remove_image"]  # R16: no first name either
+        return ["edit_text", "use_first_name_only", "blur", "remove_image"]
+
     out: list[Finding] = []
     full = index.find_full_names(value)
     for hit in full:
+        if hit.key in flagged:
+            continue
         out.append(
             Finding(
                 rule="R4",
@@ -387,7 +485,7 @@ def _name_findings(
                 span=[hit.start, hit.end],
                 person_id=hit.key,
                 message=MSG_R4_FULL.format(name=hit.matched),
-                remedies=["edit_text", "use_first_name_only", "blur", "remove_image"],
+                remedies=remedies(hit.start, hit.end),
             )
         )
     full_spans = [(h.start, h.end) for h in full]
@@ -399,11 +497,13 @@ def _name_findings(
                 field=field_name,
                 span=[likely.start, likely.end],
                 message=MSG_R4_LIKELY.format(name=likely.matched),
-                remedies=["edit_text", "use_first_name_only", "blur", "remove_image"],
+                remedies=remedies(likely.start, likely.end),
             )
         )
     for hit in index.find_first_names(value):
         if hit.key not in review_people or any(s <= hit.start < e for s, e in full_spans):
+            continue
+        if hit.key in flagged:
             continue
         for ch in channels:
             decision = first_name_ok[ch].get(hit.key)
@@ -426,6 +526,40 @@ def _name_findings(
                     )
                 )
     return out
+
+
+def _never_named_index(people: Sequence[RegisterPerson]) -> NameIndex | None:
+    """R16: the school's people with an active safeguarding flag, or None if there are none.
+
+    Only this school's register: a flagged child elsewhere in the trust does not block the
+    word "Grace" here.
+    """
+    if not people:
+        return None
+    flagged = consent_selectors.person_flags_blocking(person_ids=[p.key for p in people])
+    if not flagged:
+        return None
+    return NameIndex.build(p for p in people if p.key in flagged)
+
+
+def _never_named_findings(field_name: str, mentions: Sequence[NameHit]) -> list[Finding]:
+    """R16: any form of a flagged person's name blocks, with or without a photo.
+
+    The message says "do not publish" and never why (the flag's kind and note stay with
+    the register); the leader reviewing the post can see whose name it is.
+    """
+    return [
+        Finding(
+            rule="R16",
+            severity=BLOCK,
+            field=field_name,
+            span=[hit.start, hit.end],
+            person_id=hit.key,
+            message=MSG_R16_NAME.format(name=hit.matched),
+            remedies=["edit_text"],
+        )
+        for hit in mentions
+    ]
 
 
 def school_contact_details(school: Any) -> list[str]:

@@ -12,10 +12,15 @@ people register and ask it three questions about each text:
 
 How matching works, and why:
 
+0. Unicode disguises are undone first (``textfold``, R20): invisible characters dropped
+   (a word may be cut where one stood), NFKC, look-alike Cyrillic and Greek letters read
+   as Latin, any space a space, and a right-to-left override also read as displayed.
+   Matching runs on that folded text; every span is mapped back to the original.
 1. The text is tokenised once into letter runs ("atoms"). CamelCase is split
    (``#AmeliaSmith`` -> Amelia, Smith), and the characters between two atoms decide whether
    they may belong to one name: whitespace of any length (so line breaks and double spaces),
-   ``_``, hyphens and apostrophes (straight or curly) join; other punctuation breaks.
+   ``_``, hyphens and apostrophes (straight or curly), and up to three punctuation marks with
+   no space around them ("Amelia.Smith") join; other punctuation breaks.
 2. Every atom is folded by :func:`normalise` (case and accents), and register names are
    reduced to the same letters-only key (:func:`name_key`), so ``O'Neill``, ``O’Neill``,
    ``ONeill`` and ``O Neill`` are all ``oneill``, and ``Smith Jones`` meets ``Smith-Jones``.
@@ -43,14 +48,17 @@ click, a missed name can identify a child):
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 import unicodedata
 from collections import defaultdict
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass
 from enum import IntEnum
 from importlib import resources
+
+from .textfold import CONFUSABLES, CONFUSABLES_FOLDED, FoldedText, fold_variants
 
 # --- tuning ---------------------------------------------------------------------------------
 
@@ -67,6 +75,10 @@ name's own prefix ("McDonald", "MacLeod", "DeShawn"), so no "Donald" or "Leod" s
 
 MIN_TAG_SUBSTRING = 6
 """Shorter full-name keys ("Jo Li" -> "joli") are not searched inside hashtags ("#jolie")."""
+
+MIN_MENTION_TAG_SUBSTRING = 3
+"""For people who must never be named (R16), first names this long are searched inside
+hashtags ("#welldonegrace"); a false block ("Ali" in "#finalist") costs a leader a look."""
 
 COMMON_FREQUENCY = 1e-6
 """A word seen at least once per million words of English (wordfreq) is common..."""
@@ -101,6 +113,7 @@ CALENDAR_WORDS = frozenset(
 # Letters that Unicode does not decompose into base letter + accent.
 _FOLD_LETTERS = str.maketrans(
     {"ø": "o", "đ": "d", "ð": "d", "ł": "l", "ħ": "h", "ı": "i", "æ": "ae", "œ": "oe", "þ": "th"}
+    | {chr(code): letter for code, letter in CONFUSABLES_FOLDED.items()}
 )
 _MARKS = "\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
 
@@ -109,11 +122,14 @@ def normalise(text: str) -> str:
     """Fold case and accents so "Zoë", "ZOE" and "zoe" compare equal (any script's marks).
 
     The one folding rule for the register, the text and the word lists alike; ``casefold``
-    also turns "ß" into "ss".
+    also turns "ß" into "ss". Look-alike letters of other scripts fold to the Latin letter
+    they imitate (Cyrillic "а", Greek "Ο": see ``textfold.CONFUSABLES``), capitals before
+    case folding (Greek "Η" is an H, its small letter "η" an n), and NFKD turns
+    mathematical and full-width letters into plain ones.
     """
     if text.isascii():
         return text.lower()
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    decomposed = unicodedata.normalize("NFKD", text.translate(CONFUSABLES).casefold())
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).translate(
         _FOLD_LETTERS
     )
@@ -164,19 +180,24 @@ class _Join(IntEnum):
     """How an atom is attached to the one before it."""
 
     CAMEL = 0  # inside one word: "Amelia|Smith" in "AmeliaSmith"
-    SPACE = 1  # whitespace of any length, or "_"
-    PUNCT = 2  # a hyphen or apostrophe (with or without spaces): "O'|Neill", "Smith-|Jones"
-    COMMA = 3  # "Smith, Amelia"
-    BREAK = 4  # anything else: full stops, hashes, digits ...
+    HIDDEN = 1  # only invisible characters between: "Am|ara" or "Amara|okoye" (R20)
+    SPACE = 2  # whitespace of any length, "_", or punctuation tight between letters
+    PUNCT = 3  # a hyphen or apostrophe (with or without spaces): "O'|Neill", "Smith-|Jones"
+    COMMA = 4  # "Smith, Amelia"
+    BREAK = 5  # anything else: full stops before a space, hashes, digits ...
 
 
-_JOINABLE = (_Join.CAMEL, _Join.SPACE, _Join.PUNCT)
+_JOINABLE = (_Join.CAMEL, _Join.HIDDEN, _Join.SPACE, _Join.PUNCT)
 _HYPHENS = frozenset("-\u2010\u2011\u2012\u2013\u00ad")
 _APOSTROPHES = frozenset("'\u2018\u2019\u02bc\u2032`\u00b4")
 _SPACE_CHARS = " \t\r\n\f\v\u00a0\u2009\u202f_"
 _HYPHEN_SPLIT = re.compile("[" + re.escape("".join(sorted(_HYPHENS))) + "]")
 _RUN = re.compile(rf"(?:[^\W\d_]|[{_MARKS}])+")
 _TAG = re.compile(rf"[#@](?:\w|[{_MARKS}.'\u2019\-])+")
+MAX_TIGHT_PUNCTUATION = 3
+"""Punctuation this short, with no space around it, joins two words into one name (R20):
+"Amara.Okoye", "Amara*Okoye", "Amara..Okoye". With a space after it, a full stop ends a
+sentence ("Well done Amara. Okoye class next")."""
 
 
 def _join_kind(gap: str) -> _Join:
@@ -190,7 +211,14 @@ def _join_kind(gap: str) -> _Join:
             return _Join.PUNCT
         if core == ",":
             return _Join.COMMA
+    if core == gap and len(core) <= MAX_TIGHT_PUNCTUATION and _all_punctuation(core):
+        return _Join.SPACE
     return _Join.BREAK
+
+
+def _all_punctuation(chars: str) -> bool:
+    """Punctuation or symbols only (no digits, no comma: "Smith,Amelia" is surname-first)."""
+    return "," not in chars and all(unicodedata.category(ch)[0] in "PS" for ch in chars)
 
 
 def _camel_cuts(run: str) -> list[int]:
@@ -226,16 +254,31 @@ class _Atoms:
         return len(self.norms)
 
 
-def _tokenise(text: str) -> _Atoms:
+def _tokenise(text: str, hidden: frozenset[int] = frozenset()) -> _Atoms:
+    """Atoms of ``text``; ``hidden`` holds offsets where invisible characters were dropped
+    (:class:`textfold.FoldedText`), and a letter run is also cut there (a HIDDEN join)."""
     atoms = _Atoms([], [], [], [], [])
     prev_end: int | None = None
+    hidden_at = sorted(hidden)
     for match in _RUN.finditer(text):
         run, base = match.group(), match.start()
-        bounds = [0, *_camel_cuts(run), len(run)]
+        cuts = _camel_cuts(run)
+        hidden_cuts: set[int] = set()
+        if hidden_at:
+            first = bisect.bisect_right(hidden_at, base)
+            last = bisect.bisect_left(hidden_at, match.end())
+            if first < last:
+                hidden_cuts = {at - base for at in hidden_at[first:last]}
+                cuts = sorted(hidden_cuts.union(cuts))
+        bounds = [0, *cuts, len(run)]
         for lo, hi in zip(bounds, bounds[1:], strict=False):
             start, end = base + lo, base + hi
             atoms.joins.append(
-                _Join.BREAK if prev_end is None else _join_kind(text[prev_end:start])
+                _Join.BREAK
+                if prev_end is None
+                else _Join.HIDDEN
+                if lo in hidden_cuts
+                else _join_kind(text[prev_end:start])
             )
             atoms.starts.append(start)
             atoms.ends.append(end)
@@ -246,26 +289,35 @@ def _tokenise(text: str) -> _Atoms:
 
 
 _MAX_WINDOW_ATOMS = 12  # bounds the work on "aMiXeD cAsE" runs, which split at every capital
+_MAX_WINDOW_LETTERS = 64  # and on letters split by invisible characters, which count as none
 
 
-def _windows(atoms: _Atoms, start: int, max_words: int) -> Iterator[tuple[int, str]]:
+def _windows(
+    atoms: _Atoms, start: int, max_words: int, max_letters: int = _MAX_WINDOW_LETTERS
+) -> Iterator[tuple[int, str]]:
     """(last atom, concatenated key) for each joinable run of atoms beginning at ``start``.
 
-    A run spans at most ``max_words`` words; CamelCase parts of one word count once, so
-    "aMeLiA" still reads as "amelia".
+    A run spans at most ``max_words`` words and ``max_letters`` letters; CamelCase parts of
+    one word count once, so "aMeLiA" still reads as "amelia".
     """
     key = atoms.norms[start]
     yield start, key
-    words = 1
-    for j in range(start + 1, min(len(atoms), start + _MAX_WINDOW_ATOMS)):
+    words = parts = 1
+    for j in range(start + 1, len(atoms)):
         join = atoms.joins[j]
         if join not in _JOINABLE:
             return
-        if join != _Join.CAMEL:
-            words += 1
-            if words > max_words:
+        if join != _Join.HIDDEN:  # "A\u200bm\u200ba\u200br\u200ba" is one part
+            parts += 1
+            if parts > _MAX_WINDOW_ATOMS:
                 return
+            if join != _Join.CAMEL:
+                words += 1
+                if words > max_words:
+                    return
         key += atoms.norms[j]
+        if len(key) > max_letters:
+            return
         yield j, key
 
 
@@ -346,6 +398,7 @@ class NameIndex:
     max_first_words: int
     max_surname_words: int
     tag_key_lengths: tuple[int, ...]  # lengths of full-name keys searched inside hashtags
+    max_letters: int = _MAX_WINDOW_LETTERS  # no longer key can match (bounds hostile text)
 
     @classmethod
     def build(cls, people: Iterable[RegisterPerson]) -> NameIndex:
@@ -372,29 +425,42 @@ class NameIndex:
                 for surname in surnames:
                     fulls[first + surname].add(person.key)
         lengths = tuple(sorted({len(k) for k in fulls if len(k) >= MIN_TAG_SUBSTRING}))
+        # +1: a possessive "s" after a surname ("Smiths'").
+        longest = max((len(k) for k in (*firsts, *lasts)), default=0) + 1
         # +1: the text may split a name the register writes as one word ("Anne Marie").
         return cls(
-            _freeze(firsts), _freeze(lasts), _freeze(fulls), max_first + 1, max_last + 1, lengths
+            _freeze(firsts),
+            _freeze(lasts),
+            _freeze(fulls),
+            max_first + 1,
+            max_last + 1,
+            lengths,
+            min(longest, _MAX_WINDOW_LETTERS),
         )
 
     def find_full_names(self, text: str) -> list[NameHit]:
         """Every registered full name in ``text``, one hit per person per place."""
-        atoms = _tokenise(text)
+        return _found_in(text, self._full_names)
+
+    def _full_names(self, folded: FoldedText) -> set[tuple[int, int, int]]:
+        """(key, start, end) in the folded text; :func:`_found_in` maps them back."""
+        text = folded.text
+        atoms = _tokenise(text, folded.hidden)
         found: set[tuple[int, int, int]] = set()
         for i in range(len(atoms)):
             if _starts_word(atoms, i, after_hyphen=False):
-                for j, first in _windows(atoms, i, self.max_first_words):
+                for j, first in _windows(atoms, i, self.max_first_words, self.max_letters):
                     keys = self.first_names.get(first)
                     if keys:
                         found.update(self._surname_after(atoms, i, j, keys))
             if i + 1 < len(atoms):
                 found.update(self._surname_first(text, atoms, i))
         found.update(self._in_tags(text))
-        return _without_overlaps(text, found)
+        return found
 
     def _surname_match(self, atoms: _Atoms, start: int) -> Iterator[tuple[int, _Keys]]:
         """(last atom, keys) for each surname beginning at atom ``start``, possessive too."""
-        for end, key in _windows(atoms, start, self.max_surname_words):
+        for end, key in _windows(atoms, start, self.max_surname_words, self.max_letters):
             keys = self.surnames.get(key)
             if keys is None and len(key) > 1 and key[-1] == "s":  # Smiths', Smiths
                 keys = self.surnames.get(key[:-1])
@@ -431,7 +497,7 @@ class NameIndex:
                 continue
             if _after_title(text, atoms, start):
                 return
-            for end, first in _windows(atoms, first_start, self.max_first_words):
+            for end, first in _windows(atoms, first_start, self.max_first_words, self.max_letters):
                 for key in surname_keys & self.first_names.get(first, frozenset()):
                     yield key, atoms.starts[start], atoms.ends[end]
 
@@ -451,17 +517,53 @@ class NameIndex:
 
         A word after a title is a surname ("Miss Rose"), so it is no pupil's first name.
         """
-        atoms = _tokenise(text)
+        return _found_in(text, self._first_names)
+
+    def _first_names(self, folded: FoldedText) -> set[tuple[int, int, int]]:
+        text = folded.text
+        atoms = _tokenise(text, folded.hidden)
         found: set[tuple[int, int, int]] = set()
         for i in range(len(atoms)):
             if not atoms.caps[i] or not _starts_word(atoms, i, after_hyphen=False):
                 continue
             if _after_title(text, atoms, i):
                 continue
-            for j, first in _windows(atoms, i, self.max_first_words):
+            for j, first in _windows(atoms, i, self.max_first_words, self.max_letters):
                 for key in self.first_names.get(first, ()):
                     found.add((key, atoms.starts[i], atoms.ends[j]))
-        return _without_overlaps(text, found)
+        return found
+
+    def find_mentions(self, text: str) -> list[NameHit]:
+        """Every form of a registered name, for people who must never be named (R16).
+
+        Errs towards blocking, where :meth:`find_first_names` errs towards letting prose
+        through: a first name (legal or preferred) in any case, after a title too ("grace",
+        "Miss Grace"), possessive ("Grace's"), inside a hyphenated name ("Anne-Grace"), in a
+        hashtag whether CamelCase or not ("#WellDoneGrace", "#welldonegrace": first names of
+        :data:`MIN_MENTION_TAG_SUBSTRING` letters or more), and every full name. Build the
+        index from the few people concerned, not the whole register.
+        """
+        return _found_in(text, self._mentions)
+
+    def _mentions(self, folded: FoldedText) -> set[tuple[int, int, int]]:
+        text = folded.text
+        found = self._full_names(folded)
+        atoms = _tokenise(text, folded.hidden)
+        for i in range(len(atoms)):
+            if not _starts_word(atoms, i, after_hyphen=True):
+                continue
+            for j, first in _windows(atoms, i, self.max_first_words, self.max_letters):
+                for key in self.first_names.get(first, ()):
+                    found.add((key, atoms.starts[i], atoms.ends[j]))
+        lengths = sorted({len(k) for k in self.first_names if len(k) >= MIN_MENTION_TAG_SUBSTRING})
+        for letters, offsets in _tags(text):
+            for at in range(len(letters)):
+                for length in lengths:
+                    if at + length > len(letters):
+                        break
+                    for key in self.first_names.get(letters[at : at + length], ()):
+                        found.add((key, offsets[at], offsets[at + length - 1] + 1))
+        return found
 
     def find_likely_full_names(
         self,
@@ -478,6 +580,23 @@ class NameIndex:
         """
         register = _RegisterNames(self.first_names.keys(), self.surnames.keys())
         return _likely_full_names(text, exclude_spans, register, allowed)
+
+
+def _found_in(
+    text: str, find: Callable[[FoldedText], Iterable[tuple[int, int, int]]]
+) -> list[NameHit]:
+    """Run ``find`` over each reading of ``text`` (R20: Unicode disguises undone, see
+    ``textfold``) and map its (key, start, end) hits back to the original text."""
+    found: set[tuple[int, int, int]] = set()
+    for folded in fold_variants(text):
+        origin = folded.origin
+        if origin is None:  # nothing to undo (plain ASCII): spans are the original's
+            found.update(find(folded))
+        elif folded.in_order:
+            found.update((key, origin[s], origin[e - 1] + 1) for key, s, e in find(folded))
+        else:
+            found.update((key, *folded.span(s, e)) for key, s, e in find(folded))
+    return _without_overlaps(text, found)
 
 
 def _without_overlaps(text: str, found: Iterable[tuple[int, int, int]]) -> list[NameHit]:
@@ -649,9 +768,16 @@ def _likely_full_names(
     register: _RegisterNames,
     allowed: Collection[str],
 ) -> list[LikelyName]:
-    atoms = _tokenise(text)
-    excluded = [*exclude_spans, *_phrase_spans(atoms, allowed)]
-    spans = sorted([*_likely_pairs(text, atoms, register), *_likely_tag_names(text, register)])
+    excluded = list(exclude_spans)
+    spans: list[tuple[int, int]] = []
+    for folded in fold_variants(text):  # R20: Unicode disguises undone, spans mapped back
+        plain = folded.text
+        # No cuts at invisible characters here: "Pri\u200bya" is one capitalised word.
+        atoms = _tokenise(plain)
+        excluded.extend(folded.span(s, e) for s, e in _phrase_spans(atoms, allowed))
+        found = [*_likely_pairs(plain, atoms, register), *_likely_tag_names(plain, register)]
+        spans.extend(folded.span(s, e) for s, e in found)
+    spans.sort()
     merged: list[tuple[int, int]] = []
     for start, end in spans:
         if merged and start <= merged[-1][1]:

@@ -1,7 +1,8 @@
 """Thin views for the comment dashboard: parse, call a selector or a service, render.
 
 Every object is scoped through the selectors: a comment, evidence or school the user may
-not see answers 404, so existence never leaks (escalated comments: DSL and leaders only).
+not see answers 404, so existence never leaks (escalated comments: the DSL and the head
+teacher only, R13).
 """
 
 from __future__ import annotations

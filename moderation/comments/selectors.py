@@ -1,8 +1,9 @@
 """Read queries for incoming comments, their actions and evidence, and the screening config.
 
 Who sees what (R13): escalated comments and their evidence only the DSL and the head
-teacher (the leader role); held comments the leaders and DSL; staff only comments that
-passed screening and are public anyway. Anything else answers 404, so existence never leaks.
+teacher (a leader membership marked `is_head_teacher`), not every leader; held comments
+the leaders and DSL; staff only comments that passed screening and are public anyway.
+Anything else answers 404, so existence never leaks.
 """
 
 from __future__ import annotations
@@ -14,7 +15,14 @@ from django.conf import settings
 from django.db.models import Prefetch, Q, QuerySet
 
 from backend.accounts.models import Role, School, User
-from backend.accounts.selectors import school_ids_for_user, user_has_role, users_with_role
+from backend.accounts.selectors import (
+    school_ids_for_user,
+    school_ids_seeing_escalations,
+    user_has_role,
+    user_sees_escalations,
+    users_seeing_escalations,
+    users_with_role,
+)
 from backend.common.errors import NotFound
 from consent import selectors as consent_selectors
 from consent.models import PersonKind
@@ -23,9 +31,8 @@ from moderation.screening import ScreeningConfig
 
 from .models import Comment, Evidence, ModerationAction, ScreeningSettings, default_fetch_channels
 
-# R13: escalated comments and their evidence ("dsl and head teacher"; the head teacher
-# holds the leader role here).
-ESCALATION_ROLES = (Role.DSL, Role.LEADER)
+# R13: escalated comments and their evidence go to the DSL and the head teacher only
+# (backend.accounts.selectors.user_sees_escalations), never to every leader.
 # Held comments, every moderation action, evidence of held comments.
 MODERATOR_ROLES = (Role.LEADER, Role.DSL)
 # Comments that passed screening and are public on the platform anyway.
@@ -37,20 +44,18 @@ NO_SUCH_COMMENT = "No such comment among your schools."
 NO_SUCH_EVIDENCE = "No such evidence among your schools."
 
 
-def roles_for(comment: Comment) -> tuple[str, ...]:
-    """The roles that may see and act on this comment."""
-    return ESCALATION_ROLES if comment.escalated else MODERATOR_ROLES
-
-
 def user_may_moderate(*, user: User, comment: Comment) -> bool:
-    return user_has_role(user=user, school=comment.school_id, roles=roles_for(comment))
+    """Whether ``user`` may see and act on this comment (R13 for escalated ones)."""
+    if comment.escalated:
+        return user_sees_escalations(user=user, school=comment.school_id)
+    return user_has_role(user=user, school=comment.school_id, roles=MODERATOR_ROLES)
 
 
 # --------------------------------------------------------------------------- comments
 
 
 def _visible_q(user: User) -> Q:
-    escalation = school_ids_for_user(user=user, roles=ESCALATION_ROLES)
+    escalation = school_ids_seeing_escalations(user=user)
     moderation = school_ids_for_user(user=user, roles=MODERATOR_ROLES)
     readers = school_ids_for_user(user=user, roles=READER_ROLES)
     return (
@@ -134,14 +139,27 @@ def comment_actions(*, comment: Comment, kind: str | None = None) -> QuerySet[Mo
 
 def moderators_for(*, comment: Comment) -> QuerySet[User]:
     """People a comment may be assigned to: those who may see it."""
-    return users_with_role(school=comment.school, roles=roles_for(comment)).order_by("email")
+    if comment.escalated:
+        return users_seeing_escalations(school=comment.school_id).order_by("email")
+    return users_with_role(school=comment.school, roles=MODERATOR_ROLES).order_by("email")
+
+
+def escalated_website_comment_ids(*, school_ids: set[int]) -> set[int]:
+    """The publishers' ``WebsiteComment`` ids of escalated website comments at these schools,
+    so its own list hides them from anyone who may not see escalations (R13)."""
+    if not school_ids:
+        return set()
+    external_ids = Comment.objects.filter(
+        school_id__in=school_ids, channel="website", escalated=True
+    ).values_list("external_id", flat=True)
+    return {int(value) for value in external_ids if value.isdigit()}
 
 
 # --------------------------------------------------------------------------- evidence
 
 
 def _evidence_q(user: User) -> Q:
-    escalation = school_ids_for_user(user=user, roles=ESCALATION_ROLES)
+    escalation = school_ids_seeing_escalations(user=user)
     moderation = school_ids_for_user(user=user, roles=MODERATOR_ROLES)
     return Q(school_id__in=escalation, comment__escalated=True) | Q(
         school_id__in=moderation, comment__escalated=False
@@ -203,7 +221,8 @@ def screening_config_for(*, school: School) -> ScreeningConfig:
     1. The school's thresholds and word lists (ScreeningSettings).
     2. A name finder over the pupils on the register (R4): a comment naming a pupil in
        full is held. Staff and other adults are left out: "thank you Sarah Jones" about a
-       teacher is an ordinary comment.
+       teacher is an ordinary comment. A second finder takes first names too, so a threat
+       beside any pupil's name escalates (R13, screening/targeting.py).
     3. Staff surnames from the register and the settings, so "Jones hit my son" reads as an
        allegation.
     4. The school's own contact details (R5) and domains (its email domain and this
@@ -224,6 +243,11 @@ def screening_config_for(*, school: School) -> ScreeningConfig:
 
     def name_finder(text: str) -> list[tuple[int, int]]:
         return [(hit.start, hit.end) for hit in index.find_full_names(text)]
+
+    def pupil_name_finder(text: str) -> list[tuple[int, int]]:
+        # R13: any pupil of the school, first name too, as the target of a threat.
+        hits = [*index.find_full_names(text), *index.find_first_names(text)]
+        return sorted({(hit.start, hit.end) for hit in hits})
 
     staff = consent_selectors.people_for_school(school=school, kind="staff", on_roll=True)
     staff_names = sorted(
@@ -251,6 +275,7 @@ def screening_config_for(*, school: School) -> ScreeningConfig:
         allowed_words=tuple(str(w) for w in stored.allowed_words) + school_own_names(school.name),
         thresholds={str(k): float(v) for k, v in dict(stored.thresholds).items()},
         name_finder=name_finder if people else None,
+        pupil_name_finder=pupil_name_finder if people else None,
         staff_names=tuple(staff_names),
         allowed_contacts=tuple(contacts),
         allowed_domains=tuple(sorted(domains)),

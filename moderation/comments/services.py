@@ -30,13 +30,25 @@ from typing import Any
 import requests
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from backend.accounts.models import Device, School, User
 from backend.accounts.selectors import user_has_role
 from backend.audit.services import audit_record
+from backend.common.actors import (
+    SYSTEM_COMMENT_ACTIONS,
+    SYSTEM_COMMENT_INGEST,
+    SYSTEM_COMMENT_SCREENING,
+    Actor,
+    SystemActor,
+    actor_user,
+)
 from backend.common.errors import Conflict, DomainError, InvalidInput, NotFound, Refused
+from consent import selectors as consent_selectors
+from consent.models import MIN_EVIDENCE_DAYS
+from consent.retention import NOT_A_RETENTION_SWEEP, RETENTION_SWEEPERS
+from consent.selectors import RetentionItem
 from moderation.screening import LABELS, ScreeningConfig, ScreenResult, screen_comment
 from moderation.screening.types import Label
 from publishers.adapters import adapter_for
@@ -173,7 +185,7 @@ def _platform(channel: str) -> str:
     return PLATFORM_NAMES.get(channel, channel)  # type: ignore[call-overload,no-any-return]
 
 
-def _audit(event: str, comment: Comment, *, actor: User | None = None, **data: Any) -> None:
+def _audit(event: str, comment: Comment, *, actor: Actor, **data: Any) -> None:
     # Ids and labels only: never the comment's text or its author (the log is append-only).
     audit_record(
         action=event,
@@ -236,7 +248,7 @@ def _request(
     *,
     kind: str,
     op: str = "",
-    actor: User | None = None,
+    actor: Actor,
     note: str = "",
     data: dict[str, Any] | None = None,
     reply_post: Any = None,
@@ -246,7 +258,7 @@ def _request(
         comment=comment,
         school_id=comment.school_id,
         kind=kind,
-        actor=actor,
+        actor=actor_user(actor),
         note=note,
         data=data or {},
         platform_op=op,
@@ -512,7 +524,13 @@ def comment_ingest(
         Comment.objects.filter(
             channel=channel, parent_external_id=external_id, parent__isnull=True
         ).update(parent=comment)
-        _audit("comment.received", comment, via=via, publication=publication and publication.pk)
+        _audit(
+            "comment.received",
+            comment,
+            actor=SYSTEM_COMMENT_INGEST,
+            via=via,
+            publication=publication and publication.pk,
+        )
         if author_id and author_id in set(own_author_ids):
             # The school's own account (a reply of ours): never screened or hidden.
             Comment.objects.filter(pk=comment.pk).update(screened_at=timezone.now())
@@ -550,14 +568,29 @@ def _ingest_again(
     if removed and comment.status != St.DELETED:
         comment.status = St.DELETED
         comment.save(update_fields=["status", "updated_at"])
-        _request(comment, kind=A.Kind.PLATFORM_CHANGE, data={"verb": "remove"})
-        _audit("comment.removed_on_platform", comment)
+        _request(
+            comment,
+            kind=A.Kind.PLATFORM_CHANGE,
+            actor=SYSTEM_COMMENT_INGEST,
+            data={"verb": "remove"},
+        )
+        _audit("comment.removed_on_platform", comment, actor=SYSTEM_COMMENT_INGEST)
     elif platform_visibility in (St.HIDDEN, St.VISIBLE) and comment.status != St.DELETED:
         if comment.status != platform_visibility:
             comment.status = platform_visibility
             comment.save(update_fields=["status", "updated_at"])
-            _request(comment, kind=A.Kind.PLATFORM_CHANGE, data={"status": platform_visibility})
-            _audit("comment.visibility_changed_on_platform", comment, status=platform_visibility)
+            _request(
+                comment,
+                kind=A.Kind.PLATFORM_CHANGE,
+                actor=SYSTEM_COMMENT_INGEST,
+                data={"status": platform_visibility},
+            )
+            _audit(
+                "comment.visibility_changed_on_platform",
+                comment,
+                actor=SYSTEM_COMMENT_INGEST,
+                status=platform_visibility,
+            )
     text = remote.text or ""
     if not text or text == comment.text:
         return
@@ -574,8 +607,8 @@ def _ingest_again(
     comment.text = text
     comment.edited_at = now
     comment.save(update_fields=["previous_texts", "text", "edited_at", "updated_at"])
-    _request(comment, kind=A.Kind.EDITED)
-    _audit("comment.edited", comment)
+    _request(comment, kind=A.Kind.EDITED, actor=SYSTEM_COMMENT_INGEST)
+    _audit("comment.edited", comment, actor=SYSTEM_COMMENT_INGEST)
     _screen_and_act(comment, lazy=lazy, author_is_new=False, edit=True)
 
 
@@ -612,6 +645,7 @@ def _screen_and_act(
     _audit(
         "comment.screened",
         comment,
+        actor=SYSTEM_COMMENT_SCREENING,
         verdict=verdict,
         labels=sorted({label.label for label in result.labels}),
         screeners=sorted({label.screener for label in result.labels}),
@@ -619,14 +653,25 @@ def _screen_and_act(
     if not held:
         return
     # R12: evidence first, then hide (R11).
-    _capture(comment, actor=None, reason=Evidence.Reason.BEFORE_HIDE)
+    _capture(comment, actor=SYSTEM_COMMENT_SCREENING, reason=Evidence.Reason.BEFORE_HIDE)
     if _needs_hide(comment):
         reasons = ", ".join(sorted({label.label for label in result.labels}))
-        _request(comment, kind=A.Kind.HIDE, op=A.Op.HIDE, note=f"Held by screening: {reasons}.")
-        _audit("comment.hide_requested", comment, by="screening")
+        _request(
+            comment,
+            kind=A.Kind.HIDE,
+            op=A.Op.HIDE,
+            actor=SYSTEM_COMMENT_SCREENING,
+            note=f"Held by screening: {reasons}.",
+        )
+        _audit("comment.hide_requested", comment, actor=SYSTEM_COMMENT_SCREENING, by="screening")
     if comment.escalated and not was_escalated:
-        _request(comment, kind=A.Kind.ESCALATE, note="Escalated to the safeguarding lead.")
-        _audit("comment.escalated", comment)
+        _request(
+            comment,
+            kind=A.Kind.ESCALATE,
+            actor=SYSTEM_COMMENT_SCREENING,
+            note="Escalated to the safeguarding lead.",
+        )
+        _audit("comment.escalated", comment, actor=SYSTEM_COMMENT_SCREENING)
         comment_id = comment.pk
 
         def notify() -> None:
@@ -990,7 +1035,8 @@ def action_apply(*, action_id: int, now: datetime | None = None) -> ModerationAc
         _audit(
             f"comment.platform_{action.platform_op}",
             comment,
-            actor=action.actor,
+            # The moderator who asked, or the screening that hid it at once.
+            actor=action.actor or SYSTEM_COMMENT_SCREENING,
             action=action.pk,
             attempts=attempts,
         )
@@ -1018,6 +1064,7 @@ def _action_failed(
             _audit(
                 "comment.platform_failed",
                 action.comment,
+                actor=SYSTEM_COMMENT_ACTIONS,
                 action=action.pk,
                 op=action.platform_op,
                 attempts=attempts,
@@ -1080,6 +1127,8 @@ def comment_approve(*, comment: Comment, actor: User, note: str = "") -> Comment
         if locked.status == St.DELETED:
             raise Conflict(COMMENT_DELETED, field="status")
         unhide = _visibility_target(locked) == St.HIDDEN
+        if locked.review == Rv.APPROVED and not unhide:
+            return _fresh(comment)  # a repeat (double click): the current state (issue 13)
         _request(
             locked,
             kind=A.Kind.APPROVE,
@@ -1098,6 +1147,8 @@ def comment_keep_hidden(*, comment: Comment, actor: User, note: str = "") -> Com
     with transaction.atomic():
         locked = _lock(comment)
         hide = _needs_hide(locked)
+        if locked.review == Rv.KEPT_HIDDEN and not hide:
+            return _fresh(comment)  # a repeat (double click): the current state (issue 13)
         if hide:
             _capture(locked, actor=actor, reason=Evidence.Reason.BEFORE_HIDE)
         _request(
@@ -1299,7 +1350,7 @@ def _evidence_record(
     }
 
 
-def _capture(comment: Comment, *, actor: User | None, reason: str, reuse: bool = True) -> Evidence:
+def _capture(comment: Comment, *, actor: Actor, reason: str, reuse: bool = True) -> Evidence:
     """Capture evidence of the comment as it is now (reusing the latest record when the
     comment has not changed since, so an automatic hide and a later delete share one)."""
     if reuse:
@@ -1308,7 +1359,7 @@ def _capture(comment: Comment, *, actor: User | None, reason: str, reuse: bool =
             return latest
     now = timezone.now()
     canonical = canonical_json(
-        _evidence_record(comment, captured_by=actor, captured_at=now, reason=reason)
+        _evidence_record(comment, captured_by=actor_user(actor), captured_at=now, reason=reason)
     )
     evidence = Evidence.objects.create(
         comment=comment,
@@ -1316,7 +1367,7 @@ def _capture(comment: Comment, *, actor: User | None, reason: str, reuse: bool =
         reason=reason,
         canonical=canonical,
         sha256=sha256_text(canonical),
-        captured_by=actor,
+        captured_by=actor_user(actor),
         captured_at=now,
     )
     _audit(
@@ -1356,8 +1407,9 @@ def evidence_viewed(*, evidence: Evidence, actor: User) -> None:
 
 def evidence_countersign(*, evidence: Evidence, actor: User) -> Evidence:
     """A second person (DSL or leader, not the one who captured it) countersigns."""
-    roles = selectors.roles_for(evidence.comment)
-    if not user_has_role(user=actor, school=evidence.school_id, roles=roles):
+    if not selectors.user_may_moderate(user=actor, comment=evidence.comment):
+        if evidence.comment.escalated:  # R13: others learn nothing of it
+            raise NotFound(selectors.NO_SUCH_EVIDENCE)
         raise Refused(COUNTERSIGN_ROLE)
     if evidence.captured_by_id == actor.pk:
         raise Refused(COUNTERSIGN_SAME_PERSON, code="same_person")
@@ -1416,8 +1468,7 @@ def evidence_export(*, evidence: Evidence, actor: User, fmt: str = "json") -> Ev
     """
     if fmt not in ("json", "pdf"):
         raise InvalidInput(EXPORT_FORMAT, field="format")
-    roles = selectors.roles_for(evidence.comment)
-    if not user_has_role(user=actor, school=evidence.school_id, roles=roles):
+    if not selectors.user_may_moderate(user=actor, comment=evidence.comment):  # R13
         raise NotFound(selectors.NO_SUCH_EVIDENCE)
     if not evidence.countersigned:
         raise Conflict(EXPORT_NEEDS_COUNTERSIGNATURE, code="countersignature_required")
@@ -1481,11 +1532,7 @@ def comments_retention_purge(*, now: datetime | None = None) -> int:
     is about, follow the school's safeguarding-records policy instead and are kept."""
     now = now or timezone.now()
     cutoff = now - timedelta(days=int(getattr(settings, "COMMENTS_RETENTION_DAYS", 365)))
-    due = (
-        Comment.objects.filter(created_at__lt=cutoff)
-        .exclude(review=Comment.Review.OPEN)
-        .exclude(evidence__isnull=False)
-    )
+    due = _comments_past_retention(cutoff)
     with transaction.atomic():
         ids = list(due.values_list("id", flat=True)[:5000])
         if not ids:
@@ -1497,3 +1544,80 @@ def comments_retention_purge(*, now: datetime | None = None) -> int:
             data={"comments": len(ids), "cutoff": cutoff.isoformat()},
         )
     return len(ids)
+
+
+def _comments_past_retention(cutoff: datetime) -> QuerySet[Comment]:
+    return (
+        Comment.objects.filter(created_at__lt=cutoff)
+        .exclude(review=Comment.Review.OPEN)
+        .exclude(evidence__isnull=False)
+    )
+
+
+def comments_retention_due(*, now: datetime | None = None) -> list[RetentionItem]:
+    """What `comments_retention_purge` would delete now (the dry-run report)."""
+    now = now or timezone.now()
+    days = int(getattr(settings, "COMMENTS_RETENTION_DAYS", 365))
+    due = _comments_past_retention(now - timedelta(days=days)).order_by("school_id", "id")
+    return [
+        RetentionItem(
+            school_id=school_id,
+            kind="comment",
+            object_id=comment_id,
+            why=f"received {created_at.date().isoformat()}; COMMENTS_RETENTION_DAYS={days}",
+        )
+        for comment_id, school_id, created_at in due.values_list("id", "school_id", "created_at")
+    ]
+
+
+def evidence_retention_due(*, now: datetime | None = None) -> list[RetentionItem]:
+    """Comment evidence (R12) captured longer ago than its school's retention policy allows
+    (read from consent, R15), except while its comment still awaits a decision."""
+    now = now or timezone.now()
+    candidates = list(
+        Evidence.objects.filter(captured_at__lt=now - timedelta(days=MIN_EVIDENCE_DAYS))
+        .exclude(comment__review=Comment.Review.OPEN)
+        .order_by("school_id", "captured_at", "id")
+        .values_list("id", "school_id", "captured_at")
+    )
+    terms = consent_selectors.retention_terms_for_schools(school_ids={c[1] for c in candidates})
+    due = []
+    for evidence_id, school_id, captured_at in candidates:
+        days = terms[school_id].evidence_days
+        if captured_at + timedelta(days=days) <= now:
+            due.append(
+                RetentionItem(
+                    school_id=school_id,
+                    kind="comment evidence",
+                    object_id=evidence_id,
+                    why=f"captured {captured_at.date().isoformat()}; policy: {days} days",
+                )
+            )
+    return due
+
+
+def evidence_retention_purge(
+    *, actor: SystemActor, now: datetime | None = None, dry_run: bool = False
+) -> list[RetentionItem]:
+    """R15 (nightly, before the comments purge): delete comment evidence past its school's
+    retention policy, audited per school. The comment it backed is then an ordinary old
+    comment for `comments_retention_purge`. ``dry_run``: report, delete nothing."""
+    if actor not in RETENTION_SWEEPERS:
+        raise Refused(NOT_A_RETENTION_SWEEP)
+    due = evidence_retention_due(now=now)
+    if dry_run or not due:
+        return due
+    by_school: dict[int, list[int]] = {}
+    for item in due:
+        by_school.setdefault(item.school_id, []).append(item.object_id)
+    terms = consent_selectors.retention_terms_for_schools(school_ids=by_school)
+    with transaction.atomic():
+        for school_id, ids in sorted(by_school.items()):
+            Evidence.objects.filter(pk__in=ids).delete()
+            audit_record(
+                action="retention.evidence_purged",
+                actor=actor,
+                school=School(pk=school_id),
+                data={"evidence_ids": ids, "policy_days": terms[school_id].evidence_days},
+            )
+    return due

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from celery import shared_task
+from celery.schedules import crontab
 
 from . import services
 
@@ -61,15 +62,32 @@ def ingest_website_comment(website_comment_id: int) -> int:
     return outcome.new if outcome else 0
 
 
-#: Merged by the lead into backend/celery.py's ``app.conf.beat_schedule``.
+def website_comment_submitted(*, website_comment_id: int) -> None:
+    """publishers' ``PUBLISHERS_WEBSITE_COMMENT_HANDLERS`` hook, after the comment is
+    stored: screen it now rather than at the next poll (issue 13)."""
+    ingest_website_comment.delay(website_comment_id)
+
+
+#: This app's periodic tasks; backend/celery.py assembles the one beat schedule from these.
 BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
+    # Poll what is due (cursors, back-off as posts age) and retry platform calls (hide,
+    # delete, block) that have not gone through yet.
     "comments-poll-due": {"task": "comments.poll_due", "schedule": 60.0},
     "comments-retry-actions": {"task": "comments.retry_actions", "schedule": 60.0},
+    # R15: nightly, after the originals purge (moderation) has run.
+    "comments-retention-purge": {
+        "task": "comments.retention_purge",
+        "schedule": crontab(hour=2, minute=45),
+    },
 }
 
 
 @shared_task(name="comments.retention_purge", acks_late=True, time_limit=1800)
-def retention_purge() -> int:
-    from .services import comments_retention_purge
+def retention_purge() -> dict[str, int]:
+    """Nightly (R15): evidence past the school's policy, then old comments backing none."""
+    from consent.retention import SYSTEM_RETENTION
 
-    return comments_retention_purge()
+    from .services import comments_retention_purge, evidence_retention_purge
+
+    evidence = len(evidence_retention_purge(actor=SYSTEM_RETENTION))
+    return {"evidence": evidence, "comments": comments_retention_purge()}

@@ -1,7 +1,9 @@
 """``screen_comment``: fold the text, run every screener, apply thresholds and the verdict policy.
 
 Policy (R11, R13): threats, hate, sexual content, self-harm and allegations escalate to the DSL;
-profanity, personal data and spam are held for a leader; anything else is ok. A comment carries
+so does a threat or sexual content aimed at a child someone could find (a pupil's name, a
+location or a contact request beside it, ``targeting.py``); profanity, personal data and
+spam are held for a leader; anything else is ok. A comment carries
 every rule label that reached its threshold, so the dashboard can show all the reasons at once,
 and the semantic screener's label where it adds something (``reconcile``).
 """
@@ -17,6 +19,7 @@ from moderation.screening.screeners import (
     Comment,
     school_rules,
 )
+from moderation.screening.targeting import targeted_labels
 from moderation.screening.text import FoldedText, fold
 from moderation.screening.types import (
     ESCALATE_LABELS,
@@ -88,6 +91,7 @@ def screen_comment(
         for label in screener(comment)
         if label.score >= config.threshold(label.label)
     ])  # fmt: skip
+    labels += targeted_labels(comment, labels)  # R13: harm aimed at a findable child
     labels.sort(
         key=lambda label: (
             label.label not in ESCALATE_LABELS,  # what escalates first,

@@ -59,6 +59,8 @@ class ScreeningConfig:
     ``thresholds``: per-label overrides of ``DEFAULT_THRESHOLDS``.
     ``name_finder``: returns spans of full names of people on the register (R4); a comment
     naming a pupil in full is held.
+    ``pupil_name_finder``: spans of any pupil's name, full or first (R13): a threat or sexual
+    content beside one escalates (``targeting.py``); a first name alone is never held.
     ``staff_names``: staff surnames (and titles) so "Jones hit my son" reads as an allegation
     even without "Mr".
     ``allowed_contacts``: the school's own phone, email, address and postcode (R5).
@@ -69,6 +71,7 @@ class ScreeningConfig:
     allowed_words: Sequence[str] = ()
     thresholds: Mapping[str, float] = field(default_factory=dict)
     name_finder: NameFinder | None = None
+    pupil_name_finder: NameFinder | None = None
     staff_names: Sequence[str] = ()
     allowed_contacts: Sequence[str] = ()
     allowed_domains: Sequence[str] = ()

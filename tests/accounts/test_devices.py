@@ -15,18 +15,19 @@ from backend.accounts.services import (
     device_enrol,
     device_revoke,
 )
+from backend.common.actors import SYSTEM_SHELL
 from backend.common.errors import Refused
 
 
 def test_it_stores_only_a_hash_of_the_device_credential(school: Any) -> None:
-    device, token = device_enrol(school=school, name="Year 3 iPad", actor=None)
+    device, token = device_enrol(school=school, name="Year 3 iPad", actor=SYSTEM_SHELL)
     device.refresh_from_db()
     assert token not in device.token_hash
     assert device.token_matches(token)
 
 
 def test_it_authenticates_an_enrolled_device_and_records_last_seen(school: Any) -> None:
-    device, token = device_enrol(school=school, name="Year 3 iPad", actor=None)
+    device, token = device_enrol(school=school, name="Year 3 iPad", actor=SYSTEM_SHELL)
     assert device_authenticate(token=token) == device
     device.refresh_from_db()
     assert device.last_seen_at is not None
@@ -47,7 +48,7 @@ def test_it_refuses_missing_or_unknown_credentials(school: Any, token: Any, mess
 
 
 def test_it_refuses_a_credential_with_the_right_prefix_but_wrong_secret(school: Any) -> None:
-    _, token = device_enrol(school=school, name="Year 3 iPad", actor=None)
+    _, token = device_enrol(school=school, name="Year 3 iPad", actor=SYSTEM_SHELL)
     with pytest.raises(Refused) as err:
         device_authenticate(token=token[:-4] + "AAAA")
     assert err.value.message == DEVICE_UNKNOWN
@@ -91,7 +92,7 @@ def test_api_enrols_a_device_and_returns_the_credential_once(
 
 
 def test_api_revokes_a_device(api_as: Any, school: Any, trust_admin: Any) -> None:
-    device, token = device_enrol(school=school, name="Hall iPad", actor=None)
+    device, token = device_enrol(school=school, name="Hall iPad", actor=SYSTEM_SHELL)
     response = api_as(trust_admin).post(f"/api/schools/{school.pk}/devices/{device.pk}/revoke")
     assert response.status_code == 200 and response.json()["revoked_at"]
 
@@ -99,7 +100,7 @@ def test_api_revokes_a_device(api_as: Any, school: Any, trust_admin: Any) -> Non
 def test_api_hides_devices_of_another_school(
     api_as: Any, school: Any, trust_admin: Any, outsider: Any
 ) -> None:
-    device, _ = device_enrol(school=school, name="Hall iPad", actor=None)
+    device, _ = device_enrol(school=school, name="Hall iPad", actor=SYSTEM_SHELL)
     client = api_as(outsider)
     assert client.get(f"/api/schools/{school.pk}/devices").status_code == 404
     assert client.post(f"/api/schools/{school.pk}/devices", {"name": "x"}).status_code == 404
@@ -116,7 +117,7 @@ def test_api_refuses_device_enrolment_by_a_leader(
 
 
 def test_a_tablet_checks_its_credential(api_as: Any, school: Any, teacher: Any) -> None:
-    _, token = device_enrol(school=school, name="Hall iPad", actor=None)
+    _, token = device_enrol(school=school, name="Hall iPad", actor=SYSTEM_SHELL)
     client = api_as(teacher)
     client.credentials(HTTP_X_DEVICE_TOKEN=token)
     response = client.get("/api/devices/current")
@@ -126,7 +127,7 @@ def test_a_tablet_checks_its_credential(api_as: Any, school: Any, teacher: Any) 
 
 
 def test_a_tablet_of_another_school_is_not_shown(api_as: Any, school: Any, outsider: Any) -> None:
-    _, token = device_enrol(school=school, name="Hall iPad", actor=None)
+    _, token = device_enrol(school=school, name="Hall iPad", actor=SYSTEM_SHELL)
     client = api_as(outsider)
     client.credentials(HTTP_X_DEVICE_TOKEN=token)
     assert client.get("/api/devices/current").status_code == 404

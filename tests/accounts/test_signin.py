@@ -1,4 +1,5 @@
-"""Sign-in: email + password, TOTP for leader/dsl/trust_admin, lock-out, Argon2."""
+"""Sign-in: email + password, TOTP for leader/dsl/consent_admin/trust_admin, lock-out,
+Argon2."""
 
 from typing import Any
 
@@ -83,6 +84,39 @@ def test_a_new_leader_sets_up_an_authenticator_then_gets_in(school: Any) -> None
         client.post("/api/auth/totp/confirm", {"otp_token": code}, format="json").status_code == 200
     )
     assert client.get("/api/audit").status_code == 200
+
+
+def test_a_consent_admin_needs_a_one_time_code(data_manager: Any) -> None:
+    """Consent administrators see reference photos and consent records (biometric and
+    safeguarding data), so they sign in with a second factor like leaders do."""
+    response = _login(email="data@oakfield.test", password=PASSWORD)
+    assert response.status_code == 400
+    assert response.json()["otp_token"] == [OTP_REQUIRED]
+
+
+def test_a_consent_admin_without_the_second_factor_cannot_read_the_register(
+    api_as: Any, school: Any, data_manager: Any
+) -> None:
+    client = api_as(data_manager, verified=False)
+    response = client.get(f"/api/schools/{school.pk}/people")
+    assert response.status_code == 403
+    assert response.json()["detail"] == TWO_FACTOR_NEEDED
+    assert api_as(data_manager).get(f"/api/schools/{school.pk}/people").status_code == 200
+
+
+def test_a_new_consent_admin_is_sent_to_set_up_an_authenticator(school: Any) -> None:
+    from backend.accounts.models import Role
+    from tests.factories import MembershipFactory
+
+    user = UserFactory(email="newdata@oakfield.test")
+    MembershipFactory(user=user, school=school, role=Role.CONSENT_ADMIN)
+    client = APIClient()
+    me = client.post("/api/auth/login", {"email": user.email, "password": PASSWORD}, format="json")
+    assert me.status_code == 200
+    assert me.json()["two_factor_required"] is True
+    assert me.json()["two_factor_verified"] is False
+    assert client.get(f"/api/schools/{school.pk}/people").status_code == 403
+    assert client.post("/api/auth/totp/setup").status_code == 200
 
 
 @override_settings(AXES_FAILURE_LIMIT=3)

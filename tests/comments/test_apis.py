@@ -13,13 +13,14 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
-from backend.accounts.models import User
+from backend.accounts.models import School, User
 from backend.audit.models import AuditEvent
-from moderation.comments import services
-from moderation.comments.models import Comment, Evidence
+from moderation.comments import services, tasks
+from moderation.comments.models import Comment, Evidence, ModerationAction
 from moderation.models import Post
 from publishers.models import Publication
-from tests.comments.conftest import Platforms
+from publishers.services import website_comment_submit
+from tests.comments.conftest import Platforms, website_entry
 
 Api = Callable[..., APIClient]
 THREAT = "I know where you live. Watch your back"
@@ -87,6 +88,95 @@ def test_r13_escalated_comments_answer_404_to_everyone_but_the_dsl_and_head_teac
     }
 
 
+def test_r13_an_ordinary_leader_does_not_see_escalated_comments_in_the_list(
+    three: Three, api_as: Api, deputy_head: User
+) -> None:
+    client = api_as(deputy_head)
+
+    assert ids(client.get("/api/comments")) == {three.ok.pk, three.held.pk}
+    assert ids(client.get("/api/comments?escalated=true")) == set()
+    assert ids(client.get("/api/comments?queue=open")) == {three.held.pk}
+
+
+def test_r13_an_escalated_comment_answers_404_to_an_ordinary_leader(
+    three: Three, api_as: Api, deputy_head: User, safeguarding_lead: User
+) -> None:
+    client = api_as(deputy_head)
+    url = f"/api/comments/{three.escalated.pk}"
+
+    assert client.get(url).status_code == 404
+    assert client.get(f"{url}/notes").status_code == 404
+    assert client.post(f"{url}/notes", {"text": "seen"}, format="json").status_code == 404
+    assert client.post(f"{url}/keep-hidden").status_code == 404
+    assert client.post(f"{url}/assign", {"assignee": None}, format="json").status_code == 404
+    assert not AuditEvent.objects.filter(action="comment.viewed", actor=deputy_head).exists()
+
+
+def test_r13_evidence_of_an_escalated_comment_answers_404_to_an_ordinary_leader(
+    three: Three, api_as: Api, deputy_head: User, safeguarding_lead: User, head_teacher: User
+) -> None:
+    evidence = three.escalated.evidence.get()
+    api_as(safeguarding_lead).post(f"/api/evidence/{evidence.pk}/countersign")
+    client = api_as(deputy_head)
+
+    assert client.get(f"/api/comments/{three.escalated.pk}/evidence").status_code == 404
+    assert client.post(f"/api/comments/{three.escalated.pk}/evidence").status_code == 404
+    assert client.get(f"/api/evidence/{evidence.pk}").status_code == 404
+    assert client.post(f"/api/evidence/{evidence.pk}/countersign").status_code == 404
+    assert client.get(f"/api/evidence/{evidence.pk}/export").status_code == 404
+    assert api_as(head_teacher).get(f"/api/evidence/{evidence.pk}/export").status_code == 200
+    assert not AuditEvent.objects.filter(
+        action="comment.evidence_viewed", actor=deputy_head
+    ).exists()  # fmt: skip
+
+
+def test_r13_a_bulk_action_by_an_ordinary_leader_does_not_reach_escalated_comments(
+    three: Three, api_as: Api, deputy_head: User, platforms: Platforms
+) -> None:
+    response = api_as(deputy_head).post(
+        "/api/comments/bulk",
+        {"ids": [three.held.pk, three.escalated.pk], "action": "approve"},
+        format="json",
+    )
+
+    assert response.status_code == 200
+    assert [(r["comment_id"], r["ok"]) for r in response.json()] == [
+        (three.held.pk, True),
+        (three.escalated.pk, False),
+    ]
+    assert response.json()[1]["detail"] == "No such comment among your schools."
+    escalated = Comment.objects.get(pk=three.escalated.pk)
+    assert (escalated.review, escalated.status) == ("open", "hidden")
+
+
+def test_r13_an_escalated_comment_cannot_be_assigned_to_an_ordinary_leader(
+    three: Three, api_as: Api, head_teacher: User, deputy_head: User
+) -> None:
+    url = f"/api/comments/{three.escalated.pk}/assign"
+
+    response = api_as(head_teacher).post(url, {"assignee": deputy_head.pk}, format="json")
+
+    assert response.status_code == 400
+    assert "assignee" in response.json()
+    assert Comment.objects.get(pk=three.escalated.pk).assigned_to is None
+
+
+def test_r13_the_website_comment_list_hides_escalated_comments_from_an_ordinary_leader(
+    api_as: Api, school: School, teacher: User, deputy_head: User, head_teacher: User
+) -> None:
+    entry = website_entry(school, teacher)
+    threat = website_comment_submit(entry=entry, author_name="X", text=THREAT)
+    fine = website_comment_submit(entry=entry, author_name="Gran", text=ORDINARY)
+    tasks.poll_due()
+
+    def listed(user: User) -> set[int]:
+        return {row["id"] for row in api_as(user).get("/api/website-comments").json()}
+
+    assert listed(deputy_head) == {fine.pk}
+    assert api_as(deputy_head).post(f"/api/website-comments/{threat.pk}/reject").status_code == 404
+    assert listed(head_teacher) == {fine.pk, threat.pk}
+
+
 def test_held_comments_are_for_leaders_and_the_dsl_only(
     three: Three, api_as: Api, teacher: User, safeguarding_lead: User
 ) -> None:
@@ -140,6 +230,31 @@ def test_approve(three: Three, api_as: Api, head_teacher: User, platforms: Platf
     assert response.status_code == 200, response.content
     assert response.json()["status"] == "visible" and response.json()["review"] == "approved"
     assert platforms.graph.comments[three.held.external_id]["hidden"] is False
+
+
+def test_a_repeated_approve_answers_the_current_state_and_acts_once(
+    three: Three, api_as: Api, head_teacher: User
+) -> None:
+    """Issue 13: a double click is not a second decision (and never a 500)."""
+    client = api_as(head_teacher)
+    first = client.post(f"/api/comments/{three.held.pk}/approve", {}, format="json")
+    again = client.post(f"/api/comments/{three.held.pk}/approve", {}, format="json")
+
+    assert (first.status_code, again.status_code) == (200, 200), again.content
+    assert again.json()["review"] == "approved" and again.json()["status"] == "visible"
+    assert three.held.actions.filter(kind=ModerationAction.Kind.APPROVE).count() == 1
+    assert AuditEvent.objects.filter(action="comment.approved").count() == 1
+
+
+def test_a_repeated_keep_hidden_answers_the_current_state_and_acts_once(
+    three: Three, api_as: Api, head_teacher: User
+) -> None:
+    client = api_as(head_teacher)
+    answers = [client.post(f"/api/comments/{three.held.pk}/keep-hidden") for _ in range(2)]
+
+    assert [a.status_code for a in answers] == [200, 200]
+    assert answers[1].json()["review"] == "kept_hidden"
+    assert three.held.actions.filter(kind=ModerationAction.Kind.KEEP_HIDDEN).count() == 1
 
 
 def test_staff_who_can_see_a_comment_are_refused_actions_on_it(

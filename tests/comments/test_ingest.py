@@ -443,6 +443,22 @@ def test_r11_the_website_channel_shows_nothing_unapproved(
     assert Comment.objects.get(pk=comment.pk).status == "visible"
 
 
+def test_r11_a_website_comment_is_screened_when_it_is_submitted(
+    school: School, teacher: User, safeguarding_lead: User
+) -> None:
+    """Issue 13: a parent's comment is in the dashboard at once, not after the next poll."""
+    entry = website_entry(school, teacher)
+
+    response = Client().post(
+        f"/news/{school.slug}/{entry.pk}/", {"author_name": "X", "text": THREAT}
+    )
+
+    assert response.status_code == 302
+    submitted = WebsiteComment.objects.get(entry=entry)
+    comment = Comment.objects.get(channel="website", external_id=str(submitted.pk))
+    assert comment.escalated and comment.status == "hidden" and comment.review == "open"
+
+
 def test_r11_a_harmful_website_comment_is_held_and_never_shown(
     school: School, teacher: User, head_teacher: User
 ) -> None:

@@ -13,6 +13,7 @@ from django.utils import timezone
 from backend.accounts.models import Device, School, User
 from backend.accounts.services import device_enrol
 from backend.audit.models import AuditEvent
+from backend.common.actors import SYSTEM_SHELL
 from backend.common.errors import Conflict, InvalidInput, NotFound, Refused
 from moderation.comments import services, tasks
 from moderation.comments.models import Comment, ModerationAction
@@ -56,6 +57,81 @@ def test_a_comment_naming_a_pupil_in_full_is_held(ig_post: Publication, school: 
     assert label["label"] == "personal_data" and label["screener"] == "personal_data"
     assert "full name of someone on the register" in label["reason"]
     assert comment.text[slice(*label["span"])] == "Amelia Smith"
+
+
+@pytest.mark.parametrize(
+    ("text", "written"),
+    [
+        ("Am\u200belia Sm\u0456th was the star of the show!", "Am\u200belia Sm\u0456th"),
+        ("Email me on jane\u200b.parent\uff20gmail.com", "jane\u200b.parent\uff20gmail.com"),
+    ],
+    ids=["name-with-zero-width-space-and-cyrillic-i", "email-with-full-width-at"],
+)
+def test_r4_r5_a_comment_hiding_a_name_or_email_with_unicode_is_held(
+    ig_post: Publication, school: School, text: str, written: str
+) -> None:
+    person(school, "Amelia", "Smith")
+
+    comment = ingest(ig_post, "c1", text)
+
+    assert comment.verdict == "hold"
+    found = [comment.text[slice(*label["span"])] for label in comment.labels]
+    assert written in found
+
+
+def _targeted(comment: Comment) -> dict[str, Any]:
+    [label] = [label for label in comment.labels if label["screener"] == "targeted"]
+    return label
+
+
+def test_r13_a_threat_beside_a_street_address_escalates_to_the_dsl(
+    ig_post: Publication, safeguarding_lead: User
+) -> None:
+    text = "someone should sort him out, he lives at 14 Oak Road"
+
+    comment = ingest(ig_post, "c1", text)
+
+    assert (comment.verdict, comment.escalated) == ("escalate", True)
+    label = _targeted(comment)
+    assert label["label"] == "threat"
+    assert "a location ('14 Oak Road')" in label["reason"]
+    assert text[slice(*label["span"])] == "sort him out"
+    assert [m.to for m in mail.outbox] == [[safeguarding_lead.email]]
+
+
+def test_r13_a_threat_beside_a_pupils_first_name_escalates(
+    ig_post: Publication, school: School
+) -> None:
+    person(school, "Amelia", "Smith")
+
+    comment = ingest(ig_post, "c1", "someone needs to teach Amelia a lesson")
+
+    assert (comment.verdict, comment.escalated) == ("escalate", True)
+    assert "a pupil's name ('Amelia')" in _targeted(comment)["reason"]
+
+
+def test_r13_a_threat_beside_a_contact_request_escalates(ig_post: Publication) -> None:
+    comment = ingest(ig_post, "c1", "send me his number, someone should sort him out")
+
+    assert (comment.verdict, comment.escalated) == ("escalate", True)
+    assert "a contact request ('send me his number')" in _targeted(comment)["reason"]
+
+
+def test_r13_sexual_content_beside_a_contact_request_escalates(ig_post: Publication) -> None:
+    comment = ingest(ig_post, "c1", "she's gorgeous, what's her snap?")
+
+    assert (comment.verdict, comment.escalated) == ("escalate", True)
+    assert _targeted(comment)["label"] == "sexual"
+
+
+def test_r13_a_veiled_threat_beside_an_address_escalates(ig_post: Publication) -> None:
+    """No phrase list has "I'll be seeing him soon": the sentence model reads it as a threat
+    once the address no longer dilutes it."""
+    comment = ingest(ig_post, "c1", "I'll be seeing him soon, he lives at 14 Oak Road")
+
+    assert (comment.verdict, comment.escalated) == ("escalate", True)
+    label = _targeted(comment)
+    assert label["label"] == "threat" and label["reason"].startswith("reads as a threat")
 
 
 def test_a_teacher_s_full_name_is_not_held_as_a_pupil_s(
@@ -315,7 +391,7 @@ def test_an_approval_overtakes_a_hide_still_waiting_to_retry(
 def test_a_reply_goes_through_the_approval_queue_as_a_post(
     platforms: Platforms, fb_post: Publication, head_teacher: User, school: School
 ) -> None:
-    device, _ = device_enrol(school=school, name="Office iPad", actor=None)
+    device, _ = device_enrol(school=school, name="Office iPad", actor=SYSTEM_SHELL)
     cid = platforms.graph.add_comment(fb_post.external_id, "When is the next open day?")
     services.publication_poll(publication_id=fb_post.pk)
     comment = Comment.objects.get(external_id=cid)
@@ -335,8 +411,8 @@ def test_a_reply_needs_a_tablet_of_the_comment_s_school_and_a_channel_that_takes
     ig_post: Publication, head_teacher: User, school: School, teacher: User,
     other_school: School,
 ) -> None:  # fmt: skip
-    foreign: Device = device_enrol(school=other_school, name="Elsewhere", actor=None)[0]
-    own: Device = device_enrol(school=school, name="Office iPad", actor=None)[0]
+    foreign: Device = device_enrol(school=other_school, name="Elsewhere", actor=SYSTEM_SHELL)[0]
+    own: Device = device_enrol(school=school, name="Office iPad", actor=SYSTEM_SHELL)[0]
     on_facebook = ingest(publish(school, teacher, "facebook", "104_122"), "fb1", ORDINARY)
     on_instagram = ingest(ig_post, "ig1", ORDINARY)
     on_website = services.comment_ingest(
@@ -452,12 +528,40 @@ def test_every_action_is_audited(
     assert SWEARING not in str(list(AuditEvent.objects.values_list("data", flat=True)))
 
 
-def test_an_escalation_falls_back_to_the_leaders_when_there_is_no_dsl(
+def test_r13_an_escalation_goes_to_the_head_teacher_when_there_is_no_dsl(
     ig_post: Publication, head_teacher: User
 ) -> None:
     ingest(ig_post, "c1", THREAT)
 
     assert [m.to for m in mail.outbox] == [[head_teacher.email]]
+
+
+def test_r13_an_escalation_is_emailed_to_the_dsl_and_head_teacher_only(
+    ig_post: Publication, head_teacher: User, deputy_head: User, safeguarding_lead: User
+) -> None:
+    ingest(ig_post, "c1", THREAT)
+
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(
+        [head_teacher.email, safeguarding_lead.email]
+    )
+
+
+def test_r13_a_failed_hide_of_an_escalated_comment_is_not_told_to_ordinary_leaders(
+    platforms: Platforms,
+    x_post: Publication,
+    head_teacher: User,
+    deputy_head: User,
+    safeguarding_lead: User,
+) -> None:
+    platforms.x.fail("hide", "forbidden")
+    platforms.x.add_reply(x_post.external_id, THREAT)
+
+    services.publication_poll(publication_id=x_post.pk)
+
+    failures = [m for m in mail.outbox if "could not hide" in m.subject]
+    assert sorted(m.to[0] for m in failures) == sorted(
+        [head_teacher.email, safeguarding_lead.email]
+    )
 
 
 # --------------------------------------------------------------------------- retention (R15)

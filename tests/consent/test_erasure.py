@@ -13,6 +13,7 @@ from django.core.files.storage import default_storage
 
 from backend.audit.models import AuditEvent
 from backend.audit.selectors import audit_verify
+from backend.common.actors import SYSTEM_SHELL
 from backend.common.errors import InvalidInput, Refused
 from consent.models import (
     ConsentEvidence,
@@ -37,9 +38,9 @@ PDF = b"%PDF-1.4\n% signed form for Amelia Hart\n"
 
 
 @pytest.fixture
-def held(pupil: Person, mum: Any) -> Person:
+def held(pupil: Person, mum: Any, data_manager: Any) -> Person:
     """A pupil about whom everything is held."""
-    evidence = evidence_upload(person=pupil, data=PDF, filename="form.pdf", actor=None)
+    evidence = evidence_upload(person=pupil, data=PDF, filename="form.pdf", actor=data_manager)
     record(
         pupil,
         Purpose.PHOTO_WEBSITE,
@@ -77,7 +78,7 @@ def test_r15_export_holds_everything_about_the_person(
 
 
 def test_r15_export_never_holds_the_encoding_itself(held: Person) -> None:
-    archive = _zip(person_export(person=held, actor=None))
+    archive = _zip(person_export(person=held, actor=SYSTEM_SHELL))
     raw = vector(1).astype("<f8").tobytes()
     for name in archive.namelist():
         assert raw[:16] not in archive.read(name)
@@ -134,9 +135,9 @@ def test_r15_erasure_removes_personal_data_and_keeps_what_the_law_needs(
     assert ended_calls == [(person.pk, "erased")]
 
 
-def test_erasure_needs_the_mis_id_as_confirmation(held: Person) -> None:
+def test_erasure_needs_the_mis_id_as_confirmation(held: Person, data_manager: Any) -> None:
     with pytest.raises(InvalidInput) as err:
-        person_erase(person=held, confirm="UPN002", actor=None)
+        person_erase(person=held, confirm="UPN002", actor=data_manager)
     assert err.value.message == ERASE_CONFIRM
     assert Person.objects.get(pk=held.pk).erased_at is None
 
@@ -151,12 +152,14 @@ def test_only_a_consent_admin_exports_or_erases(held: Person, head_teacher: Any)
         assert err.value.message == NOT_CONSENT_ADMIN
 
 
-def test_the_mis_can_bring_an_erased_pupil_back_as_a_new_person(held: Person) -> None:
+def test_the_mis_can_bring_an_erased_pupil_back_as_a_new_person(
+    held: Person, data_manager: Any
+) -> None:
     from consent.services import people_import
 
-    person_erase(person=held, confirm="UPN001", actor=None)
+    person_erase(person=held, confirm="UPN001", actor=data_manager)
     data = b"mis_id,legal_first_name,last_name\nUPN001,Amelia,Hart\n"
-    people_import(school=held.school, file=data, actor=None)
+    people_import(school=held.school, file=data, actor=SYSTEM_SHELL)
     again = Person.objects.get(mis_id="UPN001")
     assert again.pk != held.pk
     assert not may_publish_photo(person=again, channel="website").allowed

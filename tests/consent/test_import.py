@@ -11,12 +11,14 @@ import pytest
 from django.utils import timezone
 
 from backend.audit.models import AuditEvent
+from backend.common.actors import SYSTEM_SHELL
 from backend.common.errors import Refused
 from consent.mis_import import (
     BAD_ANSWER,
     BAD_DATE,
     DATE_NEEDED,
     DUPLICATE_MIS_ID,
+    INVISIBLE_CHARACTERS,
     MISSING_HEADERS,
     REQUIRED,
 )
@@ -89,7 +91,9 @@ def csv_bytes(rows: list[dict[str, str]], header: list[str] | None = None) -> by
 
 
 def run(school: Any, data: bytes, **kwargs: Any) -> ImportRun:
-    return people_import(school=school, file=data, filename="roll.csv", actor=None, **kwargs)
+    return people_import(
+        school=school, file=data, filename="roll.csv", actor=SYSTEM_SHELL, **kwargs
+    )
 
 
 @pytest.fixture(autouse=True)
@@ -251,6 +255,27 @@ def test_bad_rows_are_reported_by_line_and_reason_and_never_half_applied(school:
     assert list(Person.objects.values_list("mis_id", flat=True)) == ["UPN1"]
     assert ConsentRecord.objects.count() == 1
     assert result.errors[0]["mis_id"] == "UPN2"
+
+
+def test_r4_a_row_whose_name_holds_invisible_characters_is_refused(school: Any) -> None:
+    data = csv_bytes(
+        [
+            row("UPN1"),
+            row("UPN2", legal_first_name="Am\u200bara"),
+            row("UPN3", preferred_first_name="\u202eeyokO", last_name="Oko\ufeffye"),
+        ]
+    )
+    result = run(school, data)
+    assert result.status == ImportRun.Status.APPLIED_WITH_ERRORS
+    by_line = {e["line"]: e["errors"] for e in result.errors}
+    assert by_line == {
+        3: [INVISIBLE_CHARACTERS.format(column="legal_first_name")],
+        4: [
+            INVISIBLE_CHARACTERS.format(column="preferred_first_name"),
+            INVISIBLE_CHARACTERS.format(column="last_name"),
+        ],
+    }
+    assert list(Person.objects.values_list("mis_id", flat=True)) == ["UPN1"]
 
 
 def test_a_bad_row_leaves_the_existing_person_untouched(school: Any) -> None:

@@ -9,6 +9,7 @@ import pytest
 from django.utils import timezone
 
 from backend.audit.models import AuditEvent
+from backend.common.actors import SYSTEM_SHELL
 from backend.common.errors import Conflict, InvalidInput, NotFound, Refused
 from consent.derivation import default_expiry
 from consent.models import ConsentRecord, Decision, GivenBy, Method, Person, Purpose
@@ -24,6 +25,7 @@ from consent.services import (
     GIVEN_IN_FUTURE,
     MIS_ID_TAKEN,
     MIS_RESERVED,
+    NAME_INVISIBLE,
     NOT_CONSENT_ADMIN,
     NOT_MEMBER,
     NOT_SENSITIVE_ROLE,
@@ -53,7 +55,7 @@ def grant(person: Person, purpose: str = Purpose.PHOTO_WEBSITE, **kwargs: Any) -
         "decision": Decision.GRANTED,
         "given_by": GivenBy.CONTACT,
         "method": Method.PAPER_FORM,
-        "actor": None,
+        "actor": SYSTEM_SHELL,
     }
     args.update(kwargs)
     return consent_record(person=person, purpose=purpose, **args)
@@ -79,7 +81,7 @@ def test_one_form_records_several_purposes_at_once(pupil: Person, mum: Any) -> N
         given_by=GivenBy.CONTACT,
         contact=mum,
         method=Method.ELECTRONIC_FORM,
-        actor=None,
+        actor=SYSTEM_SHELL,
     )
     assert [r.purpose for r in records] == ["photo_x", "photo_facebook"]
 
@@ -131,7 +133,9 @@ def test_r18_a_competent_pupil_grants_their_own_photo_consent(school: Any) -> No
     assert may_publish_photo(person=pupil, channel="website").allowed
 
 
-def test_r18_biometric_consent_must_be_written_with_evidence(pupil: Person, mum: Any) -> None:
+def test_r18_biometric_consent_must_be_written_with_evidence(
+    pupil: Person, mum: Any, data_manager: Any
+) -> None:
     with pytest.raises(InvalidInput) as err:
         grant(
             pupil,
@@ -144,7 +148,7 @@ def test_r18_biometric_consent_must_be_written_with_evidence(pupil: Person, mum:
     with pytest.raises(InvalidInput) as err:
         grant(pupil, Purpose.BIOMETRIC, contact=mum, method=Method.PAPER_FORM)
     assert err.value.message == BIOMETRIC_NEEDS_EVIDENCE
-    evidence = evidence_upload(person=pupil, data=PDF, filename="form.pdf", actor=None)
+    evidence = evidence_upload(person=pupil, data=PDF, filename="form.pdf", actor=data_manager)
     assert grant(pupil, Purpose.BIOMETRIC, contact=mum, evidence=evidence).evidence == evidence
 
 
@@ -179,7 +183,7 @@ def test_decisions_are_validated(pupil: Person, mum: Any, kwargs: Any, message: 
 
 
 def test_r17_consent_cannot_be_granted_for_someone_who_left(pupil: Person, mum: Any) -> None:
-    person_leave(person=pupil, actor=None)
+    person_leave(person=pupil, actor=SYSTEM_SHELL)
     with pytest.raises(Conflict) as err:
         grant(pupil, contact=mum)
     assert err.value.message == PERSON_LEFT
@@ -230,16 +234,22 @@ def test_people_are_created_and_updated_by_consent_admins(
 
 
 def test_a_contact_losing_parental_responsibility_ends_their_consent(
-    pupil: Person, mum: Any, ended_calls: Any, django_capture_on_commit_callbacks: Any
+    pupil: Person,
+    mum: Any,
+    ended_calls: Any,
+    django_capture_on_commit_callbacks: Any,
+    data_manager: Any,
 ) -> None:
     grant(pupil, contact=mum)
     with django_capture_on_commit_callbacks(execute=True):
-        contact_update(contact=mum, changes={"court_order": True}, actor=None)
+        contact_update(contact=mum, changes={"court_order": True}, actor=data_manager)
     assert not may_publish_photo(person=pupil, channel="website").allowed
     assert ended_calls == [(pupil.pk, "consent_changed")]
 
 
-def test_contacts_are_added_by_consent_admins(pupil: Person, teacher: Any) -> None:
+def test_contacts_are_added_by_consent_admins(
+    pupil: Person, teacher: Any, data_manager: Any
+) -> None:
     with pytest.raises(Refused):
         contact_create(person=pupil, name="Jo", actor=teacher)
     contact = contact_create(
@@ -247,7 +257,7 @@ def test_contacts_are_added_by_consent_admins(pupil: Person, teacher: Any) -> No
         name="Jo Hart",
         relationship="Carer",
         has_parental_responsibility=True,
-        actor=None,
+        actor=data_manager,
     )
     assert contact.may_give_consent
 
@@ -273,7 +283,9 @@ def test_evidence_is_judged_by_its_content_and_every_view_audited(
     pupil: Person, data_manager: Any, teacher: Any
 ) -> None:
     with pytest.raises(InvalidInput) as err:
-        evidence_upload(person=pupil, data=b"<html>form</html>", filename="form.pdf", actor=None)
+        evidence_upload(
+            person=pupil, data=b"<html>form</html>", filename="form.pdf", actor=data_manager
+        )
     assert err.value.message == EVIDENCE_TYPE
     evidence = evidence_upload(person=pupil, data=PDF, filename="form.pdf", actor=data_manager)
     assert evidence.content_type == "application/pdf"
@@ -294,3 +306,34 @@ def test_record_factory_and_service_agree_on_the_record_shape(pupil: Person, mum
     [direct] = record(pupil, Purpose.PHOTO_X, contact=mum)
     via_service = grant(pupil, Purpose.PHOTO_X, contact=mum)
     assert direct.given_by == via_service.given_by == GivenBy.CONTACT
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("legal_first_name", "Am\u200bara"),  # zero-width space
+        ("preferred_first_name", "Ama\u200dra"),  # zero-width joiner
+        ("last_name", "Okoye\u200f"),  # right-to-left mark
+    ],
+)
+def test_r4_the_register_refuses_a_name_with_invisible_characters(
+    school: Any, data_manager: Any, field: str, value: str
+) -> None:
+    names = {"legal_first_name": "Amara", "last_name": "Okoye", field: value}
+    with pytest.raises(InvalidInput) as err:
+        person_create(school=school, mis_id="AO1", actor=data_manager, **names)
+    assert (err.value.field, err.value.message) == (field, NAME_INVISIBLE.format(field=field))
+    assert not Person.objects.filter(school=school).exists()
+
+
+def test_r4_a_name_change_with_a_zero_width_space_is_refused(
+    school: Any, data_manager: Any
+) -> None:
+    person = person_create(
+        school=school, legal_first_name="Amara", last_name="Okoye", actor=data_manager
+    )
+    with pytest.raises(InvalidInput) as err:
+        person_update(person=person, changes={"last_name": "Oko\u200bye"}, actor=data_manager)
+    assert err.value.field == "last_name"
+    person.refresh_from_db()
+    assert person.last_name == "Okoye"

@@ -14,6 +14,7 @@ from django.utils import timezone
 from PIL import Image
 
 from backend.audit.models import AuditEvent
+from backend.common.actors import SYSTEM_SHELL
 from backend.common.crypto import decrypt_bytes
 from backend.common.errors import Conflict, InvalidInput, Refused
 from consent.faces import MANY_FACES, NO_FACE, NOT_AN_IMAGE
@@ -56,7 +57,7 @@ from tests.consent.factories import enrolment, record
 @pytest.fixture
 def gate(school: Any) -> Any:
     return school_dpia_record(
-        school=school, reference="DPIA-2026-01", dpo_name="D. Officer", actor=None
+        school=school, reference="DPIA-2026-01", dpo_name="D. Officer", actor=SYSTEM_SHELL
     )
 
 
@@ -70,7 +71,7 @@ def consented(pupil: Person, mum: Any) -> Person:
         contact=mum,
         method=Method.PAPER_FORM,
         evidence_reference="Signed form in the office file",
-        actor=None,
+        actor=SYSTEM_SHELL,
     )
     return pupil
 
@@ -82,7 +83,7 @@ def test_r19_enrolment_is_refused_until_the_dpia_is_recorded(
     consented: Person, fake_faces: None
 ) -> None:
     with pytest.raises(Conflict) as err:
-        face_enrolment_create(person=consented, photos=[photo_bytes()], actor=None)
+        face_enrolment_create(person=consented, photos=[photo_bytes()], actor=SYSTEM_SHELL)
     assert err.value.message == DPIA_GATE_CLOSED
     assert not FaceEnrolment.objects.exists()
 
@@ -103,7 +104,7 @@ def test_r19_recording_the_dpia_opens_the_gate_and_is_audited(
 
 def test_r19_the_dpia_needs_a_reference_and_the_dpo(school: Any) -> None:
     with pytest.raises(InvalidInput) as err:
-        school_dpia_record(school=school, reference="DPIA-7", dpo_name=" ", actor=None)
+        school_dpia_record(school=school, reference="DPIA-7", dpo_name=" ", actor=SYSTEM_SHELL)
     assert err.value.message == DPIA_FIELDS
 
 
@@ -123,7 +124,7 @@ def test_r3_enrolling_someone_without_biometric_consent_is_refused_clearly(
     pupil: Person, gate: Any, fake_faces: None
 ) -> None:
     with pytest.raises(Refused) as err:
-        face_enrolment_create(person=pupil, photos=[photo_bytes()], actor=None)
+        face_enrolment_create(person=pupil, photos=[photo_bytes()], actor=SYSTEM_SHELL)
     assert err.value.message.startswith("This person has no effective biometric consent")
     assert "no consent recorded" in err.value.message
     assert not FaceEnrolment.objects.exists()
@@ -132,9 +133,9 @@ def test_r3_enrolling_someone_without_biometric_consent_is_refused_clearly(
 def test_r3_enrolment_is_refused_after_the_pupil_objects(
     consented: Person, gate: Any, fake_faces: None
 ) -> None:
-    objection_record(person=consented, purposes=[Purpose.BIOMETRIC], actor=None)
+    objection_record(person=consented, purposes=[Purpose.BIOMETRIC], actor=SYSTEM_SHELL)
     with pytest.raises(Refused):
-        face_enrolment_create(person=consented, photos=[photo_bytes()], actor=None)
+        face_enrolment_create(person=consented, photos=[photo_bytes()], actor=SYSTEM_SHELL)
 
 
 def test_only_a_consent_admin_of_the_school_enrols(
@@ -164,7 +165,7 @@ def test_the_encoding_is_stored_encrypted_not_raw(
 
     data = photo_bytes(3)
     expected = fake_reference_face(data).encoding
-    [created] = face_enrolment_create(person=consented, photos=[data], actor=None)
+    [created] = face_enrolment_create(person=consented, photos=[data], actor=SYSTEM_SHELL)
     raw = bytes(FaceEnrolment.objects.values_list("encoding_encrypted", flat=True).get())
     plain = expected.astype("<f8").tobytes()
     assert raw != plain
@@ -180,7 +181,7 @@ def test_the_encoding_is_stored_encrypted_not_raw(
 def test_reference_photos_are_private_media_and_every_view_is_audited(
     consented: Person, gate: Any, fake_faces: None, data_manager: Any
 ) -> None:
-    [created] = face_enrolment_create(person=consented, photos=[photo_bytes()], actor=None)
+    [created] = face_enrolment_create(person=consented, photos=[photo_bytes()], actor=SYSTEM_SHELL)
     assert created.photo.name.startswith(f"consent/faces/{consented.school_id}/")
     assert default_storage.exists(created.photo.name)
     data = face_enrolment_photo_read(enrolment=created, actor=data_manager)
@@ -192,7 +193,9 @@ def test_nothing_is_stored_unless_every_photo_is_good(
     consented: Person, gate: Any, fake_faces: None
 ) -> None:
     with pytest.raises(InvalidInput) as err:
-        face_enrolment_create(person=consented, photos=[photo_bytes(1), b"NOFACE"], actor=None)
+        face_enrolment_create(
+            person=consented, photos=[photo_bytes(1), b"NOFACE"], actor=SYSTEM_SHELL
+        )
     assert err.value.message == f"Photo 2: {NO_FACE}"
     assert not FaceEnrolment.objects.exists()
 
@@ -204,25 +207,27 @@ def test_a_real_portrait_is_enrolled_and_two_faces_or_none_are_refused(
     consented: Person, gate: Any
 ) -> None:
     [created] = face_enrolment_create(
-        person=consented, photos=[small_fixture("obama2.jpg")], actor=None
+        person=consented, photos=[small_fixture("obama2.jpg")], actor=SYSTEM_SHELL
     )
     encoding = decode_encoding(created.encoding_encrypted)
     assert encoding.shape == (128,) and np.linalg.norm(encoding) > 0.5
 
     with pytest.raises(InvalidInput) as err:
         face_enrolment_create(
-            person=consented, photos=[small_fixture("astronaut.jpg", 512)], actor=None
+            person=consented, photos=[small_fixture("astronaut.jpg", 512)], actor=SYSTEM_SHELL
         )
     assert err.value.message == MANY_FACES.format(count=2)
 
     blank = io.BytesIO()
     Image.new("RGB", (300, 300), (90, 140, 200)).save(blank, format="JPEG")
     with pytest.raises(InvalidInput) as err:
-        face_enrolment_create(person=consented, photos=[blank.getvalue()], actor=None)
+        face_enrolment_create(person=consented, photos=[blank.getvalue()], actor=SYSTEM_SHELL)
     assert err.value.message == NO_FACE
 
     with pytest.raises(InvalidInput) as err:
-        face_enrolment_create(person=consented, photos=[b"%PDF-1.4 not a photo"], actor=None)
+        face_enrolment_create(
+            person=consented, photos=[b"%PDF-1.4 not a photo"], actor=SYSTEM_SHELL
+        )
     assert err.value.message == NOT_AN_IMAGE
     assert FaceEnrolment.objects.count() == 1
 
@@ -233,7 +238,9 @@ def test_the_stored_reference_photo_has_no_metadata(consented: Person, gate: Any
         exif[0x010F] = "SchoolCam"  # Make
         tagged = io.BytesIO()
         img.save(tagged, format="JPEG", exif=exif)
-    [created] = face_enrolment_create(person=consented, photos=[tagged.getvalue()], actor=None)
+    [created] = face_enrolment_create(
+        person=consented, photos=[tagged.getvalue()], actor=SYSTEM_SHELL
+    )
     with created.photo.open("rb") as fh, Image.open(fh) as stored:
         assert not stored.getexif()
 
@@ -263,7 +270,7 @@ def test_r10_withdrawal_of_biometric_consent_deletes_encodings_and_is_audited(
             given_by=GivenBy.CONTACT,
             contact=mum,
             method=Method.PAPER_FORM,
-            actor=None,
+            actor=SYSTEM_SHELL,
         )
     assert not FaceEnrolment.objects.filter(person=enrolled).exists()
     assert not any(default_storage.exists(name) for name in names)
@@ -281,7 +288,7 @@ def test_r10_a_pupil_objection_deletes_encodings(
             purposes=[Purpose.BIOMETRIC],
             method=Method.VERBAL,
             notes="Said so to the class teacher",
-            actor=None,
+            actor=SYSTEM_SHELL,
         )
     assert not FaceEnrolment.objects.filter(person=enrolled).exists()
     assert ended_calls == [(enrolled.pk, "objection")]
@@ -291,7 +298,7 @@ def test_r10_leaving_deletes_encodings_and_calls_the_takedown_handlers(
     enrolled: Person, ended_calls: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
     with django_capture_on_commit_callbacks(execute=True):
-        person_leave(person=enrolled, actor=None)
+        person_leave(person=enrolled, actor=SYSTEM_SHELL)
     assert not FaceEnrolment.objects.filter(person=enrolled).exists()
     assert ended_calls == [(enrolled.pk, "left")]
     assert AuditEvent.objects.filter(action="consent.ended", target_id=str(enrolled.pk)).exists()
@@ -308,7 +315,7 @@ def test_r10_withdrawing_photo_consent_keeps_encodings_but_calls_takedown(
             given_by=GivenBy.CONTACT,
             contact=mum,
             method=Method.VERBAL,
-            actor=None,
+            actor=SYSTEM_SHELL,
         )
     assert FaceEnrolment.objects.filter(person=enrolled).count() == 2
     assert ended_calls == [(enrolled.pk, "withdrawn")]
@@ -338,7 +345,7 @@ def test_nothing_is_handed_to_takedown_when_nothing_had_been_allowed(
             given_by=GivenBy.CONTACT,
             contact=mum,
             method=Method.PAPER_FORM,
-            actor=None,
+            actor=SYSTEM_SHELL,
         )
     assert callbacks == [] and ended_calls == []
 

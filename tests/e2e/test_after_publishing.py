@@ -24,6 +24,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from backend.accounts.models import Role, School
 from backend.accounts.services import device_enrol
+from backend.common.actors import SYSTEM_SHELL
 from consent.models import Contact, Person
 from moderation.models import Post
 from publishers import services as publisher_services
@@ -70,6 +71,7 @@ def test_a_leader_handles_takedowns_publications_channels_and_screening(
         Role.TRUST_ADMIN,
         Role.CONSENT_ADMIN,
         email="head@oakfield.test",
+        head_teacher=True,  # R13: the head sees escalated comments
     )
     authenticator = TOTPDevice.objects.get(user=head, confirmed=True)
     key, step, t0, digits = (
@@ -78,7 +80,7 @@ def test_a_leader_handles_takedowns_publications_channels_and_screening(
         authenticator.t0,
         authenticator.digits,
     )
-    device, _ = device_enrol(school=school, name="Year 3 iPad", actor=None)
+    device, _ = device_enrol(school=school, name="Year 3 iPad", actor=SYSTEM_SHELL)
     now = timezone.now()
 
     # A post that must come down: consent was withdrawn after it went out on the website.
@@ -139,11 +141,15 @@ def test_a_leader_handles_takedowns_publications_channels_and_screening(
 
     # The school's channels: X works, the Facebook token has expired.
     x_account = publisher_services.channel_account_create(
-        school=school, actor=None, kind="x", display_name="Oakfield on X", credentials=X_SECRETS
+        school=school,
+        actor=SYSTEM_SHELL,
+        kind="x",
+        display_name="Oakfield on X",
+        credentials=X_SECRETS,
     )
     facebook = publisher_services.channel_account_create(
         school=school,
-        actor=None,
+        actor=SYSTEM_SHELL,
         kind="facebook",
         display_name="Oakfield Primary Facebook Page",
         config={"page_id": PAGE_ID},

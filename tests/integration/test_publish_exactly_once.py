@@ -22,6 +22,7 @@ import pytest
 
 from backend.accounts.models import Role
 from backend.accounts.services import device_enrol
+from backend.common.actors import SYSTEM_SHELL
 from moderation.models import Post
 from publishers import services, tasks
 from publishers.models import Publication
@@ -189,7 +190,7 @@ def test_a_worker_killed_mid_publish_still_posts_exactly_once(
 
     school = SchoolFactory(slug="integration", name="Integration Primary")
     teacher = member(school, Role.STAFF, email="teacher@integration.test")
-    device, _ = device_enrol(school=school, name="iPad", actor=None)
+    device, _ = device_enrol(school=school, name="iPad", actor=SYSTEM_SHELL)
     connect(school, "x", config={"api_base": fake_x_server.url, "user_id": USER_ID})
     post = post_ready_to_publish(teacher, device, channels=("x",), text="Exactly once, please")
 
@@ -245,7 +246,7 @@ def test_a_post_goes_out_once_through_the_real_worker(
     )
     school = SchoolFactory(slug="integration", name="Integration Primary")
     teacher = member(school, Role.STAFF, email="teacher@integration.test")
-    device, _ = device_enrol(school=school, name="iPad", actor=None)
+    device, _ = device_enrol(school=school, name="iPad", actor=SYSTEM_SHELL)
     connect(school, "x", config={"api_base": fake_x_server.url})
     post = post_ready_to_publish(teacher, device, channels=("x", "website"), text="Hello")
 

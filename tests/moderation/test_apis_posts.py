@@ -9,6 +9,7 @@ from django.core.files.storage import default_storage
 from PIL import Image
 
 from backend.accounts.services import device_enrol, device_revoke
+from backend.common.actors import SYSTEM_SHELL
 from moderation.models import Post, PostImage
 from tests.moderation.factories import fixture_bytes
 
@@ -62,7 +63,7 @@ def test_r7_a_revoked_device_is_refused(tablet_as: Any, teacher: Any, school: An
     from backend.accounts.models import Device
 
     client = tablet_as(teacher)
-    device_revoke(device=Device.objects.get(school=school), actor=None)
+    device_revoke(device=Device.objects.get(school=school), actor=SYSTEM_SHELL)
     response = client.post("/api/posts", {"text": "Hi", "channels": ["website"]}, format="json")
     assert response.status_code == 403 and "revoked" in response.json()["detail"]
     assert not Post.objects.exists()
@@ -71,7 +72,7 @@ def test_r7_a_revoked_device_is_refused(tablet_as: Any, teacher: Any, school: An
 def test_r7_a_device_of_another_school_is_refused(
     api_as: Any, teacher: Any, other_school: Any
 ) -> None:
-    _, token = device_enrol(school=other_school, name="Their iPad", actor=None)
+    _, token = device_enrol(school=other_school, name="Their iPad", actor=SYSTEM_SHELL)
     client = api_as(teacher)
     client.credentials(HTTP_X_DEVICE_TOKEN=token)
     response = client.post("/api/posts", {"text": "Hi", "channels": ["website"]}, format="json")
@@ -200,7 +201,7 @@ def test_r6_the_original_is_not_reachable_without_authorisation(
 def test_another_schools_staff_see_and_change_nothing(
     tablet_as: Any, api_as: Any, teacher: Any, outsider: Any, other_school: Any, draft_id: int
 ) -> None:
-    _, token = device_enrol(school=other_school, name="Their iPad", actor=None)
+    _, token = device_enrol(school=other_school, name="Their iPad", actor=SYSTEM_SHELL)
     client = api_as(outsider)
     client.credentials(HTTP_X_DEVICE_TOKEN=token)
     assert client.get("/api/posts").json()["results"] == []
@@ -260,6 +261,36 @@ def test_a_leader_approves_through_the_api_with_the_hash_they_saw(
         f"/api/posts/{post_id}/approve", {"content_hash": detail["content_hash"]}, format="json"
     )
     assert own.status_code in (403, 409)
+
+
+def test_r20_a_leader_approves_through_the_api_only_with_every_photo_confirmed(
+    tablet_as: Any, api_as: Any, teacher: Any, head_teacher: Any, draft_id: int
+) -> None:
+    client = tablet_as(teacher)
+    for _ in range(2):
+        client.post(
+            f"/api/posts/{draft_id}/images",
+            {"image": _upload(_jpeg()), "alt_text": "The school field"},
+            format="multipart",
+        )
+    detail = client.post(f"/api/posts/{draft_id}/submit").json()
+    assert detail["status"] == S.AWAITING_APPROVAL
+    photos = [image["id"] for image in detail["images"]]
+    leader = api_as(head_teacher)
+    url = f"/api/posts/{draft_id}/approve"
+
+    partly = leader.post(
+        url, {"content_hash": detail["content_hash"], "confirmed_images": photos[:1]}, format="json"
+    )
+    assert partly.status_code == 400 and partly.json()["field"] == "confirmed_images"
+    assert "photo 2" in partly.json()["confirmed_images"][0]
+    assert not Post.objects.get(pk=draft_id).approvals.exists()
+
+    ok = leader.post(
+        url, {"content_hash": detail["content_hash"], "confirmed_images": photos}, format="json"
+    )
+    assert ok.status_code == 200, ok.json()
+    assert [a["confirmed_images"] for a in ok.json()["approvals"]] == [sorted(photos)]
 
 
 def test_a_leader_sees_what_changed_since_the_version_they_saw(

@@ -11,6 +11,8 @@ from django.db import connection
 from django.utils import timezone
 
 from backend.accounts.models import Role
+from backend.audit.models import AuditEvent
+from backend.common.actors import SYSTEM_RELEASE
 from backend.common.errors import Conflict, InvalidInput, Refused
 from consent.models import Purpose
 from moderation import approvals, services
@@ -36,6 +38,24 @@ def publications(monkeypatch: Any) -> list[int]:
 
 def _ready(author: Any, tablet: Any, **kwargs: Any) -> Post:
     post = submitted(author, tablet, text=kwargs.pop("text", "Our harvest festival"), **kwargs)
+    assert post.status == S.AWAITING_APPROVAL, post.status_reason
+    return post
+
+
+def every_photo(post: Post) -> list[int]:
+    """What the approver ticks on the review page: each photo shows no one else (R20)."""
+    return list(post.images.values_list("id", flat=True))
+
+
+def _tagged_pupil_post(teacher: Any, tablet: Any, school: Any, **kwargs: Any) -> Post:
+    """A photo with one detected face, tagged as a pupil with photo consent everywhere."""
+    pupil = person(school, "Joe", "Biden")
+    record(pupil, *ALL_PHOTO)
+    post = submitted(teacher, tablet, images=("biden.jpg",), **kwargs)
+    services.face_tag(
+        face=Face.objects.get(image__post=post), actor=teacher, tag="person", person_id=pupil.pk
+    )
+    post.refresh_from_db()
     assert post.status == S.AWAITING_APPROVAL, post.status_reason
     return post
 
@@ -128,14 +148,28 @@ def test_two_leaders_are_needed_when_pupils_are_identifiable(
     )
     post.refresh_from_db()
     assert post.has_identifiable_pupils and post.status == S.AWAITING_APPROVAL
-    approvals.post_approve(post_id=post.pk, approver=head_teacher, content_hash=post.content_hash)
+    photos = every_photo(post)
+    approvals.post_approve(
+        post_id=post.pk,
+        approver=head_teacher,
+        content_hash=post.content_hash,
+        confirmed_images=photos,
+    )
     post.refresh_from_db()
     assert post.status == S.AWAITING_APPROVAL
     with pytest.raises(Conflict):
         approvals.post_approve(
-            post_id=post.pk, approver=head_teacher, content_hash=post.content_hash
+            post_id=post.pk,
+            approver=head_teacher,
+            content_hash=post.content_hash,
+            confirmed_images=photos,
         )
-    approvals.post_approve(post_id=post.pk, approver=deputy_head, content_hash=post.content_hash)
+    approvals.post_approve(
+        post_id=post.pk,
+        approver=deputy_head,
+        content_hash=post.content_hash,
+        confirmed_images=photos,
+    )
     post.refresh_from_db()
     assert post.status == S.PUBLISHING
 
@@ -152,15 +186,98 @@ def test_r20_a_photo_without_faces_needs_the_approvers_confirmation(
         approvals.post_approve(
             post_id=post.pk, approver=head_teacher, content_hash=post.content_hash
         )
-    assert err.value.field == "confirm_no_identifiable_faces"
+    assert err.value.field == "confirmed_images"
     approvals.post_approve(
         post_id=post.pk,
         approver=head_teacher,
         content_hash=post.content_hash,
-        confirm_no_identifiable_faces=True,
+        confirmed_images=every_photo(post),
     )
     post.refresh_from_db()
     assert post.status == S.PUBLISHING
+
+
+def test_r20_a_photo_with_a_detected_face_still_needs_the_approvers_confirmation(
+    teacher: Any, head_teacher: Any, school: Any, tablet: Any, publications: Any
+) -> None:
+    post = _tagged_pupil_post(teacher, tablet, school)
+
+    with pytest.raises(InvalidInput) as err:
+        approvals.post_approve(
+            post_id=post.pk, approver=head_teacher, content_hash=post.content_hash
+        )
+
+    assert err.value.field == "confirmed_images" and "photo 1" in err.value.message
+    post.refresh_from_db()
+    assert post.status == S.AWAITING_APPROVAL and not post.approvals.exists()
+    assert publications == []
+
+
+def test_r20_every_photo_of_the_post_must_be_confirmed(
+    teacher: Any, head_teacher: Any, tablet: Any, tmp_path: Any, publications: Any
+) -> None:
+    from PIL import Image
+
+    paths = []
+    for n, colour in enumerate(((200, 180, 40), (40, 140, 60))):
+        paths.append(tmp_path / f"photo{n}.jpg")
+        Image.new("RGB", (640, 480), colour).save(paths[-1])
+    post = _ready(teacher, tablet, images=tuple(str(p) for p in paths))
+    first, second = every_photo(post)
+
+    with pytest.raises(InvalidInput) as err:
+        approvals.post_approve(
+            post_id=post.pk,
+            approver=head_teacher,
+            content_hash=post.content_hash,
+            confirmed_images=[first],
+        )
+
+    assert err.value.field == "confirmed_images"
+    assert "photo 2" in err.value.message and "photo 1" not in err.value.message
+    assert not post.approvals.exists() and publications == []
+
+
+def test_r20_a_photo_of_another_post_does_not_count_as_confirmed(
+    teacher: Any, head_teacher: Any, school: Any, tablet: Any, tmp_path: Any, publications: Any
+) -> None:
+    from PIL import Image
+
+    post = _tagged_pupil_post(teacher, tablet, school)
+    path = tmp_path / "trophy.jpg"
+    Image.new("RGB", (640, 480), (200, 180, 40)).save(path)
+    other = _ready(teacher, tablet, text="Another post", images=(str(path),))
+
+    with pytest.raises(InvalidInput) as err:
+        approvals.post_approve(
+            post_id=post.pk,
+            approver=head_teacher,
+            content_hash=post.content_hash,
+            confirmed_images=every_photo(post) + every_photo(other),
+        )
+
+    assert err.value.field == "confirmed_images"
+    assert not post.approvals.exists() and publications == []
+
+
+def test_r20_the_approval_and_its_audit_event_record_the_confirmed_photos(
+    teacher: Any, head_teacher: Any, school: Any, tablet: Any, publications: Any
+) -> None:
+    post = _tagged_pupil_post(teacher, tablet, school)
+
+    approvals.post_approve(
+        post_id=post.pk,
+        approver=head_teacher,
+        content_hash=post.content_hash,
+        confirmed_images=every_photo(post),
+    )
+
+    approval = post.approvals.get()
+    assert approval.confirmed_images == every_photo(post)
+    event = AuditEvent.objects.get(action="post.approval_recorded")
+    assert event.data["confirmed_images"] == every_photo(post)
+    post.refresh_from_db()
+    assert post.status == S.PUBLISHING and publications == [post.pk]
 
 
 def test_a_rejection_needs_a_reason_and_tells_the_author(
@@ -215,9 +332,12 @@ def test_r9_consent_withdrawn_before_publishing_stops_it(
         approver=head_teacher,
         content_hash=post.content_hash,
         scheduled_at=timezone.now() + LATER,
+        confirmed_images=every_photo(post),
     )
     record(pupil, Purpose.PHOTO_WEBSITE, decision="withdrawn")
-    approvals.posts_release_due(now=timezone.now() + LATER + timedelta(minutes=1))
+    approvals.posts_release_due(
+        actor=SYSTEM_RELEASE, now=timezone.now() + LATER + timedelta(minutes=1)
+    )
     post.refresh_from_db()
     assert post.status == S.AWAITING_APPROVAL and publications == []
     assert "Stopped at publish time" in post.status_reason
@@ -227,7 +347,7 @@ def test_r9_consent_withdrawn_before_publishing_stops_it(
 def test_an_unapproved_post_expires_at_its_scheduled_time(teacher: Any, tablet: Any) -> None:
     post = _ready(teacher, tablet)
     Post.objects.filter(pk=post.pk).update(scheduled_at=timezone.now() - timedelta(minutes=1))
-    result = approvals.posts_release_due()
+    result = approvals.posts_release_due(actor=SYSTEM_RELEASE)
     post.refresh_from_db()
     assert post.status == S.EXPIRED and result["expired"] == 1
 
@@ -244,13 +364,52 @@ def test_an_emergency_pause_holds_scheduled_posts(
     )
     approvals.publishing_pause(actor=head_teacher, school=school, reason="Incident at school")
     due = timezone.now() + LATER + timedelta(minutes=1)
-    approvals.posts_release_due(now=due)
+    approvals.posts_release_due(actor=SYSTEM_RELEASE, now=due)
     post.refresh_from_db()
     assert post.status == S.SCHEDULED and publications == []
     approvals.publishing_resume(actor=head_teacher, school=school)
     Post.objects.filter(pk=post.pk).update(scheduled_at=timezone.now())
-    approvals.posts_release_due()
+    approvals.posts_release_due(actor=SYSTEM_RELEASE)
     assert publications == [post.pk]
+
+
+def test_r9_a_post_approved_during_a_pause_goes_out_when_publishing_resumes(
+    teacher: Any, head_teacher: Any, school: Any, tablet: Any, publications: Any
+) -> None:
+    approvals.publishing_pause(actor=head_teacher, school=school, reason="Incident at school")
+    post = _ready(teacher, tablet)
+    approvals.post_approve(post_id=post.pk, approver=head_teacher, content_hash=post.content_hash)
+    post.refresh_from_db()
+    assert post.status == S.SCHEDULED and publications == []
+
+    approvals.publishing_resume(actor=head_teacher, school=school)
+
+    post.refresh_from_db()
+    assert post.status == S.PUBLISHING and publications == [post.pk]
+
+
+def test_r9_a_post_held_by_a_pause_is_checked_again_when_publishing_resumes(
+    teacher: Any, head_teacher: Any, school: Any, tablet: Any, publications: Any
+) -> None:
+    approvals.publishing_pause(actor=head_teacher, school=school, reason="Incident at school")
+    post = _tagged_pupil_post(teacher, tablet, school)
+    approvals.post_approve(
+        post_id=post.pk,
+        approver=head_teacher,
+        content_hash=post.content_hash,
+        confirmed_images=every_photo(post),
+    )
+    pupil = Face.objects.get(image__post=post).person
+    record(pupil, Purpose.PHOTO_WEBSITE, decision="withdrawn")
+
+    approvals.publishing_resume(actor=head_teacher, school=school)
+    # The beat comes round too: still nothing goes out.
+    approvals.posts_release_due(actor=SYSTEM_RELEASE)
+
+    post.refresh_from_db()
+    assert post.status == S.AWAITING_APPROVAL and publications == []
+    assert post.status_reason.startswith("Stopped at publish time")
+    assert not post.approvals.filter(voided_at__isnull=True).exists()
 
 
 def test_a_teacher_cannot_pause_publishing(teacher: Any, school: Any) -> None:

@@ -431,3 +431,50 @@ def test_it_leaves_out_excluded_spans() -> None:
 
 def test_it_leaves_out_allowed_phrases() -> None:
     assert likely("Trip to Milton Keynes", allowed=["Milton Keynes"]) == []
+
+
+# --- R20: Unicode disguises (see also test_names_unicode.py, through the post checks) ---------
+
+
+def test_r20_normalise_folds_look_alike_letters_of_other_scripts() -> None:
+    assert normalise("\u0410m\u0435l\u0456a \u0391\u039fK") == "amelia aok"  # Cyrillic, Greek
+
+
+def test_r20_a_zero_width_space_inside_a_name_is_no_word_break(index: NameIndex) -> None:
+    text = "Well done Am\u200belia Smith!"
+    assert index.find_full_names(text) == [NameHit(1, 10, 23, "Am\u200belia Smith")]
+
+
+def test_r20_punctuation_tight_between_names_joins_them(index: NameIndex) -> None:
+    assert full(index, "Thanks Amelia.Smith") == [(1, "Amelia.Smith")]
+    assert full(index, "Thanks Amelia*Smith") == [(1, "Amelia*Smith")]
+
+
+def test_r20_a_mathematical_bold_name_is_found_with_its_original_span(index: NameIndex) -> None:
+    bold = "\U0001d400\U0001d426\U0001d41e\U0001d425\U0001d422\U0001d41a"  # 𝐀𝐦𝐞𝐥𝐢𝐚
+    assert firsts(index, f"Go {bold}!") == [(1, bold)]
+
+
+# --- R16: every form of a flagged person's name -----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "matched"),
+    [
+        ("we say grace", "grace"),
+        ("Thank you Miss Grace", "Grace"),
+        ("Grace's painting", "Grace"),
+        ("#GoGrace", "Grace"),
+        ("#welldonegrace", "grace"),
+        ("Anne-Grace sang", "Grace"),
+        ("GRACE HALL", "GRACE HALL"),
+        ("Gr\u0430ce", "Gr\u0430ce"),
+    ],
+)
+def test_r16_mentions_find_a_first_name_in_any_form(text: str, matched: str) -> None:
+    never_named = NameIndex.build([GRACE])
+    assert [(h.key, h.matched) for h in never_named.find_mentions(text)] == [(11, matched)]
+
+
+def test_r16_mentions_do_not_find_a_first_name_inside_another_word() -> None:
+    assert NameIndex.build([GRACE]).find_mentions("a graceful dance, disgraced") == []

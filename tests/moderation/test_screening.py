@@ -73,7 +73,11 @@ def rule_labels(text: str, config: ScreeningConfig = SCHOOL, **kwargs: bool) -> 
     ["Thanks Mrs Patel!", "Well done Year 6 👏👏👏", "They killed it at sports day!",
      "The kids are killing it", "So proud of my little monster", "This made me cry",
      "I nearly died laughing at the nativity", "Bloody brilliant performance",
-     "That's sick 🔥", "Lovely to see the Pride display", "Eid Mubarak everyone!"],
+     "That's sick 🔥", "Lovely to see the Pride display", "Eid Mubarak everyone!",
+     # R13's targeted-threat rule reads places; a place with no threat stays ordinary.
+     "See you all in the park after school!", "Pick up is at the school gate at 3.15 on Friday",
+     "Can someone sort out the parking at the school gate please?",
+     "Waiting for the kids at the gate, what a lovely sunny day"],
 )  # fmt: skip
 def test_it_passes_ordinary_parent_comments(text: str) -> None:
     assert screen_comment(text, SCHOOL).verdict == "ok"

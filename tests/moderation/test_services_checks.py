@@ -8,11 +8,12 @@ from typing import Any
 
 import pytest
 
-from consent.models import Purpose
+from consent.models import FlagKind, Purpose, SafeguardingFlag
 from moderation import services
 from moderation.models import Face, Post
 from tests.moderation.factories import (
     ALL_PHOTO,
+    draft,
     enrol,
     flag,
     open_dpia,
@@ -122,7 +123,12 @@ def test_r2_tagging_the_face_as_a_person_without_consent_blocks(
 
 def test_r2_an_adult_with_consent_on_file_passes(teacher: Any, tablet: Any, school: Any) -> None:
     post = submitted(teacher, tablet, images=("biden.jpg",))
-    services.face_tag(face=Face.objects.get(image__post=post), actor=teacher, tag="adult_consent")
+    services.face_tag(
+        face=Face.objects.get(image__post=post),
+        actor=teacher,
+        tag="adult_consent",
+        adult_name="Mr Biden",
+    )
     post.refresh_from_db()
     assert post.status == S.AWAITING_APPROVAL
 
@@ -168,6 +174,20 @@ def test_r20_a_photo_without_faces_needs_the_approvers_confirmation(
     post = submitted(teacher, tablet, images=(str(path),))
     assert post.status == S.AWAITING_APPROVAL
     assert [f["rule"] for f in post.check_runs.first().findings] == ["R20"]
+
+
+def test_r20_a_photo_with_an_identified_face_still_asks_the_approver_to_look(
+    teacher: Any, tablet: Any, barack: Any
+) -> None:
+    from moderation.checks.evaluate import MSG_R20_OTHERS
+
+    record(barack, *ALL_PHOTO)
+    post = submitted(teacher, tablet, images=("obama2.jpg",))
+    assert post.status == S.AWAITING_APPROVAL
+    r20 = [f for f in post.check_runs.first().findings if f["rule"] == "R20"]
+    assert [(f["image"], f["severity"]) for f in r20] == [(post.images.get().pk, "confirm")]
+    assert r20[0]["message"] == MSG_R20_OTHERS
+    assert "no other identifiable person" in MSG_R20_OTHERS
 
 
 def test_r20_a_face_drawn_by_hand_is_treated_like_a_detected_one(
@@ -322,3 +342,100 @@ def test_r15_originals_of_posts_still_in_the_queue_are_kept(
     post = submitted(teacher, tablet, images=("biden.jpg",))
     Post.objects.filter(pk=post.pk).update(updated_at=timezone.now() - timedelta(days=300))
     assert services.post_originals_purge() == 0
+
+
+# --- R16: a flagged person's name, in any form, blocks ---------------------------------------
+
+
+@pytest.fixture
+def grace(school: Any) -> Any:
+    """A looked-after pupil whose record says do not publish (with a reason staff never see)."""
+    who = person(school, "Grace", "Hall", preferred="Gracie", mis_id="GH1")
+    SafeguardingFlag.objects.create(
+        person=who, kind=FlagKind.LOOKED_AFTER, note="Placement address must stay secret"
+    )
+    return who
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Well done Grace!",
+        "Well done Gracie!",
+        "Grace's painting won",
+        "GRACE won the race",
+        "Thank you Miss Grace",
+        "Grace Hall won the race",
+        "Hall, Grace won the race",
+        "#WellDoneGrace",
+        "#Grace",
+        "#welldonegrace",
+        "#GoGrace",
+        "we say grace before lunch",
+        "Well done Gr\u200bace!",
+    ],
+)
+def test_r16_any_form_of_a_flagged_pupils_name_blocks_a_post_without_photos(
+    teacher: Any, tablet: Any, grace: Any, text: str
+) -> None:
+    post = submitted(teacher, tablet, text=text)
+    assert post.status == S.BLOCKED
+    [finding] = post.check_runs.first().findings
+    assert finding["rule"] == "R16" and finding["person_id"] == grace.pk
+    assert finding["message"].startswith("Do not publish")
+    assert finding["remedies"] == ["edit_text"]
+    start, end = finding["span"]
+    assert "grac" in text[start:end].replace("\u200b", "").lower()
+
+
+def test_r16_a_flagged_pupils_first_name_in_alt_text_blocks(
+    teacher: Any, tablet: Any, grace: Any, tmp_path: Any
+) -> None:
+    from PIL import Image
+
+    path = tmp_path / "painting.jpg"
+    Image.new("RGB", (400, 300), (200, 180, 60)).save(path)
+    post = submitted(teacher, tablet, images=(str(path),), text="Art week", alt="Grace's painting")
+    assert post.status == S.BLOCKED
+    [finding] = [f for f in post.check_runs.first().findings if f["rule"] == "R16"]
+    assert finding["field"].startswith("alt_text:") and finding["span"] == [0, 5]
+
+
+def test_r16_staff_never_see_why_a_flagged_name_blocks(
+    teacher: Any, tablet: Any, grace: Any, tablet_as: Any
+) -> None:
+    post = submitted(teacher, tablet, text="Well done Grace!")
+    body = tablet_as(teacher).get(f"/api/posts/{post.pk}").content.decode().lower()
+    assert "do not publish" in body
+    for reason in ("looked", "placement", "secret"):
+        assert reason not in body
+
+
+def test_r16_first_name_only_is_never_offered_for_a_flagged_pupil(
+    teacher: Any, tablet: Any, school: Any, grace: Any, tmp_path: Any
+) -> None:
+    from PIL import Image
+
+    other_grace = person(school, "Grace", "Hall", mis_id="GH2")  # same name, not flagged
+    path = tmp_path / "field.jpg"
+    Image.new("RGB", (400, 300), (40, 140, 60)).save(path)
+    post = draft(teacher, tablet, images=(str(path),), text="Well done Grace Hall!")
+    services.face_add(image=post.images.get(), actor=teacher, box=[50, 250, 250, 50])
+    services.post_submit(post=post, actor=teacher, device=tablet)
+    post.refresh_from_db()
+    findings = post.check_runs.first().findings
+    assert post.status == S.BLOCKED
+    assert {(f["rule"], f.get("person_id")) for f in findings if f["rule"] in ("R4", "R16")} == {
+        ("R16", grace.pk),
+        ("R4", other_grace.pk),
+    }
+    assert not any("use_first_name_only" in f["remedies"] for f in findings)
+
+
+def test_r16_only_flagged_people_of_the_posts_school_block_their_name(
+    teacher: Any, tablet: Any, school: Any, other_school: Any
+) -> None:
+    flag(person(other_school, "Grace", "Hall"))
+    person(school, "Grace", "Hall")  # here, not flagged
+    post = submitted(teacher, tablet, text="Well done Grace!")
+    assert post.status == S.AWAITING_APPROVAL

@@ -11,6 +11,7 @@ import responses
 
 from backend.accounts.models import Device, School, User
 from backend.accounts.services import device_enrol
+from backend.common.actors import SYSTEM_SHELL
 from moderation.models import Post
 from publishers.models import ChannelAccount
 from tests.publishers.factories import connect, post_ready_to_publish
@@ -19,7 +20,7 @@ from tests.publishers.fakes import FakeGraph, FakeX
 
 @pytest.fixture
 def tablet(school: School) -> Device:
-    device, _ = device_enrol(school=school, name="Year 3 iPad", actor=None)
+    device, _ = device_enrol(school=school, name="Year 3 iPad", actor=SYSTEM_SHELL)
     return device
 
 

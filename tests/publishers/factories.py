@@ -10,6 +10,7 @@ from typing import Any
 from PIL import Image
 
 from backend.accounts.models import Device, School, User
+from backend.common.actors import SYSTEM_SHELL
 from moderation import services as moderation_services
 from moderation.models import Post, compute_content_hash
 from publishers import services
@@ -88,4 +89,4 @@ def connect(school: School, kind: str, **overrides: Any) -> ChannelAccount:
         values = {}
     values.update(overrides)
     values.setdefault("display_name", f"Oakfield {kind}")
-    return services.channel_account_create(school=school, actor=None, kind=kind, **values)
+    return services.channel_account_create(school=school, actor=SYSTEM_SHELL, kind=kind, **values)

@@ -12,6 +12,7 @@ from django.test import Client
 
 from backend.accounts.models import School, User
 from backend.audit.models import AuditEvent
+from backend.common.actors import SYSTEM_HEALTH_CHECK, SYSTEM_SHELL
 from backend.common.errors import Conflict, InvalidInput, Refused
 from publishers import services
 from publishers.adapters import RebasedSession, adapter_for, credentials_decrypt
@@ -64,7 +65,7 @@ def test_missing_fields_are_named(school: School) -> None:
     with pytest.raises(InvalidInput) as caught:
         services.channel_account_create(
             school=school,
-            actor=None,
+            actor=SYSTEM_SHELL,
             kind="instagram",
             display_name="IG",
             credentials={"app_secret": "s"},
@@ -167,7 +168,7 @@ def test_a_working_facebook_page_is_healthy(school: School, fake_graph: FakeGrap
         school, "facebook", config={"page_id": fake_graph.page_id, "app_id": fake_graph.app_id}
     )
 
-    checked = services.channel_account_check_health(account=account)
+    checked = services.channel_account_check_health(account=account, actor=SYSTEM_HEALTH_CHECK)
 
     assert checked.health_ok is True and checked.health_problems == []
     assert checked.health_checked_at is not None
@@ -181,7 +182,7 @@ def test_missing_permissions_are_named_in_the_health_check(
         school, "facebook", config={"page_id": fake_graph.page_id, "app_id": fake_graph.app_id}
     )
 
-    checked = services.channel_account_check_health(account=account)
+    checked = services.channel_account_check_health(account=account, actor=SYSTEM_HEALTH_CHECK)
 
     assert checked.health_ok is False
     assert "missing permissions it needs" in checked.health_problems[0]
@@ -190,7 +191,9 @@ def test_missing_permissions_are_named_in_the_health_check(
 
 def test_an_expired_token_shows_in_the_health_check(school: School, fake_x: FakeX) -> None:
     fake_x.expired = True
-    checked = services.channel_account_check_health(account=connect(school, "x"))
+    checked = services.channel_account_check_health(
+        account=connect(school, "x"), actor=SYSTEM_HEALTH_CHECK
+    )
     assert checked.health_problems == [
         "The connection to X has expired or been revoked. An administrator needs to "
         "reconnect the X account in Settings."
@@ -203,7 +206,7 @@ def test_instagram_needs_the_site_on_https(
     account = connect(school, "instagram", config={"ig_user_id": fake_graph.ig_user_id})
     settings.PUBLIC_BASE_URL = "http://127.0.0.1:8000"
 
-    checked = services.channel_account_check_health(account=account)
+    checked = services.channel_account_check_health(account=account, actor=SYSTEM_HEALTH_CHECK)
 
     assert checked.health_ok is False
     assert any("HTTPS" in p for p in checked.health_problems)

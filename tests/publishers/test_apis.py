@@ -193,22 +193,8 @@ def test_a_leader_posts_again_once_after_checking_it_is_not_there(
     assert unconfirmed.post.status == S.PUBLISHED
 
 
-def test_posting_again_rechecks_consent_first(
-    api_as: Callable[[User], APIClient],
-    head_teacher: User,
-    unconfirmed: Publication,
-    fake_x: FakeX,
-    monkeypatch: Any,
-) -> None:
-    from moderation import approvals
-
-    monkeypatch.setattr(approvals, "post_recheck_reason", lambda post: "Consent was withdrawn.")
-
-    response = api_as(head_teacher).post(f"/api/publications/{unconfirmed.pk}/post-again")
-
-    assert response.status_code == 409
-    assert response.json()["detail"] == "Not posted again: Consent was withdrawn."
-    assert fake_x.posts == []
+# Posting again re-checks consent first (R9): proved without mocking the re-check in
+# tests/publishers/test_publish_recheck.py (test_r9_post_again_is_refused_...).
 
 
 def test_a_dsl_cannot_resolve_publications(

@@ -9,6 +9,7 @@ import pytest
 from django.core import mail
 
 from backend.audit.models import AuditEvent
+from backend.common.actors import SYSTEM_SHELL
 from moderation.models import Post
 from publishers import services, tasks
 from publishers.models import ChannelAccount, Publication, WebsiteEntry
@@ -352,7 +353,7 @@ def test_a_channel_with_no_account_fails_at_once_in_plain_english(
 def test_a_switched_off_account_publishes_nothing(
     make_post: Callable[..., Post], fake_x: FakeX, x_account: ChannelAccount
 ) -> None:
-    services.channel_account_update(account=x_account, actor=None, enabled=False)
+    services.channel_account_update(account=x_account, actor=SYSTEM_SHELL, enabled=False)
     post = make_post(channels=("x",))
 
     services.publications_start(post_id=post.pk)

@@ -12,6 +12,7 @@ from django.core import mail
 from django.test import Client
 
 from backend.audit.models import AuditEvent
+from backend.common.actors import SYSTEM_CONSENT_ENDED
 from moderation.models import Post
 from publishers import services
 from publishers.models import ChannelAccount, Publication, Takedown, WebsiteEntry
@@ -91,7 +92,7 @@ def test_the_request_is_audited_with_the_person_but_no_pupil_data_is_emailed(
 def test_asking_again_is_harmless(published: Post, amelia: Any, head_teacher: Any) -> None:
     services.takedown_for_person(person_id=amelia.pk, reason="withdrawn")
     services.takedown_for_person(person_id=amelia.pk, reason="expired")
-    services.takedown_request(post_id=published.pk, actor=None, reason="again")
+    services.takedown_request(post_id=published.pk, actor=SYSTEM_CONSENT_ENDED, reason="again")
 
     assert Takedown.objects.filter(post=published).count() == 1
     assert AuditEvent.objects.filter(action="takedown.requested").count() == 2

@@ -12,6 +12,7 @@ from django.core import signing
 from django.test import Client
 
 from backend.accounts.models import School
+from backend.common.actors import SYSTEM_CONSENT_ENDED
 from moderation.imaging import metadata_present
 from moderation.models import Post
 from publishers import media, services
@@ -187,7 +188,9 @@ def test_a_bot_filling_the_hidden_field_stores_nothing(entry: WebsiteEntry, clie
 
 
 def test_comments_on_a_withdrawn_entry_are_refused(entry: WebsiteEntry, client: Client) -> None:
-    services.takedown_request(post_id=entry.publication.post_id, actor=None, reason="consent")
+    services.takedown_request(
+        post_id=entry.publication.post_id, actor=SYSTEM_CONSENT_ENDED, reason="consent"
+    )
 
     assert client.post(page(entry), {"author_name": "P", "text": "Hi"}).status_code == 404
     assert not WebsiteComment.objects.exists()

@@ -1,4 +1,5 @@
-"""Shared helpers for the consent commands (operator at the server's shell: actor=None)."""
+"""Shared helpers for the consent commands (the operator at the server's shell acts as
+backend.common.actors.SYSTEM_SHELL).."""
 
 from django.core.management.base import CommandError
 

@@ -3,6 +3,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from backend.common.actors import SYSTEM_SHELL
 from backend.common.errors import DomainError
 from consent.services import face_enrolment_create
 
@@ -31,7 +32,7 @@ class Command(BaseCommand):
                 raise CommandError(f"No such file: {path}")
             photos.append(path.read_bytes())
         try:
-            enrolments = face_enrolment_create(person=person, photos=photos, actor=None)
+            enrolments = face_enrolment_create(person=person, photos=photos, actor=SYSTEM_SHELL)
         except DomainError as exc:
             raise CommandError(exc.message) from exc
         self.stdout.write(

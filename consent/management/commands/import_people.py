@@ -4,6 +4,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from backend.common.actors import SYSTEM_SHELL
 from backend.common.errors import DomainError
 from consent.models import ImportRun
 from consent.services import people_import
@@ -39,7 +40,7 @@ class Command(BaseCommand):
                 file=path.read_bytes(),
                 filename=path.name,
                 full_roll=options["full_roll"],
-                actor=None,
+                actor=SYSTEM_SHELL,
             )
         except DomainError as exc:
             raise CommandError(exc.message) from exc

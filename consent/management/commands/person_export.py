@@ -3,6 +3,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from backend.common.actors import SYSTEM_SHELL
 from backend.common.errors import DomainError
 from consent.services import person_export
 
@@ -24,7 +25,7 @@ class Command(BaseCommand):
         school = school_by_slug(options["school"])
         person = person_by_mis_id(school, options["person"])
         try:
-            data = person_export(person=person, actor=None)
+            data = person_export(person=person, actor=SYSTEM_SHELL)
         except DomainError as exc:
             raise CommandError(exc.message) from exc
         Path(options["out"]).write_bytes(data)

@@ -2,6 +2,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
+from backend.common.actors import SYSTEM_SHELL
 from consent.services import school_dpia_clear, school_dpia_record
 
 from ._common import school_by_slug
@@ -27,11 +28,14 @@ class Command(BaseCommand):
         school = school_by_slug(options["school"])
         try:
             if options["clear"]:
-                school_dpia_clear(school=school, actor=None)
+                school_dpia_clear(school=school, actor=SYSTEM_SHELL)
                 self.stdout.write(f"Face identification is now OFF for {school.slug}.")
                 return
             school = school_dpia_record(
-                school=school, reference=options["reference"], dpo_name=options["dpo"], actor=None
+                school=school,
+                reference=options["reference"],
+                dpo_name=options["dpo"],
+                actor=SYSTEM_SHELL,
             )
         except DomainError as exc:
             raise CommandError(exc.message) from exc

@@ -5,6 +5,7 @@ import { SignOutButton } from "../features/auth/components/SignOutButton";
 import { TakedownsBanner } from "../features/publishing/components/TakedownsBanner";
 import { PublishingBanner } from "../features/queue/components/PublishingBanner";
 import { roleNames, type Me } from "../features/auth/api/session";
+import { BackgroundWorkBanner } from "./BackgroundWorkBanner";
 import { navFor } from "./roles";
 
 /** The signed-in user, for any screen inside the layout. */
@@ -67,6 +68,7 @@ export function Layout({ me }: { me: Me }) {
         </nav>
       </header>
       <main id="main" className="main">
+        {roles.has("leader") || roles.has("trust_admin") ? <BackgroundWorkBanner /> : null}
         <PublishingBanner schools={schools} canControl={roles.has("leader") || roles.has("trust_admin")} />
         {roles.has("leader") ? <TakedownsBanner /> : null}
         <Suspense fallback={<Loading />}>

@@ -14,7 +14,7 @@ describe("navigation", () => {
     [["leader"], ["Home", "New post", "My posts", "Approval queue", "Publishing", "Takedowns", "Comments", "Consent", "This tablet"]],
     [["dsl"], ["Home", "New post", "My posts", "Comments", "Consent", "This tablet"]],
     [["consent_admin"], ["Home", "Consent", "This tablet"]],
-    [["trust_admin"], ["Home", "Publishing", "Consent", "Devices", "Channels", "This tablet"]],
+    [["trust_admin"], ["Home", "Publishing", "Consent", "Devices", "Channels", "Roles", "This tablet"]],
   ])("for %j shows %j", async (roles, links) => {
     fakeApi({ "GET /api/auth/me": { status: 200, body: meFor(roles) } });
     renderApp("/");

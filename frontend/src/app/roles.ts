@@ -31,6 +31,7 @@ export const ROLE_NAV: readonly NavItem[] = [
   { to: "/consent", label: "Consent", roles: ["staff", "leader", "dsl", "consent_admin", "trust_admin"] },
   { to: "/devices", label: "Devices", roles: ["trust_admin"] },
   { to: "/channels", label: "Channels", roles: ["trust_admin"] },
+  { to: "/roles", label: "Roles", roles: ["trust_admin"] },
 ];
 
 export function navFor(roles: ReadonlySet<string>): NavItem[] {

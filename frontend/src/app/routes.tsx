@@ -24,6 +24,7 @@ const ImportDetailPage = screen(() => import("../features/consent/components/Imp
 const PersonPage = screen(() => import("../features/consent/components/PersonPage"), "PersonPage");
 const DevicesPage = screen(() => import("../features/devices/components/DevicesPage"), "DevicesPage");
 const ThisTabletPage = screen(() => import("../features/devices/components/ThisTabletPage"), "ThisTabletPage");
+const RolesPage = screen(() => import("../features/roles/components/RolesPage"), "RolesPage");
 const MyPostsPage = screen(() => import("../features/posts/components/MyPostsPage"), "MyPostsPage");
 const NewPostPage = screen(() => import("../features/posts/components/NewPostPage"), "NewPostPage");
 const PostPage = screen(() => import("../features/posts/components/PostPage"), "PostPage");
@@ -48,6 +49,16 @@ function DevicesRoute() {
   return (
     <RequireRole roles={["trust_admin"]} title="Devices">
       <DevicesPage schools={schools} />
+    </RequireRole>
+  );
+}
+
+/** Trust administrators mark the head teacher (who, with the DSL, sees escalated comments). */
+function RolesRoute() {
+  const me = useSignedInUser();
+  return (
+    <RequireRole roles={["trust_admin"]} title="Roles">
+      <RolesPage schools={schoolsWith(me, ["trust_admin"])} />
     </RequireRole>
   );
 }
@@ -94,7 +105,10 @@ function QueueRoute() {
 }
 
 function CommentsRoute() {
-  return <CommentsPage userId={useSignedInUser().id} />;
+  const me = useSignedInUser();
+  // R13: escalated comments are for the DSL and the head teacher (a marked leader) only.
+  const seesEscalations = me.memberships.some((m) => m.role === "dsl" || (m.role === "leader" && m.is_head_teacher));
+  return <CommentsPage userId={me.id} seesEscalations={seesEscalations} />;
 }
 
 function CommentRoute() {
@@ -254,6 +268,7 @@ export function AppRoutes() {
         <Route path="devices" element={<DevicesRoute />} />
         <Route path="devices/:schoolId" element={<DevicesRoute />} />
         <Route path="this-tablet" element={<ThisTabletPage />} />
+        <Route path="roles" element={<RolesRoute />} />
         <Route path="*" element={<NotFound />} />
       </Route>
       </Routes>

@@ -430,6 +430,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/operations/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description Is background work (publishing, checks, emails) running? The layout asks for this
+         *     to show leaders and trust administrators a banner when it has stopped (issue 13).
+         */
+        get: operations["operations_status_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/people/{person_id}": {
         parameters: {
             query?: never;
@@ -814,6 +834,63 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/posts/{post_id}/disputes/{dispute_id}/resolve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * @description A leader other than the disputer upholds (identification removed) or rejects a
+         *     dispute, with a reason. Repeating the same decision answers the post as it is.
+         */
+        post: operations["posts_disputes_resolve_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/posts/{post_id}/faces/{face_id}/confirm-adult": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description R2 (school policy): a leader other than the tagger confirms an adult tag. */
+        post: operations["posts_faces_confirm_adult_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/posts/{post_id}/faces/{face_id}/dispute": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * @description R1: "this is not <person>": the post stays blocked until a leader decides. Like a
+         *     tag, it changes no published bytes, so no enrolled device is needed.
+         */
+        post: operations["posts_faces_dispute_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/posts/{post_id}/faces/{face_id}/tag": {
         parameters: {
             query?: never;
@@ -1175,6 +1252,43 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/schools/{school_id}/memberships": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Trust admins: who holds which role at the school, and who is the head teacher. */
+        get: operations["schools_memberships_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/schools/{school_id}/memberships/{membership_id}/head-teacher": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * @description Trust admins mark a leader as the head teacher, who with the DSL alone sees
+         *     escalated comments (R13), or clear the mark.
+         */
+        post: operations["schools_memberships_head_teacher_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/schools/{school_id}/people": {
         parameters: {
             query?: never;
@@ -1388,6 +1502,7 @@ export interface components {
             approver: string;
             approver_id: number;
             content_hash: string;
+            confirmed_images: number[];
             /** Format: date-time */
             created_at: string;
         };
@@ -1403,6 +1518,13 @@ export interface components {
             target_id?: string;
             data?: unknown;
             hash: string;
+        };
+        BackgroundStatusOutput: {
+            ok: boolean;
+            worker_ok: boolean;
+            beat_ok: boolean;
+            /** Format: date-time */
+            stopped_since: string | null;
         };
         /** @enum {unknown} */
         BlankEnum: "";
@@ -1849,9 +1971,42 @@ export interface components {
             tag: string;
             blurred: boolean;
             flagged: boolean;
+            /** @description "open" or "upheld" (R1) */
+            identity_dispute?: string;
             consent: {
                 [key: string]: components["schemas"]["ChannelConsentOutput"];
             };
+        };
+        FaceDisputeInputRequest: {
+            reason: string;
+        };
+        /** @description R1: "this is not <person>", and a leader's decision on it. */
+        FaceDisputeOutput: {
+            readonly id: number;
+            status?: components["schemas"]["FaceDisputeOutputStatusEnum"];
+            person?: number | null;
+            readonly person_label: string | null;
+            reason: string;
+            raised_by: number;
+            readonly raised_by_name: string;
+            /** Format: date-time */
+            created_at?: string;
+            resolved_by?: number | null;
+            readonly resolved_by_name: string | null;
+            /** Format: date-time */
+            resolved_at?: string | null;
+            resolution_reason?: string;
+        };
+        /**
+         * @description * `open` - Open
+         *     * `upheld` - Upheld
+         *     * `rejected` - Rejected
+         * @enum {string}
+         */
+        FaceDisputeOutputStatusEnum: "open" | "upheld" | "rejected";
+        FaceDisputeResolveInputRequest: {
+            outcome: components["schemas"]["OutcomeEnum"];
+            reason: string;
         };
         FaceOutput: {
             readonly id: number;
@@ -1863,6 +2018,17 @@ export interface components {
             /** Format: double */
             distance?: number | null;
             tag?: components["schemas"]["FaceTagEnum"] | components["schemas"]["BlankEnum"];
+            tagged_by?: number | null;
+            readonly tagged_by_name: string | null;
+            /** Format: date-time */
+            tagged_at?: string | null;
+            adult_name?: string;
+            adult_confirmed_by?: number | null;
+            readonly adult_confirmed_by_name: string | null;
+            /** Format: date-time */
+            adult_confirmed_at?: string | null;
+            identity_dispute?: components["schemas"]["IdentityDisputeEnum"] | components["schemas"]["BlankEnum"];
+            disputes: components["schemas"]["FaceDisputeOutput"][];
             blurred?: boolean;
         };
         /**
@@ -1876,6 +2042,8 @@ export interface components {
         FaceTagInputRequest: {
             tag: components["schemas"]["FaceTagInputTagEnum"];
             person_id?: number | null;
+            /** @description Required for adult_consent: which adult this is. */
+            adult_name?: string;
         };
         /**
          * @description * `person` - person
@@ -1922,6 +2090,13 @@ export interface components {
             /** Format: date-time */
             ended_at?: string | null;
         };
+        /**
+         * @description * `` - Not disputed
+         *     * `open` - Disputed, awaiting a leader
+         *     * `upheld` - Identification removed by a leader
+         * @enum {string}
+         */
+        IdentityDisputeEnum: "open" | "upheld";
         ImageOutput: {
             readonly id: number;
             /** Format: int64 */
@@ -2029,6 +2204,20 @@ export interface components {
             school_slug: string;
             school_name: string;
             role: string;
+            /** @description A leader who is the head teacher: sees escalated comments (R13). */
+            is_head_teacher: boolean;
+        };
+        MembershipHeadTeacherInputRequest: {
+            is_head_teacher: boolean;
+        };
+        MembershipOutput: {
+            readonly id: number;
+            user: number;
+            /** Format: email */
+            email: string;
+            full_name: string;
+            role: components["schemas"]["RoleEnum"];
+            is_head_teacher?: boolean;
         };
         /**
          * @description * `hide` - Hide
@@ -2065,6 +2254,12 @@ export interface components {
         ObjectionOutput: {
             recorded: number;
         };
+        /**
+         * @description * `upheld` - upheld
+         *     * `rejected` - rejected
+         * @enum {string}
+         */
+        OutcomeEnum: "upheld" | "rejected";
         OutputSerializerChannelsOut: {
             before: string[];
             now: string[];
@@ -2225,8 +2420,7 @@ export interface components {
             content_hash: string;
             /** Format: date-time */
             scheduled_at?: string | null;
-            /** @default false */
-            confirm_no_identifiable_faces: boolean;
+            confirmed_images?: number[];
         };
         PostBlurInputRequest: {
             face_ids?: number[];
@@ -2443,6 +2637,15 @@ export interface components {
          * @enum {string}
          */
         ReviewEnum: "none" | "open" | "approved" | "kept_hidden" | "deleted";
+        /**
+         * @description * `staff` - Staff
+         *     * `leader` - Leadership team
+         *     * `dsl` - Designated safeguarding lead
+         *     * `consent_admin` - Consent administrator
+         *     * `trust_admin` - Trust administrator
+         * @enum {string}
+         */
+        RoleEnum: "staff" | "leader" | "dsl" | "consent_admin" | "trust_admin";
         SchoolDpiaInputRequest: {
             reference: string;
             dpo_name: string;
@@ -2475,6 +2678,7 @@ export interface components {
             approvals_required_identifiable_pupils: number;
             dsl_clearance_required: boolean;
             daily_digest: boolean;
+            adult_tags_need_leader_confirmation: boolean;
             /** Format: date-time */
             paused_at: string | null;
             pause_reason: string;
@@ -3270,6 +3474,25 @@ export interface operations {
             };
         };
     };
+    operations_status_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BackgroundStatusOutput"];
+                };
+            };
+        };
+    };
     people_retrieve: {
         parameters: {
             query?: never;
@@ -3981,6 +4204,84 @@ export interface operations {
             };
         };
     };
+    posts_disputes_resolve_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                dispute_id: number;
+                post_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FaceDisputeResolveInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["FaceDisputeResolveInputRequest"];
+                "multipart/form-data": components["schemas"]["FaceDisputeResolveInputRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PostDetailOutput"];
+                };
+            };
+        };
+    };
+    posts_faces_confirm_adult_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                face_id: number;
+                post_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PostDetailOutput"];
+                };
+            };
+        };
+    };
+    posts_faces_dispute_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                face_id: number;
+                post_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FaceDisputeInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["FaceDisputeInputRequest"];
+                "multipart/form-data": components["schemas"]["FaceDisputeInputRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PostDetailOutput"];
+                };
+            };
+        };
+    };
     posts_faces_tag_create: {
         parameters: {
             query?: never;
@@ -4607,6 +4908,55 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ImportDetailOutput"];
+                };
+            };
+        };
+    };
+    schools_memberships_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                school_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MembershipOutput"][];
+                };
+            };
+        };
+    };
+    schools_memberships_head_teacher_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                membership_id: number;
+                school_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MembershipHeadTeacherInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["MembershipHeadTeacherInputRequest"];
+                "multipart/form-data": components["schemas"]["MembershipHeadTeacherInputRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MembershipOutput"];
                 };
             };
         };

@@ -327,7 +327,12 @@ export function faceState(face: PostFace, check: FaceCheck | undefined, channels
   if (face.tag === "not_a_face") return { label: "Not a face", tone: "neutral", needsAction: false };
   if (face.identifiable === false) return { label: "Too small to identify", tone: "neutral", needsAction: false };
   if (check?.flagged) return { label: `${face.person_label ?? "Someone"}: do not publish`, tone: "danger", needsAction: true };
-  if (face.tag === "adult_consent") return { label: "Adult with consent on file", tone: "ok", needsAction: false };
+  if (face.identity_dispute === "open")
+    return { label: `${face.person_label ?? "Someone"} (recognised, disputed: a leader decides)`, tone: "danger", needsAction: true };
+  if (face.tag === "adult_consent") {
+    const name = face.adult_name?.trim();
+    return { label: name ? `Adult with consent on file: ${name}` : "Adult with consent on file", tone: "ok", needsAction: false };
+  }
   if (face.person_label) {
     const how = face.tag === "person" ? "tagged" : "recognised";
     const missing = channels.filter((channel) => check?.consent[channel]?.allowed === false);
@@ -383,8 +388,28 @@ export const RULE_TITLES: Record<string, string> = {
   R4: "A name beside an identifiable face",
   R5: "Personal contact details",
   R16: "Do not publish",
-  R20: "No identifiable face left",
+  R20: "A leader looks for anyone missed",
 };
+
+/** A finding's title in words; disputes and adult confirmations have their own. */
+export function findingTitle(finding: Finding): string {
+  if (finding.remedies.includes("resolve_dispute")) return "Recognition disputed";
+  if (finding.remedies.includes("confirm_adult")) return "Adult tag waits for a leader";
+  return RULE_TITLES[finding.rule] ?? "Safeguarding check";
+}
+
+/** A face the system recognised (not tagged by anyone) and nobody has disputed yet. */
+export function mayDisputeFace(face: PostFace, check: FaceCheck | undefined): boolean {
+  return (
+    face.person !== null &&
+    face.person !== undefined &&
+    !face.tag &&
+    !face.blurred &&
+    face.identifiable !== false &&
+    !face.identity_dispute &&
+    !check?.flagged
+  );
+}
 
 /** Image bytes change when faces are blurred under the same URL: make each version distinct. */
 export function imageSrc(image: PostImage, variant: "large" | "medium" | "thumb", post: { version?: number }): string {

@@ -77,16 +77,23 @@ export const SIGNED_OUT = { status: 403, body: { detail: "Authentication credent
 
 export function meFor(
   roles: string[],
-  extra: Partial<{ two_factor_required: boolean; two_factor_verified: boolean; email: string; full_name: string }> = {},
+  extra: Partial<{ two_factor_required: boolean; two_factor_verified: boolean; email: string; full_name: string; head_teacher: boolean }> = {},
 ) {
-  const needs = roles.some((role) => ["leader", "dsl", "trust_admin"].includes(role));
+  const { head_teacher: headTeacher = false, ...rest } = extra;
+  const needs = roles.some((role) => ["leader", "dsl", "consent_admin", "trust_admin"].includes(role));
   return {
     id: 7,
     email: "teacher@oakfield.test",
     full_name: "Sam Teacher",
-    memberships: roles.map((role) => ({ school_id: 1, school_slug: "oakfield", school_name: "Oakfield Primary", role })),
+    memberships: roles.map((role) => ({
+      school_id: 1,
+      school_slug: "oakfield",
+      school_name: "Oakfield Primary",
+      role,
+      is_head_teacher: headTeacher && role === "leader",
+    })),
     two_factor_required: needs,
     two_factor_verified: needs,
-    ...extra,
+    ...rest,
   };
 }

@@ -7,7 +7,7 @@ type Face = PostDetail["images"][number]["faces"][number];
 type Image = PostDetail["images"][number];
 
 export function face(extra: Partial<Face> = {}): Face {
-  return { id: 5, box: [100, 300, 200, 200], source: "detected", identifiable: true, person: null, person_label: null, distance: null, tag: "", blurred: false, ...extra };
+  return { id: 5, box: [100, 300, 200, 200], source: "detected", identifiable: true, person: null, person_label: null, distance: null, tag: "", tagged_by_name: null, adult_confirmed_by_name: null, disputes: [], blurred: false, ...extra };
 }
 
 export function image(extra: Partial<Image> = {}): Image {

@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from backend.accounts.models import Trust
 from backend.accounts.services import school_create
+from backend.common.actors import SYSTEM_SHELL
 from backend.common.errors import DomainError
 
 
@@ -22,7 +23,9 @@ class Command(BaseCommand):
                 slug=options["trust"], defaults={"name": options["trust"]}
             )
         try:
-            school = school_create(slug=options["slug"], name=options["name"], trust=trust)
+            school = school_create(
+                slug=options["slug"], name=options["name"], trust=trust, actor=SYSTEM_SHELL
+            )
         except DomainError as exc:
             raise CommandError(exc.message) from exc
         self.stdout.write(f"Created school {school.slug} ({school.name}), id {school.pk}.")

@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from backend.accounts.models import School
 from backend.accounts.services import device_enrol
+from backend.common.actors import SYSTEM_SHELL
 from backend.common.errors import DomainError
 
 
@@ -19,7 +20,9 @@ class Command(BaseCommand):
         if school is None:
             raise CommandError(f"No school with slug {options['school']!r}.")
         try:
-            device, credential = device_enrol(school=school, name=options["name"], actor=None)
+            device, credential = device_enrol(
+                school=school, name=options["name"], actor=SYSTEM_SHELL
+            )
         except DomainError as exc:
             raise CommandError(exc.message) from exc
         self.stdout.write(f"Enrolled {device.name} for {school.slug}.")

@@ -1,6 +1,8 @@
 import importlib
+from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.test.utils import override_settings
@@ -8,6 +10,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from backend.accounts.demo import DEMO_PASSWORD, seed_accounts
 
+DEMO_LOGINS_FILE = "demo-logins.txt"
 # Each app's demo part, in dependency order; an app without demo.py is skipped.
 DEMO_APPS = ["consent", "moderation", "publishers", "moderation.comments"]
 
@@ -26,15 +29,20 @@ class Command(BaseCommand):
                 except ModuleNotFoundError:
                     continue
                 module.seed(demo)
-        self.stdout.write(
-            self.style.SUCCESS(f"Demo school: {demo.school.name} (slug {demo.school.slug})")
-        )
-        self.stdout.write(f"Every demo user's password: {DEMO_PASSWORD}")
+        lines = [
+            f"Demo school: {demo.school.name} (slug {demo.school.slug})",
+            f"Every demo user's password: {DEMO_PASSWORD}",
+        ]
         for user in demo.users.values():
             roles = ", ".join(sorted(user.memberships.values_list("role", flat=True)))
             line = f"  {user.email:28} {roles}"
             totp = TOTPDevice.objects.filter(user=user, confirmed=True).first()
             if totp is not None:
                 line += f"  (2FA: `python manage.py demo_totp {user.email}` prints a code)"
+            lines.append(line)
+        lines.append(f"Demo tablet credential (X-Device-Token): {demo.device_token}")
+        self.stdout.write(self.style.SUCCESS(lines[0]))
+        for line in lines[1:]:
             self.stdout.write(line)
-        self.stdout.write(f"Demo tablet credential (X-Device-Token): {demo.device_token}")
+        # `make run` prints this file last, in a box, once the server answers (issue 13).
+        (Path(settings.VAR_DIR) / DEMO_LOGINS_FILE).write_text("\n".join(lines) + "\n")

@@ -1,5 +1,6 @@
 import type { ReactNode } from "react";
-import { channelLabel, faceState, type FaceCheck, type PostImage } from "../../lib/post";
+import { formatDateTime } from "../../lib/format";
+import { channelLabel, faceState, type FaceCheck, type PostFace, type PostImage } from "../../lib/post";
 import { Icon } from "../Icon";
 
 /**
@@ -38,6 +39,7 @@ export function FaceList({
                 {face.source === "manual" ? <span className="hint"> (box drawn by hand)</span> : null}
               </span>
             </p>
+            <FaceRecord face={face} />
             {showConsent ? (
               check && Object.keys(check.consent).length > 0 ? (
                 <ul className="consent-chips" aria-label={`Consent for face ${index + 1}`}>
@@ -61,5 +63,41 @@ export function FaceList({
         );
       })}
     </ol>
+  );
+}
+
+const DISPUTE_OUTCOMES: Record<string, string> = {
+  open: "waiting for a leader to decide",
+  upheld: "a leader agreed: the recognition was removed",
+  rejected: "a leader decided the recognition is right",
+};
+
+/** Who tagged the face and when, which adult, who confirmed it, and any dispute (R1, R2). */
+function FaceRecord({ face }: { face: PostFace }) {
+  const tagged = face.tag && face.tagged_by_name;
+  const disputes = face.disputes ?? [];
+  if (!tagged && disputes.length === 0) return null;
+  return (
+    <ul className="face-record hint">
+      {tagged ? (
+        <li>
+          Tagged by {face.tagged_by_name}
+          {face.tagged_at ? `, ${formatDateTime(face.tagged_at)}` : ""}
+          {face.tag === "adult_consent" && face.adult_confirmed_by_name
+            ? face.adult_confirmed_by === face.tagged_by
+              ? " (a leader)"
+              : `; confirmed by ${face.adult_confirmed_by_name}${face.adult_confirmed_at ? `, ${formatDateTime(face.adult_confirmed_at)}` : ""}`
+            : ""}
+        </li>
+      ) : null}
+      {disputes.map((dispute) => (
+        <li key={dispute.id}>
+          {dispute.raised_by_name} said this is not {dispute.person_label ?? "the person recognised"}
+          {dispute.created_at ? ` (${formatDateTime(dispute.created_at)})` : ""}: &ldquo;{dispute.reason}&rdquo; &mdash;{" "}
+          {DISPUTE_OUTCOMES[dispute.status ?? "open"]}
+          {dispute.resolved_by_name ? ` (${dispute.resolved_by_name}: “${dispute.resolution_reason ?? ""}”)` : ""}.
+        </li>
+      ))}
+    </ul>
   );
 }

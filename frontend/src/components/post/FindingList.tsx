@@ -1,5 +1,5 @@
 import type { ReactNode } from "react";
-import { findingPlace, RULE_TITLES, type Finding, type PostImage } from "../../lib/post";
+import { findingPlace, findingTitle, type Finding, type PostImage } from "../../lib/post";
 import { Icon } from "../Icon";
 
 const GROUPS: Array<{ severity: string; title: string; icon: "cross" | "alert" | "info" }> = [
@@ -52,7 +52,7 @@ export function FindingList({
                     {findingPlace(post, finding)}
                     <span className="finding__rule">
                       {" · "}
-                      {RULE_TITLES[finding.rule] ?? "Safeguarding check"} ({finding.rule})
+                      {findingTitle(finding)} ({finding.rule})
                     </span>
                   </p>
                   <p className="finding__message">{finding.message}</p>

@@ -11,7 +11,9 @@ import { QrCode } from "./QrCode";
 import { SignOutButton } from "./SignOutButton";
 
 /**
- * Leaders, safeguarding leads and trust admins must use an authenticator app. Until they
+ * Leaders, safeguarding leads, consent admins and trust admins (every role that sees
+ * biometric or safeguarding data; the server says so in `two_factor_required`) must use an
+ * authenticator app. Until they
  * have set one up the API lets them do nothing else, so this screen is all they see.
  * Set-up starts on a button press (not on page load) so that a reload or a double render
  * never issues a second secret behind the one on screen.

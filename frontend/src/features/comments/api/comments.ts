@@ -2,7 +2,7 @@
  * The comment moderation dashboard (R11-R13): held and escalated comments, decisions
  * (approve, keep hidden, delete, block the author, report), evidence capture and the second
  * person's countersignature, bulk actions, assignment and notes. Escalated comments reach
- * only the DSL and leaders: the API answers 404 to anyone else.
+ * only the DSL and the head teacher (R13): the API answers 404 to anyone else.
  */
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import type { paths } from "../../../client/schema";

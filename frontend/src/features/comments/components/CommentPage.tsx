@@ -80,7 +80,7 @@ function CommentScreen({ comment, userId, userName }: { comment: CommentDetail; 
         <div className="alert-banner" role="note">
           <Icon name="alert" className="icon icon--large" />
           <p>
-            <strong>Escalated to the designated safeguarding lead.</strong> Only the DSL and leaders can see this comment. Follow the
+            <strong>Escalated to the designated safeguarding lead.</strong> Only the DSL and the head teacher can see this comment. Follow the
             school&apos;s safeguarding procedure.
           </p>
         </div>

@@ -89,6 +89,37 @@ describe("comment moderation", () => {
     expect(api.find("POST", "/api/comments/bulk")[0]?.body).toEqual({ ids: [51, 52], action: "keep_hidden", note: "Clear-out" });
   });
 
+  it("offers an ordinary leader no escalated comments, which are for the DSL and the head teacher (R13)", async () => {
+    const held = comment({ id: 52, escalated: false, verdict: "hold", author_name: "Spammer", text: "Cheap watches", labels: [{ label: "spam", score: 0.9, span: null, reason: "" }] });
+    fakeApi({
+      ...base,
+      "GET /api/auth/me": { status: 200, body: meFor(["leader"], { full_name: "Dev Deputy" }) },
+      "GET /api/comments": { status: 200, body: page([comment(), held]) },
+    });
+    renderApp("/comments?view=escalated");
+
+    const list = await screen.findByRole("list", { name: "Comments" }, { timeout: 10_000 });
+    expect(within(list).getAllByRole("listitem")).toHaveLength(1);
+    expect(within(list).queryByText("Escalated")).not.toBeInTheDocument();
+    expect(within(list).getByText("Spam or scam")).toBeInTheDocument();
+    const show = screen.getByLabelText("Show");
+    expect(within(show).queryByRole("option", { name: "Escalated to the DSL" })).not.toBeInTheDocument();
+    expect(show).toHaveValue("open");
+  });
+
+  it("offers the head teacher the escalated comments (R13)", async () => {
+    fakeApi({
+      ...base,
+      "GET /api/auth/me": { status: 200, body: meFor(["leader"], { full_name: "Helen Head", head_teacher: true }) },
+      "GET /api/comments": { status: 200, body: page([comment()]) },
+    });
+    renderApp("/comments?view=escalated");
+
+    const list = await screen.findByRole("list", { name: "Comments" }, { timeout: 10_000 });
+    expect(within(list).getByText("Escalated")).toBeInTheDocument();
+    expect(screen.getByLabelText("Show")).toHaveValue("escalated");
+  });
+
   it("shows why a comment was held and deletes it only after confirmation", async () => {
     const api = fakeApi({
       ...base,

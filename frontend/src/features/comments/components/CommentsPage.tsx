@@ -24,11 +24,17 @@ function excerpt(text: string | undefined): string {
   return clean.length > 140 ? `${clean.slice(0, 140)}…` : clean;
 }
 
-/** Held and escalated comments, with bulk decisions. Escalated ones first (server order). */
-export function CommentsPage({ userId }: { userId: number }) {
+/**
+ * Held and escalated comments, with bulk decisions. Escalated ones first (server order).
+ * Escalated comments are for the DSL and the head teacher only (R13): anyone else is offered
+ * no escalated view and no escalated row, whatever the address says (the server answers 404
+ * for them anyway).
+ */
+export function CommentsPage({ userId, seesEscalations }: { userId: number; seesEscalations: boolean }) {
   const id = useId();
   const [params, setParams] = useSearchParams();
-  const view = VIEWS[params.get("view") ?? "open"] ? (params.get("view") ?? "open") : "open";
+  const views = seesEscalations ? VIEWS : Object.fromEntries(Object.entries(VIEWS).filter(([key]) => key !== "escalated"));
+  const view = views[params.get("view") ?? "open"] ? (params.get("view") ?? "open") : "open";
   const channel = params.get("channel") ?? "";
   const page = Math.max(1, Number(params.get("page") ?? "1") || 1);
   const query: CommentQuery = { ...(VIEWS[view]?.query ?? {}), ...(channel ? { channel } : {}) };
@@ -61,7 +67,7 @@ export function CommentsPage({ userId }: { userId: number }) {
     );
   }
 
-  const rows = comments.data?.results ?? [];
+  const rows = (comments.data?.results ?? []).filter((row) => seesEscalations || !row.escalated);
   const allOnPage = rows.length > 0 && rows.every((row) => selected.includes(row.id));
   const failed = (bulk.data ?? []).filter((result) => !result.ok);
   const done = (bulk.data ?? []).filter((result) => result.ok).length;
@@ -79,7 +85,7 @@ export function CommentsPage({ userId }: { userId: number }) {
         <div className="field">
           <label htmlFor={`${id}-view`}>Show</label>
           <select id={`${id}-view`} value={view} onChange={(event) => set("view", event.target.value === "open" ? "" : event.target.value)}>
-            {Object.entries(VIEWS).map(([key, option]) => (
+            {Object.entries(views).map(([key, option]) => (
               <option key={key} value={key}>
                 {option.label}
               </option>

@@ -111,6 +111,13 @@ export function useTagFace(postId: number) {
   );
 }
 
+/** R1: "this is not <person>": the post stays blocked until a leader decides. */
+export function useDisputeFace(postId: number) {
+  return usePostChange(postId, ({ faceId, reason }: { faceId: number; reason: string }) =>
+    unwrap(api.POST("/api/posts/{post_id}/faces/{face_id}/dispute", { params: { path: { post_id: postId, face_id: faceId } }, body: { reason } })),
+  );
+}
+
 export function useBlur(postId: number) {
   return usePostChange(postId, (body: BlurBody) => unwrap(api.POST("/api/posts/{post_id}/blur", { ...path(postId), body })));
 }

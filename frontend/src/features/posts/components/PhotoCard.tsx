@@ -3,8 +3,9 @@ import { FaceList } from "../../../components/post/FaceList";
 import { HighlightedText } from "../../../components/post/HighlightedText";
 import { PhotoFaces, type FaceMark } from "../../../components/post/PhotoFaces";
 import { errorMessages } from "../../../lib/errors";
-import { faceState, imageSrc, type Box, type FaceCheck, type PostDetail, type PostImage } from "../../../lib/post";
+import { faceState, imageSrc, mayDisputeFace, type Box, type FaceCheck, type PostDetail, type PostImage } from "../../../lib/post";
 import { useAddFace, useRemovePhoto, useUpdateAltText } from "../api/posts";
+import { DisputeFacePanel } from "./DisputeFacePanel";
 
 export type PhotoMode = "view" | "draw" | "alt" | "remove";
 
@@ -33,6 +34,33 @@ export function PhotoCard({ post, image, index, checks, channels, editable, mode
     return [{ id: face.id, box, number: i + 1, tone: faceState(face, checks.get(face.id), channels).tone, current: face.id === currentFaceId }];
   });
   const alt = image.alt_text?.trim() ? image.alt_text : `Photo ${number} (no description yet)`;
+  const [disputing, setDisputing] = useState<number | null>(null);
+  // R1: a recognised face cannot be tagged; if the recognition is wrong, say so and a leader decides.
+  function faceActions(faceId: number) {
+    const face = image.faces.find((f) => f.id === faceId);
+    if (!editable || !face || !mayDisputeFace(face, checks.get(faceId))) return null;
+    const where = `face ${image.faces.indexOf(face) + 1} in photo ${number}`;
+    return disputing === faceId ? (
+      <DisputeFacePanel
+        postId={post.id}
+        faceId={faceId}
+        who={face.person_label ?? "the person recognised"}
+        where={where}
+        onCancel={() => setDisputing(null)}
+        onDone={(message, updated) => {
+          setDisputing(null);
+          onDone(message, updated);
+        }}
+      />
+    ) : (
+      <div className="actions">
+        <button type="button" className="button button--secondary" onClick={() => setDisputing(faceId)}>
+          This is not {face.person_label ?? "this person"}
+          <span className="visually-hidden"> ({where})</span>
+        </button>
+      </div>
+    );
+  }
 
   useEffect(() => {
     if (mode !== "view") heading.current?.focus();
@@ -51,7 +79,7 @@ export function PhotoCard({ post, image, index, checks, channels, editable, mode
           {image.detected_at ? (
             <>
               <h4 className="small-heading">Faces in photo {number}</h4>
-              <FaceList image={image} checks={checks} channels={channels} />
+              <FaceList image={image} checks={checks} channels={channels} actions={faceActions} />
             </>
           ) : (
             <p className="hint">Faces are found when the post is sent for checks.</p>

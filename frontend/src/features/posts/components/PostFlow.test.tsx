@@ -165,12 +165,16 @@ describe("drafting a post", () => {
     await user.click(await screen.findByRole("button", { name: "Tag this face" }));
     await user.click(screen.getByRole("radio", { name: "An adult whose photo consent is on file" }));
     await user.click(screen.getByRole("button", { name: "Tag as adult with consent" }));
+    expect(screen.getByRole("alert")).toHaveTextContent("Say which adult this is (their name).");
+    await user.type(screen.getByLabelText("The adult's name"), "Mr Khan (governor)");
+    await user.click(screen.getByRole("button", { name: "Tag as adult with consent" }));
     expect(screen.getByRole("alert")).toHaveTextContent("Confirm that this adult's consent is on file first.");
     expect(api.find("POST", "/api/posts/12/faces/5/tag")).toHaveLength(0);
     await user.click(screen.getByRole("checkbox", { name: /I confirm this is an adult/ }));
     await user.click(screen.getByRole("button", { name: "Tag as adult with consent" }));
-    await screen.findByText(/as an adult with consent on file/);
-    expect(api.find("POST", "/api/posts/12/faces/5/tag")[0]?.body).toEqual({ tag: "adult_consent" });
+    await screen.findByText(/as Mr Khan \(governor\), an adult with consent on file/);
+    // R2: the adult is named, so the approver can check who it is.
+    expect(api.find("POST", "/api/posts/12/faces/5/tag")[0]?.body).toEqual({ tag: "adult_consent", adult_name: "Mr Khan (governor)" });
   });
 
   it("blurs a face, then shows the post passing the checks", async () => {
@@ -296,5 +300,36 @@ describe("drafting a post", () => {
     expect(within(list).getByText("Needs tagging")).toBeInTheDocument();
     expect(within(list).getByText("Draft")).toBeInTheDocument();
     expect(api.find("GET", "/api/posts")[0]?.query.get("author")).toBe("7");
+  });
+  it("disputes a recognised face with a reason instead of tagging it (R1)", async () => {
+    storeDeviceCredential(CREDENTIAL);
+    const recognised = post({
+      ...NEEDS_TAGGING,
+      status: "blocked",
+      images: [image({ faces: [face({ person: 70, person_label: "Amelia J." })] })],
+      check_run: checkRun(
+        [{ rule: "R1", severity: "block", message: "Amelia J. has no consent for photos on the school website.", image: 31, face_id: 5, box: [100, 300, 200, 200], person_id: 70, channel: "website", remedies: ["blur", "remove_channel", "remove_image"] }],
+        [faceCheck({ person_id: 70, consent: { website: { allowed: false, reason: "No record", record_id: null } } })],
+        "blocked",
+      ),
+    });
+    const api = fakeApi({
+      "GET /api/auth/me": STAFF,
+      "GET /api/posts/12": { status: 200, body: recognised },
+      "POST /api/posts/12/faces/5/dispute": { status: 201, body: { ...recognised, status: "checking" } },
+    });
+    const { user } = renderApp("/posts/12");
+
+    // A recognised face offers no tag: only "this is not them", which a leader decides.
+    expect(await screen.findByText("Amelia J. (recognised)")).toBeInTheDocument();
+    expect(screen.queryByRole("button", { name: "Tag this face" })).not.toBeInTheDocument();
+    await user.click(screen.getByRole("button", { name: /This is not Amelia J\./ }));
+    await user.click(screen.getByRole("button", { name: "Send to a leader" }));
+    expect(screen.getByRole("alert")).toHaveTextContent("Say why this is not them.");
+    expect(api.find("POST", "/api/posts/12/faces/5/dispute")).toHaveLength(0);
+    await user.type(screen.getByLabelText("Why is this not Amelia J.?"), "It is her cousin Maya");
+    await user.click(screen.getByRole("button", { name: "Send to a leader" }));
+    await screen.findByText(/Sent to a leader: face 1 in photo 1 is not Amelia J\./);
+    expect(api.find("POST", "/api/posts/12/faces/5/dispute")[0]?.body).toEqual({ reason: "It is her cousin Maya" });
   });
 });

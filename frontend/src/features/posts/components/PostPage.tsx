@@ -220,6 +220,10 @@ function PostScreen({ post, publishing }: { post: PostDetail; publishing: Publis
     }
     const hint = finding.remedies.includes("confirm_no_identifiable_faces") ? (
       <p className="hint">A leader confirms this when approving. If anyone is in this photo, draw a box round their face.</p>
+    ) : finding.remedies.includes("resolve_dispute") ? (
+      <p className="hint">A leader decides whether the recognition is right. Until then, blur the face or remove the photo.</p>
+    ) : finding.remedies.includes("confirm_adult") ? (
+      <p className="hint">A leader other than the person who tagged this adult confirms it.</p>
     ) : null;
     const tagging = panel?.kind === "tag" && panel.finding === index;
     return (

@@ -32,28 +32,34 @@ export function TagFacePanel({
   const [search, setSearch] = useState("");
   const [person, setPerson] = useState<PersonStatus | null>(null);
   const [attested, setAttested] = useState(false);
+  const [adultName, setAdultName] = useState("");
   const [problem, setProblem] = useState<string | null>(null);
   const people = usePeopleSearch(schoolId, search);
   const legend = useRef<HTMLLegendElement>(null);
-  const errors = errorMessages(tag.error, ["person_id", "tag"]);
+  const errors = errorMessages(tag.error, ["person_id", "tag", "adult_name"]);
 
   useEffect(() => legend.current?.focus(), []);
 
   function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     if (choice === "person" && !person) return setProblem("Search for the person and choose them first.");
+    if (choice === "adult_consent" && !adultName.trim()) return setProblem("Say which adult this is (their name).");
     if (choice === "adult_consent" && !attested) return setProblem("Confirm that this adult's consent is on file first.");
     setProblem(null);
     const label = where.toLowerCase();
     tag.mutate(
-      choice === "person" ? { faceId, tag: "person", person_id: person?.id ?? null } : { faceId, tag: choice },
+      choice === "person"
+        ? { faceId, tag: "person", person_id: person?.id ?? null }
+        : choice === "adult_consent"
+          ? { faceId, tag: choice, adult_name: adultName.trim() }
+          : { faceId, tag: choice },
       {
         onSuccess: (updated) =>
           onDone(
             choice === "person"
               ? `Tagged ${label} as ${person?.display_first_name} ${person?.last_name}.`
               : choice === "adult_consent"
-                ? `Tagged ${label} as an adult with consent on file.`
+                ? `Tagged ${label} as ${adultName.trim()}, an adult with consent on file.`
                 : `Marked ${label} as not a face.`,
             updated,
           ),
@@ -61,7 +67,7 @@ export function TagFacePanel({
     );
   }
 
-  const messages = [...(problem ? [problem] : []), ...(errors.fields.person_id ?? []), ...(errors.fields.tag ?? []), ...errors.top];
+  const messages = [...(problem ? [problem] : []), ...(errors.fields.person_id ?? []), ...(errors.fields.tag ?? []), ...(errors.fields.adult_name ?? []), ...errors.top];
 
   return (
     <form className="tag-panel" onSubmit={submit} noValidate>
@@ -144,6 +150,12 @@ export function TagFacePanel({
         </div>
       ) : null}
 
+      {choice === "adult_consent" ? (
+        <div className="field">
+          <label htmlFor={`${id}-adult`}>The adult&apos;s name</label>
+          <input id={`${id}-adult`} type="text" autoComplete="off" maxLength={200} value={adultName} onChange={(event) => setAdultName(event.target.value)} />
+        </div>
+      ) : null}
       {choice === "adult_consent" ? (
         <label className="checkbox">
           <input type="checkbox" checked={attested} onChange={(event) => setAttested(event.target.checked)} />

@@ -69,6 +69,22 @@ function useDecision<V>(postId: number, call: (vars: V) => Promise<PostDetail>) 
   });
 }
 
+type ResolveBody = NonNullable<paths["/api/posts/{post_id}/disputes/{dispute_id}/resolve"]["post"]["requestBody"]>["content"]["application/json"];
+
+/** R1: uphold ("the recognition is wrong": it is removed) or reject a dispute, with a reason. */
+export function useResolveDispute(postId: number) {
+  return useDecision(postId, ({ disputeId, ...body }: ResolveBody & { disputeId: number }) =>
+    unwrap(api.POST("/api/posts/{post_id}/disputes/{dispute_id}/resolve", { params: { path: { post_id: postId, dispute_id: disputeId } }, body })),
+  );
+}
+
+/** R2 (school policy): confirm another person's "adult with consent on file" tag. */
+export function useConfirmAdult(postId: number) {
+  return useDecision(postId, (faceId: number) =>
+    unwrap(api.POST("/api/posts/{post_id}/faces/{face_id}/confirm-adult", { params: { path: { post_id: postId, face_id: faceId } } })),
+  );
+}
+
 export function useApprove(postId: number) {
   return useDecision(postId, (body: ApproveBody) => unwrap(api.POST("/api/posts/{post_id}/approve", { ...path(postId), body })));
 }

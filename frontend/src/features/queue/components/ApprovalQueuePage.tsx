@@ -12,6 +12,17 @@ import { CHANNEL_LABELS, CHANNELS, isChannel, postChannels, statusMeta, type Pos
 import { useQueue, type QueueQuery } from "../api/queue";
 import type { SchoolRef } from "./types";
 
+/** Still waiting to go out after its time (beat releases due posts every minute): a sign
+ * that background work has stopped or publishing is stuck (issue 13). */
+const WAITING_TO_GO_OUT: PostStatus[] = ["approved", "scheduled", "publishing"];
+const OVERDUE_AFTER_MS = 3 * 60_000;
+
+function isOverdue(post: { status?: PostStatus; scheduled_at?: string | null }, now = Date.now()): boolean {
+  if (!post.scheduled_at || !post.status || !WAITING_TO_GO_OUT.includes(post.status)) return false;
+  const due = new Date(post.scheduled_at).getTime();
+  return !Number.isNaN(due) && now - due > OVERDUE_AFTER_MS;
+}
+
 const VIEWS: Record<string, { label: string; statuses: PostStatus[] }> = {
   waiting: { label: "Waiting for approval", statuses: ["awaiting_approval"] },
   fixing: { label: "With the author to fix", statuses: ["blocked", "needs_tagging", "changes_requested"] },
@@ -144,6 +155,11 @@ export function ApprovalQueuePage({ schools }: { schools: SchoolRef[] }) {
                     </h2>
                     <p className="post-card__meta">
                       <StatusBadge label={meta.label} tone={meta.tone} icon={meta.icon} prefix="Status:" />
+                      {isOverdue(post) ? (
+                        <span className="tag-label tag-label--overdue">
+                          <Icon name="clock" /> Due time passed, not published yet
+                        </span>
+                      ) : null}
                       {post.has_identifiable_pupils ? (
                         <span className="tag-label">
                           <Icon name="alert" /> Identifiable pupils

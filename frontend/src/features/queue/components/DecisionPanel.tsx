@@ -3,7 +3,7 @@ import { ErrorSummary } from "../../../components/ErrorSummary";
 import { Icon } from "../../../components/Icon";
 import { errorMessages } from "../../../lib/errors";
 import { formatDateTime } from "../../../lib/format";
-import { approvalsView, statusMeta, type CheckRun, type PostDetail } from "../../../lib/post";
+import { approvalsView, imageSrc, statusMeta, type PostDetail } from "../../../lib/post";
 import { useApprove, useReject, useRequestChanges, type Publishing } from "../api/queue";
 
 type Open = "approve" | "changes" | "reject";
@@ -22,13 +22,11 @@ function toLocalInput(iso: string | null | undefined): string {
  */
 export function DecisionPanel({
   post,
-  run,
   userId,
   policy,
   onDone,
 }: {
   post: PostDetail;
-  run: CheckRun | null;
   userId: number;
   policy: Publishing | undefined;
   onDone: (message: string) => void;
@@ -38,7 +36,6 @@ export function DecisionPanel({
   const [open, setOpen] = useState<Open>(own ? "changes" : "approve");
   const approvals = approvalsView(post.approvals).filter((a) => a.contentHash === post.content_hash);
   const mine = approvals.some((a) => a.approverId === userId);
-  const needsConfirm = (run?.findings ?? []).some((f) => f.rule === "R20");
   const needed = policy
     ? Math.max(1, post.has_identifiable_pupils ? Math.max(policy.approvals_required, policy.approvals_required_identifiable_pupils) : policy.approvals_required)
     : null;
@@ -93,7 +90,7 @@ export function DecisionPanel({
             </p>
           </div>
         ) : (
-          <ApproveForm post={post} needsConfirm={needsConfirm} onDone={onDone} />
+          <ApproveForm post={post} onDone={onDone} />
         )
       ) : open === "changes" ? (
         <ReasonForm
@@ -125,26 +122,47 @@ export function DecisionPanel({
   );
 }
 
-function ApproveForm({ post, needsConfirm, onDone }: { post: PostDetail; needsConfirm: boolean; onDone: (message: string) => void }) {
+/**
+ * R20: detectors miss turned, profile and partly hidden faces, so the approver looks at every
+ * photo that will be published and ticks each one (the server refuses an approval without).
+ */
+function ApproveForm({ post, onDone }: { post: PostDetail; onDone: (message: string) => void }) {
   const id = useId();
   const approve = useApprove(post.id);
   const [schedule, setSchedule] = useState(toLocalInput(post.scheduled_at));
-  const [confirmed, setConfirmed] = useState(false);
+  const [confirmed, setConfirmed] = useState<ReadonlySet<number>>(() => new Set());
   const [unconfirmed, setUnconfirmed] = useState(false);
-  const errors = errorMessages(approve.error, ["confirm_no_identifiable_faces", "scheduled_at"]);
-  const confirmErrors = [...(unconfirmed ? ["Tick the box to confirm, or request changes so the author can add a face box."] : []), ...(errors.fields.confirm_no_identifiable_faces ?? [])];
+  const errors = errorMessages(approve.error, ["confirmed_images", "scheduled_at"]);
+  const photos = post.images.map((image, index) => ({ image, number: index + 1 }));
+  const missing = photos.filter(({ image }) => !confirmed.has(image.id));
+  const confirmErrors = [
+    ...(unconfirmed && missing.length
+      ? [`Look at ${missing.length === 1 ? "this photo" : "each photo"} and tick it: ${missing.map(({ number }) => `photo ${number}`).join(", ")} not confirmed yet. If someone else is there, request changes so the author can add a face box.`]
+      : []),
+    ...(errors.fields.confirmed_images ?? []),
+  ];
+
+  function toggle(imageId: number, on: boolean) {
+    setConfirmed((previous) => {
+      const next = new Set(previous);
+      if (on) next.add(imageId);
+      else next.delete(imageId);
+      return next;
+    });
+  }
 
   function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
-    if (needsConfirm && !confirmed) {
+    const first = missing[0];
+    if (first) {
       setUnconfirmed(true);
-      document.getElementById(`${id}-confirm`)?.focus();
+      document.getElementById(`${id}-confirm-${first.image.id}`)?.focus();
       return;
     }
     setUnconfirmed(false);
     const scheduledAt = schedule ? new Date(schedule).toISOString() : null;
     approve.mutate(
-      { content_hash: post.content_hash, scheduled_at: scheduledAt, confirm_no_identifiable_faces: needsConfirm && confirmed },
+      { content_hash: post.content_hash, scheduled_at: scheduledAt, confirmed_images: photos.map(({ image }) => image.id) },
       {
         onSuccess: (updated) =>
           onDone(
@@ -184,8 +202,13 @@ function ApproveForm({ post, needsConfirm, onDone }: { post: PostDetail; needsCo
           onChange={(event) => setSchedule(event.target.value)}
         />
       </div>
-      {needsConfirm ? (
-        <div className={`field${confirmErrors.length ? " field--error" : ""}`}>
+      {photos.length ? (
+        <fieldset className={`field fieldset photo-confirmations${confirmErrors.length ? " field--error" : ""}`}>
+          <legend>Look at each photo before approving</legend>
+          <p className="hint" id={`${id}-confirm-hint`}>
+            Face detection can miss people who are turned away, in profile or partly hidden. Tick a photo only when you have looked and nobody
+            identifiable is in it apart from the faces already boxed on it.
+          </p>
           {confirmErrors.length ? (
             <p className="field-error" id={`${id}-confirm-error`}>
               {confirmErrors.map((message) => (
@@ -193,19 +216,25 @@ function ApproveForm({ post, needsConfirm, onDone }: { post: PostDetail; needsCo
               ))}
             </p>
           ) : null}
-          <label className="checkbox checkbox--important">
-            <input
-              id={`${id}-confirm`}
-              type="checkbox"
-              required
-              checked={confirmed}
-              aria-invalid={confirmErrors.length ? true : undefined}
-              aria-describedby={confirmErrors.length ? `${id}-confirm-error` : undefined}
-              onChange={(event) => setConfirmed(event.target.checked)}
-            />
-            <span>I have looked: nobody identifiable is left in these photos</span>
-          </label>
-        </div>
+          {photos.map(({ image, number }) => {
+            const invalid = confirmErrors.length > 0 && !confirmed.has(image.id);
+            return (
+              <label key={image.id} className="checkbox checkbox--important">
+                <input
+                  id={`${id}-confirm-${image.id}`}
+                  type="checkbox"
+                  required
+                  checked={confirmed.has(image.id)}
+                  aria-invalid={invalid ? true : undefined}
+                  aria-describedby={invalid ? `${id}-confirm-error` : `${id}-confirm-hint`}
+                  onChange={(event) => toggle(image.id, event.target.checked)}
+                />
+                <img className="photo-confirmations__thumb" src={imageSrc(image, "thumb", post)} alt="" width={48} height={48} />
+                <span>Photo {number}: No other identifiable person in this photo</span>
+              </label>
+            );
+          })}
+        </fieldset>
       ) : null}
       <button type="submit" className="button button--primary" disabled={approve.isPending}>
         <Icon name="check" /> {approve.isPending ? "Approving…" : "Approve this post"}

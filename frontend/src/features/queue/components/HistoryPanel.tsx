@@ -12,6 +12,9 @@ const ACTIONS: Record<string, string> = {
   "post.alt_text_changed": "Photo description changed",
   "post.face_added": "Face box drawn by hand",
   "post.face_tagged": "Face tagged",
+  "post.face_adult_confirmed": "Adult tag confirmed",
+  "post.face_disputed": "Recognition disputed",
+  "post.face_dispute_resolved": "Dispute decided",
   "post.faces_blurred": "Faces blurred",
   "post.approval_recorded": "Approval recorded",
   "post.note_added": "Message added",
@@ -37,6 +40,8 @@ export function HistoryPanel({ postId }: { postId: number }) {
           {history.data.map((event) => {
             const data = event.data !== null && typeof event.data === "object" ? (event.data as Record<string, unknown>) : {};
             const reason = typeof data.reason === "string" ? data.reason : "";
+            const adult = typeof data.adult_name === "string" && data.adult_name ? `Adult: ${data.adult_name}` : "";
+            const outcome = data.outcome === "upheld" ? "Recognition removed" : data.outcome === "rejected" ? "Recognition kept" : "";
             return (
               <li key={event.seq}>
                 <strong>{describe(event.action)}</strong>
@@ -44,6 +49,8 @@ export function HistoryPanel({ postId }: { postId: number }) {
                   {" "}
                   {formatDateTime(event.created_at)} · {event.actor_label || "the system"}
                 </span>
+                {adult ? <p className="history-reason">{adult}</p> : null}
+                {outcome ? <p className="history-reason">{outcome}</p> : null}
                 {reason ? <p className="history-reason">{reason}</p> : null}
               </li>
             );

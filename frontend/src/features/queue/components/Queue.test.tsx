@@ -59,6 +59,28 @@ describe("approval queue", () => {
     expect(api.find("GET", "/api/posts").at(-1)?.query.get("channel")).toBe("x");
   });
 
+  it("marks an approved post whose time has passed without publishing", async () => {
+    const past = new Date(Date.now() - 15 * 60_000).toISOString();
+    const future = new Date(Date.now() + 60 * 60_000).toISOString();
+    fakeApi(
+      routes({
+        "GET /api/posts": {
+          status: 200,
+          body: page([
+            post({ id: 21, status: "scheduled", text: "Harvest assembly", scheduled_at: past }),
+            post({ id: 22, status: "scheduled", text: "Book fair", scheduled_at: future }),
+          ]),
+        },
+      }),
+    );
+    renderApp("/queue?view=approved");
+
+    const list = await screen.findByRole("list", { name: "Posts" });
+    const [late, onTime] = within(list).getAllByRole("listitem");
+    expect(within(late!).getByText("Due time passed, not published yet")).toBeInTheDocument();
+    expect(within(onTime!).queryByText("Due time passed, not published yet")).not.toBeInTheDocument();
+  });
+
   it("shows every face with its consent and approves the exact version seen", async () => {
     const api = fakeApi(
       routes({ "POST /api/posts/12/approve": { status: 200, body: { ...READY, status: "publishing", status_reason: "" } } }),
@@ -69,39 +91,63 @@ describe("approval queue", () => {
     expect(screen.getByText("Amelia J. (tagged)")).toBeInTheDocument();
     expect(screen.getByText(/School website: may appear/)).toBeInTheDocument();
     expect(screen.getByText("The checks found nothing to fix.")).toBeInTheDocument();
-    expect(screen.queryByRole("checkbox", { name: /nobody identifiable/ })).not.toBeInTheDocument();
 
+    // R20: faces were found, and the leader still looks at the photo for anyone missed.
+    await user.click(screen.getByRole("checkbox", { name: "Photo 1: No other identifiable person in this photo" }));
     await user.click(screen.getByRole("button", { name: "Approve this post" }));
     expect(await screen.findByText("Approved. It is being published now.")).toHaveFocus();
-    expect(api.find("POST", "/api/posts/12/approve")[0]?.body).toEqual({ content_hash: HASH, scheduled_at: null, confirm_no_identifiable_faces: false });
+    expect(api.find("POST", "/api/posts/12/approve")[0]?.body).toEqual({ content_hash: HASH, scheduled_at: null, confirmed_images: [31] });
   });
 
-  it("needs the no-identifiable-faces confirmation when a photo has no face found (R20)", async () => {
-    const noFace = { ...READY, images: [image()], has_identifiable_pupils: false, check_run: checkRun([NO_FACE_FINDING], [], "ready") };
+  it("asks for one confirmation per photo, faces found or not, and sends them (R20)", async () => {
+    const twoPhotos = {
+      ...READY,
+      images: [...READY.images, image({ id: 32, position: 1 })],
+      check_run: checkRun([{ ...NO_FACE_FINDING, image: 32 }], READY.check_run?.faces ?? [], "ready"),
+    };
     const api = fakeApi(
       routes({
-        "GET /api/posts/12": { status: 200, body: noFace },
-        "POST /api/posts/12/approve": { status: 200, body: { ...noFace, status: "scheduled", scheduled_at: "2026-11-04T09:00:00Z" } },
+        "GET /api/posts/12": { status: 200, body: twoPhotos },
+        "POST /api/posts/12/approve": { status: 200, body: { ...twoPhotos, status: "scheduled", scheduled_at: "2026-11-04T09:00:00Z" } },
       }),
     );
     const { user } = renderApp("/queue/12");
 
     expect(await screen.findByText(/No identifiable face is left in this photo/)).toBeInTheDocument();
-    const confirm = screen.getByRole("checkbox", { name: "I have looked: nobody identifiable is left in these photos" });
+    const first = screen.getByRole("checkbox", { name: "Photo 1: No other identifiable person in this photo" });
+    const second = screen.getByRole("checkbox", { name: "Photo 2: No other identifiable person in this photo" });
+    await user.click(second);
     await user.click(screen.getByRole("button", { name: "Approve this post" }));
-    expect(confirm).toHaveAccessibleDescription(expect.stringContaining("Tick the box to confirm"));
-    expect(confirm).toHaveFocus();
+    expect(first).toHaveAccessibleDescription(expect.stringContaining("photo 1 not confirmed yet"));
+    expect(first).toHaveFocus();
     expect(api.find("POST", "/api/posts/12/approve")).toHaveLength(0);
 
-    await user.click(confirm);
+    await user.click(first);
     await user.type(screen.getByLabelText("Publish at (optional)"), "2026-11-04T09:00");
     await user.click(screen.getByRole("button", { name: "Approve this post" }));
     await screen.findByText(/Approved. It will be published at/);
     expect(api.find("POST", "/api/posts/12/approve")[0]?.body).toEqual({
       content_hash: HASH,
       scheduled_at: new Date("2026-11-04T09:00").toISOString(),
-      confirm_no_identifiable_faces: true,
+      confirmed_images: [31, 32],
     });
+  });
+
+  it("shows the server's refusal beside the photo confirmations (R20)", async () => {
+    fakeApi(
+      routes({
+        "POST /api/posts/12/approve": {
+          status: 400,
+          body: { detail: "Confirm for each photo that no other identifiable person is in it (R20).", field: "confirmed_images", confirmed_images: ["Not yet confirmed: photo 1."] },
+        },
+      }),
+    );
+    const { user } = renderApp("/queue/12");
+
+    const confirm = await screen.findByRole("checkbox", { name: "Photo 1: No other identifiable person in this photo" });
+    await user.click(confirm);
+    await user.click(screen.getByRole("button", { name: "Approve this post" }));
+    expect(await screen.findByText("Not yet confirmed: photo 1.")).toBeInTheDocument();
   });
 
   it("will not reject without a reason", async () => {
@@ -205,5 +251,70 @@ describe("approval queue", () => {
     await user.click(screen.getByRole("button", { name: "Pause publishing" }));
     await screen.findByText("Publishing paused at Oakfield Primary.");
     expect(api.find("POST", "/api/schools/1/publishing")[0]?.body).toEqual({ action: "pause", reason: "Checking a complaint", whole_trust: false });
+  });
+  it("lets another leader decide a disputed recognition, with a reason (R1)", async () => {
+    const dispute = { id: 9, status: "open" as const, person: 70, person_label: "Amelia J.", reason: "It is her cousin", raised_by: 3, raised_by_name: "Sam Teacher", created_at: "2026-11-03T10:03:00Z", resolved_by: null, resolved_by_name: null, resolved_at: null, resolution_reason: "" };
+    const disputed = post({
+      ...READY,
+      status: "blocked",
+      images: [image({ faces: [face({ person: 70, person_label: "Amelia J.", identity_dispute: "open", disputes: [dispute] })] })],
+      check_run: checkRun(
+        [{ rule: "R1", severity: "block", message: "Someone says this face is not Amelia J.", image: 31, face_id: 5, box: [100, 300, 200, 200], person_id: 70, remedies: ["resolve_dispute", "blur", "remove_image"] }],
+        [faceCheck({ person_id: 70, identity_dispute: "open" })],
+        "blocked",
+      ),
+    });
+    const api = fakeApi(
+      routes({
+        "GET /api/posts/12": { status: 200, body: disputed },
+        "POST /api/posts/12/disputes/9/resolve": { status: 200, body: { ...disputed, status: "checking" } },
+      }),
+    );
+    const { user } = renderApp("/queue/12");
+
+    expect(await screen.findByText(/Sam Teacher said this is not Amelia J\./)).toBeInTheDocument();
+    expect(screen.getByText("Recognition disputed", { exact: false })).toBeInTheDocument();
+    await user.click(screen.getByRole("button", { name: "Not Amelia J.: remove the recognition" }));
+    expect(screen.getByRole("alert")).toHaveTextContent("Give the reason for your decision.");
+    await user.type(screen.getByLabelText("Is face 1 in photo 1 Amelia J.? Your reason"), "Checked with the class teacher");
+    await user.click(screen.getByRole("button", { name: "Not Amelia J.: remove the recognition" }));
+    await screen.findByText(/The recognition of face 1 in photo 1 as Amelia J\. was removed/);
+    expect(api.find("POST", "/api/posts/12/disputes/9/resolve")[0]?.body).toEqual({ outcome: "upheld", reason: "Checked with the class teacher" });
+  });
+
+  it("does not let the leader who raised a dispute decide it (R1)", async () => {
+    const dispute = { id: 9, status: "open" as const, person: 70, person_label: "Amelia J.", reason: "Not her", raised_by: HEAD_ID, raised_by_name: "Hana Head", created_at: "2026-11-03T10:03:00Z", resolved_by: null, resolved_by_name: null, resolved_at: null, resolution_reason: "" };
+    fakeApi(routes({ "GET /api/posts/12": { status: 200, body: post({ ...READY, status: "blocked", images: [image({ faces: [face({ person: 70, person_label: "Amelia J.", identity_dispute: "open", disputes: [dispute] })] })] }) } }));
+    renderApp("/queue/12");
+
+    expect(await screen.findByText("You raised this dispute: another leader decides it.")).toBeInTheDocument();
+    expect(screen.queryByRole("button", { name: /remove the recognition/ })).not.toBeInTheDocument();
+  });
+
+  it("shows who tagged an adult, their name, and asks another leader to confirm it (R2)", async () => {
+    const adult = face({ tag: "adult_consent", adult_name: "Mr Khan (governor)", tagged_by: 3, tagged_by_name: "Sam Teacher", tagged_at: "2026-11-03T10:02:00Z" });
+    const tagged = post({
+      ...READY,
+      status: "needs_tagging",
+      images: [image({ faces: [adult] })],
+      check_run: checkRun(
+        [{ rule: "R2", severity: "tag", message: "This face is tagged as an adult whose consent is on file (Mr Khan (governor)).", image: 31, face_id: 5, box: [100, 300, 200, 200], remedies: ["confirm_adult", "blur"] }],
+        [faceCheck({ tag: "adult_consent" })],
+      ),
+    });
+    const api = fakeApi(
+      routes({
+        "GET /api/schools/1/publishing": { status: 200, body: { ...POLICY, adult_tags_need_leader_confirmation: true } },
+        "GET /api/posts/12": { status: 200, body: tagged },
+        "POST /api/posts/12/faces/5/confirm-adult": { status: 200, body: { ...tagged, status: "checking" } },
+      }),
+    );
+    const { user } = renderApp("/queue/12");
+
+    expect(await screen.findByText("Adult with consent on file: Mr Khan (governor)")).toBeInTheDocument();
+    expect(screen.getByText(/Tagged by Sam Teacher/)).toBeInTheDocument();
+    await user.click(await screen.findByRole("button", { name: "Confirm: Mr Khan (governor) has consent on file" }));
+    await screen.findByText(/Confirmed: face 1 in photo 1 is Mr Khan \(governor\)/);
+    expect(api.find("POST", "/api/posts/12/faces/5/confirm-adult")).toHaveLength(1);
   });
 });

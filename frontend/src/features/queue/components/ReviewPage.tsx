@@ -31,6 +31,7 @@ import {
 import { queuePostKey, rememberSeen, seenVersion, useAddNote, usePublishing, useQueuePost } from "../api/queue";
 import { DecisionPanel } from "./DecisionPanel";
 import { DiffPanel } from "./DiffPanel";
+import { FaceReviewActions } from "./FaceReviewActions";
 import { HistoryPanel } from "./HistoryPanel";
 
 /** One post for a leader: everything the checks found, every face, what changed, and the decision. */
@@ -148,7 +149,24 @@ function ReviewScreen({ post, userId, publishing }: { post: PostDetail; userId: 
                   faces={marks}
                 />
                 <h4 className="small-heading">Faces</h4>
-                <FaceList image={image} checks={checks} channels={channels} />
+                <FaceList
+                  image={image}
+                  checks={checks}
+                  channels={channels}
+                  actions={(faceId) => {
+                    const face = image.faces.find((f) => f.id === faceId);
+                    return face ? (
+                      <FaceReviewActions
+                        postId={post.id}
+                        face={face}
+                        where={`face ${image.faces.indexOf(face) + 1} in photo ${index + 1}`}
+                        userId={userId}
+                        adultTagsNeedConfirmation={policy.data?.adult_tags_need_leader_confirmation ?? false}
+                        onDone={(message) => setFlash((previous) => ({ message, stamp: previous.stamp + 1 }))}
+                      />
+                    ) : null;
+                  }}
+                />
                 <h4 className="small-heading">Description</h4>
                 {image.alt_text ? (
                   <HighlightedText
@@ -168,7 +186,6 @@ function ReviewScreen({ post, userId, publishing }: { post: PostDetail; userId: 
       {post.status === "awaiting_approval" ? (
         <DecisionPanel
           post={post}
-          run={run}
           userId={userId}
           policy={policy.data}
           onDone={(message) => setFlash((previous) => ({ message, stamp: previous.stamp + 1 }))}
