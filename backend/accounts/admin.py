@@ -2,13 +2,14 @@ from typing import Any
 
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from backend.common.errors import DomainError
+from backend.common.errors import DomainError, Refused
 
 from .models import Device, Membership, School, Trust, User
-from .services import membership_head_teacher_set
+from .services import SCHOOL_DETAIL_FIELDS, membership_head_teacher_set, school_details_update
 
 
 class MembershipInline(admin.TabularInline[Membership, Any]):
@@ -88,8 +89,34 @@ class TrustAdmin(admin.ModelAdmin[Trust]):
 @admin.register(School)
 class SchoolAdmin(admin.ModelAdmin[School]):
     list_display = ["name", "slug", "trust", "face_identification_enabled"]
-    # DPIA sign-off goes through school_dpia (audited), never a free edit here.
-    readonly_fields = ["dpia_reference", "dpo_name", "dpia_signed_at"]
+    # DPIA sign-off goes through school_dpia (audited), never a free edit here; schools are
+    # made with create_school (audited); the rest is saved through school_details_update.
+    readonly_fields = [
+        "slug",
+        "trust",
+        "dpia_reference",
+        "dpo_name",
+        "dpia_signed_at",
+        "created_at",
+    ]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def save_model(self, request: HttpRequest, obj: School, form: Any, change: bool) -> None:
+        """Through the service (role check, audit), never a plain save."""
+        changes = {f: form.cleaned_data[f] for f in form.changed_data if f in SCHOOL_DETAIL_FIELDS}
+        try:
+            school_details_update(
+                school=obj,
+                changes=changes,
+                actor=request.user,  # type: ignore[arg-type]
+            )
+        except Refused as exc:
+            raise PermissionDenied(exc.message) from exc
 
 
 @admin.register(Device)

@@ -53,6 +53,51 @@ def school_create(*, slug: str, name: str, trust: Trust | None = None, actor: Ac
     return school
 
 
+# The school's own details: R5 allows exactly these in a post, so changing them is audited.
+SCHOOL_DETAIL_FIELDS = (
+    "name",
+    "contact_email",
+    "contact_phone",
+    "contact_address",
+    "contact_postcode",
+)
+
+
+def school_details_update(*, school: School, changes: dict[str, str], actor: Actor) -> School:
+    """Change a school's name or its own contact details (the ones R5 lets a post contain).
+
+    A trust administrator of the school, or the operator. Unknown fields are refused by
+    name; the audit event records each change before and after."""
+    if isinstance(actor, SystemActor) or actor.is_superuser:
+        _check_operator(actor=actor, message=NOT_TRUST_ADMIN)
+    else:
+        require_role(actor=actor, school=school, roles=[Role.TRUST_ADMIN], message=NOT_TRUST_ADMIN)
+    for field in changes:
+        if field not in SCHOOL_DETAIL_FIELDS:
+            raise InvalidInput(f"{field!r} cannot be changed here.", field=field)
+    if "name" in changes and not str(changes["name"]).strip():
+        raise InvalidInput("A school needs a name.", field="name")
+    with transaction.atomic():
+        current = School.objects.select_for_update(of=("self",)).get(pk=school.pk)
+        diff = {
+            f: {"before": getattr(current, f), "after": str(v).strip()}
+            for f, v in changes.items()
+            if getattr(current, f) != str(v).strip()
+        }
+        if diff:
+            for f, change in diff.items():
+                setattr(current, f, change["after"])
+            current.save(update_fields=list(diff))
+            audit_record(
+                action="school.details_changed",
+                actor=actor,
+                school=current,
+                target=current,
+                data={"changes": diff},
+            )
+    return current
+
+
 def user_create(*, email: str, password: str | None, full_name: str = "", actor: Actor) -> User:
     _check_operator(actor=actor)
     email = email.strip().lower()
