@@ -18,7 +18,7 @@ from django.utils import timezone
 from backend.accounts.models import Role, School, User
 from backend.accounts.selectors import school_ids_for_user, user_has_role
 from backend.audit.services import audit_record
-from backend.common.actors import SYSTEM_RELEASE, Actor, SystemActor
+from backend.common.actors import SYSTEM_PUBLISHING, SYSTEM_RELEASE, Actor, SystemActor
 from backend.common.errors import Conflict, InvalidInput, Refused
 
 from .checks.evaluate import CHANNEL_LABELS, ImageView, evaluate, face_view
@@ -546,7 +546,9 @@ def post_publications_settled(*, post_id: int) -> Post | None:
         failed = sorted(c for c, v in outcomes.items() if v != "published")
         names = ", ".join(CHANNEL_LABELS.get(c, c) for c in failed)
         reason = "" if to == S.PUBLISHED else f"Not published on {names}."
-        post_transition(post=post, to=to, reason=reason, data={"outcomes": outcomes})
+        post_transition(
+            post=post, to=to, actor=SYSTEM_PUBLISHING, reason=reason, data={"outcomes": outcomes}
+        )
         if to != S.PUBLISHED:
             transaction.on_commit(
                 lambda: notify_leaders(post_id=post_id, subject="publishing problem", note=reason)
@@ -578,5 +580,5 @@ def post_taken_down(*, post_id: int) -> Post | None:
         post = _lock(post_id)
         if post.status != S.TAKEDOWN_REQUESTED:
             return None
-        post_transition(post=post, to=S.TAKEN_DOWN)
+        post_transition(post=post, to=S.TAKEN_DOWN, actor=SYSTEM_PUBLISHING)
     return post

@@ -19,6 +19,7 @@ from django.utils import timezone
 from backend.accounts.models import Device, Role, User
 from backend.accounts.selectors import user_has_role
 from backend.audit.services import audit_record
+from backend.common.actors import SYSTEM_CHECKS
 from backend.common.errors import Conflict, InvalidInput, Refused
 from consent import selectors as consent_selectors
 
@@ -735,7 +736,7 @@ def post_run_checks(*, post_id: int) -> CheckRun | None:
         return None
     if post.status == S.SUBMITTED:
         try:
-            post_transition(post=post, to=S.CHECKING, reason="Checks started")
+            post_transition(post=post, to=S.CHECKING, actor=SYSTEM_CHECKS, reason="Checks started")
         except Conflict:
             return None
     version = post.version
@@ -805,6 +806,7 @@ def post_run_checks(*, post_id: int) -> CheckRun | None:
         post_transition(
             post=current,
             to=to,
+            actor=SYSTEM_CHECKS,
             reason=_summary(result.findings),
             data={"check_run": run.pk, "verdict": result.verdict},
             content_hash=content_hash,

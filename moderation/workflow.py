@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from backend.audit.services import audit_record
+from backend.common.actors import Actor
 from backend.common.errors import Conflict
 
 from .models import Post
@@ -70,7 +71,7 @@ def post_transition(
     *,
     post: Post,
     to: str,
-    actor: Any = None,
+    actor: Actor,
     reason: str = "",
     data: dict[str, Any] | None = None,
     **changes: Any,
@@ -78,6 +79,8 @@ def post_transition(
     """Move `post` from the status it has in memory to `to`, or raise Conflict.
 
     `changes` are extra fields written in the same UPDATE (e.g. version, content_hash).
+    `actor` is who moved it: a person, or the system step by name (hole 12), as the audit
+    log shows it.
     """
     if to not in TRANSITIONS[post.status]:
         raise Conflict(cannot(post.status, to), field="status")

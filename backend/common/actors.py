@@ -50,6 +50,12 @@ SYSTEM_COMMENT_SCREENING = SystemActor("system:comment_screening")
 # comments.apply_action / retry_actions: carrying out a hide, delete or reply on a platform.
 SYSTEM_COMMENT_ACTIONS = SystemActor("system:comment_actions")
 
+# moderation.run_checks: the safeguarding checks move a post to blocked, needs tagging or
+# awaiting approval.
+SYSTEM_CHECKS = SystemActor("system:checks")
+# Publishers telling moderation that a post's publications settled or its takedown finished.
+SYSTEM_PUBLISHING = SystemActor("system:publishing")
+
 # Background bookkeeping (issue 13): heartbeats, the lost-work sweep, the email outbox.
 SYSTEM_BACKGROUND = SystemActor("system:background")
 

@@ -8,7 +8,9 @@ from .base import AUDIT_HMAC_DEV_KEY_ID, env
 DEBUG = False
 SECRET_KEY = env.str("DJANGO_SECRET_KEY")
 FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS")
-AUDIT_HMAC_KEYS = env.list("AUDIT_HMAC_KEYS")
+AUDIT_HMAC_KEYS = env.list("AUDIT_HMAC_KEYS", default=[])
+if not AUDIT_HMAC_KEYS:
+    raise ImproperlyConfigured("AUDIT_HMAC_KEYS must be set in production (see .env.example).")
 if any(k.partition(":")[0] == AUDIT_HMAC_DEV_KEY_ID for k in AUDIT_HMAC_KEYS):
     raise ImproperlyConfigured("AUDIT_HMAC_KEYS must not use the development key in production.")
 if not env.str("DATABASE_URL", default=""):

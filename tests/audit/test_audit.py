@@ -276,6 +276,9 @@ def _production_settings(**env: str) -> subprocess.CompletedProcess[str]:
 
 def test_r14_production_requires_audit_keys_and_refuses_the_development_key() -> None:
     assert "AUDIT_HMAC_KEYS" in _production_settings().stderr
+    # .env.example leaves it empty: an empty value is refused as firmly as a missing one.
+    empty = _production_settings(AUDIT_HMAC_KEYS="")
+    assert empty.returncode != 0 and "AUDIT_HMAC_KEYS must be set" in empty.stderr
     refused = _production_settings(AUDIT_HMAC_KEYS="dev:" + "d" * 40)
     assert refused.returncode != 0 and "development key" in refused.stderr
     assert "d" * 40 not in refused.stderr

@@ -10,7 +10,7 @@ import pytest
 from django.utils import timezone
 
 from backend.audit.models import AuditEvent
-from backend.common.actors import SYSTEM_CONSENT_ENDED, SYSTEM_RELEASE
+from backend.common.actors import SYSTEM_CHECKS, SYSTEM_CONSENT_ENDED, SYSTEM_RELEASE
 from backend.common.errors import Refused
 from moderation import approvals
 from moderation.models import Post
@@ -63,3 +63,18 @@ def test_hole12_nobody_releases_a_post_by_hand(
         assert err.value.message == approvals.NOT_RELEASER
     scheduled.refresh_from_db()
     assert scheduled.status == Post.Status.SCHEDULED and publications == []
+
+
+def test_r14_the_check_run_is_named_in_the_audit_log(teacher: Any, tablet: Any) -> None:
+    """Hole 12: the checks move the post on their own, and the log says which step did."""
+    post = submitted(teacher, tablet, text="Our harvest festival")
+
+    moves = AuditEvent.objects.filter(
+        target_id=str(post.pk), action__in=["post.checking", "post.awaiting_approval"]
+    ).order_by("seq")
+
+    assert [(e.action, e.actor_label) for e in moves] == [
+        ("post.checking", SYSTEM_CHECKS.name),
+        ("post.awaiting_approval", SYSTEM_CHECKS.name),
+    ]
+    assert all(e.actor is None for e in moves)

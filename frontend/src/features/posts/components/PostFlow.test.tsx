@@ -263,6 +263,39 @@ describe("drafting a post", () => {
     expect(api.find("PATCH", "/api/posts/12")[0]?.body).toMatchObject({ text: "🌳 Well done Amelia!" });
   });
 
+  it("offers the first name only when a full name is joined with a full stop", async () => {
+    storeDeviceCredential(CREDENTIAL);
+    const text = "Well done Amara.Okoye!";
+    const blocked = post({
+      ...NEEDS_TAGGING,
+      status: "blocked",
+      text,
+      check_run: checkRun(
+        [
+          {
+            rule: "R4",
+            severity: "block",
+            field: "text",
+            span: [10, 21],
+            person_id: 71,
+            message: 'The full name "Amara.Okoye" appears beside a photo with an identifiable face.',
+            remedies: ["edit_text", "use_first_name_only", "blur", "remove_image"],
+          },
+        ],
+        [],
+        "blocked",
+      ),
+    });
+    fakeApi({
+      "GET /api/auth/me": STAFF,
+      "GET /api/posts/12": { status: 200, body: blocked },
+    });
+    const { user } = renderApp("/posts/12");
+
+    await user.click(await screen.findByRole("button", { name: "Use the first name only" }));
+    expect(screen.getByLabelText("Text")).toHaveValue("Well done Amara!");
+  });
+
   it("draws a face box the detector missed", async () => {
     storeDeviceCredential(CREDENTIAL);
     const noFace = post({ ...NEEDS_TAGGING, status: "awaiting_approval", images: [image()], check_run: checkRun([NO_FACE_FINDING], [], "ready") });

@@ -41,6 +41,15 @@ import { TagFacePanel } from "./TagFacePanel";
  * A post of the signed-in author: the draft editor, then the checks' findings and remedies,
  * and once it is out, where it is published (`publishing`, handed in by the app).
  */
+// The first name of a flagged span, whatever separated the parts: "Amara Okoye",
+// "#AmaraOkoye", "Amara.Okoye", "Amara_Okoye", or with invisible characters between (R4).
+function firstNameOf(name: string): string {
+  const visible = name.replace(/^#/, "").replace(/\p{Cf}/gu, "");
+  const camel = /^\p{Lu}\p{Ll}+(?=\p{Lu})/u.exec(visible);
+  const word = camel ?? /^[\p{L}\p{M}'’-]+/u.exec(visible);
+  return word?.[0] ?? visible;
+}
+
 export function PostPage({ publishing }: { publishing?: PublishingSlot | undefined }) {
   const { postId } = useParams();
   const id = Number(postId);
@@ -197,7 +206,7 @@ function PostScreen({ post, publishing }: { post: PostDetail; publishing: Publis
           if (finding.field === "text" && finding.span) {
             const [start, end] = spanToUtf16(post.text ?? "", finding.span);
             const name = (post.text ?? "").slice(start, end);
-            const first = name.replace(/^#/, "").split(/[\s_]+/)[0] ?? name;
+            const first = firstNameOf(name);
             const text = (post.text ?? "").slice(0, start) + first + (post.text ?? "").slice(end);
             buttons.push(
               <button key={remedy} type="button" className="button button--secondary" onClick={() => { setPanel({ kind: "edit", text, select: [start, start + first.length] }); setPhotoModes({}); }}>
