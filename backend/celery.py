@@ -22,7 +22,7 @@ class SweptTask(Task):  # type: ignore[misc]
     """Queuing work never fails the caller (issue 13). With the broker unreachable, a
     request that already committed (an approval, a submission) must not answer 500: the
     work is found by its beat sweep when the broker and a worker are back (release_due,
-    publishers.recover_stuck, operations.sweep, comments.poll_due/retry_actions, the
+    publishers.recover_stuck, moderation.sweep_lost, comments.poll_due/retry_actions, the
     consent expiry sweep, operations.send_notifications)."""
 
     def apply_async(self, *args: Any, **kwargs: Any) -> Any:

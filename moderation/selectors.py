@@ -14,7 +14,26 @@ from backend.audit.models import AuditEvent
 from backend.audit.selectors import audit_events_for_target
 from backend.common.errors import NotFound
 
-from .models import Approval, CheckRun, Face, FaceDispute, Post, PostImage, PostNote
+from .models import (
+    Approval,
+    CheckRun,
+    Face,
+    FaceDispute,
+    Post,
+    PostImage,
+    PostNote,
+    SchoolPolicy,
+)
+
+
+def school_adult_tags_need_confirmation(*, school_id: int) -> bool:
+    """R2 by school policy: must a leader other than the tagger confirm adult tags?"""
+    return bool(
+        SchoolPolicy.objects.filter(school_id=school_id)
+        .values_list("adult_tags_need_leader_confirmation", flat=True)
+        .first()
+    )
+
 
 REVIEWER_ROLES = (Role.LEADER, Role.DSL)
 NO_SUCH_POST = "No such post among yours."

@@ -30,6 +30,15 @@ def release_post(post_id: int) -> str | None:
     return post.status if post else None
 
 
+@shared_task(name="moderation.sweep_lost", acks_late=True, time_limit=300)
+def sweep_lost() -> dict[str, int]:
+    from backend.common.actors import SYSTEM_BACKGROUND
+
+    from .recovery import posts_lost_requeue
+
+    return posts_lost_requeue(actor=SYSTEM_BACKGROUND)
+
+
 @shared_task(name="moderation.release_due", acks_late=True, time_limit=300)
 def release_due() -> dict[str, int]:
     from backend.common.actors import SYSTEM_RELEASE
@@ -57,6 +66,8 @@ def purge_originals() -> int:
 BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
     # Publish what is due (R9 re-check first), expire what was never approved.
     "release-due-posts": {"task": "moderation.release_due", "schedule": 60.0},
+    # Posts whose checks or release were queued while no worker ran, or lost with one.
+    "sweep-lost-posts": {"task": "moderation.sweep_lost", "schedule": 60.0},
     "approval-digest": {
         "task": "moderation.approval_digest",
         "schedule": crontab(hour=7, minute=30),

@@ -1,6 +1,6 @@
-"""Background bookkeeping (issue 13): heartbeats, the sweep for lost work and the email
-outbox. Heartbeats are not audited one by one (one every few seconds would drown the
-chain); a component coming back after it had stopped is."""
+"""Background bookkeeping (issue 13): heartbeats and the email outbox (the sweep for lost
+posts is moderation's: moderation/recovery.py). Heartbeats are not audited one by one (one
+every few seconds would drown the chain); a component coming back after it had stopped is."""
 
 from __future__ import annotations
 
@@ -87,53 +87,6 @@ def heartbeat_record(
             },
         )
     return beat
-
-
-# --- lost work --------------------------------------------------------------------------------
-
-#: Work older than this in a waiting state is assumed lost (a message that never reached,
-#: or died with, a worker) and queued again; every task is safe to run twice. Checks take
-#: a while on a busy worker; releasing an approved post takes a moment.
-LOST_AFTER = timedelta(minutes=5)
-RELEASE_LOST_AFTER = timedelta(minutes=1)
-
-
-def lost_work_requeue(
-    *, actor: SystemActor, now: datetime | None = None, limit: int = 50
-) -> dict[str, int]:
-    """The sweep (``operations.sweep``, every minute): find work that was queued while no
-    worker ran, or whose message was lost, and queue it again. Publishing has its own
-    sweeps (``moderation.release_due``: approved posts that are due; ``publishers.
-    recover_stuck``: queued and stuck publications; ``comments.poll_due``: comments,
-    website ones included); this covers the rest: posts waiting for their checks, and
-    posts approved to go out at once whose release was lost (``release_due`` only looks
-    at posts with a time)."""
-    _check_system(actor)
-    from moderation.models import Post
-    from moderation.tasks import release_post, run_checks
-
-    now = now or timezone.now()
-    counts = {"checks": 0, "releases": 0}
-    approved = Post.objects.filter(
-        status=Post.Status.APPROVED,
-        scheduled_at__isnull=True,
-        updated_at__lte=now - RELEASE_LOST_AFTER,
-    ).order_by("updated_at")
-    for post_id in list(approved.values_list("id", flat=True)[:limit]):
-        Post.objects.filter(pk=post_id).update(updated_at=now)  # next look in a minute
-        release_post.delay(post_id)  # post_release is safe to run twice
-        counts["releases"] += 1
-    waiting = Post.objects.filter(
-        status__in=[Post.Status.SUBMITTED, Post.Status.CHECKING],
-        updated_at__lte=now - LOST_AFTER,
-    ).order_by("updated_at")
-    for post_id in list(waiting.values_list("id", flat=True)[:limit]):
-        Post.objects.filter(pk=post_id).update(updated_at=now)  # next look in LOST_AFTER
-        run_checks.delay(post_id)
-        counts["checks"] += 1
-    if any(counts.values()):
-        log.warning("Lost work queued again: %s", counts)
-    return counts
 
 
 # --- notifications: each event once per person --------------------------------------------

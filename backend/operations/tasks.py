@@ -23,11 +23,6 @@ def heartbeat() -> bool:
     return True
 
 
-@shared_task(name="operations.sweep", acks_late=True, time_limit=300)
-def sweep() -> dict[str, int]:
-    return services.lost_work_requeue(actor=SYSTEM_BACKGROUND)
-
-
 @shared_task(name="operations.send_notifications", acks_late=True, time_limit=300)
 def send_notifications() -> int:
     return services.notifications_send_pending(actor=SYSTEM_BACKGROUND)
@@ -39,8 +34,6 @@ BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
         "task": "operations.heartbeat",
         "schedule": float(getattr(settings, "HEARTBEAT_SECONDS", 15.0)),
     },
-    # Work queued while no worker ran, or lost with one, is found and queued again.
-    "operations-sweep": {"task": "operations.sweep", "schedule": 60.0},
     # Emails the outbox holds (normally sent a few seconds after they are queued).
     "operations-send-notifications": {"task": "operations.send_notifications", "schedule": 60.0},
 }

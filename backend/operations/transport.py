@@ -16,6 +16,7 @@ contending for locks with the application database.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import tempfile
 import uuid
@@ -39,10 +40,8 @@ def _write_atomically(folder: str, name: str, data: bytes) -> None:
             f.flush()
         os.replace(staging, os.path.join(folder, name))
     except BaseException:
-        try:
+        with contextlib.suppress(FileNotFoundError):
             os.unlink(staging)
-        except FileNotFoundError:
-            pass
         raise
 
 

@@ -423,17 +423,11 @@ def evaluate(
 
 
 def _adult_tags_need_confirmation(school: Any) -> bool:
-    """The school's policy (moderation.SchoolPolicy); off when it has none."""
-    from ..models import SchoolPolicy
+    """The school's policy; off for a school without one (or no school: `check_post`)."""
+    from ..selectors import school_adult_tags_need_confirmation
 
     school_id = getattr(school, "pk", None)
-    if school_id is None:
-        return False
-    return bool(
-        SchoolPolicy.objects.filter(school_id=school_id)
-        .values_list("adult_tags_need_leader_confirmation", flat=True)
-        .first()
-    )
+    return school_id is not None and school_adult_tags_need_confirmation(school_id=school_id)
 
 
 def _any_pupil(review: Sequence[tuple[ImageView, FaceView]], person_ids: set[int]) -> bool:

@@ -9,7 +9,6 @@ from django.utils import timezone
 
 from backend.accounts.services import device_enrol
 from backend.common.actors import SYSTEM_SHELL
-from backend.operations import tasks
 from moderation import services as moderation_services
 from moderation import tasks as moderation_tasks
 from moderation.models import Post
@@ -44,7 +43,7 @@ def test_a_post_whose_checks_were_lost_is_checked_by_the_sweep(
     assert post.status == S.SUBMITTED
     _age(post, 6)
 
-    counts = tasks.sweep()
+    counts = moderation_tasks.sweep_lost()
 
     post.refresh_from_db()
     assert counts["checks"] == 1
@@ -71,7 +70,7 @@ def test_an_approved_post_whose_release_was_lost_is_published_by_the_sweep(
     assert post.status == S.APPROVED
     _age(post, 2)
 
-    counts = tasks.sweep()
+    counts = moderation_tasks.sweep_lost()
 
     post.refresh_from_db()
     assert counts["releases"] == 1
@@ -87,4 +86,4 @@ def test_a_post_waiting_briefly_is_left_alone(
         _lose(lost, moderation_tasks.run_checks)
         moderation_services.post_submit(post=post, actor=teacher, device=tablet)
 
-    assert tasks.sweep() == {"checks": 0, "releases": 0}
+    assert moderation_tasks.sweep_lost() == {"checks": 0, "releases": 0}
