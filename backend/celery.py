@@ -63,6 +63,7 @@ TASK_APPS = [
     "moderation.comments",
     "publishers",
     "backend.operations",
+    "procedures",
 ]
 DUPLICATE_BEAT_ENTRY = "Beat entry {key!r} is declared by both {first} and {second}."
 

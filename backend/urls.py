@@ -14,6 +14,7 @@ api: list[URLPattern | URLResolver] = [
     path("", include("moderation.comments.urls")),
     path("", include("publishers.urls")),
     path("", include("backend.operations.urls")),
+    path("", include("procedures.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
 ]

@@ -186,7 +186,7 @@ def _bench(rows: int) -> dict[str, Any]:
     from backend.accounts.models import School
     from backend.common.actors import SYSTEM_SHELL
     from consent.models import ConsentRecord, Person
-    from consent.services import people_import
+    from consent.services import people_import_from_csv
 
     school = School.objects.create(slug=f"bench-{uuid.uuid4().hex[:8]}", name="Bench School")
     data = generate_csv(rows)
@@ -198,7 +198,7 @@ def _bench(rows: int) -> dict[str, Any]:
     }
     for label, payload in (("first", data), ("same_again", data), ("changed", changed)):
         start = time.perf_counter()
-        result = people_import(
+        result = people_import_from_csv(
             school=school, file=payload, filename=f"{label}.csv", actor=SYSTEM_SHELL
         )
         seconds = time.perf_counter() - start

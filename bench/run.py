@@ -14,6 +14,7 @@ BENCHES = [
     "screening_bench",
     "import_bench",
     "faces_recall",
+    "faces_realistic",
 ]
 
 

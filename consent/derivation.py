@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 
 from django.utils import timezone
@@ -183,7 +183,6 @@ def derive(
     competence_age: int,
 ) -> ConsentDecision:
     """The current decision for one person and one purpose, as of `at`."""
-    label = purpose_label(purpose)
     if person is None:
         return ConsentDecision(
             False, NOT_IN_REGISTER, None, purpose=purpose, outcome=Outcome.UNKNOWN
@@ -191,19 +190,13 @@ def derive(
     if person.erased:
         return ConsentDecision(False, ERASED, None, purpose=purpose, outcome=Outcome.NONE)
     flagged = person.flag_kind is not None
-    sensitive = ""
-    if person.flag_kind is not None:
-        try:
-            kind_label = str(FlagKind(person.flag_kind).label)
-        except ValueError:
-            kind_label = person.flag_kind
-        sensitive = f"Safeguarding flag: {kind_label}."
-        # R16: whatever the consent says. Biometric identification is the exception: it
-        # is how a flagged child's face gets recognised and blocked.
-        if purpose != Purpose.BIOMETRIC:
-            return ConsentDecision(
-                False, DO_NOT_PUBLISH, None, True, sensitive, purpose, Outcome.FLAGGED
-            )
+    sensitive = _flag_reason(person.flag_kind)
+    # R16: whatever the consent says. Biometric identification is the exception: it is how
+    # a flagged child's face gets recognised and blocked.
+    if flagged and purpose != Purpose.BIOMETRIC:
+        return ConsentDecision(
+            False, DO_NOT_PUBLISH, None, True, sensitive, purpose, Outcome.FLAGGED
+        )
     at_date = timezone.localdate(at) if timezone.is_aware(at) else at.date()
     if has_left(person, at_date):  # R17: leaving ends consent
         when = f" on {_date(person.left_on)}" if person.left_on else ""
@@ -216,8 +209,33 @@ def derive(
             purpose,
             Outcome.LEFT,
         )
+    latest = _latest_by_giver(
+        records, purpose=purpose, at=at, void_before=person.consent_void_before
+    )
+    no = ConsentDecision(False, "", None, flagged, sensitive, purpose, Outcome.NONE)
+    return _decide(latest, no, person=person, at_date=at_date, competence_age=competence_age)
 
-    void_before = person.consent_void_before
+
+def _flag_reason(flag_kind: str | None) -> str:
+    """R16's reason, for the DSL and leaders only; "" when there is no flag."""
+    if flag_kind is None:
+        return ""
+    try:
+        kind_label = str(FlagKind(flag_kind).label)
+    except ValueError:
+        kind_label = flag_kind
+    return f"Safeguarding flag: {kind_label}."
+
+
+def _latest_by_giver(
+    records: Iterable[RecordFacts],
+    *,
+    purpose: str,
+    at: datetime.datetime,
+    void_before: datetime.datetime | None,
+) -> dict[tuple[str, int | None], RecordFacts]:
+    """Each giver's latest decision for the purpose as of `at` (by the day it was made,
+    then the order recorded); grants from before the person last left do not count."""
     relevant = [
         r
         for r in records
@@ -230,13 +248,25 @@ def derive(
             and r.decision == Decision.GRANTED
         )
     ]
-    # Each giver's latest decision (by the day it was made, then the order recorded).
     latest: dict[tuple[str, int | None], RecordFacts] = {}
     for record in sorted(relevant, key=lambda r: (r.given_on, r.recorded_at, r.id)):
         latest[(record.given_by, record.contact_id)] = record
+    return latest
 
-    def no(reason: str, record_id: int | None, outcome: Outcome) -> ConsentDecision:
-        return ConsentDecision(False, reason, record_id, flagged, sensitive, purpose, outcome)
+
+def _decide(
+    latest: dict[tuple[str, int | None], RecordFacts],
+    no: ConsentDecision,
+    *,
+    person: PersonFacts,
+    at_date: datetime.date,
+    competence_age: int,
+) -> ConsentDecision:
+    """The decision from each giver's latest record; `no` carries the flag and purpose."""
+    label = purpose_label(no.purpose)
+
+    def refused(reason: str, record_id: int | None, outcome: Outcome) -> ConsentDecision:
+        return replace(no, reason=reason, record_id=record_id, outcome=outcome)
 
     # R17: any refusal wins; R18: a pupil's objection counts however made.
     refusals = [r for r in latest.values() if r.decision != Decision.GRANTED]
@@ -246,8 +276,10 @@ def derive(
         who = giver_label(r, person)
         if r.given_by == GivenBy.SELF and person.kind == PersonKind.PUPIL:
             verb = "objected to"
-            return no(f"{label}: {who} {verb} it on {_date(r.given_on)}.", r.id, Outcome.REFUSED)
-        return no(f"{label}: {verb} by {who} on {_date(r.given_on)}.", r.id, Outcome.REFUSED)
+            return refused(
+                f"{label}: {who} {verb} it on {_date(r.given_on)}.", r.id, Outcome.REFUSED
+            )
+        return refused(f"{label}: {verb} by {who} on {_date(r.given_on)}.", r.id, Outcome.REFUSED)
 
     counting = [
         r for r in latest.values() if grant_counts(r, person, competence_age=competence_age)[0]
@@ -256,25 +288,18 @@ def derive(
     if live:
         r = max(live, key=lambda r: (r.given_on, r.recorded_at, r.id))
         until = f", until {_date(r.expires_on)}" if r.expires_on else ""
-        return ConsentDecision(
-            True,
-            f"{label}: granted by {giver_label(r, person)} on {_date(r.given_on)}{until}.",
-            r.id,
-            flagged,
-            sensitive,
-            purpose,
-            Outcome.GRANTED,
-        )
+        reason = f"{label}: granted by {giver_label(r, person)} on {_date(r.given_on)}{until}."
+        return replace(no, allowed=True, reason=reason, record_id=r.id, outcome=Outcome.GRANTED)
     if counting:  # R17: expired means none
         r = max(counting, key=lambda r: (r.expires_on or at_date, r.id))
         assert r.expires_on is not None
-        return no(f"{label}: consent expired on {_date(r.expires_on)}.", r.id, Outcome.EXPIRED)
+        return refused(f"{label}: consent expired on {_date(r.expires_on)}.", r.id, Outcome.EXPIRED)
     if latest:  # grants that do not count (R18)
         r = max(latest.values(), key=lambda r: (r.given_on, r.recorded_at, r.id))
         why = grant_counts(r, person, competence_age=competence_age)[1]
-        return no(f"{label}: no valid consent ({why}).", r.id, Outcome.NONE)
+        return refused(f"{label}: no valid consent ({why}).", r.id, Outcome.NONE)
     # R17: opt-in, no answer means no.
-    return no(f"{label}: no consent recorded (no answer means no).", None, Outcome.NONE)
+    return refused(f"{label}: no consent recorded (no answer means no).", None, Outcome.NONE)
 
 
 def combine_full_name(

@@ -17,15 +17,10 @@ from django.db.models import Q
 from django.utils import timezone
 
 from backend.accounts.models import School
+from backend.common.channels import ChannelKind
 
-
-class Channel(models.TextChoices):
-    """Where a post can be published (shared with moderation and publishers)."""
-
-    WEBSITE = "website", "School website"
-    X = "x", "X"
-    FACEBOOK = "facebook", "Facebook"
-    INSTAGRAM = "instagram", "Instagram"
+#: Where a post can be published: the one channel enum, shared with moderation and publishers.
+Channel = ChannelKind
 
 
 class Purpose(models.TextChoices):

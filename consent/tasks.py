@@ -5,7 +5,7 @@ from typing import Any
 from celery import shared_task
 from celery.schedules import crontab
 
-from .services import consent_ended_process, consent_expiry_sweep
+from .services import consent_end_handlers_run, consent_expiry_sweep
 
 
 @shared_task(
@@ -22,7 +22,7 @@ from .services import consent_ended_process, consent_expiry_sweep
 def consent_ended(self: Any, end_ids: list[int]) -> dict[str, int]:
     """R10/R3: delete encodings whose biometric consent ended; call the takedown handlers
     (ids of consent.ConsentEnd outbox rows)."""
-    return consent_ended_process(end_ids=end_ids)
+    return consent_end_handlers_run(end_ids=end_ids)
 
 
 @shared_task(name="consent.expire_due", acks_late=True, time_limit=600, soft_time_limit=570)

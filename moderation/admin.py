@@ -117,8 +117,8 @@ class SchoolPolicyAdmin(admin.ModelAdmin[SchoolPolicy]):
     form = SchoolPolicyForm
 
     # Hole 12: the same check as the service, so the form is never offered to someone the
-    # service would refuse. Policies are made on first use (policy_for) and never deleted:
-    # deleting one would quietly reset a school to the defaults.
+    # service would refuse. Policies are made on first use (school_policy_get_or_create)
+    # and never deleted: deleting one would quietly reset a school to the defaults.
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 

@@ -1,9 +1,10 @@
 """Leader decisions and the publishing lifecycle of a post: approve (R8), reject, request
 changes, the note thread, release at the scheduled time with a fail-closed re-check (R9),
-expiry, the emergency pause, and the hand-offs to publishers (outcomes, takedown).
+expiry, the emergency pause and the school's approval policy.
 
-services.py holds drafting and the checks; this module holds what happens after. Both
-change status only through workflow.post_transition.
+services/ holds drafting and the checks; this module holds what happens after;
+handoffs.py and takedowns.py what publishers reports back. All change status only
+through workflow.post_transition.
 """
 
 from collections.abc import Sequence
@@ -18,13 +19,18 @@ from django.utils import timezone
 from backend.accounts.models import Role, School, User
 from backend.accounts.selectors import school_ids_for_user, user_has_role
 from backend.audit.services import audit_record
-from backend.common.actors import SYSTEM_PUBLISHING, SYSTEM_RELEASE, Actor, SystemActor
+from backend.common.actors import SYSTEM_RELEASE, SystemActor
 from backend.common.errors import Conflict, InvalidInput, Refused
 
-from .checks.evaluate import CHANNEL_LABELS, ImageView, evaluate, face_view
+# Through the module: ``publishing.publications_start`` is looked up when a post is
+# released, so a test can stand in for publishers.
+from publishers import services as publishing
+
+from .approval_gates import approval_notices_check_acknowledged
+from .checks.evaluate import ImageView, evaluate, face_view
 from .models import Approval, Face, Post, PostNote, SchoolPolicy
 from .notifications import notify_author, notify_leaders
-from .workflow import BEFORE_APPROVAL, post_transition
+from .workflow import BEFORE_APPROVAL, post_lock, post_transition
 
 S = Post.Status
 
@@ -54,14 +60,11 @@ EXPIRED_REASON = "Not approved by its scheduled time, so it was not published."
 NOT_RELEASER = "Posts are released by the scheduled release, not by hand: approve instead."
 
 
-def policy_for(school: School | int) -> SchoolPolicy:
+def school_policy_get_or_create(school: School | int) -> SchoolPolicy:
+    """The school's approval policy, created with the defaults on first use."""
     school_id = school if isinstance(school, int) else school.pk
     policy, _ = SchoolPolicy.objects.get_or_create(school_id=school_id)
     return policy
-
-
-def _lock(post_id: int) -> Post:
-    return Post.objects.select_for_update().select_related("school").get(pk=post_id)
 
 
 # --- decisions ------------------------------------------------------------------------------
@@ -74,6 +77,7 @@ def post_approve(
     content_hash: str,
     scheduled_at: datetime | None | Any = ...,
     confirmed_images: Sequence[int] = (),
+    acknowledged: Sequence[str] = (),
 ) -> Post:
     """Record one leader's approval of this exact content; when the policy's count is met,
     the post is approved and released now or at its scheduled time.
@@ -81,19 +85,21 @@ def post_approve(
     1. Check: leader (or DSL when the policy wants clearance), not the author (R8), post
        awaiting approval, the hash the leader saw is the current one, and every photo
        confirmed to show no other identifiable person (R20: detectors miss faces, so the
-       approver looks at each published image, not only those where none was found).
+       approver looks at each published image, not only those where none was found),
+       and every notice an app above asks the leader to accept (``approval_gates``: e.g.
+       over the X budget) acknowledged by its code.
     2. Record the approval (one per leader and content hash, database-enforced) with the
        photos it confirmed.
     3. Enough distinct approvers (two when identifiable pupils and the policy says so)?
        -> approved -> scheduled or publishing.
     """
     with transaction.atomic():
-        post = _lock(post_id)
+        post = post_lock(post_id)
         if post.author_id == approver.pk:
             raise Refused(SELF_APPROVAL, code="self_approval")
         is_leader = user_has_role(user=approver, school=post.school_id, roles=[Role.LEADER])
         is_dsl = user_has_role(user=approver, school=post.school_id, roles=[Role.DSL])
-        policy = policy_for(post.school_id)
+        policy = school_policy_get_or_create(post.school_id)
         if not (is_leader or (is_dsl and policy.dsl_clearance_required)):
             raise Refused(NOT_A_LEADER)
         if post.status != S.AWAITING_APPROVAL:
@@ -103,6 +109,13 @@ def post_approve(
         if content_hash != post.content_hash:
             raise Conflict(CONTENT_CHANGED, field="content_hash", code="content_changed")
         confirmed = _check_every_image_confirmed(post, confirmed_images)
+        accepted = approval_notices_check_acknowledged(
+            post_id=post.pk,
+            school_id=post.school_id,
+            text=post.text,
+            channels=post.channels,
+            acknowledged=acknowledged,
+        )
         if scheduled_at is not ... and scheduled_at is not None and scheduled_at < timezone.now():
             raise InvalidInput(SCHEDULE_IN_PAST, field="scheduled_at")
         try:
@@ -128,39 +141,48 @@ def post_approve(
             data={
                 "content_hash": content_hash,
                 "confirmed_images": confirmed,
+                "acknowledged": accepted,
             },
         )
-        live = list(
-            Approval.objects.filter(
-                post=post, content_hash=content_hash, voided_at__isnull=True
-            ).select_related("approver")
-        )
-        if len({a.approver_id for a in live}) < policy.approvals_needed(post):
-            return post
-        if (
-            policy.dsl_clearance_required
-            and post.has_identifiable_pupils
-            and not any(
-                user_has_role(user=a.approver, school=post.school_id, roles=[Role.DSL])
-                for a in live
-            )
-        ):
-            post.status_reason = DSL_CLEARANCE
-            Post.objects.filter(pk=post.pk).update(status_reason=DSL_CLEARANCE)
-            return post
-        post_transition(
-            post=post,
-            to=S.APPROVED,
-            actor=approver,
-            data={"approvers": [a.approver_id for a in live]},
-        )
-        post_id_ = post.pk
-        transaction.on_commit(lambda: notify_author(post_id=post_id_, event="approved"))
-        if post.scheduled_at and post.scheduled_at > timezone.now():
-            post_transition(post=post, to=S.SCHEDULED, actor=approver)
-        else:
-            _queue_release(post)
+        _approve_when_enough(post=post, policy=policy, content_hash=content_hash, actor=approver)
     return post
+
+
+def _approve_when_enough(
+    *, post: Post, policy: SchoolPolicy, content_hash: str, actor: User
+) -> None:
+    """Step 3 of ``post_approve``: enough distinct approvers of this content (and a DSL
+    among them when the policy wants clearance for identifiable pupils)? Then approved,
+    and scheduled or released now."""
+    live = list(
+        Approval.objects.filter(
+            post=post, content_hash=content_hash, voided_at__isnull=True
+        ).select_related("approver")
+    )
+    if len({a.approver_id for a in live}) < policy.approvals_needed(post):
+        return
+    if (
+        policy.dsl_clearance_required
+        and post.has_identifiable_pupils
+        and not any(
+            user_has_role(user=a.approver, school=post.school_id, roles=[Role.DSL]) for a in live
+        )
+    ):
+        post.status_reason = DSL_CLEARANCE
+        Post.objects.filter(pk=post.pk).update(status_reason=DSL_CLEARANCE)
+        return
+    post_transition(
+        post=post,
+        to=S.APPROVED,
+        actor=actor,
+        data={"approvers": [a.approver_id for a in live]},
+    )
+    post_id = post.pk
+    transaction.on_commit(lambda: notify_author(post_id=post_id, event="approved"))
+    if post.scheduled_at and post.scheduled_at > timezone.now():
+        post_transition(post=post, to=S.SCHEDULED, actor=actor)
+    else:
+        _queue_release(post)
 
 
 def _check_every_image_confirmed(post: Post, confirmed_images: Sequence[int]) -> list[int]:
@@ -185,7 +207,7 @@ def post_reject(*, post_id: int, actor: User, reason: str) -> Post:
     if not reason.strip():
         raise InvalidInput(REASON_REQUIRED, field="reason")
     with transaction.atomic():
-        post = _lock(post_id)
+        post = post_lock(post_id)
         _check_decider(post=post, actor=actor)
         if post.status != S.AWAITING_APPROVAL:
             raise Conflict(
@@ -205,7 +227,7 @@ def post_request_changes(*, post_id: int, actor: User, comment: str) -> Post:
     if not comment.strip():
         raise InvalidInput(COMMENT_REQUIRED, field="comment")
     with transaction.atomic():
-        post = _lock(post_id)
+        post = post_lock(post_id)
         _check_decider(post=post, actor=actor)
         if post.status != S.AWAITING_APPROVAL:
             raise Conflict(
@@ -228,7 +250,7 @@ def post_request_changes(*, post_id: int, actor: User, comment: str) -> Post:
 def _check_decider(*, post: Post, actor: User) -> None:
     roles = (
         [Role.LEADER, Role.DSL]
-        if policy_for(post.school_id).dsl_clearance_required
+        if school_policy_get_or_create(post.school_id).dsl_clearance_required
         else [Role.LEADER]
     )
     if not user_has_role(user=actor, school=post.school_id, roles=roles):
@@ -298,19 +320,17 @@ def post_release(*, post_id: int, actor: SystemActor, now: datetime | None = Non
     the post returns to the queue with the reason, approvals are voided, people are told.
     Only the release task does this (hole 12): people approve, the system releases.
     """
-    from publishers.services import publications_start
-
     if actor != SYSTEM_RELEASE:
         raise Refused(NOT_RELEASER)
     with transaction.atomic():
-        post = _lock(post_id)
+        post = post_lock(post_id)
         if post.status not in (S.APPROVED, S.SCHEDULED):
             return None
         if post.scheduled_at and post.scheduled_at > (now or timezone.now()):
             if post.status == S.APPROVED:
                 post_transition(post=post, to=S.SCHEDULED, actor=actor)
             return None
-        if policy_for(post.school_id).is_paused:
+        if school_policy_get_or_create(post.school_id).is_paused:
             if post.status == S.APPROVED:
                 post_transition(
                     post=post, to=S.SCHEDULED, actor=actor, reason="Publishing is paused"
@@ -345,7 +365,7 @@ def post_release(*, post_id: int, actor: SystemActor, now: datetime | None = Non
             )
             return post
         post_transition(post=post, to=S.PUBLISHING, actor=actor)
-        transaction.on_commit(lambda: publications_start(post_id=post_id))
+        transaction.on_commit(lambda: publishing.publications_start(post_id=post_id))
     return post
 
 
@@ -412,7 +432,7 @@ def publishing_pause(
     out = []
     with transaction.atomic():
         for s in schools:
-            policy = policy_for(s)
+            policy = school_policy_get_or_create(s)
             if policy.is_paused:
                 if not whole_trust:
                     raise Conflict(ALREADY_PAUSED.format(school=s.name))
@@ -439,7 +459,7 @@ def publishing_resume(
     out = []
     with transaction.atomic():
         for s in schools:
-            policy = policy_for(s)
+            policy = school_policy_get_or_create(s)
             if not policy.is_paused:
                 if not whole_trust:
                     raise Conflict(NOT_PAUSED.format(school=s.name))
@@ -466,6 +486,7 @@ NOT_POLICY_EDITOR = (
 )
 POLICY_FIELD_UNKNOWN = "{field} is not a setting of the approval policy."
 POLICY_APPROVALS_MINIMUM = "At least one approval is needed."
+POLICY_LONG_SIDE = "The published long side must be a whole number of pixels from 320 to 4096."
 POLICY_SWITCH = "{field} is on or off."
 POLICY_ROLES = (Role.LEADER, Role.TRUST_ADMIN)
 # Pausing has its own service (who and why); the school is what the policy belongs to.
@@ -491,6 +512,11 @@ def school_policy_validate(*, changes: dict[str, Any]) -> dict[str, Any]:
         if name.startswith("approvals_required"):
             if isinstance(value, bool) or not isinstance(value, int) or value < 1:
                 raise InvalidInput(POLICY_APPROVALS_MINIMUM, field=name)
+        elif name == "published_long_side":
+            if value is not None and (
+                isinstance(value, bool) or not isinstance(value, int) or not 320 <= value <= 4096
+            ):
+                raise InvalidInput(POLICY_LONG_SIDE, field=name)
         elif isinstance(field.default, bool) and not isinstance(value, bool):
             raise InvalidInput(POLICY_SWITCH.format(field=name), field=name)
         clean[name] = value
@@ -509,7 +535,9 @@ def school_policy_update(*, school: School, actor: User, changes: dict[str, Any]
         raise Refused(NOT_POLICY_EDITOR)
     clean = school_policy_validate(changes=changes)
     with transaction.atomic():
-        policy = SchoolPolicy.objects.select_for_update().get(pk=policy_for(school).pk)
+        policy = SchoolPolicy.objects.select_for_update().get(
+            pk=school_policy_get_or_create(school).pk
+        )
         changed = {name: v for name, v in clean.items() if getattr(policy, name) != v}
         if not changed:
             return policy
@@ -524,61 +552,3 @@ def school_policy_update(*, school: School, actor: User, changes: dict[str, Any]
         )
     policy.refresh_from_db()
     return policy
-
-
-# --- hand-offs from publishers ------------------------------------------------------------------
-
-
-def post_publications_settled(*, post_id: int) -> Post | None:
-    """Publishers calls this when a publication reaches a final state; when none is still
-    in flight the post becomes published, partially published or failed."""
-    from publishers.selectors import publication_outcomes
-
-    outcomes = publication_outcomes(post_id=post_id)
-    if not outcomes or any(v in ("queued", "attempting") for v in outcomes.values()):
-        return None
-    done = [c for c, v in outcomes.items() if v == "published"]
-    to = S.PUBLISHED if len(done) == len(outcomes) else S.PARTIALLY_PUBLISHED if done else S.FAILED
-    with transaction.atomic():
-        post = _lock(post_id)
-        if post.status == to or to not in _next(post.status):
-            return None
-        failed = sorted(c for c, v in outcomes.items() if v != "published")
-        names = ", ".join(CHANNEL_LABELS.get(c, c) for c in failed)
-        reason = "" if to == S.PUBLISHED else f"Not published on {names}."
-        post_transition(
-            post=post, to=to, actor=SYSTEM_PUBLISHING, reason=reason, data={"outcomes": outcomes}
-        )
-        if to != S.PUBLISHED:
-            transaction.on_commit(
-                lambda: notify_leaders(post_id=post_id, subject="publishing problem", note=reason)
-            )
-    return post
-
-
-def _next(status: str) -> frozenset[str]:
-    from .workflow import TRANSITIONS
-
-    return TRANSITIONS[status]
-
-
-def post_takedown_request(*, post_id: int, actor: Actor, reason: str) -> Post | None:
-    """R10: a published post must come down (consent ended, or a leader asked)."""
-    with transaction.atomic():
-        post = _lock(post_id)
-        if post.status not in (S.PUBLISHED, S.PARTIALLY_PUBLISHED):
-            return None
-        post_transition(post=post, to=S.TAKEDOWN_REQUESTED, actor=actor, reason=reason)
-        transaction.on_commit(
-            lambda: notify_leaders(post_id=post_id, subject="takedown needed", note=reason)
-        )
-    return post
-
-
-def post_taken_down(*, post_id: int) -> Post | None:
-    with transaction.atomic():
-        post = _lock(post_id)
-        if post.status != S.TAKEDOWN_REQUESTED:
-            return None
-        post_transition(post=post, to=S.TAKEN_DOWN, actor=SYSTEM_PUBLISHING)
-    return post

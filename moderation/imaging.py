@@ -1,70 +1,63 @@
 """The media pipeline: pure functions on image bytes (no Django).
 
-Uploads are judged by their content, never their name: the magic bytes must say JPEG, PNG or
-WebP and Pillow must agree and decode the whole file. Everything published is re-encoded from
-a fresh image built from pixel data only, so no metadata (EXIF incl. GPS, XMP, IPTC, ICC,
-comments, thumbnails, appended trailers such as motion-photo videos) can ride along (R6).
+Uploads are judged by their content, never their name: the magic bytes must say JPEG, PNG,
+WebP or HEIF (HEIC) and Pillow must agree and decode the whole file. Everything published is
+re-encoded from a fresh image built from pixel data only, so no metadata (EXIF incl. GPS, XMP,
+IPTC, ICC, comments, thumbnails, appended trailers such as motion-photo videos) can ride
+along (R6).
 
 Multi-picture JPEGs (MPO) are accepted as JPEGs: only the primary picture is read, checked
 and published. GIF is not accepted: school photos are never GIFs, GIF is the classic vehicle
-for animation and decompression bombs, and the face checks only ever see one frame. HEIC is
-not accepted either (Pillow cannot decode it without a plug-in); tablets upload JPEG when set
-to "Most Compatible". Animated PNG/WebP are refused for the same one-frame reason.
+for animation and decompression bombs, and the face checks only ever see one frame. HEIC
+(iPads' and iPhones' default) is accepted through pillow-heif: its primary image is read,
+upright, and what is published is a metadata-free JPEG like every other upload. Animated
+PNG/WebP are refused for the same one-frame reason.
 """
 
 from __future__ import annotations
 
 import io
-import math
 import struct
-import warnings
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Protocol, TypeAlias
 
-import numpy as np
-from PIL import ExifTags, Image, ImageFilter, ImageOps, UnidentifiedImageError
+from PIL import ExifTags, Image, ImageFilter
 
-# Messages are constants so tests and the API can assert them.
-NOT_AN_IMAGE = "This file is not a JPEG, PNG or WebP image."
-GIF_NOT_ACCEPTED = "GIF images are not accepted; please upload a JPEG, PNG or WebP photo."
-HEIC_NOT_ACCEPTED = (
-    "HEIC photos are not accepted yet; please upload a JPEG (on an iPad, set Camera > "
-    "Formats to Most Compatible)."
+from backend.faces.decode import (
+    DAMAGED,
+    NOT_AN_IMAGE,
+    ImageRejected,
+    fresh_rgb,
+    normalise,
+    open_checked,
+    oriented_size,
+    refusal_for_unaccepted,
+    sniff,
+    to_rgb,
 )
+
+# The decoding messages live with the decoder (backend.faces.decode); these are the
+# pipeline's own. All are constants so tests and the API can assert them.
 ANIMATED_NOT_ACCEPTED = "Animated images are not accepted; please upload a still photo."
 EMPTY_FILE = "The file is empty."
-DAMAGED = "The image could not be read; it may be damaged."
 TOO_MANY_BYTES = "The file is larger than {limit}."
-TOO_MANY_PIXELS = "The image is larger than {megapixels} megapixels."
-DISAGREES = "The file's contents do not match its image type; it may be damaged or disguised."
 
-MIME_TYPES = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp"}
+MIME_TYPES = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp", "HEIF": "image/heic"}
 
 VARIANT_NAMES = ("large", "medium", "thumb")
 """Names of publishable variants, largest first. "large" is the largest published variant:
 the R1 face-size rule is judged at its size."""
 
-DEFAULT_LONG_SIDES = (2048, 1200, 400)
+DEFAULT_LONG_SIDES = (1280, 960, 400)  # R21: 1280 px is the 2026 guidance default
 JPEG_QUALITY = 85
-
-_ORIENTATION = 0x0112
-_SWAPS_AXES = {5, 6, 7, 8}  # EXIF orientations that rotate by 90 degrees
-
-
-class ImageRejected(Exception):
-    """An upload we will not store; .message is plain English for the person uploading."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
 
 
 @dataclass(frozen=True)
 class UploadInfo:
     """What inspection learned about an accepted upload."""
 
-    format: str  # "JPEG" | "PNG" | "WEBP"
+    format: str  # "JPEG" | "PNG" | "WEBP" | "HEIF"
     width: int  # after EXIF orientation
     height: int  # after EXIF orientation
     mime: str
@@ -86,30 +79,7 @@ class HasBox(Protocol):
 BoxLike: TypeAlias = "HasBox | tuple[int, int, int, int]"
 
 
-# --- type sniffing -------------------------------------------------------------------------
-
-
-def sniff(data: bytes) -> str | None:
-    """The accepted format named by the magic bytes, or None. Never looks at a filename."""
-    if data[:3] == b"\xff\xd8\xff":
-        return "JPEG"
-    if data[:8] == b"\x89PNG\r\n\x1a\n":
-        return "PNG"
-    if len(data) >= 12 and data[:4] == b"RIFF" and data[8:12] == b"WEBP":
-        return "WEBP"
-    return None
-
-
-_HEIF_BRANDS = (b"heic", b"heix", b"hevc", b"heim", b"heis", b"mif1", b"msf1", b"avif")
-
-
-def _refusal_for_unaccepted(data: bytes) -> str:
-    """A specific message for formats people plausibly upload, a generic one otherwise."""
-    if data[:6] in (b"GIF87a", b"GIF89a"):
-        return GIF_NOT_ACCEPTED
-    if len(data) >= 12 and data[4:8] == b"ftyp" and data[8:12] in _HEIF_BRANDS:
-        return HEIC_NOT_ACCEPTED
-    return NOT_AN_IMAGE
+# --- type sniffing and inspection ----------------------------------------------------------
 
 
 def _human_bytes(n: int) -> str:
@@ -120,40 +90,8 @@ def _human_bytes(n: int) -> str:
     return f"{n} bytes"
 
 
-def _oriented_size(im: Image.Image) -> tuple[int, int]:
-    orientation = im.getexif().get(_ORIENTATION)
-    if orientation in _SWAPS_AXES:
-        return im.height, im.width
-    return im.width, im.height
-
-
-def _open_checked(data: bytes, fmt: str, max_pixels: int | None) -> Image.Image:
-    """Open without decoding; refuse bombs by declared size and Pillow's own bomb guard."""
-    with warnings.catch_warnings():
-        # Pillow only warns between MAX_IMAGE_PIXELS and twice that; make it an error.
-        warnings.simplefilter("error", Image.DecompressionBombWarning)
-        try:
-            im = Image.open(io.BytesIO(data), formats=[fmt])
-        except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
-            # Pillow's guard can fire below our own limit: name the limit that applied.
-            limits = [n for n in (max_pixels, Image.MAX_IMAGE_PIXELS) if n]
-            limit = min(limits) if limits else 0
-            raise ImageRejected(TOO_MANY_PIXELS.format(megapixels=limit // 1_000_000)) from exc
-        except UnidentifiedImageError as exc:
-            raise ImageRejected(DISAGREES) from exc
-        except (OSError, SyntaxError, ValueError, struct.error, EOFError) as exc:
-            raise ImageRejected(DAMAGED) from exc
-    # Cameras and phones write multi-picture JPEGs (MPF: depth or gain maps, stereo pairs);
-    # Pillow calls them MPO. They are JPEGs: only the primary picture is ever used.
-    if im.format != fmt and not (fmt == "JPEG" and im.format == "MPO"):
-        raise ImageRejected(DISAGREES)
-    if max_pixels is not None and im.width * im.height > max_pixels:
-        raise ImageRejected(TOO_MANY_PIXELS.format(megapixels=max_pixels // 1_000_000))
-    return im
-
-
 def inspect_upload(data: bytes, *, max_bytes: int, max_pixels: int) -> UploadInfo:
-    """Accept a JPEG, PNG or WebP by its content, or raise ImageRejected saying why.
+    """Accept a JPEG, PNG, WebP or HEIC by its content, or raise ImageRejected saying why.
 
     1. Size in bytes, then magic bytes (a PDF, HTML page or SVG renamed .jpg fails here).
     2. Pillow opens it as that format only and reads the declared dimensions: a
@@ -169,21 +107,24 @@ def inspect_upload(data: bytes, *, max_bytes: int, max_pixels: int) -> UploadInf
         raise ImageRejected(TOO_MANY_BYTES.format(limit=_human_bytes(max_bytes)))
     fmt = sniff(data)
     if fmt is None:
-        raise ImageRejected(_refusal_for_unaccepted(data))
+        raise ImageRejected(refusal_for_unaccepted(data))
 
-    im = _open_checked(data, fmt, max_pixels)
-    if fmt != "JPEG" and getattr(im, "n_frames", 1) > 1:
+    im = open_checked(data, fmt, max_pixels)
+    # A HEIF file may hold several top-level images (bursts, edits); like an MPO JPEG, only
+    # its primary image is ever read, checked and published.
+    if fmt not in ("JPEG", "HEIF") and getattr(im, "n_frames", 1) > 1:
         raise ImageRejected(ANIMATED_NOT_ACCEPTED)
     # Pillow's own truncation check is a process-wide switch that face_recognition turns
     # off when imported (ImageFile.LOAD_TRUNCATED_IMAGES = True), so check the end marker.
-    if not _walk(data, fmt).complete:
+    # (libheif refuses a truncated HEIF itself, in the full decode below.)
+    if fmt != "HEIF" and not _walk(data, fmt).complete:
         raise ImageRejected(DAMAGED)
     try:
-        width, height = _oriented_size(im)
+        width, height = oriented_size(im)
         # verify() must come straight after open, leaves the image unusable, and misses
         # truncated JPEG data: so verify a fresh handle, then decode another one fully.
-        _open_checked(data, fmt, max_pixels).verify()
-        _open_checked(data, fmt, max_pixels).load()
+        open_checked(data, fmt, max_pixels).verify()
+        open_checked(data, fmt, max_pixels).load()
     except ImageRejected:
         raise
     except (OSError, SyntaxError, ValueError, struct.error, EOFError) as exc:
@@ -191,86 +132,12 @@ def inspect_upload(data: bytes, *, max_bytes: int, max_pixels: int) -> UploadInf
     return UploadInfo(format=fmt, width=width, height=height, mime=MIME_TYPES[fmt])
 
 
-# --- decoding --------------------------------------------------------------------------------
-
-
-def _to_rgb(im: Image.Image) -> Image.Image:
-    """RGB pixels only; transparency is flattened onto white (as a web page would show it)."""
-    if im.mode in ("I;16", "I;16B", "I;16L", "I"):
-        im = im.convert("I").point(lambda v: v * (1 / 256)).convert("L")
-    if im.mode == "P":
-        im = im.convert("RGBA")
-    if im.mode in ("RGBA", "LA", "PA"):
-        rgba = im.convert("RGBA")
-        flat = Image.new("RGB", rgba.size, (255, 255, 255))
-        flat.paste(rgba, mask=rgba.getchannel("A"))
-        return flat
-    return im.convert("RGB") if im.mode != "RGB" else im
-
-
-def _open_any(data: bytes) -> Image.Image:
-    fmt = sniff(data)
-    if fmt is None:
-        raise ImageRejected(_refusal_for_unaccepted(data))
-    return _open_checked(data, fmt, None)
-
-
-def normalise(data: bytes) -> Image.Image:
-    """Decode an accepted upload upright (EXIF orientation applied) as RGB pixels.
-
-    Face boxes, blurring and variants all work in these oriented pixels.
-    """
-    im = _open_any(data)
-    try:
-        upright = ImageOps.exif_transpose(im)
-        return _fresh(_to_rgb(upright))
-    except (OSError, SyntaxError, ValueError, struct.error, EOFError) as exc:
-        raise ImageRejected(DAMAGED) from exc
-
-
-def load_for_analysis(data: bytes, *, max_long_side: int = 1600) -> tuple[np.ndarray, float]:
-    """Decode for detection: upright RGB uint8 array no longer than max_long_side, and scale.
-
-    original_px = analysis_px * scale, where "original" is the upright full-size image.
-    JPEGs are decoded at 1/2, 1/4 or 1/8 scale by libjpeg (Image.draft) where that still
-    leaves at least max_long_side pixels, which is much faster than a full decode. draft()
-    works on the stored (unrotated) frame, so the target is computed from the long side,
-    which rotation does not change. Never enlarges.
-    """
-    im = _open_any(data)
-    oriented_w, oriented_h = _oriented_size(im)
-    original_long = max(oriented_w, oriented_h)
-    try:
-        if im.format in ("JPEG", "MPO") and original_long > max_long_side:
-            ratio = max_long_side / original_long
-            im.draft("RGB", (math.ceil(im.width * ratio), math.ceil(im.height * ratio)))
-        upright = _to_rgb(ImageOps.exif_transpose(im))
-    except (OSError, SyntaxError, ValueError, struct.error, EOFError) as exc:
-        raise ImageRejected(DAMAGED) from exc
-    long_side = max(upright.size)
-    if long_side > max_long_side:
-        ratio = max_long_side / long_side
-        size = (max(1, round(upright.width * ratio)), max(1, round(upright.height * ratio)))
-        upright = upright.resize(size, Image.Resampling.BILINEAR, reducing_gap=2.0)
-    return np.asarray(upright), original_long / max(upright.size)
-
-
 # --- publishing ------------------------------------------------------------------------------
-
-
-def _fresh(im: Image.Image) -> Image.Image:
-    """A new RGB image from pixel data alone: no info dict, EXIF, ICC or comment survives.
-
-    Pillow copies im.info through resize/crop and its JPEG writer reuses im.info["comment"],
-    so stripping by deleting keys is fragile; rebuilding from bytes is not.
-    """
-    rgb = im if im.mode == "RGB" else im.convert("RGB")
-    return Image.frombytes("RGB", rgb.size, rgb.tobytes())
 
 
 def _jpeg_bytes(im: Image.Image, quality: int) -> bytes:
     out = io.BytesIO()
-    _fresh(im).save(out, "JPEG", quality=quality, optimize=True, progressive=True)
+    fresh_rgb(im).save(out, "JPEG", quality=quality, optimize=True, progressive=True)
     return out.getvalue()
 
 
@@ -287,11 +154,22 @@ def publishable_variants(
     """
     if len(long_sides) > len(VARIANT_NAMES):
         raise ValueError(f"At most {len(VARIANT_NAMES)} variant sizes are supported.")
-    source = _fresh(_to_rgb(img))
+    source = fresh_rgb(to_rgb(img))
     variants: dict[str, bytes] = {}
     for name, long_side in zip(VARIANT_NAMES, long_sides, strict=False):
         variants[name] = _jpeg_bytes(_fit(source, long_side), quality)
     return variants
+
+
+def variant_long_sides(published_long_side: int) -> tuple[int, int, int]:
+    """Long sides of "large", "medium" and "thumb" for a school's published size (R21):
+    the smaller variants are never larger than the largest."""
+    medium, thumb = DEFAULT_LONG_SIDES[1:]
+    return (
+        published_long_side,
+        min(medium, published_long_side),
+        min(thumb, published_long_side),
+    )
 
 
 def published_long_side(width: int, height: int, long_side: int = DEFAULT_LONG_SIDES[0]) -> int:
@@ -321,8 +199,8 @@ def blur_regions(
     data_or_img: bytes | Image.Image,
     boxes: Iterable[BoxLike],
     *,
-    margin: float = 0.3,
-    blocks: int = 5,
+    margin: float = 0.5,
+    blocks: int = 4,
     quality: int = 92,
 ) -> bytes:
     """Irreversibly obscure each box (top, right, bottom, left, upright pixels); return a JPEG.
@@ -331,14 +209,16 @@ def blur_regions(
     ears and jaw identify people too). The region is averaged down so the face spans about
     `blocks` blocks, which destroys the pixel information, then enlarged and Gaussian-blurred
     so it reads as a soft blur rather than a mosaic. A blur alone can be partly inverted; a
-    5-block average cannot. 5 rather than 8 because the HOG detector still found an 8-block
-    face as "a face" (measured on the fixtures), and a blurred face that is detected again
-    would send the post back to tagging. The result is a metadata-free JPEG of the image.
+    4-block average cannot. A blurred face that is detected again would send the post back
+    to tagging, so the settings are the mildest the detectors no longer find: HOG still found
+    8-block faces, and the CNN pair (docs/faces.md) still found some 5-block faces with a 30%
+    margin in a group photo; 4 blocks with a 50% margin, none (measured on the fixtures).
+    The result is a metadata-free JPEG of the image.
     """
     if isinstance(data_or_img, bytes):
         img = normalise(data_or_img)
     else:
-        img = _fresh(_to_rgb(data_or_img))
+        img = fresh_rgb(to_rgb(data_or_img))
     for box in boxes:
         top, right, bottom, left = _edges(box)
         h, w = bottom - top, right - left
@@ -377,6 +257,8 @@ def metadata_present(data: bytes) -> list[str]:
     fmt = sniff(data)
     if fmt is None:
         raise ImageRejected(NOT_AN_IMAGE)
+    if fmt == "HEIF":
+        return _heif_metadata(data)
     walk = _walk(data, fmt)
     readers = {"JPEG": _jpeg_metadata, "PNG": _png_metadata, "WEBP": _webp_metadata}
     found = readers[fmt](walk)
@@ -384,6 +266,20 @@ def metadata_present(data: bytes) -> list[str]:
         found.append("trailer")
     if not walk.complete:
         found.append("unparsed")  # a structure we could not follow may hide anything
+    return sorted(set(found))
+
+
+def _heif_metadata(data: bytes) -> list[str]:
+    """HEIF boxes are not walked here (nothing published is HEIF): what the decoder reports,
+    plus "unparsed", since a structure we did not follow may hide anything."""
+    im = open_checked(data, "HEIF", None)
+    found = ["unparsed"]
+    if im.info.get("exif"):
+        found.extend(_exif_details(im.info["exif"].removeprefix(b"Exif\x00\x00")))
+    if im.info.get("xmp"):
+        found.append("xmp")
+    if im.info.get("icc_profile"):
+        found.append("icc")
     return sorted(set(found))
 
 

@@ -9,6 +9,7 @@ import json
 import uuid
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 
@@ -343,6 +344,24 @@ class SchoolPolicy(models.Model):
         help_text=(
             'A face tagged "adult with consent on file" by someone who is not a leader '
             "blocks the post until a leader other than the tagger confirms it."
+        ),
+    )
+    # R21, the 2026 image guidance: publish pupils' photos at lower resolution, and keep
+    # close-up, face-on pictures of them off the channels. Blank: the deployment default.
+    published_long_side = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(320), MaxValueValidator(4096)],
+        help_text=(
+            "Long side (px) of the largest picture published (never larger than the original; "
+            "blank: the default, 1280). Faces are judged identifiable at this size."
+        ),
+    )
+    close_up_faces_block = models.BooleanField(
+        default=False,
+        help_text=(
+            "A photo in which a face fills a large share of the picture (a close-up, face-on "
+            "picture) blocks the post instead of warning staff and the approver."
         ),
     )
     paused_at = models.DateTimeField(null=True, blank=True)

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from django.conf import settings
 from django.db.models import F, Prefetch, Q, QuerySet
 
 from backend.accounts.models import Role, User
@@ -26,6 +27,29 @@ from .models import (
 )
 
 
+@dataclass(frozen=True)
+class ImageGuidance:
+    """R21 for one school: the published long side, and whether close-ups block."""
+
+    published_long_side: int
+    close_up_faces_block: bool
+
+
+def school_image_guidance(*, school_id: int) -> ImageGuidance:
+    """The school's R21 policy, the deployment defaults filling what it leaves blank (reads
+    only: a school without a policy row gets the defaults)."""
+    row = (
+        SchoolPolicy.objects.filter(school_id=school_id)
+        .values_list("published_long_side", "close_up_faces_block")
+        .first()
+    )
+    long_side, blocks = row if row else (None, False)
+    return ImageGuidance(
+        published_long_side=long_side or int(settings.PUBLISHED_LONG_SIDE),
+        close_up_faces_block=blocks or bool(settings.FACE_CLOSE_UP_BLOCKS),
+    )
+
+
 def school_adult_tags_need_confirmation(*, school_id: int) -> bool:
     """R2 by school policy: must a leader other than the tagger confirm adult tags?"""
     return bool(
@@ -33,6 +57,12 @@ def school_adult_tags_need_confirmation(*, school_id: int) -> bool:
         .values_list("adult_tags_need_leader_confirmation", flat=True)
         .first()
     )
+
+
+def school_publishing_paused(*, school_id: int) -> bool:
+    """Is the school's publishing paused (the emergency pause)? Reads only: a school
+    without a policy row is not paused."""
+    return SchoolPolicy.objects.filter(school_id=school_id, paused_at__isnull=False).exists()
 
 
 REVIEWER_ROLES = (Role.LEADER, Role.DSL)
@@ -232,6 +262,13 @@ def post_publishable(*, post_id: int) -> PublishableContent:
 
 
 PUBLISHED_STATUSES = ("published", "partially_published", "publishing")
+
+
+def post_ids_in_status(*, status: str, school_id: int | None = None) -> set[int]:
+    posts = Post.objects.filter(status=status)
+    if school_id is not None:
+        posts = posts.filter(school_id=school_id)
+    return set(posts.values_list("id", flat=True))
 
 
 def posts_featuring_person(

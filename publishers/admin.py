@@ -49,18 +49,21 @@ def _credential_fields() -> dict[str, forms.Field]:
     fields: dict[str, forms.Field] = {}
     for kind, spec in SPECS.items():
         label = ChannelKind(kind).label
-        for name in spec.secrets:
-            fields[_field_name(kind, name, secret=True)] = forms.CharField(
-                label=spec.labels.get(name, name),
-                required=False,
-                strip=True,
-                widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "off"}),
-                help_text=f"{label}. Never shown again; leave empty to keep the saved value.",
-            )
-        for name in spec.config:
-            fields[_field_name(kind, name, secret=False)] = forms.CharField(
-                label=spec.labels.get(name, name), required=False, help_text=label
-            )
+        for field in spec.fields:
+            hint = f" {field.help_text}" if field.help_text else ""
+            if field.secret:
+                fields[_field_name(kind, field.name, secret=True)] = forms.CharField(
+                    label=field.label,
+                    required=False,
+                    strip=True,
+                    widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "off"}),
+                    help_text=f"{label}. Never shown again; leave empty to keep the saved value."
+                    + hint,
+                )
+            else:
+                fields[_field_name(kind, field.name, secret=False)] = forms.CharField(
+                    label=field.label, required=False, help_text=f"{label}.{hint}"
+                )
     return fields
 
 

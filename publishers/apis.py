@@ -20,12 +20,14 @@ from rest_framework.views import APIView
 from backend.accounts.models import Role
 from backend.accounts.selectors import school_get_for_user
 from backend.common.types import AuthedRequest
+from moderation import interface
 
 from . import selectors, services
 from .adapters import SPECS, credentials_decrypt
-from .base import PublisherError
+from .base import ACCOUNT_FIELD_INPUT_TYPES, PublisherError
 from .meta.webhooks import SIGNATURE_HEADER
 from .models import ChannelAccount, ChannelKind, Publication, Takedown, WebsiteComment
+from .registry import publisher_classes
 
 
 def _account_output(account: ChannelAccount) -> dict[str, Any]:
@@ -181,10 +183,8 @@ class PostPublicationsApi(APIView):
 
     @extend_schema(responses=PublicationOutput(many=True))
     def get(self, request: AuthedRequest, post_id: int) -> Response:
-        from moderation.selectors import post_get
-
-        post = post_get(user=request.user, post_id=post_id)
-        pubs = selectors.publications_for_post(post_id=post.pk)
+        visible_id = interface.post_id_visible_to(user=request.user, post_id=post_id)
+        pubs = selectors.publications_for_post(post_id=visible_id)
         return Response(PublicationOutput(pubs, many=True).data)
 
 
@@ -269,13 +269,12 @@ class PostTakedownApi(APIView):
 
     @extend_schema(request=InputSerializer, responses={201: TakedownOutput})
     def post(self, request: AuthedRequest, post_id: int) -> Response:
-        from moderation.selectors import post_get
-
-        post = post_get(user=request.user, post_id=post_id)
+        visible_id = interface.post_id_visible_to(user=request.user, post_id=post_id)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        takedown = services.takedown_request_by_leader(
-            post_id=post.pk, actor=request.user, reason=data.validated_data["reason"]
+        # The takedown workflow is moderation's (moderation/takedowns.py).
+        takedown = interface.takedown_request_for_post_by_leader(
+            post_id=visible_id, actor=request.user, reason=data.validated_data["reason"]
         )
         takedown = selectors.takedown_get_for_leader(user=request.user, takedown_id=takedown.pk)
         return Response(TakedownOutput(takedown).data, status=201)
@@ -314,7 +313,7 @@ class TakedownConfirmApi(APIView):
     @extend_schema(request=None, responses=TakedownOutput)
     def post(self, request: AuthedRequest, takedown_id: int) -> Response:
         takedown = selectors.takedown_get_for_leader(user=request.user, takedown_id=takedown_id)
-        services.takedown_confirm(takedown=takedown, actor=request.user)
+        interface.takedown_confirm(takedown=takedown, actor=request.user)
         takedown = selectors.takedown_get_for_leader(user=request.user, takedown_id=takedown_id)
         return Response(TakedownOutput(takedown).data)
 
@@ -401,3 +400,35 @@ class FacebookWebhookView(View):
         if not receipt.verified:
             return HttpResponse("Bad signature.", status=403, content_type="text/plain")
         return HttpResponse("OK", content_type="text/plain")
+
+
+class ChannelKindOutput(serializers.Serializer):
+    """A channel a school can connect, read from its publisher class (publishers.registry).
+
+    The ``type: ignore`` lines: DRF takes declared fields off the class, but the stubs see
+    ``label``, ``required``, ``help_text`` and ``fields`` replacing a serializer's own.
+    """
+
+    class AccountField(serializers.Serializer):
+        name = serializers.CharField()
+        label = serializers.CharField()  # type: ignore[assignment]
+        secret = serializers.BooleanField()
+        required = serializers.BooleanField()  # type: ignore[assignment]
+        help_text = serializers.CharField(allow_blank=True)  # type: ignore[assignment]
+        input_type = serializers.ChoiceField(ACCOUNT_FIELD_INPUT_TYPES)
+        advanced = serializers.BooleanField()
+
+    kind = serializers.ChoiceField(ChannelKind.choices)
+    label = serializers.CharField()  # type: ignore[assignment]
+    help_text = serializers.CharField(source="account_spec.help_text", allow_blank=True)  # type: ignore[assignment]
+    fields = AccountField(source="account_spec.fields", many=True)  # type: ignore[assignment]
+
+
+class ChannelKindListApi(APIView):
+    """GET: every kind of channel, in the order offered, with the fields that connect an
+    account of it; the front end builds its connect-account form from this. Nothing here
+    is secret or school-specific."""
+
+    @extend_schema(responses=ChannelKindOutput(many=True))
+    def get(self, request: AuthedRequest) -> Response:
+        return Response(ChannelKindOutput(publisher_classes(), many=True).data)

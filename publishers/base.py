@@ -6,6 +6,11 @@ one exception type, :class:`PublisherError`, whose flags tell the caller what to
 (retry later, ask a person to reconnect, reconcile before anything else, or give up),
 so the caller never needs to know a platform's error codes.
 
+Each publisher class also declares what the rest of the product needs to know about its
+channel (kind, label, comment actions, how long comments are polled, the fields that connect
+an account, how to build itself from a stored account); ``publishers.registry`` collects
+them, so adding a channel means writing one class and registering it.
+
 The module is pure Python: no Django, no HTTP. Error *factories* live here too so that the
 three adapters word the same situation the same way for the staff who read the messages.
 """
@@ -16,13 +21,19 @@ import abc
 import html
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
-from typing import Any, ClassVar
+from datetime import UTC, datetime, timedelta
+from typing import Any, ClassVar, Literal, get_args
 
 __all__ = [
+    "ACCOUNT_FIELD_INPUT_TYPES",
+    "API_BASE_FIELD",
+    "COMMENT_ACTIONS",
+    "AccountField",
+    "AccountSpec",
     "CommentPage",
+    "Connection",
     "HealthReport",
     "MediaItem",
     "PublishRequest",
@@ -134,6 +145,82 @@ class RemotePost:
     text: str
     created_at: datetime | None
     url: str
+
+
+# --------------------------------------------------------------------------- declarations
+
+#: What an app may be allowed to do to other people's comments on a platform.
+COMMENT_ACTIONS = frozenset({"hide", "unhide", "delete", "block"})
+#: The kinds of text an account field holds (the form picks its input from it).
+AccountFieldInputType = Literal["text", "url"]
+ACCOUNT_FIELD_INPUT_TYPES: tuple[str, ...] = get_args(AccountFieldInputType)
+
+
+@dataclass(frozen=True)
+class AccountField:
+    """One thing an administrator fills in to connect an account.
+
+    A ``secret`` is encrypted at rest and write-only (never shown back); any other field is
+    plain config and shown back. ``input_type`` is the kind of text it holds, for the form.
+    ``advanced`` fields exist only for development set-ups (a local fake of the platform).
+    """
+
+    name: str
+    label: str
+    secret: bool = False
+    required: bool = False
+    help_text: str = ""
+    input_type: AccountFieldInputType = "text"
+    advanced: bool = False
+
+
+@dataclass(frozen=True)
+class AccountSpec:
+    """The fields one kind of account takes, in the order a form shows them."""
+
+    help_text: str = ""
+    fields: tuple[AccountField, ...] = ()
+
+    @property
+    def secrets(self) -> tuple[str, ...]:
+        return tuple(f.name for f in self.fields if f.secret)
+
+    @property
+    def required_secrets(self) -> tuple[str, ...]:
+        return tuple(f.name for f in self.fields if f.secret and f.required)
+
+    @property
+    def config(self) -> tuple[str, ...]:
+        return tuple(f.name for f in self.fields if not f.secret)
+
+    @property
+    def required_config(self) -> tuple[str, ...]:
+        return tuple(f.name for f in self.fields if not f.secret and f.required)
+
+
+#: The custom API host every HTTP adapter offers for a local fake of its platform.
+API_BASE_FIELD = AccountField(
+    "api_base",
+    "Custom API host",
+    help_text="Development only: leave blank.",
+    input_type="url",
+    advanced=True,
+)
+
+
+@dataclass(frozen=True)
+class Connection:
+    """What a publisher class is built from (see :meth:`Publisher.connect`).
+
+    ``account`` is the stored channel account (the website publisher works on its rows);
+    ``secrets`` are already decrypted and complete; ``session`` is the HTTP session to use,
+    or ``None`` for the adapter's own.
+    """
+
+    account: Any
+    secrets: Mapping[str, str] = field(repr=False)
+    config: Mapping[str, Any]
+    session: Any = None
 
 
 # --------------------------------------------------------------------------- the error
@@ -335,8 +422,27 @@ class Publisher(abc.ABC):
       slot is never held for minutes.
     """
 
+    #: The channel served (a ``ChannelKind`` value) and its name in lists and headings.
+    kind: ClassVar[str]
+    label: ClassVar[str]
     #: Human name of the platform used in messages ("X", "Facebook", "Instagram").
     platform: ClassVar[str]
+    #: The platform's name inside a sentence ("on the school website"); ``platform`` if empty.
+    name_in_sentence: ClassVar[str] = ""
+    #: What the platform lets an app do to other people's comments (``COMMENT_ACTIONS``).
+    comment_actions: ClassVar[frozenset[str]] = frozenset()
+    #: How long after publishing comments are still read; ``None``: while the post is up.
+    comment_poll_max_age: ClassVar[timedelta | None] = None
+    #: The fields an administrator fills in to connect an account.
+    account_spec: ClassVar[AccountSpec] = AccountSpec()
+    #: API hosts a local fake may stand in for (``config["api_base"]``, development only).
+    api_hosts: ClassVar[tuple[str, ...]] = ()
+
+    @classmethod
+    @abc.abstractmethod
+    def connect(cls, connection: Connection, **options: Any) -> Publisher:
+        """Build a working publisher for a stored account. ``options`` are passed on to
+        the constructor (tests inject fakes, e.g. Instagram's ``sleep``)."""
 
     @abc.abstractmethod
     def publish(self, req: PublishRequest) -> PublishResult:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from backend.common.actors import SYSTEM_DEMO
-from moderation.models import Post
+from moderation import interface
 from publishers import services
 from publishers.models import ChannelAccount, ChannelKind, Publication
 
@@ -27,9 +27,9 @@ def seed(demo: Demo) -> None:
         )
     elif not account.enabled:
         services.channel_account_update(account=account, actor=SYSTEM_DEMO, enabled=True)
-    on_website = Publication.objects.filter(channel=ChannelKind.WEBSITE).values("post_id")
-    for post in Post.objects.filter(school=school, status=Post.Status.PUBLISHED).exclude(
-        pk__in=on_website
-    ):
-        if ChannelKind.WEBSITE in (post.channels or []):
-            services.website_backfill(post_id=post.pk)
+    on_website = set(
+        Publication.objects.filter(channel=ChannelKind.WEBSITE).values_list("post_id", flat=True)
+    )
+    # The backfill itself skips posts that do not target the website.
+    for post_id in sorted(interface.post_ids_published(school_id=school.pk) - on_website):
+        services.website_backfill(post_id=post_id)

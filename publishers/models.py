@@ -12,14 +12,9 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-
-class ChannelKind(models.TextChoices):
-    """The channels a post can target; values match moderation's ``Post.channels``."""
-
-    WEBSITE = "website", "School website"
-    X = "x", "X"
-    FACEBOOK = "facebook", "Facebook Page"
-    INSTAGRAM = "instagram", "Instagram"
+# The one enum of channels (values match moderation's ``Post.channels``); imported here so
+# the fields below and existing callers name it where they always did.
+from backend.common.channels import ChannelKind
 
 
 class ChannelAccount(models.Model):

@@ -14,18 +14,8 @@ from backend.accounts.models import Role, School
 from backend.accounts.selectors import users_with_role
 from backend.common.actors import SYSTEM_BACKGROUND
 from backend.operations.services import Message, notification_queue
-from publishers.models import ChannelKind, Publication
-
-CHANNEL_NAMES = {
-    ChannelKind.WEBSITE: "the school website",
-    ChannelKind.X: "X",
-    ChannelKind.FACEBOOK: "Facebook",
-    ChannelKind.INSTAGRAM: "Instagram",
-}
-
-
-def channel_name(channel: str) -> str:
-    return CHANNEL_NAMES.get(channel, channel)  # type: ignore[call-overload]
+from publishers.models import Publication
+from publishers.registry import channel_name_in_sentence as channel_name
 
 
 def _post_link(post_id: int) -> str:

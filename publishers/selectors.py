@@ -4,11 +4,15 @@ simply not found."""
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, QuerySet
+from datetime import datetime
+
+from django.db.models import Prefetch, Q, QuerySet
 
 from backend.accounts.models import Role, User
 from backend.accounts.selectors import school_ids_for_user, school_ids_seeing_escalations
+from backend.common.channels import ChannelKind
 from backend.common.errors import NotFound
+from moderation import interface
 
 from .models import (
     ChannelAccount,
@@ -123,6 +127,12 @@ def takedown_open_for_post(*, post_id: int) -> Takedown | None:
     return Takedown.objects.filter(post_id=post_id).exclude(state=Takedown.State.DONE).first()
 
 
+def post_ids_with_unconfirmed_publications() -> set[int]:
+    """Posts with a channel whose outcome is unknown: settled as failed, yet maybe live."""
+    unconfirmed = Publication.objects.filter(state=Publication.State.UNCONFIRMED)
+    return set(unconfirmed.values_list("post_id", flat=True))
+
+
 # --------------------------------------------------------------------------- website
 
 
@@ -164,10 +174,7 @@ def website_comments_for_user(
     schools = school_ids_for_user(user=user, roles=COMMENT_MODERATOR_ROLES)
     qs = WebsiteComment.objects.filter(entry__school_id__in=schools)
     # R13: a website comment screening escalated is for the DSL and the head teacher only.
-    # Imported here: the comments app builds on this one, not the other way round.
-    from moderation.comments.selectors import escalated_website_comment_ids
-
-    hidden = escalated_website_comment_ids(
+    hidden = interface.website_comment_ids_escalated(
         school_ids=schools - school_ids_seeing_escalations(user=user)
     )
     if hidden:
@@ -190,3 +197,101 @@ def website_comment_get_for_moderator(*, user: User, comment_id: int) -> Website
 
 def webhook_events_unprocessed() -> QuerySet[WebhookEvent]:
     return WebhookEvent.objects.filter(processed_at__isnull=True).order_by("received_at", "id")
+
+
+def x_publications_since(*, school_id: int, since: datetime) -> list[tuple[int, str]]:
+    """(publication id, text) of the school's posts published on X since ``since``: each
+    one was a paid post (procedures prices them; a link costs more)."""
+    return [
+        (int(pk), str(text))
+        for pk, text in Publication.objects.filter(
+            school_id=school_id,
+            channel="x",
+            state=Publication.State.PUBLISHED,
+            published_at__gte=since,
+        )
+        .order_by("id")
+        .values_list("id", "post__text")
+    ]
+
+
+# --------------------------------------------------------------------------- for comments
+# moderation.comments reads publications, webhook events and the website feed through
+# these, never through the models.
+
+
+def publications_live(
+    *, published_since: datetime, channels_any_age: tuple[str, ...] = ()
+) -> QuerySet[Publication]:
+    """Publications out on their channel (published, with the platform's id), published
+    since ``published_since`` or on one of ``channels_any_age``."""
+    recent = Q(published_at__gte=published_since) | Q(channel__in=channels_any_age)
+    return Publication.objects.filter(recent, state=Publication.State.PUBLISHED).exclude(
+        external_id=""
+    )
+
+
+def publication_is_live(*, publication: Publication) -> bool:
+    """Out on its channel: published, with the platform's id."""
+    return publication.state == Publication.State.PUBLISHED and bool(publication.external_id)
+
+
+def publication_with_account(*, publication_id: int) -> Publication | None:
+    return Publication.objects.select_related("school", "account").filter(pk=publication_id).first()
+
+
+def publication_by_external_id(
+    *, school_id: int, channel: str, external_id: str
+) -> Publication | None:
+    return Publication.objects.filter(
+        school_id=school_id, channel=channel, external_id=external_id
+    ).first()
+
+
+def webhook_event_get(*, event_id: int) -> WebhookEvent | None:
+    return WebhookEvent.objects.select_related("account", "school").filter(pk=event_id).first()
+
+
+def website_comment_publication_id(*, website_comment_id: int) -> int | None:
+    """The publication of the news item a website comment was left on."""
+    return (
+        WebsiteComment.objects.filter(pk=website_comment_id)
+        .values_list("entry__publication_id", flat=True)
+        .first()
+    )
+
+
+def website_entry_first_live(*, school_id: int) -> WebsiteEntry | None:
+    """The school's first news item out on the website (the demo's comments go there)."""
+    return (
+        WebsiteEntry.objects.filter(
+            school_id=school_id,
+            publication__state=Publication.State.PUBLISHED,
+            publication__channel=ChannelKind.WEBSITE,
+        )
+        .exclude(publication__external_id="")
+        .select_related("publication")
+        .order_by("publication_id", "id")
+        .first()
+    )
+
+
+def website_comment_exists(*, entry: WebsiteEntry, author_name: str, text: str) -> bool:
+    return WebsiteComment.objects.filter(entry=entry, author_name=author_name, text=text).exists()
+
+
+# Where each platform's account config keeps the account's own id there.
+_OWN_ID_CONFIG_KEYS: dict[str, str] = {
+    ChannelKind.X: "user_id",
+    ChannelKind.FACEBOOK: "page_id",
+    ChannelKind.INSTAGRAM: "ig_user_id",
+}
+
+
+def channel_account_own_ids(*, account: ChannelAccount | None) -> frozenset[str]:
+    """The account's own id on its platform (comments by it are the school's own replies)."""
+    if account is None:
+        return frozenset()
+    key = _OWN_ID_CONFIG_KEYS.get(account.kind, "")
+    value = str(account.config.get(key, "") or "") if key else ""
+    return frozenset({value}) if value else frozenset()

@@ -3,6 +3,7 @@ from django.urls import path
 from . import apis
 
 urlpatterns = [
+    path("channels/kinds", apis.ChannelKindListApi.as_view(), name="channel-kinds"),
     path(
         "schools/<int:school_id>/channel-accounts",
         apis.ChannelAccountListApi.as_view(),

@@ -30,7 +30,7 @@ class AuditKey:
 
 def audit_keys() -> list[AuditKey]:
     """The configured keys, signing key first; fails loudly on a malformed setting."""
-    entries = [e.strip() for e in getattr(settings, "AUDIT_HMAC_KEYS", []) if e.strip()]
+    entries = [e.strip() for e in settings.AUDIT_HMAC_KEYS if e.strip()]
     if not entries:
         raise ImproperlyConfigured(NO_KEYS)
     keys: list[AuditKey] = []

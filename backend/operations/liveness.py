@@ -53,24 +53,10 @@ def _worker_heartbeats() -> None:
         connection.close()
 
 
-def _warm_up() -> None:
-    """Load the comment screener's models now, not inside the first comment's transaction:
-    on SQLite that transaction holds the write lock, and a 15-second first load there
-    stalled every other writer, beat's heartbeat included (found by the soak test)."""
-    try:
-        from moderation.screening.pipeline import screen_comment
-        from moderation.screening.types import ScreeningConfig
-
-        screen_comment("Well done to everyone at sports day!", ScreeningConfig())
-    except Exception:  # only a head start; the first comment loads them anyway
-        log.warning("Could not load the comment screener ahead of time", exc_info=True)
-
-
 @signals.worker_ready.connect
 def _start_worker_heartbeats(**kwargs: Any) -> None:
     _stop.clear()
     threading.Thread(target=_worker_heartbeats, name="heartbeat", daemon=True).start()
-    threading.Thread(target=_warm_up, name="warm-up", daemon=True).start()
 
 
 @signals.worker_shutting_down.connect

@@ -38,7 +38,7 @@ class BackgroundStatus:
 
 def tasks_run_inline() -> bool:
     """Tests (and a deployment that chose it) run tasks inside the request: no worker."""
-    return bool(getattr(settings, "CELERY_TASK_ALWAYS_EAGER", False))
+    return bool(settings.CELERY_TASK_ALWAYS_EAGER)
 
 
 def background_status(*, now: datetime | None = None) -> BackgroundStatus:

@@ -32,7 +32,7 @@ DIGEST_SEPARATOR = "\n\n" + "-" * 60 + "\n\n"
 
 
 def heartbeat_period() -> float:
-    return float(getattr(settings, "HEARTBEAT_SECONDS", 15.0))
+    return float(settings.HEARTBEAT_SECONDS)
 
 
 def heartbeat_stale_after() -> timedelta:

@@ -32,7 +32,7 @@ def send_notifications() -> int:
 BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
     "operations-heartbeat": {
         "task": "operations.heartbeat",
-        "schedule": float(getattr(settings, "HEARTBEAT_SECONDS", 15.0)),
+        "schedule": float(settings.HEARTBEAT_SECONDS),
     },
     # Emails the outbox holds (normally sent a few seconds after they are queued).
     "operations-send-notifications": {"task": "operations.send_notifications", "schedule": 60.0},

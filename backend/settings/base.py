@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "moderation.comments",
     "publishers",
     "backend.operations",
+    "procedures",
 ]
 
 MIDDLEWARE = [
@@ -188,8 +189,8 @@ SPECTACULAR_SETTINGS = {
         "PostStatusEnum": "moderation.models.Post.Status",
         "CheckVerdictEnum": "moderation.models.CheckRun.Verdict",
         "FaceTagEnum": "moderation.models.Face.Tag",
-        "ChannelEnum": "consent.models.Channel",
-        "ChannelKindEnum": "publishers.models.ChannelKind",
+        "ChannelEnum": "backend.common.channels.ChannelKind",
+        "AccountFieldInputTypeEnum": "publishers.base.ACCOUNT_FIELD_INPUT_TYPES",
         "PersonKindEnum": "consent.models.PersonKind",
         "FlagKindEnum": "consent.models.FlagKind",
         "PurposeEnum": "consent.models.Purpose",
@@ -203,6 +204,10 @@ SPECTACULAR_SETTINGS = {
         "WebsiteCommentStatusEnum": "publishers.models.WebsiteComment.Status",
         "PublicationStateEnum": "publishers.models.Publication.State",
         "TakedownStateEnum": "publishers.models.Takedown.State",
+        "PlatformReportOutcomeEnum": "procedures.models.PlatformReport.Outcome",
+        "ParentLetterStatusEnum": "procedures.models.ParentLetter.Status",
+        "MentionSourceEnum": "procedures.models.Mention.Source",
+        "MentionStateEnum": "procedures.models.Mention.State",
     },
 }
 
@@ -239,13 +244,11 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
 }
 
-# Called (dotted paths, each `f(*, person_id: int, reason: str) -> None`) when a person's
-# consent ends (withdrawn, expired, objection, left the school): R10 takedown work.
-CONSENT_ENDED_HANDLERS: list[str] = env.list(
-    "CONSENT_ENDED_HANDLERS", default=["publishers.services.takedown_for_person"]
-)
 # Pupils judged competent to give or refuse their own photo consent from this age (R18).
 CONSENT_COMPETENCE_AGE = env.int("CONSENT_COMPETENCE_AGE", default=12)
+# Issue 15: refit each school's comment screening from its moderators' corrections weekly
+# (Sunday 03:30). Off by default: a leader or the operator runs `screening_refit` instead.
+SCREENING_WEEKLY_REFIT = env.bool("SCREENING_WEEKLY_REFIT", default=False)
 
 # Serve the built front end (frontend/dist, assets under /static/) straight from the finders
 # as well as from STATIC_ROOT, so `make run` needs no collectstatic.
@@ -257,7 +260,13 @@ FACE_MIN_IDENTIFIABLE_PX = env.int("FACE_MIN_IDENTIFIABLE_PX", default=24)
 FACE_MIN_IDENTIFY_PX = env.int("FACE_MIN_IDENTIFY_PX", default=60)
 FACE_MATCH_TOLERANCE = env.float("FACE_MATCH_TOLERANCE", default=0.5)
 FACE_MATCH_MARGIN = env.float("FACE_MATCH_MARGIN", default=0.05)
-PUBLISHED_LONG_SIDE = env.int("PUBLISHED_LONG_SIDE", default=2048)
+# R21 (2026 guidance: publish pupils' photos at lower resolution); R1 is judged at this size.
+PUBLISHED_LONG_SIDE = env.int("PUBLISHED_LONG_SIDE", default=1280)
+# R21: a face filling at least this share of a photo (close-up, face-on) warns staff and the
+# approver; with FACE_CLOSE_UP_BLOCKS it blocks. 0.08: head and shoulders (15%) and a head
+# shot (13%) warn, a half-length portrait (7%) and group photos (<1%) do not (docs/faces.md).
+FACE_CLOSE_UP_SHARE = env.float("FACE_CLOSE_UP_SHARE", default=0.08)
+FACE_CLOSE_UP_BLOCKS = env.bool("FACE_CLOSE_UP_BLOCKS", default=False)
 # R15: private originals are deleted this many days after a post reaches a final status.
 ORIGINALS_RETENTION_DAYS = env.int("ORIGINALS_RETENTION_DAYS", default=30)
 # R15: incoming comments no longer under review and backing no evidence are deleted after
@@ -290,3 +299,20 @@ PUBLISHERS_ALLOW_CUSTOM_HOSTS = env.bool("PUBLISHERS_ALLOW_CUSTOM_HOSTS", defaul
 # account's own configuration also works).
 FACEBOOK_APP_SECRET = env.str("FACEBOOK_APP_SECRET", default="")
 FACEBOOK_WEBHOOK_VERIFY_TOKEN = env.str("FACEBOOK_WEBHOOK_VERIFY_TOKEN", default="")
+
+# Issue 18 (procedures/): where schools and trusts put their own report-to-platform
+# instructions (<dir>/<platform>.json, or <dir>/<school slug>/<platform>.json), and what X
+# costs (US dollars, pay-per-use since February 2026; X changes them, so not in code).
+PROCEDURES_PLATFORM_DIR = env.str("PROCEDURES_PLATFORM_DIR", default="")
+X_PRICE_POST = env.float("X_PRICE_POST", default=0.015)
+X_PRICE_POST_WITH_LINK = env.float("X_PRICE_POST_WITH_LINK", default=0.20)
+X_PRICE_OWNED_READ = env.float("X_PRICE_OWNED_READ", default=0.001)
+X_PRICE_OTHER_READ = env.float("X_PRICE_OTHER_READ", default=0.005)
+# Mention search: Bluesky's public AppView (no key needed) and X recent search (a bearer
+# token of the school's X app; only for schools that turn it on).
+BLUESKY_SEARCH_URL = env.str(
+    "BLUESKY_SEARCH_URL", default="https://public.api.bsky.app/xrpc/app.bsky.feed.searchPosts"
+)
+X_SEARCH_URL = env.str("X_SEARCH_URL", default="https://api.x.com/2/tweets/search/recent")
+X_SEARCH_BEARER_TOKEN = env.str("X_SEARCH_BEARER_TOKEN", default="")
+MENTION_SEARCH_LIMIT = env.int("MENTION_SEARCH_LIMIT", default=25)

@@ -32,7 +32,7 @@ from typing import NamedTuple
 
 import phonenumbers
 
-from .textfold import fold, fold_variants
+from backend.common.textfold import fold, fold_variants
 
 EMAIL = "email"
 PHONE = "phone"

@@ -14,29 +14,18 @@ from typing import Any
 
 from django.conf import settings
 
+from backend.faces.detect import DetectionResult, DetectorSettings, FaceBox, detect_faces
+from backend.faces.encode import encode_faces
+from backend.faces.match import Gallery, match_face
 from consent import selectors as consent_selectors
+from publishers.registry import channel_name_in_sentence
 
 from .contacts import find_contact_details
-from .faces import (
-    DetectionResult,
-    DetectorSettings,
-    FaceBox,
-    Gallery,
-    detect_faces,
-    encode_faces,
-    is_identifiable,
-    match_face,
-)
+from .faces import face_share, is_identifiable
 from .names import NameHit, NameIndex, RegisterPerson
 
 BLOCK, TAG, CONFIRM = "block", "tag", "confirm"
 DISPUTE_OPEN, DISPUTE_UPHELD = "open", "upheld"
-CHANNEL_LABELS = {
-    "x": "X",
-    "facebook": "Facebook",
-    "instagram": "Instagram",
-    "website": "the school website",
-}
 
 MSG_R1 = "{who} has no consent for photos on {channel}."
 MSG_R16 = (
@@ -99,14 +88,20 @@ class CheckSettings:
     published_long_side: int
 
     @classmethod
-    def from_django(cls) -> "CheckSettings":
-        min_face = int(getattr(settings, "FACE_MIN_IDENTIFIABLE_PX", 24))
-        published = int(getattr(settings, "PUBLISHED_LONG_SIDE", 2048))
+    def from_django(cls, *, school_id: int | None = None) -> "CheckSettings":
+        """The deployment's settings; with a school, its R21 published size (R1 is judged
+        at the size that will really be published)."""
+        from ..selectors import school_image_guidance
+
+        min_face = int(settings.FACE_MIN_IDENTIFIABLE_PX)
+        published = int(settings.PUBLISHED_LONG_SIDE)
+        if school_id is not None:
+            published = school_image_guidance(school_id=school_id).published_long_side
         return cls(
             detector=DetectorSettings(min_face_px=min_face, published_long_side=published),
-            tolerance=float(getattr(settings, "FACE_MATCH_TOLERANCE", 0.5)),
-            margin=float(getattr(settings, "FACE_MATCH_MARGIN", 0.05)),
-            min_identify_px=int(getattr(settings, "FACE_MIN_IDENTIFY_PX", 60)),
+            tolerance=float(settings.FACE_MATCH_TOLERANCE),
+            margin=float(settings.FACE_MATCH_MARGIN),
+            min_identify_px=int(settings.FACE_MIN_IDENTIFY_PX),
             min_face_px=min_face,
             published_long_side=published,
         )
@@ -155,6 +150,8 @@ class ImageView:
     key: Any  # the PostImage id, or the path given to check_post
     alt_text: str
     faces: list[FaceView]
+    width: int = 0  # upright original size; 0 = unknown (no R21 close-up check)
+    height: int = 0
 
 
 @dataclass
@@ -223,6 +220,12 @@ def identify(
         for v in todo:
             v.match_reason = "no_gallery"
         return
+    # match_face never identifies a face below min_identify_px: skip its encoding (the
+    # costly part, ~20 ms a face) and record the same reason match_face would give.
+    for v in todo:
+        if v.box.height < check.min_identify_px:
+            v.match_reason = "too_small"
+    todo = [v for v in todo if v.box.height >= check.min_identify_px]
     for view, encoding in zip(todo, encode_faces(data, [v.box for v in todo]), strict=True):
         match = match_face(
             encoding,
@@ -345,7 +348,7 @@ def evaluate(
                     }
                     if pid not in flagged and not (decision and decision.allowed):
                         message = MSG_R1.format(
-                            who=_who(pid, register), channel=CHANNEL_LABELS.get(ch, ch)
+                            who=_who(pid, register), channel=channel_name_in_sentence(ch)
                         )
                         findings.append(
                             _face_finding(
@@ -407,6 +410,7 @@ def evaluate(
             )
         )
         findings.extend(_contact_findings(school, field_name, value))
+    findings.extend(_close_up_findings(images, school_id=school.pk))
     findings.extend(confirmations)
 
     severities = {f.severity for f in findings}
@@ -428,6 +432,33 @@ def _adult_tags_need_confirmation(school: Any) -> bool:
 
     school_id = getattr(school, "pk", None)
     return school_id is not None and school_adult_tags_need_confirmation(school_id=school_id)
+
+
+MSG_R21 = (
+    "A face fills {share:.0%} of this photo: a close-up, face-on picture. If this is a pupil, "
+    "use a wider shot (2026 guidance: close-ups of pupils' faces are what AI-made images "
+    "are built from)."
+)
+
+
+def _close_up_findings(images: Sequence[ImageView], *, school_id: int) -> list[Finding]:
+    """R21: warn staff and the approver (or, by school policy, block) when a face that may
+    be a pupil's fills a large share of the picture; the measured share is in the finding."""
+    from ..selectors import school_image_guidance
+
+    threshold = float(settings.FACE_CLOSE_UP_SHARE)
+    blocks = school_image_guidance(school_id=school_id).close_up_faces_block
+    severity = BLOCK if blocks else CONFIRM
+    findings = []
+    for img in images:
+        for face in img.faces:
+            if not face.needs_review or face.tag == "adult_consent":
+                continue
+            share = face_share(face.box, width=img.width, height=img.height)
+            if share >= threshold:
+                message = MSG_R21.format(share=share)  # the measured share, shown to people
+                findings.append(_face_finding("R21", severity, message, img, face))
+    return findings
 
 
 def _any_pupil(review: Sequence[tuple[ImageView, FaceView]], person_ids: set[int]) -> bool:
@@ -514,7 +545,7 @@ def _name_findings(
                         message=MSG_R4_FIRST.format(
                             name=hit.matched,
                             who=_who(hit.key, register),
-                            channel=CHANNEL_LABELS.get(ch, ch),
+                            channel=channel_name_in_sentence(ch),
                         ),
                         remedies=["edit_text", "blur", "remove_image"],
                     )

@@ -58,7 +58,7 @@ from dataclasses import dataclass
 from enum import IntEnum
 from importlib import resources
 
-from .textfold import CONFUSABLES, CONFUSABLES_FOLDED, FoldedText, fold_variants
+from backend.common.textfold import CONFUSABLES, CONFUSABLES_FOLDED, FoldedText, fold_variants
 
 # --- tuning ---------------------------------------------------------------------------------
 

@@ -7,7 +7,15 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from .models import Comment, Evidence, ModerationAction, PollState, ScreeningSettings
+from .models import (
+    Comment,
+    CommentCorrection,
+    Evidence,
+    ModerationAction,
+    PollState,
+    ScreeningAdaptation,
+    ScreeningSettings,
+)
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
@@ -60,3 +68,15 @@ class PollStateAdmin(ReadOnlyAdmin):
 @admin.register(ScreeningSettings)
 class ScreeningSettingsAdmin(ReadOnlyAdmin):
     list_display = ["school", "updated_by", "updated_at"]
+
+
+# Issue 15: read-only here; corrections go through "Reclassify" (comment_reclassify) and
+# adaptations through the refit, which checks them against held-out comments.
+@admin.register(CommentCorrection)
+class CommentCorrectionAdmin(ReadOnlyAdmin):
+    list_display = ["comment", "school", "labels", "corrected_by", "updated_at"]
+
+
+@admin.register(ScreeningAdaptation)
+class ScreeningAdaptationAdmin(ReadOnlyAdmin):
+    list_display = ["school", "fitted_at", "thresholds"]

@@ -8,10 +8,9 @@ teacher only, R13).
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
-from django.http import HttpResponse
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
@@ -23,14 +22,19 @@ from backend.accounts.selectors import school_get_for_user
 from backend.common.errors import InvalidInput, Refused
 from backend.common.types import AuthedRequest
 from moderation.screening import DEFAULT_THRESHOLDS, LABELS
+from moderation.screening.semantic import (
+    OPERATING_POINTS_MEASURED_ON,
+    SENSITIVITIES,
+    operating_points,
+)
 
-from . import selectors, services
+from . import corrections, selectors, services
 from .models import Comment, Evidence, ModerationAction
 
 NO_SUCH_USER = "No such person among the school's moderators."
 
 
-def _user_label(user: User | None) -> str | None:
+def user_label(user: User | None) -> str | None:
     return str(user) if user is not None else None
 
 
@@ -46,7 +50,7 @@ class CommentActionOutput(serializers.ModelSerializer[ModerationAction]):
         ]  # fmt: skip
 
     def get_actor_name(self, action: ModerationAction) -> str:
-        return _user_label(action.actor) or "system"
+        return user_label(action.actor) or "system"
 
 
 def _comment_fields() -> list[str]:
@@ -57,6 +61,28 @@ def _comment_fields() -> list[str]:
         "escalated", "review", "assigned_to", "assigned_to_name", "decided_by", "decided_at",
         "edited_at", "created_at", "updated_at",
     ]  # fmt: skip
+
+
+class CommentLabelSerializer(serializers.Serializer):
+    """One reason screening gave (``services.labels_json``): what fired, how sure, where in
+    the original text (code points), which screener and why. A value shape, not an
+    endpoint's input or output: one type wherever labels appear (list, detail, preview)."""
+
+    # A field named like Field.label: DRF's metaclass takes declared fields off the class.
+    label = serializers.CharField()  # type: ignore[assignment]
+    score = serializers.FloatField()
+    span = serializers.ListField(
+        child=serializers.IntegerField(), min_length=2, max_length=2, allow_null=True
+    )
+    screener = serializers.CharField(required=False)
+    reason = serializers.CharField(required=False)
+
+
+class CommentPreviousTextSerializer(serializers.Serializer):
+    """The text before an edit, and until when it stood."""
+
+    text = serializers.CharField()
+    until = serializers.CharField()
 
 
 class CommentListApi(APIView):
@@ -75,13 +101,15 @@ class CommentListApi(APIView):
 
     class OutputSerializer(serializers.ModelSerializer[Comment]):
         assigned_to_name = serializers.SerializerMethodField()
+        labels = CommentLabelSerializer(many=True)
+        media_urls = serializers.ListField(child=serializers.CharField())
 
         class Meta:
             model = Comment
             fields = _comment_fields()
 
         def get_assigned_to_name(self, comment: Comment) -> str | None:
-            return _user_label(comment.assigned_to)
+            return user_label(comment.assigned_to)
 
     @extend_schema(parameters=[FilterSerializer], responses=OutputSerializer(many=True))
     def get(self, request: AuthedRequest) -> Response:
@@ -113,34 +141,41 @@ class CommentListApi(APIView):
         return paginator.get_paginated_response(self.OutputSerializer(page, many=True).data)
 
 
+class CommentEvidenceSummarySerializer(serializers.Serializer):
+    """A comment's evidence record in the comment's detail (``selectors.
+    CommentEvidenceSummary``): a summary only; reading the record is GET /evidence/<id>
+    (audited, R14)."""
+
+    id = serializers.IntegerField()
+    reason = serializers.ChoiceField(Evidence.Reason.choices)
+    sha256 = serializers.CharField()
+    captured_at = serializers.DateTimeField()
+    captured_by = serializers.CharField(help_text='the person, or "system"')
+    countersigned_by = serializers.CharField(allow_null=True)
+    countersigned_at = serializers.DateTimeField(allow_null=True)
+
+
 class CommentDetailApi(APIView):
     class OutputSerializer(serializers.ModelSerializer[Comment]):
         assigned_to_name = serializers.SerializerMethodField()
+        labels = CommentLabelSerializer(many=True)
+        media_urls = serializers.ListField(child=serializers.CharField())
         actions = CommentActionOutput(many=True)
         evidence = serializers.SerializerMethodField()
-        previous_texts = serializers.JSONField()
+        previous_texts = CommentPreviousTextSerializer(many=True)
 
         class Meta:
             model = Comment
             fields = [*_comment_fields(), "previous_texts", "actions", "evidence"]
 
         def get_assigned_to_name(self, comment: Comment) -> str | None:
-            return _user_label(comment.assigned_to)
+            return user_label(comment.assigned_to)
 
+        @extend_schema_field(CommentEvidenceSummarySerializer(many=True))
         def get_evidence(self, comment: Comment) -> list[dict[str, Any]]:
-            # A summary only: reading a record is GET /evidence/<id> (audited, R14).
-            return [
-                {
-                    "id": e.pk,
-                    "reason": e.reason,
-                    "sha256": e.sha256,
-                    "captured_at": e.captured_at,
-                    "captured_by": _user_label(e.captured_by) or "system",
-                    "countersigned_by": _user_label(e.countersigned_by),
-                    "countersigned_at": e.countersigned_at,
-                }
-                for e in comment.evidence.all()
-            ]
+            summaries = selectors.comment_evidence_summaries(comment=comment)
+            rows = CommentEvidenceSummarySerializer(summaries, many=True).data
+            return cast(list[dict[str, Any]], rows)  # a ReturnList (many=True)
 
     @staticmethod
     def render(request: AuthedRequest, comment_id: int, status: int = 200) -> Response:
@@ -282,7 +317,7 @@ class CommentNotesApi(APIView):
             fields = ["id", "author", "note", "created_at"]
 
         def get_author(self, action: ModerationAction) -> str:
-            return _user_label(action.actor) or "system"
+            return user_label(action.actor) or "system"
 
     @extend_schema(responses=OutputSerializer(many=True))
     def get(self, request: AuthedRequest, comment_id: int) -> Response:
@@ -337,106 +372,6 @@ class CommentBulkApi(APIView):
         return Response(self.OutputSerializer(outcomes, many=True).data)
 
 
-class _EvidenceSummary(serializers.ModelSerializer[Evidence]):
-    captured_by_name = serializers.SerializerMethodField()
-    countersigned_by_name = serializers.SerializerMethodField()
-    intact = serializers.BooleanField()
-
-    class Meta:
-        model = Evidence
-        fields = [
-            "id", "comment", "reason", "sha256", "intact", "captured_by", "captured_by_name",
-            "captured_at", "countersigned_by", "countersigned_by_name", "countersigned_at",
-        ]  # fmt: skip
-
-    def get_captured_by_name(self, evidence: Evidence) -> str:
-        return _user_label(evidence.captured_by) or "system"
-
-    def get_countersigned_by_name(self, evidence: Evidence) -> str | None:
-        return _user_label(evidence.countersigned_by)
-
-
-class CommentEvidenceApi(APIView):
-    """GET: the comment's evidence records (audited). POST: capture evidence now."""
-
-    class OutputSerializer(_EvidenceSummary):
-        pass
-
-    @extend_schema(responses=OutputSerializer(many=True))
-    def get(self, request: AuthedRequest, comment_id: int) -> Response:
-        comment = selectors.comment_get_for_user(user=request.user, comment_id=comment_id)
-        records = list(selectors.evidence_for_comment(user=request.user, comment=comment))
-        if not selectors.user_may_moderate(user=request.user, comment=comment):
-            raise Refused(services.NOT_A_MODERATOR)
-        for evidence in records:
-            services.evidence_viewed(evidence=evidence, actor=request.user)
-        return Response(self.OutputSerializer(records, many=True).data)
-
-    @extend_schema(request=None, responses={201: OutputSerializer})
-    def post(self, request: AuthedRequest, comment_id: int) -> Response:
-        comment = selectors.comment_get_for_user(user=request.user, comment_id=comment_id)
-        evidence = services.evidence_capture(comment=comment, actor=request.user)
-        return Response(self.OutputSerializer(evidence).data, status=201)
-
-
-class EvidenceDetailApi(APIView):
-    """One evidence record with its canonical JSON (each view is audited, R14)."""
-
-    class OutputSerializer(_EvidenceSummary):
-        record = serializers.JSONField()
-        canonical = serializers.CharField()
-
-        class Meta(_EvidenceSummary.Meta):
-            fields = [*_EvidenceSummary.Meta.fields, "record", "canonical"]
-
-    @extend_schema(responses=OutputSerializer)
-    def get(self, request: AuthedRequest, evidence_id: int) -> Response:
-        evidence = selectors.evidence_get_for_user(user=request.user, evidence_id=evidence_id)
-        services.evidence_viewed(evidence=evidence, actor=request.user)
-        return Response(self.OutputSerializer(evidence).data)
-
-
-class EvidenceCountersignApi(APIView):
-    """A second person (DSL or leader, not the capturer) countersigns."""
-
-    class OutputSerializer(_EvidenceSummary):
-        pass
-
-    @extend_schema(request=None, responses=OutputSerializer)
-    def post(self, request: AuthedRequest, evidence_id: int) -> Response:
-        evidence = selectors.evidence_get_for_user(user=request.user, evidence_id=evidence_id)
-        evidence = services.evidence_countersign(evidence=evidence, actor=request.user)
-        return Response(self.OutputSerializer(evidence).data)
-
-
-class EvidenceExportApi(APIView):
-    """A signed JSON bundle (``?as=json``, default) or a PDF (``?as=pdf``); refused (409)
-    until a second person has countersigned."""
-
-    class FilterSerializer(serializers.Serializer):
-        # Not "format": DRF reserves that query parameter for content negotiation.
-        as_ = serializers.ChoiceField(["json", "pdf"], default="json")
-
-        def to_internal_value(self, data: Any) -> Any:
-            return super().to_internal_value({"as_": data.get("as", "json")})
-
-    @extend_schema(
-        parameters=[OpenApiParameter("as", str, enum=["json", "pdf"])],
-        responses={(200, "application/json"): dict, (200, "application/pdf"): bytes},
-    )
-    def get(self, request: AuthedRequest, evidence_id: int) -> HttpResponse:
-        filters = self.FilterSerializer(data=request.query_params)
-        filters.is_valid(raise_exception=True)
-        evidence = selectors.evidence_get_for_user(user=request.user, evidence_id=evidence_id)
-        export = services.evidence_export(
-            evidence=evidence, actor=request.user, fmt=filters.validated_data["as_"]
-        )
-        response = HttpResponse(export.content, content_type=export.content_type)
-        response["Content-Disposition"] = f'attachment; filename="{export.filename}"'
-        response["Cache-Control"] = "no-store"
-        return response
-
-
 class SchoolScreeningApi(APIView):
     """GET (leaders and DSL): the school's screening settings. PUT/PATCH (leaders): change
     the fields given."""
@@ -451,14 +386,14 @@ class SchoolScreeningApi(APIView):
 
     class OutputSerializer(serializers.Serializer):
         school = serializers.IntegerField(source="school_id")
-        thresholds = serializers.JSONField()
+        thresholds = serializers.DictField(child=serializers.FloatField())
         effective_thresholds = serializers.SerializerMethodField()
         labels = serializers.SerializerMethodField()
-        blocked_words = serializers.JSONField()
-        allowed_words = serializers.JSONField()
-        staff_names = serializers.JSONField()
-        allowed_domains = serializers.JSONField()
-        fetch_channels = serializers.JSONField()
+        blocked_words = serializers.ListField(child=serializers.CharField())
+        allowed_words = serializers.ListField(child=serializers.CharField())
+        staff_names = serializers.ListField(child=serializers.CharField())
+        allowed_domains = serializers.ListField(child=serializers.CharField())
+        fetch_channels = serializers.ListField(child=serializers.CharField())
         updated_at = serializers.DateTimeField()
 
         def get_effective_thresholds(self, stored: Any) -> dict[str, float]:
@@ -497,8 +432,8 @@ class SchoolScreeningPreviewApi(APIView):
         author_is_new = serializers.BooleanField(default=False)
 
     class OutputSerializer(serializers.Serializer):
-        verdict = serializers.CharField()
-        labels = serializers.JSONField()
+        verdict = serializers.ChoiceField(Comment.Verdict.choices)
+        labels = CommentLabelSerializer(many=True)
 
     @extend_schema(request=InputSerializer, responses=OutputSerializer)
     def post(self, request: AuthedRequest, school_id: int) -> Response:
@@ -510,3 +445,90 @@ class SchoolScreeningPreviewApi(APIView):
         result = services.comment_screen(school=school, **data.validated_data)
         body = {"verdict": result.verdict, "labels": services.labels_json(result.labels)}
         return Response(self.OutputSerializer(body).data)
+
+
+class CommentReclassifyApi(APIView):
+    """A moderator's correction (issue 15): this comment was ordinary (``labels`` empty) or
+    harmful with these labels. The school's screener learns from it at the next refit."""
+
+    class InputSerializer(serializers.Serializer):
+        labels = serializers.ListField(
+            child=serializers.ChoiceField(list(LABELS)), allow_empty=True, max_length=len(LABELS)
+        )
+
+    class OutputSerializer(serializers.Serializer):
+        comment = serializers.IntegerField(source="comment_id")
+        labels = serializers.ListField(child=serializers.CharField())
+        updated_at = serializers.DateTimeField()
+
+    @extend_schema(request=InputSerializer, responses=OutputSerializer)
+    def post(self, request: AuthedRequest, comment_id: int) -> Response:
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        comment = selectors.comment_get_for_user(user=request.user, comment_id=comment_id)
+        correction = corrections.comment_reclassify(
+            comment=comment, actor=request.user, labels=data.validated_data["labels"]
+        )
+        return Response(self.OutputSerializer(correction).data)
+
+
+class _OperatingPointOutput(serializers.Serializer):
+    name = serializers.CharField()
+    budget = serializers.FloatField()
+    real_recall = serializers.FloatField()
+    real_false_hold = serializers.FloatField()
+    school_recall = serializers.FloatField()
+    school_false_hold = serializers.FloatField()
+
+
+class _RefitOutput(serializers.Serializer):
+    fitted_at = serializers.DateTimeField()
+    corrections = serializers.IntegerField()
+    before = serializers.DictField(child=serializers.FloatField())
+    after = serializers.DictField(child=serializers.FloatField())
+
+
+class SchoolScreeningSensitivityApi(APIView):
+    """GET (leaders and DSL): the school's sensitivity and what each operating point means in
+    numbers; PUT (leaders): choose one."""
+
+    class InputSerializer(serializers.Serializer):
+        sensitivity = serializers.ChoiceField(list(SENSITIVITIES))
+
+    class OutputSerializer(serializers.Serializer):
+        sensitivity = serializers.ChoiceField(list(SENSITIVITIES))
+        operating_points = _OperatingPointOutput(many=True)
+        measured_on = serializers.CharField()
+        refit = _RefitOutput(allow_null=True)
+
+    @staticmethod
+    def render(school_id: int, sensitivity: str) -> Response:
+        adaptation = corrections.screening_adaptation_report(school=school_id)
+        return Response(
+            SchoolScreeningSensitivityApi.OutputSerializer(
+                {
+                    "sensitivity": sensitivity,
+                    "operating_points": operating_points(),
+                    "measured_on": OPERATING_POINTS_MEASURED_ON,
+                    "refit": adaptation,
+                }
+            ).data
+        )
+
+    @extend_schema(responses=OutputSerializer)
+    def get(self, request: AuthedRequest, school_id: int) -> Response:
+        school = school_get_for_user(
+            user=request.user, school_id=school_id, roles=selectors.SETTINGS_VIEW_ROLES
+        )
+        stored = selectors.screening_settings_for(school=school)
+        return self.render(school.pk, stored.sensitivity)
+
+    @extend_schema(request=InputSerializer, responses=OutputSerializer)
+    def put(self, request: AuthedRequest, school_id: int) -> Response:
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        school = school_get_for_user(user=request.user, school_id=school_id)
+        stored = corrections.screening_sensitivity_set(
+            school=school, actor=request.user, sensitivity=data.validated_data["sensitivity"]
+        )
+        return self.render(school.pk, stored.sensitivity)

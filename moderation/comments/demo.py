@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from django.db import transaction
 
-from publishers.models import ChannelKind, Publication, WebsiteComment, WebsiteEntry
+from publishers import selectors as publishers_selectors
 
 from .models import ScreeningSettings
 from .services import publication_poll
@@ -33,18 +33,12 @@ def seed(demo: Demo) -> None:
         ScreeningSettings.objects.get_or_create(
             school=demo.school, defaults={"allowed_words": ["Demoton"]}
         )
-    publication = (
-        Publication.objects.filter(
-            school=demo.school, channel=ChannelKind.WEBSITE, state=Publication.State.PUBLISHED
-        )
-        .exclude(external_id="")
-        .order_by("id")
-        .first()
-    )
-    entry = WebsiteEntry.objects.filter(publication=publication).first() if publication else None
-    if publication is None or entry is None:
+    entry = publishers_selectors.website_entry_first_live(school_id=demo.school.pk)
+    if entry is None:
         return
     for author, text in COMMENTS:
-        if not WebsiteComment.objects.filter(entry=entry, author_name=author, text=text).exists():
+        if not publishers_selectors.website_comment_exists(
+            entry=entry, author_name=author, text=text
+        ):
             website_comment_submit(entry=entry, author_name=author, text=text)
-    publication_poll(publication_id=publication.pk)
+    publication_poll(publication_id=entry.publication_id)

@@ -14,13 +14,23 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from publishers.models import ChannelKind
+from backend.common.channels import ChannelKind
+from moderation.screening.semantic import DEFAULT_SENSITIVITY
 
 CHANNEL_CHOICES = ChannelKind.choices
 
 
+SENSITIVITY_CHOICES = [
+    ("strict", "Strict: holds the most, more ordinary comments held"),
+    ("balanced", "Balanced"),
+    ("relaxed", "Relaxed: holds the fewest ordinary comments, misses more"),
+]
+
+
 def default_fetch_channels() -> list[str]:
-    return [str(kind) for kind in ChannelKind.values]
+    # Reading X replies is paid per read since February 2026: a new school polls every
+    # channel but X until a leader turns X reply polling on (issue 18).
+    return [str(kind) for kind in ChannelKind.values if kind != ChannelKind.X]
 
 
 class ScreeningSettings(models.Model):
@@ -41,6 +51,10 @@ class ScreeningSettings(models.Model):
     staff_names = models.JSONField(default=list, blank=True)
     allowed_domains = models.JSONField(default=list, blank=True)
     fetch_channels = models.JSONField(default=default_fetch_channels, blank=True)
+    # The semantic screener's measured operating point (docs/screening.md).
+    sensitivity = models.CharField(
+        max_length=10, choices=SENSITIVITY_CHOICES, default=DEFAULT_SENSITIVITY
+    )
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -333,3 +347,43 @@ class PollState(models.Model):
 
     def __str__(self) -> str:
         return f"Comment polling of publication {self.publication_id}"
+
+
+class CommentCorrection(models.Model):
+    """A moderator's "Reclassify": this comment was ordinary (``labels`` empty), or harmful
+    with these labels. The school's screener learns from these (``corrections.py``); the
+    row goes when the comment does (retention, R15)."""
+
+    school = models.ForeignKey("accounts.School", on_delete=models.CASCADE, related_name="+")
+    comment = models.OneToOneField(Comment, on_delete=models.CASCADE, related_name="correction")
+    labels = models.JSONField(default=list, blank=True)
+    corrected_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [models.Index(fields=["school", "updated_at"])]
+
+    def __str__(self) -> str:
+        return f"Correction of comment {self.comment_id}: {self.labels or 'ordinary'}"
+
+
+class ScreeningAdaptation(models.Model):
+    """What a school's corrections taught its screener, installed by the refit only when it
+    scored no worse on held-out comments. ``thresholds``: per-label model thresholds;
+    ``comment_ids``: the corrected comments a similar new comment follows (their text is read
+    from the comments, so it goes when they do); ``report``: before and after."""
+
+    school = models.OneToOneField(
+        "accounts.School", on_delete=models.CASCADE, related_name="screening_adaptation"
+    )
+    thresholds = models.JSONField(default=dict, blank=True)
+    comment_ids = models.JSONField(default=list, blank=True)
+    similarity = models.FloatField()
+    report = models.JSONField(default=dict, blank=True)
+    fitted_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"Screening adaptation of school {self.school_id}"

@@ -13,15 +13,9 @@ from backend.accounts.models import Role, User
 from backend.accounts.selectors import users_seeing_escalations, users_with_role
 from backend.common.actors import SYSTEM_BACKGROUND
 from backend.operations.services import Message, notification_queue
+from publishers.registry import channel_name_in_sentence
 
 from .models import Comment
-
-CHANNEL_NAMES = {
-    "website": "the school website",
-    "x": "X",
-    "facebook": "Facebook",
-    "instagram": "Instagram",
-}
 
 
 def _link(comment: Comment) -> str:
@@ -69,7 +63,7 @@ def notify_escalated(*, comment_id: int) -> int:
     if comment is None or not comment.escalated:
         return 0
     reasons = ", ".join(sorted({str(label.get("label")) for label in comment.labels})) or "-"
-    channel = CHANNEL_NAMES.get(comment.channel, comment.channel)
+    channel = channel_name_in_sentence(comment.channel)
     body = (
         f"A comment on {channel} was escalated to safeguarding ({reasons}).\n"
         f"It has been hidden from the public and evidence has been captured.\n\n"
@@ -89,7 +83,7 @@ def notify_platform_failure(*, comment_id: int, what: str, message: str) -> int:
     comment = Comment.objects.select_related("school").filter(pk=comment_id).first()
     if comment is None:
         return 0
-    channel = CHANNEL_NAMES.get(comment.channel, comment.channel)
+    channel = channel_name_in_sentence(comment.channel)
     body = (
         f"We could not {what} comment {comment.pk} on {channel}.\n{message}\n\n"
         f"Please do it in the {channel} app, then record it on the dashboard: {_link(comment)}\n"

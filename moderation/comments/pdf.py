@@ -1,4 +1,4 @@
-"""A plain, text-only PDF of an evidence bundle (no PDF library needed: the format is
+"""A plain, text-only PDF of a comment evidence bundle (no PDF library needed: the format is
 simple enough for a few pages of Helvetica text).
 
 The PDF is for people (a DSL handing evidence to the police or the LADO); the signed JSON
@@ -92,7 +92,7 @@ def _person(ref: Any) -> str:
     return f"{ref.get('name') or ''} <{ref.get('email')}>".strip()
 
 
-def evidence_pdf(bundle: dict[str, Any]) -> bytes:
+def comment_evidence_pdf(bundle: dict[str, Any]) -> bytes:
     lines = [
         f"Evidence bundle - {bundle['school']['name']}",
         f"Exported {bundle['exported_at']} by {_person(bundle.get('exported_by'))}",

@@ -9,10 +9,13 @@ Anything else answers 404, so existence never leaks.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from datetime import datetime
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, Max, Min, Prefetch, Q, QuerySet
+from django.db.models.functions import Coalesce
 
 from backend.accounts.models import Role, School, User
 from backend.accounts.selectors import (
@@ -25,10 +28,10 @@ from backend.accounts.selectors import (
 )
 from backend.common.errors import NotFound
 from consent import selectors as consent_selectors
-from consent.models import PersonKind
 from moderation.checks.names import NameIndex, RegisterPerson
 from moderation.screening import ScreeningConfig
 
+from .corrections import screening_adaptation_for
 from .models import Comment, Evidence, ModerationAction, ScreeningSettings, default_fetch_channels
 
 # R13: escalated comments and their evidence go to the DSL and the head teacher only
@@ -42,6 +45,8 @@ SETTINGS_EDIT_ROLES = (Role.LEADER,)
 
 NO_SUCH_COMMENT = "No such comment among your schools."
 NO_SUCH_EVIDENCE = "No such evidence among your schools."
+# consent's person kind of the register's pupils (R4 names, R13 targets).
+PUPIL = "pupil"
 
 
 def user_may_moderate(*, user: User, comment: Comment) -> bool:
@@ -155,10 +160,10 @@ def escalated_website_comment_ids(*, school_ids: set[int]) -> set[int]:
     return {int(value) for value in external_ids if value.isdigit()}
 
 
-# --------------------------------------------------------------------------- evidence
+# --------------------------------------------------------------------------- comment evidence
 
 
-def _evidence_q(user: User) -> Q:
+def _comment_evidence_q(user: User) -> Q:
     escalation = school_ids_seeing_escalations(user=user)
     moderation = school_ids_for_user(user=user, roles=MODERATOR_ROLES)
     return Q(school_id__in=escalation, comment__escalated=True) | Q(
@@ -166,17 +171,49 @@ def _evidence_q(user: User) -> Q:
     )
 
 
-def evidence_for_comment(*, user: User, comment: Comment) -> QuerySet[Evidence]:
+def comment_evidence_for_comment(*, user: User, comment: Comment) -> QuerySet[Evidence]:
     return (
-        Evidence.objects.filter(_evidence_q(user), comment=comment)
+        Evidence.objects.filter(_comment_evidence_q(user), comment=comment)
         .select_related("captured_by", "countersigned_by", "comment")
         .order_by("captured_at", "id")
     )
 
 
-def evidence_get_for_user(*, user: User, evidence_id: int) -> Evidence:
+@dataclass(frozen=True)
+class CommentEvidenceSummary:
+    """One evidence record as the comment's page lists it: who captured and countersigned
+    it, never its content (reading that is audited, R14)."""
+
+    id: int
+    reason: str
+    sha256: str
+    captured_at: datetime
+    captured_by: str  # the person, or "system" when screening captured it
+    countersigned_by: str | None
+    countersigned_at: datetime | None
+
+
+def comment_evidence_summaries(*, comment: Comment) -> list[CommentEvidenceSummary]:
+    """The comment's evidence records, oldest first (prefetched by `comment_get_for_user`)."""
+    return [
+        CommentEvidenceSummary(
+            id=evidence.pk,
+            reason=evidence.reason,
+            sha256=evidence.sha256,
+            captured_at=evidence.captured_at,
+            captured_by=str(evidence.captured_by) if evidence.captured_by else "system",
+            countersigned_by=(
+                str(evidence.countersigned_by) if evidence.countersigned_by else None
+            ),
+            countersigned_at=evidence.countersigned_at,
+        )
+        for evidence in comment.evidence.all()
+    ]
+
+
+def comment_evidence_get_for_user(*, user: User, evidence_id: int) -> Evidence:
     evidence = (
-        Evidence.objects.filter(_evidence_q(user), pk=evidence_id)
+        Evidence.objects.filter(_comment_evidence_q(user), pk=evidence_id)
         .select_related("captured_by", "countersigned_by", "comment", "school")
         .first()
     )
@@ -234,9 +271,7 @@ def screening_config_for(*, school: School) -> ScreeningConfig:
     stored = screening_settings_for(school=school)
     people = [
         RegisterPerson(key=pid, first_names=firsts, last_name=last)
-        for pid, firsts, last in consent_selectors.register_people(
-            school=school, kinds=(PersonKind.PUPIL,)
-        )
+        for pid, firsts, last in consent_selectors.register_people(school=school, kinds=(PUPIL,))
         if firsts and last
     ]
     index = NameIndex.build(people)
@@ -279,4 +314,36 @@ def screening_config_for(*, school: School) -> ScreeningConfig:
         staff_names=tuple(staff_names),
         allowed_contacts=tuple(contacts),
         allowed_domains=tuple(sorted(domains)),
+        sensitivity=stored.sensitivity,
+        adaptation=screening_adaptation_for(school=school),  # what its moderators taught it
+    )
+
+
+# --------------------------------------------------------------------------- procedures
+
+
+def comment_author_history(*, comment: Comment) -> tuple[datetime | None, datetime | None, int]:
+    """When the author's comments at this school began and last came, and how many there
+    are (a report pack says how long it has been going on). Unknown author: this one only."""
+    if not comment.author_external_id:
+        moment = comment.platform_created_at or comment.created_at
+        return moment, moment, 1
+    found = Comment.objects.filter(
+        school_id=comment.school_id,
+        channel=comment.channel,
+        author_external_id=comment.author_external_id,
+    ).aggregate(
+        first=Min(Coalesce("platform_created_at", "created_at")),
+        last=Max(Coalesce("platform_created_at", "created_at")),
+        count=Count("id"),
+    )
+    return found["first"], found["last"], int(found["count"])
+
+
+def x_comment_ids_since(*, school_id: int, since: datetime) -> list[int]:
+    """Replies read from X for this school since ``since``: each one was a paid read."""
+    return list(
+        Comment.objects.filter(school_id=school_id, channel="x", created_at__gte=since)
+        .order_by("id")
+        .values_list("id", flat=True)
     )

@@ -7,12 +7,35 @@ and nothing is lost when a worker dies.
 
 from __future__ import annotations
 
+import logging
+import threading
 from typing import Any
 
-from celery import shared_task
+from celery import shared_task, signals
 from celery.schedules import crontab
+from django.conf import settings
 
 from . import services
+
+log = logging.getLogger(__name__)
+
+
+def _screener_warm_up() -> None:
+    """Load the comment screener's models now, not inside the first comment's transaction:
+    on SQLite that transaction holds the write lock, and a 15-second first load there
+    stalled every other writer, beat's heartbeat included (found by the soak test)."""
+    try:
+        from moderation.screening.pipeline import screen_comment
+        from moderation.screening.types import ScreeningConfig
+
+        screen_comment("Well done to everyone at sports day!", ScreeningConfig())
+    except Exception:  # only a head start; the first comment loads them anyway
+        log.warning("Could not load the comment screener ahead of time", exc_info=True)
+
+
+@signals.worker_ready.connect
+def _start_screener_warm_up(**kwargs: Any) -> None:
+    threading.Thread(target=_screener_warm_up, name="warm-up", daemon=True).start()
 
 
 @shared_task(name="comments.poll_due", acks_late=True, time_limit=120, soft_time_limit=100)
@@ -81,13 +104,38 @@ BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
     },
 }
 
+# Issue 15: refit each school's screening from its moderators' corrections, weekly; off
+# unless SCREENING_WEEKLY_REFIT is set (a refit that scores worse is never installed).
+if settings.SCREENING_WEEKLY_REFIT:
+    BEAT_SCHEDULE["comments-screening-refit"] = {
+        "task": "comments.screening_refit_due",
+        "schedule": crontab(day_of_week=0, hour=3, minute=30),
+    }
+
+
+@shared_task(name="comments.screening_refit_due", acks_late=True, time_limit=3600)
+def screening_refit_due() -> dict[str, bool]:
+    """Refit every school with corrections newer than its installed adaptation."""
+    from backend.accounts.models import School
+
+    from .corrections import (
+        SYSTEM_SCREENING_REFIT,
+        school_screening_refit,
+        schools_with_new_corrections,
+    )
+
+    return {
+        school.slug: school_screening_refit(school=school, actor=SYSTEM_SCREENING_REFIT).installed
+        for school in School.objects.filter(pk__in=schools_with_new_corrections())
+    }
+
 
 @shared_task(name="comments.retention_purge", acks_late=True, time_limit=1800)
 def retention_purge() -> dict[str, int]:
     """Nightly (R15): evidence past the school's policy, then old comments backing none."""
     from consent.retention import SYSTEM_RETENTION
 
-    from .services import comments_retention_purge, evidence_retention_purge
+    from .services import comment_evidence_retention_purge, comments_retention_purge
 
-    evidence = len(evidence_retention_purge(actor=SYSTEM_RETENTION))
+    evidence = len(comment_evidence_retention_purge(actor=SYSTEM_RETENTION))
     return {"evidence": evidence, "comments": comments_retention_purge()}

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import apis
+from . import apis, evidence_apis
 
 urlpatterns = [
     path("comments", apis.CommentListApi.as_view(), name="comments"),
@@ -36,24 +36,38 @@ urlpatterns = [
     path("comments/<int:comment_id>/notes", apis.CommentNotesApi.as_view(), name="comment-notes"),
     path(
         "comments/<int:comment_id>/evidence",
-        apis.CommentEvidenceApi.as_view(),
+        evidence_apis.CommentEvidenceApi.as_view(),
         name="comment-evidence",
     ),
-    path("evidence/<int:evidence_id>", apis.EvidenceDetailApi.as_view(), name="evidence"),
+    path(
+        "evidence/<int:evidence_id>",
+        evidence_apis.CommentEvidenceDetailApi.as_view(),
+        name="evidence",
+    ),
     path(
         "evidence/<int:evidence_id>/countersign",
-        apis.EvidenceCountersignApi.as_view(),
+        evidence_apis.CommentEvidenceCountersignApi.as_view(),
         name="evidence-countersign",
     ),
     path(
         "evidence/<int:evidence_id>/export",
-        apis.EvidenceExportApi.as_view(),
+        evidence_apis.CommentEvidenceExportApi.as_view(),
         name="evidence-export",
     ),
     path(
         "schools/<int:school_id>/screening",
         apis.SchoolScreeningApi.as_view(),
         name="school-screening",
+    ),
+    path(
+        "comments/<int:comment_id>/reclassify",
+        apis.CommentReclassifyApi.as_view(),
+        name="comment-reclassify",
+    ),
+    path(
+        "schools/<int:school_id>/screening/sensitivity",
+        apis.SchoolScreeningSensitivityApi.as_view(),
+        name="school-screening-sensitivity",
     ),
     path(
         "schools/<int:school_id>/screening/preview",

@@ -76,6 +76,22 @@ def verdict_for(labels: list[Label]) -> Verdict:
     return "ok"
 
 
+def screen_rules(
+    text: str, config: ScreeningConfig, *, author_is_new: bool = False
+) -> ScreenResult:
+    """The rules and word lists alone (no semantic model, no targeting): what the model's
+    thresholds are chosen around, and the bench's "rules alone" figures."""
+    comment = prepare(text, config, author_is_new=author_is_new)
+    labels = [
+        label
+        for screener in SCREENERS
+        if screener.__name__ != SEMANTIC
+        for label in screener(comment)
+        if label.score >= config.threshold(label.label)
+    ]
+    return ScreenResult(verdict_for(labels), labels)
+
+
 def screen_comment(
     text: str, config: ScreeningConfig, *, author_is_new: bool = False
 ) -> ScreenResult:

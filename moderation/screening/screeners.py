@@ -261,10 +261,17 @@ def semantic(comment: Comment) -> list[Label]:
         return []
     start = len(text) - len(text.lstrip())
     span = (start, start + len(stripped))
+    config = comment.config
+    found = semantic_model().labels_for(
+        semantic_input(comment), sensitivity=config.sensitivity, adaptation=config.adaptation
+    )
     return [
-        Label(label, round(score, 3), span, SEMANTIC,
-              f"{_SEMANTIC_REASONS[label]} to the semantic model (p={p:.2f}): {stripped!r}")
-        for label, score, p in semantic_model().labels(semantic_input(comment))
+        Label(item.label, round(item.score, 3), span, SEMANTIC,
+              f"{_SEMANTIC_REASONS[item.label]} to the semantic model (p={item.probability:.2f}, "
+              f"held from {item.threshold:.2f} at {config.sensitivity} sensitivity{item.note}): "
+              f"{stripped!r}")
+        for item in found
+        if item.score >= config.threshold(item.label)
     ]  # fmt: skip
 
 

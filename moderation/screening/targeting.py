@@ -30,7 +30,7 @@ from functools import cache
 
 from moderation.checks.contacts import ADDRESS, POSTCODE, find_contact_details
 from moderation.screening import lexicon
-from moderation.screening.screeners import NAME_PLACEHOLDER, Comment, semantic_input
+from moderation.screening.screeners import NAME_PLACEHOLDER, SEMANTIC, Comment, semantic_input
 from moderation.screening.semantic import semantic_model
 from moderation.screening.text import FoldedText
 from moderation.screening.types import ESCALATE_LABELS, SEXUAL, THREAT, Label, Span
@@ -149,9 +149,11 @@ def _label(comment: Comment, label: str, span: Span, target: Target, why: str) -
 def targeted_labels(comment: Comment, labels: list[Label]) -> list[Label]:
     """R13: escalating labels for a threat or sexual content aimed at a findable child.
 
-    Nothing when the comment escalates already or names, places or contacts no one.
+    Nothing when a rule escalates the comment already or it names, places or contacts no one.
+    Where only the semantic model escalated, this still runs: it names the target and the
+    words, which the model's whole-comment label cannot (the verdict does not change).
     """
-    if any(label.label in ESCALATE_LABELS for label in labels):
+    if any(label.label in ESCALATE_LABELS and label.screener != SEMANTIC for label in labels):
         return []
     found = targets(comment)
     if not found:
@@ -177,6 +179,14 @@ def targeted_labels(comment: Comment, labels: list[Label]) -> list[Label]:
         _label(
             comment, label, whole, first, f"reads as {'a threat' if label == THREAT else 'sexual'}"
         )
-        for label, score, _ in semantic_model().labels(text)
+        for label, score in _semantic_scores(text, comment)
         if label in (THREAT, SEXUAL) and score >= comment.config.threshold(label)
     ][:1]
+
+
+def _semantic_scores(text: str, comment: Comment) -> list[tuple[str, float]]:
+    config = comment.config
+    found = semantic_model().labels_for(
+        text, sensitivity=config.sensitivity, adaptation=config.adaptation
+    )
+    return [(item.label, item.score) for item in found]

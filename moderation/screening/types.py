@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    from moderation.screening.adaptation import SchoolAdaptation
 
 Verdict = Literal["ok", "hold", "escalate"]
 Span = tuple[int, int]
@@ -65,6 +68,10 @@ class ScreeningConfig:
     even without "Mr".
     ``allowed_contacts``: the school's own phone, email, address and postcode (R5).
     ``allowed_domains``: the school's own web domains; links to them are not spam.
+    ``sensitivity``: the semantic screener's operating point, ``strict``, ``balanced`` or
+    ``relaxed`` (measured false-hold budgets, see docs/screening.md).
+    ``adaptation``: what the school's moderators' corrections taught the semantic screener
+    (``adaptation.py``), or None.
     """
 
     blocked_words: Sequence[str] = ()
@@ -75,6 +82,8 @@ class ScreeningConfig:
     staff_names: Sequence[str] = ()
     allowed_contacts: Sequence[str] = ()
     allowed_domains: Sequence[str] = ()
+    sensitivity: str = "balanced"
+    adaptation: SchoolAdaptation | None = None
 
     def threshold(self, label: str) -> float:
         return self.thresholds.get(label, DEFAULT_THRESHOLDS.get(label, 0.5))

@@ -9,13 +9,16 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from datetime import datetime
-from typing import Any, ClassVar
+from datetime import datetime, timedelta
+from typing import Any, ClassVar, Self
 
 import requests
 
 from publishers.base import (
+    API_BASE_FIELD,
+    AccountField,
     CommentPage,
+    Connection,
     HealthReport,
     Publisher,
     PublisherError,
@@ -25,9 +28,26 @@ from publishers.base import (
     find_matching_post,
 )
 from publishers.http import DEFAULT_TIMEOUT, Timeout
-from publishers.meta.graph import DEFAULT_VERSION, GraphClient, Params
+from publishers.meta.graph import DEFAULT_VERSION, GRAPH_HOST, GraphClient, Params
 
-__all__ = ["MetaPublisher", "ignore_missing"]
+__all__ = ["META_ACCOUNT_FIELDS", "MetaPublisher", "ignore_missing"]
+
+#: Comments are polled for a month; after that Meta's webhooks still bring new ones.
+META_POLL_MAX_AGE = timedelta(days=30)
+#: The settings both Graph API adapters take after their own account id.
+META_ACCOUNT_FIELDS = (
+    AccountField(
+        "app_id",
+        "App id",
+        help_text="Optional: lets the health check read the token's permissions.",
+    ),
+    AccountField(
+        "graph_version",
+        "Graph API version",
+        help_text=f"Optional: leave blank for the default ({DEFAULT_VERSION}).",
+    ),
+    API_BASE_FIELD,
+)
 
 
 @contextmanager
@@ -50,6 +70,24 @@ class MetaPublisher(Publisher):
 
     #: Permissions publishing and moderation need; checked by :meth:`scope_problems`.
     required_scopes: ClassVar[frozenset[str]] = frozenset()
+    #: The config field naming the account and the secret holding its token.
+    account_id_field: ClassVar[str]
+    token_field: ClassVar[str]
+    comment_poll_max_age = META_POLL_MAX_AGE
+    api_hosts = (GRAPH_HOST,)
+
+    @classmethod
+    def connect(cls, connection: Connection, **options: Any) -> Self:
+        config = connection.config
+        return cls(
+            str(config[cls.account_id_field]),
+            connection.secrets[cls.token_field],
+            connection.secrets["app_secret"],
+            app_id=str(config.get("app_id") or "") or None,
+            graph_version=str(config.get("graph_version") or DEFAULT_VERSION),
+            session=connection.session,
+            **options,
+        )
 
     def __init__(
         self,

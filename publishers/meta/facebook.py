@@ -18,7 +18,10 @@ from typing import Any
 
 import requests
 
+from backend.common.channels import ChannelKind
 from publishers.base import (
+    AccountField,
+    AccountSpec,
     CommentPage,
     MediaItem,
     PublisherError,
@@ -28,7 +31,7 @@ from publishers.base import (
     RemotePost,
 )
 from publishers.http import DEFAULT_TIMEOUT, Timeout
-from publishers.meta.common import MetaPublisher, ignore_missing
+from publishers.meta.common import META_ACCOUNT_FIELDS, MetaPublisher, ignore_missing
 from publishers.meta.graph import DEFAULT_VERSION, Params, parse_graph_time
 
 __all__ = ["COMMENT_FIELDS", "FacebookPagePublisher", "post_url"]
@@ -65,7 +68,32 @@ def _alt(item: MediaItem) -> dict[str, str]:
 class FacebookPagePublisher(MetaPublisher):
     """Publishes to and moderates one Facebook Page with a Page access token."""
 
+    kind = ChannelKind.FACEBOOK
+    label = ChannelKind.FACEBOOK.label
     platform = PLATFORM
+    comment_actions = frozenset({"hide", "unhide", "delete", "block"})
+    account_id_field = "page_id"
+    token_field = "page_access_token"
+    account_spec = AccountSpec(
+        help_text=(
+            "From Meta for Developers: a long-lived Page access token and the app secret. "
+            "The Page id is in the Page's About section."
+        ),
+        fields=(
+            AccountField("page_access_token", "Page access token", secret=True, required=True),
+            AccountField("app_secret", "App secret", secret=True, required=True),
+            AccountField(
+                "webhook_verify_token",
+                "Webhook verify token",
+                secret=True,
+                help_text=(
+                    "Optional: any long random text, the same as in the app's webhook settings."
+                ),
+            ),
+            AccountField("page_id", "Page id", required=True),
+            *META_ACCOUNT_FIELDS,
+        ),
+    )
     required_scopes = frozenset(
         {
             "pages_show_list",

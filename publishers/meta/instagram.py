@@ -21,7 +21,10 @@ from typing import Any
 
 import requests
 
+from backend.common.channels import ChannelKind
 from publishers.base import (
+    AccountField,
+    AccountSpec,
     CommentPage,
     PublisherError,
     PublishRequest,
@@ -30,7 +33,7 @@ from publishers.base import (
     RemotePost,
 )
 from publishers.http import DEFAULT_TIMEOUT, Timeout
-from publishers.meta.common import MetaPublisher, ignore_missing
+from publishers.meta.common import META_ACCOUNT_FIELDS, MetaPublisher, ignore_missing
 from publishers.meta.graph import DEFAULT_VERSION, Params, parse_graph_time
 
 __all__ = ["COMMENT_FIELDS", "InstagramPublisher"]
@@ -55,7 +58,31 @@ class InstagramPublisher(MetaPublisher):
     one container may stay ``IN_PROGRESS`` before we give up for now (a transient error).
     """
 
+    kind = ChannelKind.INSTAGRAM
+    label = ChannelKind.INSTAGRAM.label
     platform = PLATFORM
+    # Instagram lets an app hide and delete comments, but not block their authors.
+    comment_actions = frozenset({"hide", "unhide", "delete"})
+    account_id_field = "ig_user_id"
+    token_field = "access_token"
+    account_spec = AccountSpec(
+        help_text=(
+            "An Instagram professional account linked to the school's Facebook Page: the "
+            "Page's access token, the app secret and the Instagram account id."
+        ),
+        fields=(
+            AccountField(
+                "access_token",
+                "Access token",
+                secret=True,
+                required=True,
+                help_text="Of the Facebook Page linked to the Instagram account.",
+            ),
+            AccountField("app_secret", "App secret", secret=True, required=True),
+            AccountField("ig_user_id", "Instagram professional account id", required=True),
+            *META_ACCOUNT_FIELDS,
+        ),
+    )
     required_scopes = frozenset(
         {
             "instagram_basic",

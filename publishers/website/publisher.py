@@ -13,14 +13,18 @@ from __future__ import annotations
 
 import io
 from datetime import UTC, datetime
+from typing import Any
 
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from PIL import Image
 
+from backend.common.channels import ChannelKind
 from publishers.base import (
+    AccountSpec,
     CommentPage,
+    Connection,
     HealthReport,
     MediaItem,
     Publisher,
@@ -54,7 +58,20 @@ def _size(data: bytes) -> tuple[int, int]:
 class WebsitePublisher(Publisher):
     """Publishes to the school's own news page and RSS/Atom feed."""
 
+    kind = ChannelKind.WEBSITE
+    label = ChannelKind.WEBSITE.label
     platform = PLATFORM
+    name_in_sentence = "the school website"
+    # Blocking needs accounts; website commenters only give a name.
+    comment_actions = frozenset({"hide", "unhide", "delete"})
+    comment_poll_max_age = None  # comments are taken on any visible entry; reading is free
+    account_spec = AccountSpec(
+        help_text="The school's own news feed. It is built in and needs no credentials."
+    )
+
+    @classmethod
+    def connect(cls, connection: Connection, **options: Any) -> WebsitePublisher:
+        return cls(connection.account)
 
     def __init__(self, account: ChannelAccount) -> None:
         self.account = account

@@ -26,6 +26,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from backend.accounts.models import School
 from backend.common.errors import DomainError, NotFound
+from moderation import interface
 from publishers import selectors, services
 from publishers.media import media_token_read
 from publishers.models import ChannelAccount, ChannelKind, Publication, WebsiteEntry
@@ -182,8 +183,6 @@ def news_feed_atom(request: HttpRequest, school_slug: str) -> HttpResponse:
 def publication_media(request: HttpRequest, token: str) -> HttpResponse:
     """The signed, expiring link Instagram fetches an image from: the publishable variant
     (metadata-free, R6), only while its publication is in flight."""
-    from moderation.selectors import post_publishable
-
     parsed = media_token_read(token)
     if parsed is None:
         raise Http404("This link is not valid or has expired.")
@@ -195,7 +194,7 @@ def publication_media(request: HttpRequest, token: str) -> HttpResponse:
     ).first()
     if pub is None:
         raise Http404("This link is no longer in use.")
-    content = post_publishable(post_id=pub.post_id)
+    content = interface.post_publishable(post_id=pub.post_id)
     if pub.content_hash and content.content_hash != pub.content_hash:
         raise Http404("This link is no longer in use.")
     if not 0 <= position < len(content.images):

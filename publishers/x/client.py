@@ -16,15 +16,20 @@ import logging
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import requests
 import tweepy  # type: ignore[import-untyped, unused-ignore]
 from tweepy.auth import OAuth1UserHandler  # type: ignore[import-untyped, unused-ignore]
 
+from backend.common.channels import ChannelKind
 from publishers.base import (
+    API_BASE_FIELD,
+    AccountField,
+    AccountSpec,
     CommentPage,
+    Connection,
     HealthReport,
     Publisher,
     PublisherError,
@@ -43,6 +48,9 @@ log = logging.getLogger(__name__)
 PLATFORM = "X"
 #: Host of the v2 media endpoints (tweepy's own calls still go to api.twitter.com).
 MEDIA_HOST = "https://api.x.com"
+API_HOST = "https://api.twitter.com"
+#: X's reply search covers the last 7 days only.
+REPLY_SEARCH_WINDOW = timedelta(days=7)
 MAX_IMAGES = 4
 MAX_ALT_TEXT = 1000
 #: Used when a 429 arrives without an ``x-rate-limit-reset`` header (X windows are 15 min).
@@ -280,7 +288,47 @@ class XPublisher(Publisher):
     API access, so comment fetching may fail with a permanent error on the free tier.
     """
 
+    kind = ChannelKind.X
+    label = ChannelKind.X.label
     platform = PLATFORM
+    comment_actions = frozenset({"hide", "unhide"})
+    comment_poll_max_age = REPLY_SEARCH_WINDOW
+    api_hosts = (API_HOST, MEDIA_HOST)
+    account_spec = AccountSpec(
+        help_text=(
+            "From the X developer portal: the app's API key and secret, and an access token "
+            "and secret for the school's account with read and write permission."
+        ),
+        fields=(
+            AccountField("consumer_key", "API key (consumer key)", secret=True, required=True),
+            AccountField(
+                "consumer_secret", "API key secret (consumer secret)", secret=True, required=True
+            ),
+            AccountField("access_token", "Access token", secret=True, required=True),
+            AccountField("access_token_secret", "Access token secret", secret=True, required=True),
+            AccountField(
+                "user_id",
+                "Account's numeric user id",
+                help_text="Optional: looked up when blank.",
+            ),
+            API_BASE_FIELD,
+        ),
+    )
+
+    @classmethod
+    def connect(cls, connection: Connection, **options: Any) -> XPublisher:
+        secrets = connection.secrets
+        publisher = cls(
+            secrets["consumer_key"],
+            secrets["consumer_secret"],
+            secrets["access_token"],
+            secrets["access_token_secret"],
+            user_id=str(connection.config.get("user_id") or "") or None,
+            **options,
+        )
+        if connection.session is not None:
+            publisher.client.session = connection.session
+        return publisher
 
     def __init__(
         self,

@@ -453,7 +453,7 @@ def test_r12_export_is_refused_until_countersigned_then_downloads(
     assert same_person.status_code == 403
     assert downloaded.status_code == 200
     assert downloaded["Content-Disposition"].startswith("attachment;")
-    assert services.evidence_bundle_verify(json.loads(downloaded.content))
+    assert services.comment_evidence_bundle_verify(json.loads(downloaded.content))
     assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
     assert api_as(head_teacher).get(f"{export}?as=docx").status_code == 400
 
@@ -530,7 +530,7 @@ def test_the_list_and_the_detail_cost_a_constant_number_of_queries(
     services.publication_poll(publication_id=fb_post.pk)
     services.comment_note_add(comment=three.held, actor=head_teacher, text="One")
     services.comment_report(comment=three.held, actor=head_teacher)
-    services.evidence_capture(comment=three.held, actor=head_teacher)
+    services.comment_evidence_capture(comment=three.held, actor=head_teacher)
 
     assert count_queries(client, "/api/comments") == few
     assert count_queries(client, f"/api/comments/{three.held.pk}") == detail

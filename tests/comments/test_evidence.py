@@ -90,7 +90,7 @@ def test_an_unchanged_comment_reuses_its_evidence_and_a_manual_capture_adds_one(
     services.comment_delete(comment=held, actor=head_teacher)
     assert held.evidence.count() == 1
 
-    manual = services.evidence_capture(comment=held, actor=head_teacher)
+    manual = services.comment_evidence_capture(comment=held, actor=head_teacher)
 
     assert held.evidence.count() == 2
     assert manual.captured_by == head_teacher and manual.reason == "manual"
@@ -102,7 +102,7 @@ def test_r12_export_is_refused_without_a_second_person_s_countersignature(
     evidence = held.evidence.get()
 
     with pytest.raises(Conflict, match="until a second person") as raised:
-        services.evidence_export(evidence=evidence, actor=head_teacher)
+        services.comment_evidence_export(evidence=evidence, actor=head_teacher)
 
     assert raised.value.code == "countersignature_required"
 
@@ -110,15 +110,15 @@ def test_r12_export_is_refused_without_a_second_person_s_countersignature(
 def test_r12_whoever_captured_evidence_cannot_countersign_it(
     held: Comment, head_teacher: User, deputy_head: User
 ) -> None:
-    evidence = services.evidence_capture(comment=held, actor=head_teacher)
+    evidence = services.comment_evidence_capture(comment=held, actor=head_teacher)
 
     with pytest.raises(Refused, match="different person"):
-        services.evidence_countersign(evidence=evidence, actor=head_teacher)
-    services.evidence_countersign(evidence=evidence, actor=deputy_head)
+        services.comment_evidence_countersign(evidence=evidence, actor=head_teacher)
+    services.comment_evidence_countersign(evidence=evidence, actor=deputy_head)
     with pytest.raises(Conflict, match="already been countersigned"):
-        services.evidence_countersign(evidence=evidence, actor=deputy_head)
+        services.comment_evidence_countersign(evidence=evidence, actor=deputy_head)
 
-    export = services.evidence_export(evidence=evidence, actor=head_teacher)
+    export = services.comment_evidence_export(evidence=evidence, actor=head_teacher)
     assert export.content_type == "application/json"
 
 
@@ -126,11 +126,11 @@ def test_two_people_stand_behind_the_export_of_automatic_evidence(
     held: Comment, head_teacher: User, safeguarding_lead: User
 ) -> None:
     evidence = held.evidence.get()
-    services.evidence_countersign(evidence=evidence, actor=safeguarding_lead)
+    services.comment_evidence_countersign(evidence=evidence, actor=safeguarding_lead)
 
     with pytest.raises(Refused, match="a second person must"):
-        services.evidence_export(evidence=evidence, actor=safeguarding_lead)
-    export = services.evidence_export(evidence=evidence, actor=head_teacher)
+        services.comment_evidence_export(evidence=evidence, actor=safeguarding_lead)
+    export = services.comment_evidence_export(evidence=evidence, actor=head_teacher)
 
     assert export.filename == f"evidence-{evidence.pk}-comment-{held.pk}.json"
 
@@ -140,38 +140,40 @@ def test_only_a_dsl_or_a_leader_countersigns(
 ) -> None:
     for user in (teacher, trust_admin):
         with pytest.raises(Refused):
-            services.evidence_countersign(evidence=held.evidence.get(), actor=user)
+            services.comment_evidence_countersign(evidence=held.evidence.get(), actor=user)
 
 
 def test_the_json_bundle_is_signed_and_every_record_verifies(
     held: Comment, head_teacher: User, safeguarding_lead: User
 ) -> None:
     evidence = held.evidence.get()
-    services.evidence_countersign(evidence=evidence, actor=safeguarding_lead)
+    services.comment_evidence_countersign(evidence=evidence, actor=safeguarding_lead)
 
-    bundle = json.loads(services.evidence_export(evidence=evidence, actor=head_teacher).content)
+    bundle = json.loads(
+        services.comment_evidence_export(evidence=evidence, actor=head_teacher).content
+    )
 
     assert bundle["signature"]["alg"] == "HMAC-SHA256"
-    assert services.evidence_bundle_verify(bundle)
+    assert services.comment_evidence_bundle_verify(bundle)
     [entry] = bundle["records"]
     assert hashlib.sha256(entry["canonical"].encode()).hexdigest() == entry["sha256"]
     assert entry["countersigned_by"]["email"] == safeguarding_lead.email
     assert bundle["exported_by"]["email"] == head_teacher.email
     tampered: dict[str, Any] = json.loads(json.dumps(bundle))
     tampered["records"][0]["record"]["comment"]["text"] = "something kinder"
-    assert not services.evidence_bundle_verify(tampered)
+    assert not services.comment_evidence_bundle_verify(tampered)
     forged = json.loads(json.dumps(bundle))
     forged["records"][0]["canonical"] = forged["records"][0]["canonical"].replace("idiots", "x")
-    assert not services.evidence_bundle_verify(forged)
+    assert not services.comment_evidence_bundle_verify(forged)
 
 
 def test_the_pdf_export_is_a_pdf_quoting_the_hash(
     held: Comment, head_teacher: User, safeguarding_lead: User
 ) -> None:
     evidence = held.evidence.get()
-    services.evidence_countersign(evidence=evidence, actor=safeguarding_lead)
+    services.comment_evidence_countersign(evidence=evidence, actor=safeguarding_lead)
 
-    export = services.evidence_export(evidence=evidence, actor=head_teacher, fmt="pdf")
+    export = services.comment_evidence_export(evidence=evidence, actor=head_teacher, fmt="pdf")
 
     assert export.content.startswith(b"%PDF-1.4") and export.content.rstrip().endswith(b"%%EOF")
     assert evidence.sha256.encode() in export.content
@@ -184,14 +186,14 @@ def test_evidence_that_no_longer_matches_its_hash_cannot_be_exported(
     held: Comment, head_teacher: User, safeguarding_lead: User
 ) -> None:
     evidence = held.evidence.get()
-    services.evidence_countersign(evidence=evidence, actor=safeguarding_lead)
+    services.comment_evidence_countersign(evidence=evidence, actor=safeguarding_lead)
     Evidence.objects.filter(pk=evidence.pk).update(
         canonical=evidence.canonical.replace("idiots", "friends")
     )
     evidence.refresh_from_db()
 
     with pytest.raises(Conflict, match="no longer matches"):
-        services.evidence_export(evidence=evidence, actor=head_teacher)
+        services.comment_evidence_export(evidence=evidence, actor=head_teacher)
 
 
 def test_evidence_of_an_escalated_comment_is_only_for_the_dsl_and_leaders(
@@ -200,4 +202,4 @@ def test_evidence_of_an_escalated_comment_is_only_for_the_dsl_and_leaders(
     evidence = escalated.evidence.get()
     for user in (teacher, data_manager, outsider):
         with pytest.raises(NotFound):
-            services.evidence_export(evidence=evidence, actor=user)
+            services.comment_evidence_export(evidence=evidence, actor=user)

@@ -39,7 +39,7 @@ def ingest(pub: Publication, external_id: str, text: str) -> Comment:
 
 def _evidence(pub: Publication, external_id: str, actor: User, *, days_ago: int) -> Evidence:
     comment = ingest(pub, external_id, ORDINARY)
-    evidence = services.evidence_capture(comment=comment, actor=actor)
+    evidence = services.comment_evidence_capture(comment=comment, actor=actor)
     then = timezone.now() - timedelta(days=days_ago)
     Evidence.objects.filter(pk=evidence.pk).update(captured_at=then)
     Comment.objects.filter(pk=comment.pk).update(created_at=then)
@@ -115,5 +115,5 @@ def test_r15_a_moderator_cannot_run_the_evidence_purge(
 ) -> None:
     evidence = _evidence(ig_post, "c-old", safeguarding_lead, days_ago=7 * 365)
     with pytest.raises(Refused, match=NOT_A_RETENTION_SWEEP):
-        services.evidence_retention_purge(actor=safeguarding_lead)  # type: ignore[arg-type]
+        services.comment_evidence_retention_purge(actor=safeguarding_lead)  # type: ignore[arg-type]
     assert Evidence.objects.filter(pk=evidence.pk).exists()

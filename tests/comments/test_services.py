@@ -585,7 +585,7 @@ def test_r15_comments_backing_evidence_or_awaiting_review_are_kept(
     awaiting = ingest(ig_post, "c-open", ORDINARY)
     evidenced = ingest(ig_post, "c-evidence", ORDINARY)
     Comment.objects.filter(pk=awaiting.pk).update(review=Comment.Review.OPEN)
-    services.evidence_capture(comment=evidenced, actor=safeguarding_lead)
+    services.comment_evidence_capture(comment=evidenced, actor=safeguarding_lead)
     Comment.objects.update(created_at=timezone.now() - timedelta(days=400))
     assert services.comments_retention_purge() == 0
     assert Comment.objects.count() == 2

@@ -41,24 +41,27 @@ def dad(pupil: Person) -> Contact:
 
 
 @pytest.fixture(autouse=True)
-def _no_takedown_handlers(settings: Any) -> None:
+def _no_takedown_handlers() -> Iterator[None]:
     """Consent's tests do not depend on the publishers' takedown handler (it has its own
     tests); `ended_calls` registers a recording handler where a test needs one."""
-    settings.CONSENT_ENDED_HANDLERS = []
+    with handlers.consent_ended_handlers_replaced():
+        yield
 
 
 @pytest.fixture
-def ended_calls(settings: Any) -> Iterator[list[tuple[int, str]]]:
+def ended_calls() -> Iterator[list[tuple[int, str]]]:
     """Register the test handler and return the list of its calls."""
-    settings.CONSENT_ENDED_HANDLERS = ["tests.consent.handlers.remember"]
     handlers.CALLS.clear()
-    yield handlers.CALLS
+    with handlers.consent_ended_handlers_replaced(handlers.remember):
+        yield handlers.CALLS
     handlers.CALLS.clear()
 
 
-def fake_reference_face(data: bytes) -> ReferenceFace:
+def fake_reference_face(
+    data: bytes, *, face_point: tuple[float, float] | None = None
+) -> ReferenceFace:
     """One face per photo unless the bytes start with NOFACE: fast and deterministic. The
-    encoding is derived from the bytes."""
+    encoding is derived from the bytes (face_point is accepted and ignored)."""
     if data.startswith(b"NOFACE"):
         raise InvalidInput(NO_FACE, field="photo")
     seed = int.from_bytes(hashlib.sha256(data).digest()[:4], "big")
@@ -68,7 +71,7 @@ def fake_reference_face(data: bytes) -> ReferenceFace:
 
 @pytest.fixture
 def fake_faces(monkeypatch: Any) -> None:
-    monkeypatch.setattr("consent.services.reference_face", fake_reference_face)
+    monkeypatch.setattr("consent.services.enrolment.reference_face", fake_reference_face)
 
 
 def photo_bytes(seed: int = 1) -> bytes:

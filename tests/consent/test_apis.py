@@ -512,3 +512,17 @@ def test_list_pages_cost_the_same_number_of_queries_however_many_people(
         cost(admin, f"/api/schools/{school.pk}/people"),
     )
     assert few == many
+
+
+def test_a_malformed_face_point_is_refused_naming_the_field(
+    api_as: Any, biometric: Person, gate: None, data_manager: Any, fake_faces: None
+) -> None:
+    response = api_as(data_manager).post(
+        f"/api/people/{biometric.pk}/enrolments",
+        {"photos": [SimpleUploadedFile("a.jpg", photo_bytes(1))], "face_points": ["0.5,1.7"]},
+        format="multipart",
+    )
+
+    assert response.status_code == 400
+    assert response.json()["field"] == "face_points"
+    assert not FaceEnrolment.objects.exists()

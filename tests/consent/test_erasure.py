@@ -28,7 +28,7 @@ from consent.selectors import may_publish_photo, register_people
 from consent.services import (
     ERASE_CONFIRM,
     NOT_CONSENT_ADMIN,
-    evidence_upload,
+    consent_evidence_upload,
     person_erase,
     person_export,
 )
@@ -40,7 +40,9 @@ PDF = b"%PDF-1.4\n% signed form for Amelia Hart\n"
 @pytest.fixture
 def held(pupil: Person, mum: Any, data_manager: Any) -> Person:
     """A pupil about whom everything is held."""
-    evidence = evidence_upload(person=pupil, data=PDF, filename="form.pdf", actor=data_manager)
+    evidence = consent_evidence_upload(
+        person=pupil, data=PDF, filename="form.pdf", actor=data_manager
+    )
     record(
         pupil,
         Purpose.PHOTO_WEBSITE,
@@ -155,11 +157,11 @@ def test_only_a_consent_admin_exports_or_erases(held: Person, head_teacher: Any)
 def test_the_mis_can_bring_an_erased_pupil_back_as_a_new_person(
     held: Person, data_manager: Any
 ) -> None:
-    from consent.services import people_import
+    from consent.services import people_import_from_csv
 
     person_erase(person=held, confirm="UPN001", actor=data_manager)
     data = b"mis_id,legal_first_name,last_name\nUPN001,Amelia,Hart\n"
-    people_import(school=held.school, file=data, actor=SYSTEM_SHELL)
+    people_import_from_csv(school=held.school, file=data, actor=SYSTEM_SHELL)
     again = Person.objects.get(mis_id="UPN001")
     assert again.pk != held.pk
     assert not may_publish_photo(person=again, channel="website").allowed

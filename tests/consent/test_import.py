@@ -34,7 +34,7 @@ from consent.models import (
     Purpose,
 )
 from consent.selectors import biometric_decisions, may_publish_photo
-from consent.services import NOT_CONSENT_ADMIN, people_import
+from consent.services import NOT_CONSENT_ADMIN, people_import_from_csv
 from tests.consent.factories import PersonFactory, enrolment
 from tests.factories import SchoolFactory
 
@@ -91,7 +91,7 @@ def csv_bytes(rows: list[dict[str, str]], header: list[str] | None = None) -> by
 
 
 def run(school: Any, data: bytes, **kwargs: Any) -> ImportRun:
-    return people_import(
+    return people_import_from_csv(
         school=school, file=data, filename="roll.csv", actor=SYSTEM_SHELL, **kwargs
     )
 
@@ -102,7 +102,7 @@ def _dated_today(monkeypatch: Any) -> None:
     import datetime
 
     monkeypatch.setattr(
-        "consent.mis_import.timezone.localdate", lambda *a: datetime.date(2026, 11, 21)
+        "consent.mis_import.parse.timezone.localdate", lambda *a: datetime.date(2026, 11, 21)
     )
 
 
@@ -419,7 +419,7 @@ def test_an_mis_refusal_wins_over_a_parent_grant_recorded_in_the_app(
 def test_only_a_consent_admin_imports(school: Any, head_teacher: Any, outsider: Any) -> None:
     for actor in (head_teacher, outsider):
         with pytest.raises(Refused) as err:
-            people_import(school=school, file=csv_bytes([row("UPN1")]), actor=actor)
+            people_import_from_csv(school=school, file=csv_bytes([row("UPN1")]), actor=actor)
         assert err.value.message == NOT_CONSENT_ADMIN
     assert not ImportRun.objects.exists()
 

@@ -35,6 +35,17 @@ def consented(school: Any, **kwargs: Any) -> Person:
     return person
 
 
+def objects(pupil: Person) -> None:
+    """The pupil objects to biometric use (R3: however it is made, it counts)."""
+    record(
+        pupil,
+        Purpose.BIOMETRIC,
+        given_by=GivenBy.SELF,
+        decision=Decision.REFUSED,
+        method="verbal",
+    )
+
+
 def test_r19_gallery_is_empty_while_the_dpia_gate_is_closed(school: Any) -> None:
     enrolment(consented(school))
     assert identification_gallery(school=school, purpose_note="post 1") == []
@@ -45,13 +56,7 @@ def test_r3_gallery_holds_only_effective_biometric_consent(school: Any) -> None:
     open_gate(school)
     ok = consented(school)
     objector = consented(school)
-    record(
-        objector,
-        Purpose.BIOMETRIC,
-        given_by=GivenBy.SELF,
-        decision=Decision.REFUSED,
-        method="verbal",
-    )
+    objects(objector)
     no_consent = PersonFactory(school=school)
     leaver = consented(school)
     Person.objects.filter(pk=leaver.pk).update(on_roll=False)
@@ -104,3 +109,30 @@ def test_r14_each_gallery_read_writes_one_audit_event_not_one_per_row(
     # Three reads and one audit append, however big the gallery.
     with django_assert_max_num_queries(8):
         identification_gallery(school=school, purpose_note="again")
+
+
+def test_r3_a_withdrawal_takes_effect_at_once_even_with_the_gallery_cached(school: Any) -> None:
+    open_gate(school)
+    stays, withdraws = consented(school), consented(school)
+    enrolment(stays)
+    enrolment(withdraws)
+    assert len(identification_gallery(school=school, purpose_note="first check")) == 2
+
+    objects(withdraws)
+
+    assert [pid for pid, _ in identification_gallery(school=school, purpose_note="next")] == [
+        stays.pk
+    ]
+
+
+def test_a_new_enrolment_is_in_the_next_gallery(school: Any) -> None:
+    open_gate(school)
+    first, second = consented(school), consented(school)
+    enrolment(first)
+    identification_gallery(school=school, purpose_note="warm the cache")
+
+    enrolment(second, encoding=vector(7))
+
+    gallery = dict(identification_gallery(school=school, purpose_note="after enrolment"))
+    assert set(gallery) == {first.pk, second.pk}
+    assert np.allclose(gallery[second.pk], vector(7))

@@ -14,9 +14,9 @@ from consent.models import FaceEnrolment, FlagKind, GivenBy, Method, Person, Pur
 from consent.services import (
     NOT_CONSENT_ADMIN,
     NOT_SENSITIVE_ROLE,
+    consent_evidence_read,
+    consent_evidence_upload,
     consent_withdraw,
-    evidence_read,
-    evidence_upload,
     flag_add,
     person_create,
 )
@@ -47,10 +47,13 @@ def test_r10_encodings_deleted_when_consent_ends_name_the_consent_ended_task(
 
 
 def test_r15_no_system_actor_reads_consent_evidence(pupil: Person, data_manager: Any) -> None:
-    evidence = evidence_upload(person=pupil, data=PDF, filename="form.pdf", actor=data_manager)
+    evidence = consent_evidence_upload(
+        person=pupil, data=PDF, filename="form.pdf", actor=data_manager
+    )
     with pytest.raises(Refused) as err:
-        # mypy refuses this call too (evidence_read takes a User); this is the run-time guard.
-        evidence_read(evidence=evidence, actor=SYSTEM_SHELL)  # type: ignore[arg-type]
+        # mypy refuses this call too (consent_evidence_read takes a User); this is the
+        # run-time guard.
+        consent_evidence_read(evidence=evidence, actor=SYSTEM_SHELL)  # type: ignore[arg-type]
     assert err.value.message == NOT_CONSENT_ADMIN
     assert not AuditEvent.objects.filter(action="consent.evidence_viewed").exists()
 

@@ -32,12 +32,12 @@ from consent.services import (
     PERSON_LEFT,
     PUPIL_BIOMETRIC,
     PUPIL_NOT_COMPETENT,
+    consent_evidence_read,
+    consent_evidence_upload,
     consent_record,
     consent_record_many,
     contact_create,
     contact_update,
-    evidence_read,
-    evidence_upload,
     flag_add,
     flag_end,
     objection_record,
@@ -148,7 +148,9 @@ def test_r18_biometric_consent_must_be_written_with_evidence(
     with pytest.raises(InvalidInput) as err:
         grant(pupil, Purpose.BIOMETRIC, contact=mum, method=Method.PAPER_FORM)
     assert err.value.message == BIOMETRIC_NEEDS_EVIDENCE
-    evidence = evidence_upload(person=pupil, data=PDF, filename="form.pdf", actor=data_manager)
+    evidence = consent_evidence_upload(
+        person=pupil, data=PDF, filename="form.pdf", actor=data_manager
+    )
     assert grant(pupil, Purpose.BIOMETRIC, contact=mum, evidence=evidence).evidence == evidence
 
 
@@ -283,15 +285,17 @@ def test_evidence_is_judged_by_its_content_and_every_view_audited(
     pupil: Person, data_manager: Any, teacher: Any
 ) -> None:
     with pytest.raises(InvalidInput) as err:
-        evidence_upload(
+        consent_evidence_upload(
             person=pupil, data=b"<html>form</html>", filename="form.pdf", actor=data_manager
         )
     assert err.value.message == EVIDENCE_TYPE
-    evidence = evidence_upload(person=pupil, data=PDF, filename="form.pdf", actor=data_manager)
+    evidence = consent_evidence_upload(
+        person=pupil, data=PDF, filename="form.pdf", actor=data_manager
+    )
     assert evidence.content_type == "application/pdf"
     with pytest.raises(Refused):
-        evidence_read(evidence=evidence, actor=teacher)
-    assert evidence_read(evidence=evidence, actor=data_manager) == PDF
+        consent_evidence_read(evidence=evidence, actor=teacher)
+    assert consent_evidence_read(evidence=evidence, actor=data_manager) == PDF
     assert AuditEvent.objects.filter(action="consent.evidence_viewed").count() == 1
 
 

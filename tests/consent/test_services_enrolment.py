@@ -17,7 +17,15 @@ from backend.audit.models import AuditEvent
 from backend.common.actors import SYSTEM_SHELL
 from backend.common.crypto import decrypt_bytes
 from backend.common.errors import Conflict, InvalidInput, Refused
-from consent.faces import MANY_FACES, NO_FACE, NOT_AN_IMAGE
+from backend.faces.detect import detect_faces
+from consent.faces import (
+    MANY_FACES,
+    MANY_FACES_CODE,
+    NO_FACE,
+    NOT_A_FACE_THERE,
+    NOT_AN_IMAGE,
+    reference_face,
+)
 from consent.models import (
     ConsentEnd,
     Decision,
@@ -34,9 +42,9 @@ from consent.services import (
     DPIA_GATE_CLOSED,
     NOT_CONSENT_ADMIN,
     NOT_DPIA_ROLE,
+    consent_end_dispatch,
+    consent_end_handlers_run,
     consent_end_record,
-    consent_ended_process,
-    consent_ended_queue,
     consent_expiry_sweep,
     consent_record,
     consent_withdraw,
@@ -50,6 +58,7 @@ from consent.services import (
     school_dpia_record,
 )
 from consent.tasks import BEAT_SCHEDULE
+from tests.consent import handlers
 from tests.consent.conftest import photo_bytes, small_fixture
 from tests.consent.factories import enrolment, record
 
@@ -200,7 +209,51 @@ def test_nothing_is_stored_unless_every_photo_is_good(
     assert not FaceEnrolment.objects.exists()
 
 
-# --- the real detector: exactly one face -----------------------------------------------------
+# --- the real detector: one dominant face -----------------------------------------------------
+
+
+def consent_reference_encoding(name: str) -> np.ndarray:
+    return reference_face(small_fixture(name, 600)).encoding
+
+
+def _side_by_side(*names: str, long_side: int = 400) -> bytes:
+    """Two portraits of similar size in one photo: nobody can tell which one is meant."""
+    parts = [Image.open(io.BytesIO(small_fixture(name, long_side))) for name in names]
+    canvas = Image.new("RGB", (sum(p.width for p in parts), max(p.height for p in parts)))
+    x = 0
+    for part in parts:
+        canvas.paste(part, (x, 0))
+        x += part.width
+    out = io.BytesIO()
+    canvas.save(out, format="JPEG", quality=90)
+    return out.getvalue()
+
+
+def test_it_enrols_a_portrait_with_a_badge_on_the_suit(consented: Person, gate: Any) -> None:
+    # The astronaut's round mission patch is a small second "face" to some detectors (the
+    # previous HOG pipeline refused this portrait as showing two faces).
+    [created] = face_enrolment_create(
+        person=consented, photos=[small_fixture("astronaut.jpg", 512)], actor=SYSTEM_SHELL
+    )
+
+    assert decode_encoding(created.encoding_encrypted).shape == (128,)
+
+
+def test_it_enrols_the_dominant_face_when_a_much_smaller_face_is_in_the_background(
+    consented: Person, gate: Any
+) -> None:
+    with Image.open(io.BytesIO(small_fixture("obama2.jpg", 600))) as portrait:
+        photo = portrait.convert("RGB")
+    poster = Image.open(io.BytesIO(small_fixture("biden.jpg", 160)))
+    photo.paste(poster, (photo.width - poster.width, 0))
+    out = io.BytesIO()
+    photo.save(out, format="JPEG", quality=90)
+    assert len(detect_faces(out.getvalue()).boxes) == 2  # the poster face is found too
+
+    [created] = face_enrolment_create(person=consented, photos=[out.getvalue()], actor=SYSTEM_SHELL)
+
+    obama = consent_reference_encoding("obama2.jpg")
+    assert np.linalg.norm(decode_encoding(created.encoding_encrypted) - obama) < 0.3
 
 
 def test_a_real_portrait_is_enrolled_and_two_faces_or_none_are_refused(
@@ -214,7 +267,9 @@ def test_a_real_portrait_is_enrolled_and_two_faces_or_none_are_refused(
 
     with pytest.raises(InvalidInput) as err:
         face_enrolment_create(
-            person=consented, photos=[small_fixture("astronaut.jpg", 512)], actor=SYSTEM_SHELL
+            person=consented,
+            photos=[_side_by_side("obama.jpg", "biden.jpg")],
+            actor=SYSTEM_SHELL,
         )
     assert err.value.message == MANY_FACES.format(count=2)
 
@@ -351,16 +406,15 @@ def test_nothing_is_handed_to_takedown_when_nothing_had_been_allowed(
 
 
 def test_a_failing_handler_does_not_stop_the_others_and_the_work_stays_owed(
-    enrolled: Person, settings: Any, ended_calls: Any
+    enrolled: Person, ended_calls: Any
 ) -> None:
-    settings.CONSENT_ENDED_HANDLERS = [
-        "tests.consent.handlers.explode",
-        "tests.consent.handlers.remember",
-    ]
     Person.objects.filter(pk=enrolled.pk).update(on_roll=False)
     [end] = consent_end_record(person_ids=[enrolled.pk], reason="left")
-    with pytest.raises(RuntimeError):
-        consent_ended_process(end_ids=[end.pk])
+    with (
+        handlers.consent_ended_handlers_replaced(handlers.explode, handlers.remember),
+        pytest.raises(RuntimeError),
+    ):
+        consent_end_handlers_run(end_ids=[end.pk])
     assert ended_calls == [(enrolled.pk, "left")]
     assert not FaceEnrolment.objects.filter(person=enrolled).exists()
     end.refresh_from_db()
@@ -371,8 +425,8 @@ def test_a_failing_handler_does_not_stop_the_others_and_the_work_stays_owed(
 def test_consent_ended_processing_is_safe_to_run_twice(enrolled: Person, ended_calls: Any) -> None:
     Person.objects.filter(pk=enrolled.pk).update(on_roll=False)
     [end] = consent_end_record(person_ids=[enrolled.pk], reason="left")
-    first = consent_ended_process(end_ids=[end.pk])
-    second = consent_ended_process(end_ids=[end.pk])
+    first = consent_end_handlers_run(end_ids=[end.pk])
+    second = consent_end_handlers_run(end_ids=[end.pk])
     assert first == {"ends": 1, "encodings_deleted": 2}
     assert second == {"ends": 0, "encodings_deleted": 0}
     assert ended_calls == [(enrolled.pk, "left")]
@@ -390,7 +444,7 @@ def test_r10_work_lost_at_commit_is_queued_again_by_the_sweep(
 
     monkeypatch.setattr("consent.tasks.consent_ended.delay", broker_down)
     with django_capture_on_commit_callbacks(execute=True):
-        consent_ended_queue(person_ids=[pupil.pk], reason="withdrawn")
+        consent_end_dispatch(person_ids=[pupil.pk], reason="withdrawn")
     end = ConsentEnd.objects.get()
     assert end.processed_at is None and ended_calls == []
     monkeypatch.undo()
@@ -468,3 +522,39 @@ def test_removing_an_enrolment_deletes_the_photo_and_is_audited(
     assert not default_storage.exists(first.photo.name)
     assert FaceEnrolment.objects.filter(person=enrolled).count() == 1
     assert AuditEvent.objects.filter(action="biometric.enrolment_deleted").count() == 1
+
+
+# Where the faces are in _side_by_side("obama.jpg", "biden.jpg"): fractions of its width
+# and height, from the hand-marked boxes (tests/faces/realistic.py).
+OBAMA_POINT, BIDEN_POINT, BACKGROUND_POINT = (0.34, 0.25), (0.86, 0.18), (0.1, 0.9)
+
+
+def test_it_enrols_the_face_the_administrator_points_at(consented: Person, gate: Any) -> None:
+    photo = _side_by_side("obama.jpg", "biden.jpg", long_side=600)
+    with pytest.raises(InvalidInput) as err:
+        face_enrolment_create(person=consented, photos=[photo], actor=SYSTEM_SHELL)
+    assert err.value.code == MANY_FACES_CODE  # the front end then asks for a point
+
+    [created] = face_enrolment_create(
+        person=consented, photos=[photo], actor=SYSTEM_SHELL, face_points=[BIDEN_POINT]
+    )
+
+    enrolled = decode_encoding(created.encoding_encrypted)
+    biden = consent_reference_encoding("biden.jpg")
+    obama = consent_reference_encoding("obama.jpg")
+    assert np.linalg.norm(enrolled - biden) < 0.3 < np.linalg.norm(enrolled - obama)
+
+
+def test_pointing_where_there_is_no_face_is_refused_naming_the_field(
+    consented: Person, gate: Any
+) -> None:
+    with pytest.raises(InvalidInput) as err:
+        face_enrolment_create(
+            person=consented,
+            photos=[_side_by_side("obama.jpg", "biden.jpg")],
+            actor=SYSTEM_SHELL,
+            face_points=[BACKGROUND_POINT],
+        )
+
+    assert (err.value.message, err.value.field) == (NOT_A_FACE_THERE, "face_points")
+    assert not FaceEnrolment.objects.exists()

@@ -47,3 +47,24 @@ def screenshot_dir(tmp_path: Path) -> Path:
     path = Path(wanted) if wanted else tmp_path
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+def one_time_codes(user: Any) -> Any:
+    """A function giving ``user``'s current one-time code. The device is read now (database
+    work must happen before Playwright's sync API starts its event loop in this thread)."""
+    from django_otp.oath import totp
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.get(user=user, confirmed=True)
+    key, step, t0, digits = device.bin_key, device.step, device.t0, device.digits
+    return lambda: str(totp(key, step=step, t0=t0, digits=digits)).zfill(digits)
+
+
+def sign_in_with_code(page: Any, base_url: str, email: str, code: Any) -> None:
+    """Sign in with the test password and a one-time code (``code()`` gives it)."""
+    page.goto(f"{base_url}/signin")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_label("One-time code").fill(code())
+    page.get_by_role("button", name="Sign in").click()

@@ -10,6 +10,8 @@ from django.utils import timezone
 
 from backend.accounts.models import Device
 from backend.common.crypto import encrypt_bytes
+from backend.faces.detect import DetectorSettings, detect_faces
+from backend.faces.encode import encode_faces
 from consent.models import (
     ConsentRecord,
     Decision,
@@ -22,7 +24,6 @@ from consent.models import (
     SafeguardingFlag,
 )
 from moderation import services
-from moderation.checks.faces import DetectorSettings, detect_faces, encode_faces
 from moderation.models import Post
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "faces"

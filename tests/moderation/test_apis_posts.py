@@ -100,8 +100,8 @@ def test_a_teacher_drafts_uploads_and_submits_from_the_tablet(
 @pytest.mark.parametrize(
     "data,message",
     [
-        (b"%PDF-1.7\n1 0 obj <<>> endobj", "not a JPEG, PNG or WebP"),
-        (b"<html><script>alert(1)</script></html>", "not a JPEG, PNG or WebP"),
+        (b"%PDF-1.7\n1 0 obj <<>> endobj", "not a JPEG, PNG, WebP or HEIC"),
+        (b"<html><script>alert(1)</script></html>", "not a JPEG, PNG, WebP or HEIC"),
         (_jpeg()[:300], "could not be read"),
     ],
 )

@@ -120,7 +120,7 @@ def test_r8_approval_binds_to_the_content_the_leader_saw(
 def test_r8_an_edit_voids_earlier_approvals(
     teacher: Any, head_teacher: Any, deputy_head: Any, school: Any, tablet: Any
 ) -> None:
-    policy = approvals.policy_for(school)
+    policy = approvals.school_policy_get_or_create(school)
     policy.approvals_required = 2
     policy.save()
     post = _ready(teacher, tablet)
@@ -137,7 +137,7 @@ def test_r8_an_edit_voids_earlier_approvals(
 def test_two_leaders_are_needed_when_pupils_are_identifiable(
     teacher: Any, head_teacher: Any, deputy_head: Any, school: Any, tablet: Any, publications: Any
 ) -> None:
-    policy = approvals.policy_for(school)
+    policy = approvals.school_policy_get_or_create(school)
     policy.approvals_required_identifiable_pupils = 2
     policy.save()
     pupil = person(school, "Joe", "Biden")

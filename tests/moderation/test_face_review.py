@@ -344,7 +344,7 @@ def test_r2_an_adult_tag_records_who_tagged_it_when_and_which_adult(
 def test_r2_by_policy_a_staff_adult_tag_waits_for_another_leaders_confirmation(
     teacher: Any, head_teacher: Any, tablet: Any, school: Any
 ) -> None:
-    policy = approvals.policy_for(school)
+    policy = approvals.school_policy_get_or_create(school)
     policy.adult_tags_need_leader_confirmation = True
     policy.save()
     post = submitted(teacher, tablet, images=("biden.jpg",))
@@ -366,7 +366,7 @@ def test_r2_by_policy_a_staff_adult_tag_waits_for_another_leaders_confirmation(
 def test_r2_by_policy_a_leader_cannot_confirm_their_own_adult_tag_but_needs_not(
     head_teacher: Any, deputy_head: Any, teacher: Any, tablet: Any, school: Any
 ) -> None:
-    policy = approvals.policy_for(school)
+    policy = approvals.school_policy_get_or_create(school)
     policy.adult_tags_need_leader_confirmation = True
     policy.save()
     post = submitted(teacher, tablet, images=("biden.jpg",))
@@ -380,7 +380,7 @@ def test_r2_by_policy_a_leader_cannot_confirm_their_own_adult_tag_but_needs_not(
 def test_r2_a_leaders_confirmation_through_the_api(
     api_as: Any, teacher: Any, head_teacher: Any, tablet: Any, school: Any
 ) -> None:
-    policy = approvals.policy_for(school)
+    policy = approvals.school_policy_get_or_create(school)
     policy.adult_tags_need_leader_confirmation = True
     policy.save()
     post = submitted(teacher, tablet, images=("biden.jpg",))
@@ -400,7 +400,7 @@ def test_r2_the_adult_tag_policy_switch_is_shown_with_the_school_policy(
 ) -> None:
     url = f"/api/schools/{school.pk}/publishing"
     assert api_as(head_teacher).get(url).json()["adult_tags_need_leader_confirmation"] is False
-    policy = approvals.policy_for(school)
+    policy = approvals.school_policy_get_or_create(school)
     policy.adult_tags_need_leader_confirmation = True
     policy.save()
     assert api_as(head_teacher).get(url).json()["adult_tags_need_leader_confirmation"] is True
@@ -415,7 +415,7 @@ def test_r2_the_adult_tag_policy_switch_can_be_set_in_the_admin(school: Any) -> 
     operator = member(school, Role.TRUST_ADMIN, email="ops@oakfield.test")
     operator.is_staff = operator.is_superuser = True
     operator.save()
-    policy = approvals.policy_for(school)
+    policy = approvals.school_policy_get_or_create(school)
     client = Client()
     client.force_login(operator)
     response = client.post(

@@ -9,17 +9,10 @@ import numpy as np
 import pytest
 from PIL import ExifTags, Image
 
-from moderation.checks.faces import (
-    DetectionResult,
-    DetectorSettings,
-    FaceBox,
-    Gallery,
-    Match,
-    detect_faces,
-    encode_faces,
-    is_identifiable,
-    match_face,
-)
+from backend.faces.detect import DetectionResult, DetectorSettings, FaceBox, detect_faces
+from backend.faces.encode import encode_faces
+from backend.faces.match import Gallery, Match, match_face
+from moderation.checks.faces import face_share, is_close_up, is_identifiable
 from moderation.imaging import blur_regions
 from tests.moderation.face_fixtures import (
     SOURCE_FACES,
@@ -163,8 +156,11 @@ def test_small_faces_in_a_small_photo_are_found_at_their_own_scale() -> None:
 
 
 def test_the_library_default_would_miss_those_faces(group_12mp: SyntheticPhoto) -> None:
-    # Why the small-face pass exists: HOG without upsampling on a 1600 px image.
-    naive = DetectorSettings(upsample=0, analysis_long_side=1600, small_face_pass=False)
+    # Why the previous HOG pipeline needed its small-face pass: HOG without upsampling on a
+    # 1600 px image.
+    naive = DetectorSettings(
+        model="hog", upsample=0, analysis_long_side=1600, small_face_pass=False
+    )
 
     result = detect_faces(group_12mp.jpeg, naive)
 
@@ -294,3 +290,12 @@ def test_matching_is_fast_against_two_thousand_enrolments() -> None:
 
     assert len(results) == 100
     assert elapsed < 1.0  # ~10 ms here; a Python loop over the gallery would take seconds
+
+
+def test_r21_face_share_is_the_share_of_the_picture_a_face_fills() -> None:
+    box = FaceBox(top=0, right=100, bottom=100, left=0)
+
+    assert face_share(box, width=1000, height=1000) == 0.01
+    assert is_close_up(box, width=300, height=300, threshold=0.08)  # 11%
+    assert not is_close_up(box, width=400, height=400, threshold=0.08)  # 6%
+    assert face_share(box, width=0, height=0) == 0.0

@@ -46,14 +46,14 @@ def test_r8_the_policy_needs_at_least_one_approval(school: Any, head_teacher: An
             school=school, actor=head_teacher, changes={"approvals_required": 0}
         )
     assert err.value.field == "approvals_required"
-    assert approvals.policy_for(school).approvals_required == 1
+    assert approvals.school_policy_get_or_create(school).approvals_required == 1
 
 
 def test_hole12_the_admin_refuses_a_superuser_without_a_role_at_the_school(
     school: Any, other_school: Any
 ) -> None:
     operator = _operator(member(other_school, Role.TRUST_ADMIN, email="ops@elmwood.test"))
-    policy = approvals.policy_for(school)
+    policy = approvals.school_policy_get_or_create(school)
 
     response = _admin_post(operator, policy, approvals_required=3, dsl_clearance_required="on")
 
@@ -67,7 +67,7 @@ def test_hole12_the_admin_records_a_leaders_change_as_the_service_does(
     school: Any, head_teacher: Any
 ) -> None:
     leader = _operator(head_teacher)
-    policy = approvals.policy_for(school)
+    policy = approvals.school_policy_get_or_create(school)
 
     response = _admin_post(leader, policy, approvals_required=2, dsl_clearance_required="on")
 
@@ -84,7 +84,7 @@ def test_hole12_the_admin_records_a_leaders_change_as_the_service_does(
 
 def test_r8_the_admin_refuses_zero_approvals_on_the_field(school: Any, head_teacher: Any) -> None:
     leader = _operator(head_teacher)
-    policy = approvals.policy_for(school)
+    policy = approvals.school_policy_get_or_create(school)
 
     response = _admin_post(leader, policy, approvals_required=0)
 

@@ -145,7 +145,7 @@ def test_r2_blurring_the_unknown_face_passes(teacher: Any, tablet: Any, school: 
 def test_r2_the_blurred_variant_no_longer_shows_a_face(
     teacher: Any, tablet: Any, school: Any
 ) -> None:
-    from moderation.checks.faces import DetectorSettings, detect_faces
+    from backend.faces.detect import DetectorSettings, detect_faces
 
     post = submitted(teacher, tablet, images=("biden.jpg",))
     services.post_blur_faces(post=post, actor=teacher, without_consent=True)

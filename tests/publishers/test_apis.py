@@ -12,6 +12,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from backend.accounts.models import School, User
+from moderation import takedowns
 from moderation.models import Post
 from publishers import services
 from publishers.models import ChannelAccount, Publication, Takedown, WebsiteComment, WebsiteEntry
@@ -311,7 +312,7 @@ def test_every_endpoint_hides_another_schools_objects(
     head_teacher: User,
 ) -> None:
     """The outsider holds every role, at another school: everything here is 404 or empty."""
-    takedown = services.takedown_request_by_leader(
+    takedown = takedowns.takedown_request_for_post_by_leader(
         post_id=unconfirmed.post_id, actor=head_teacher, reason="test"
     )
     client = api_as(outsider)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -14,6 +15,7 @@ from moderation.models import Post
 from publishers import services, tasks
 from publishers.models import ChannelAccount, Publication, WebsiteEntry
 from publishers.selectors import publication_outcomes
+from publishers.services import common as services_common
 from tests.publishers.fakes import FakeGraph, FakeX
 
 P = Publication.State
@@ -99,7 +101,7 @@ def test_a_publication_claimed_by_another_worker_is_left_alone(
     make_post: Callable[..., Post], fake_x: FakeX, x_account: ChannelAccount, monkeypatch: Any
 ) -> None:
     post = make_post(channels=("x",))
-    monkeypatch.setattr(services, "_queue", lambda *args, **kwargs: None)
+    monkeypatch.setattr(services_common, "queue_task", lambda *args, **kwargs: None)
     services.publications_start(post_id=post.pk)
     pub = pub_of(post, "x")
     assert services.publication_claim(publication_id=pub.pk) is True
@@ -251,13 +253,13 @@ def test_a_worker_killed_mid_publish_is_reconciled_by_the_sweep(
 ) -> None:
     post = make_post(channels=("x",), text="Book fair on Friday")
     with monkeypatch.context() as patched:
-        patched.setattr(services, "_queue", lambda *args, **kwargs: None)
+        patched.setattr(services_common, "queue_task", lambda *args, **kwargs: None)
         services.publications_start(post_id=post.pk)
     pub = pub_of(post, "x")
     services.publication_claim(publication_id=pub.pk)
     tweet_id = fake_x.add_post("Book fair on Friday")  # the worker died after X accepted
 
-    counts = services.publications_recover(older_than=services.timedelta(0))
+    counts = services.publications_recover(older_than=timedelta(0))
 
     assert counts["reconciled"] == 1
     pub.refresh_from_db()
@@ -269,7 +271,7 @@ def test_the_sweep_leaves_recent_attempts_alone(
     make_post: Callable[..., Post], fake_x: FakeX, x_account: ChannelAccount, monkeypatch: Any
 ) -> None:
     post = make_post(channels=("x",))
-    monkeypatch.setattr(services, "_queue", lambda *args, **kwargs: None)
+    monkeypatch.setattr(services_common, "queue_task", lambda *args, **kwargs: None)
     services.publications_start(post_id=post.pk)
     services.publication_claim(publication_id=pub_of(post, "x").pk)
 
@@ -366,7 +368,7 @@ def test_content_changed_after_approval_is_not_published(
     make_post: Callable[..., Post], fake_x: FakeX, x_account: ChannelAccount, monkeypatch: Any
 ) -> None:
     post = make_post(channels=("x",))
-    monkeypatch.setattr(services, "_queue", lambda *args, **kwargs: None)
+    monkeypatch.setattr(services_common, "queue_task", lambda *args, **kwargs: None)
     services.publications_start(post_id=post.pk)
     Post.objects.filter(pk=post.pk).update(text="Something else", content_hash="0" * 64)
 
@@ -509,7 +511,7 @@ def test_the_sweep_settles_a_post_left_publishing(
 ) -> None:
     post = make_post(channels=("x",))
     with monkeypatch.context() as patched:
-        patched.setattr(services, "publications_settle", lambda *, post_id: None)
+        patched.setattr(services_common, "publications_settle", lambda *, post_id: None)
         services.publications_start(post_id=post.pk)
     post.refresh_from_db()
     assert post.status == S.PUBLISHING  # moderation was never told

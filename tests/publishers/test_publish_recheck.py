@@ -3,13 +3,14 @@ again before each platform call (a retry, "post again", a publication that waite
 pause), not only when the post is released. The re-check is never mocked: consent is
 withdrawn through the consent services and the path is then driven as in production.
 
-The R10 takedown (consent ended -> ``CONSENT_ENDED_HANDLERS``) runs in its own task,
-after commit, and can be late (broker down, a handler retrying: R22). These tests switch
+The R10 takedown (consent ended -> the registered consent-ended handlers) runs in its own
+task, after commit, and can be late (broker down, a handler retrying: R22). These tests switch
 it off so that what they prove is that the publishing attempt stops on its own.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
@@ -26,6 +27,7 @@ from moderation.models import Face, Post
 from publishers import services
 from publishers.models import ChannelAccount, Publication
 from tests.consent.factories import ContactFactory
+from tests.consent.handlers import consent_ended_handlers_replaced
 from tests.moderation.factories import ALL_PHOTO, person, record, submitted
 from tests.publishers.fakes import FakeX
 
@@ -35,8 +37,9 @@ LONG_WAIT = 3600  # seconds: X says come back in an hour, so the sweep, not the 
 
 
 @pytest.fixture(autouse=True)
-def _takedown_is_late(settings: Any) -> None:
-    settings.CONSENT_ENDED_HANDLERS = []
+def _takedown_is_late() -> Iterator[None]:
+    with consent_ended_handlers_replaced():
+        yield
 
 
 @pytest.fixture

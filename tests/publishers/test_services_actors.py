@@ -11,6 +11,7 @@ import pytest
 from backend.audit.models import AuditEvent
 from backend.common.actors import SYSTEM_CONSENT_ENDED
 from backend.common.errors import Refused
+from moderation import takedowns
 from moderation.models import Post
 from publishers import services
 from publishers.models import ChannelAccount, Takedown, WebsiteEntry
@@ -31,7 +32,7 @@ def test_r10_the_consent_ended_takedown_is_named_in_the_audit_log(
     on_the_website: Post, school: Any
 ) -> None:
     amelia = person(school, "Amelia", "Jones")
-    services.takedown_for_person(person_id=amelia.pk, reason="withdrawn")
+    takedowns.takedown_request_for_person(person_id=amelia.pk, reason="withdrawn")
 
     requested = AuditEvent.objects.get(action="takedown.requested")
     assert requested.actor is None and requested.actor_label == SYSTEM_CONSENT_ENDED.name
@@ -43,8 +44,8 @@ def test_r10_a_member_of_staff_cannot_take_a_post_down_through_the_shared_servic
     on_the_website: Post, teacher: Any
 ) -> None:
     with pytest.raises(Refused) as err:
-        services.takedown_request(post_id=on_the_website.pk, actor=teacher, reason="mine")
-    assert err.value.message == services.NOT_A_LEADER
+        takedowns.takedown_request_for_post(post_id=on_the_website.pk, actor=teacher, reason="mine")
+    assert err.value.message == takedowns.NOT_A_LEADER
     assert not Takedown.objects.exists()
     assert WebsiteEntry.objects.get(publication__post=on_the_website).withdrawn_at is None
 

@@ -200,10 +200,11 @@ def test_an_event_whose_processing_was_lost_is_picked_up_by_the_sweep(
     from django.utils import timezone
 
     from publishers import services
+    from publishers.services import common as services_common
 
     body = payload()
     with monkeypatch.context() as patched:
-        patched.setattr(services, "_queue", lambda *args, **kwargs: None)  # broker down
+        patched.setattr(services_common, "queue_task", lambda *args, **kwargs: None)  # broker down
         post(client, body, sign(body))
     event = WebhookEvent.objects.get()
     assert event.processed_at is None

@@ -13,10 +13,12 @@ from django.test import Client
 
 from backend.accounts.models import School
 from backend.common.actors import SYSTEM_CONSENT_ENDED
+from moderation import takedowns
 from moderation.imaging import metadata_present
 from moderation.models import Post
 from publishers import media, services
 from publishers.models import ChannelAccount, Publication, WebsiteComment, WebsiteEntry
+from publishers.services import common as services_common
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 
@@ -188,7 +190,7 @@ def test_a_bot_filling_the_hidden_field_stores_nothing(entry: WebsiteEntry, clie
 
 
 def test_comments_on_a_withdrawn_entry_are_refused(entry: WebsiteEntry, client: Client) -> None:
-    services.takedown_request(
+    takedowns.takedown_request_for_post(
         post_id=entry.publication.post_id, actor=SYSTEM_CONSENT_ENDED, reason="consent"
     )
 
@@ -202,7 +204,7 @@ def test_comments_on_a_withdrawn_entry_are_refused(entry: WebsiteEntry, client: 
 def in_flight_instagram(make_post: Callable[..., Post], monkeypatch: Any) -> Publication:
     post = make_post(channels=("instagram",), images=1)
     with monkeypatch.context() as patched:
-        patched.setattr(services, "_queue", lambda *args, **kwargs: None)
+        patched.setattr(services_common, "queue_task", lambda *args, **kwargs: None)
         services.publications_start(post_id=post.pk)
     return Publication.objects.get(post=post)
 

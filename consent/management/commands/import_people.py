@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from backend.common.actors import SYSTEM_SHELL
 from backend.common.errors import DomainError
 from consent.models import ImportRun
-from consent.services import people_import
+from consent.services import people_import_from_csv
 
 from ._common import school_by_slug
 
@@ -35,7 +35,7 @@ class Command(BaseCommand):
         if not path.is_file():
             raise CommandError(f"No such file: {path}")
         try:
-            run = people_import(
+            run = people_import_from_csv(
                 school=school,
                 file=path.read_bytes(),
                 filename=path.name,

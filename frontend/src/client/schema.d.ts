@@ -151,6 +151,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/channels/kinds": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description GET: every kind of channel, in the order offered, with the fields that connect an
+         *     account of it; the front end builds its connect-account form from this. Nothing here
+         *     is secret or school-specific.
+         */
+        get: operations["channels_kinds_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/comments": {
         parameters: {
             query?: never;
@@ -305,6 +326,76 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/comments/{comment_id}/parent-letters": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Draft the letter inviting a parent to a meeting, filled from the case. */
+        post: operations["comments_parent_letters_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/comments/{comment_id}/platform-reports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["comments_platform_reports_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/comments/{comment_id}/procedures": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description What has been done about a comment: reports to platforms and letters to parents. */
+        get: operations["comments_procedures_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/comments/{comment_id}/reclassify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * @description A moderator's correction (issue 15): this comment was ordinary (``labels`` empty) or
+         *     harmful with these labels. The school's screener learns from it at the next refit.
+         */
+        post: operations["comments_reclassify_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/comments/{comment_id}/reply": {
         parameters: {
             query?: never;
@@ -336,6 +427,23 @@ export interface paths {
         put?: never;
         /** @description Record that the platform (or police, or LADO) was told; ``reference`` is theirs. */
         post: operations["comments_report_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/comments/{comment_id}/report-pack": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The report pack for every platform, filled from the evidence record (audited). */
+        get: operations["comments_report_pack_retrieve"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -430,6 +538,55 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/mentions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Mentions of the user's schools found elsewhere; alerted ones first (DSL and head). */
+        get: operations["mentions_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/mentions/{mention_id}/capture": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["mentions_capture_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/mentions/{mention_id}/dismiss": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["mentions_dismiss_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/operations/status": {
         parameters: {
             query?: never;
@@ -444,6 +601,54 @@ export interface paths {
         get: operations["operations_status_retrieve"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/parent-letters/{letter_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["parent_letters_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch: operations["parent_letters_partial_update"];
+        trace?: never;
+    };
+    "/api/parent-letters/{letter_id}/pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["parent_letters_pdf_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/parent-letters/{letter_id}/send": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["parent_letters_send_create"];
         delete?: never;
         options?: never;
         head?: never;
@@ -738,6 +943,22 @@ export interface paths {
         get: operations["people_status_retrieve"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/platform-reports/{report_id}/outcome": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["platform_reports_outcome_create"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1098,6 +1319,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/posts/{post_id}/x-cost": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The estimated X cost of a post, shown before approval (a link costs more). */
+        get: operations["posts_x_cost_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/publications/{publication_id}/mark-posted": {
         parameters: {
             query?: never;
@@ -1252,6 +1490,24 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/schools/{school_id}/letter-template": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description GET (leaders and DSL): the school's letter wording; PUT (leaders): replace it. */
+        get: operations["schools_letter_template_retrieve"];
+        /** @description GET (leaders and DSL): the school's letter wording; PUT (leaders): replace it. */
+        put: operations["schools_letter_template_update"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/schools/{school_id}/memberships": {
         parameters: {
             query?: never;
@@ -1283,6 +1539,24 @@ export interface paths {
          *     escalated comments (R13), or clear the mark.
          */
         post: operations["schools_memberships_head_teacher_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/schools/{school_id}/mention-watch": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description GET (leaders and DSL): the watch terms and sources; PUT (leaders): change them. */
+        get: operations["schools_mention_watch_retrieve"];
+        /** @description GET (leaders and DSL): the watch terms and sources; PUT (leaders): change them. */
+        put: operations["schools_mention_watch_update"];
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1396,6 +1670,54 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/schools/{school_id}/screening/sensitivity": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description GET (leaders and DSL): the school's sensitivity and what each operating point means in
+         *     numbers; PUT (leaders): choose one.
+         */
+        get: operations["schools_screening_sensitivity_retrieve"];
+        /**
+         * @description GET (leaders and DSL): the school's sensitivity and what each operating point means in
+         *     numbers; PUT (leaders): choose one.
+         */
+        put: operations["schools_screening_sensitivity_update"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/schools/{school_id}/x-costs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description GET (leaders and DSL): month-to-date X spend, the budget and the prices. PUT
+         *     (leaders): the monthly budget (empty: none) and whether X replies are polled.
+         */
+        get: operations["schools_x_costs_retrieve"];
+        /**
+         * @description GET (leaders and DSL): month-to-date X spend, the budget and the prices. PUT
+         *     (leaders): the monthly budget (empty: none) and whether X replies are polled.
+         */
+        put: operations["schools_x_costs_update"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/takedowns": {
         parameters: {
             query?: never;
@@ -1498,6 +1820,12 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /**
+         * @description * `text` - text
+         *     * `url` - url
+         * @enum {string}
+         */
+        AccountFieldInputTypeEnum: "text" | "url";
         ApprovalOutput: {
             approver: string;
             approver_id: number;
@@ -1528,8 +1856,12 @@ export interface components {
         };
         /** @enum {unknown} */
         BlankEnum: "";
+        CaseProceduresOutput: {
+            reports: components["schemas"]["_ReportOutput"][];
+            letters: components["schemas"]["_LetterOutput"][];
+        };
         ChannelAccountListInputRequest: {
-            kind: components["schemas"]["ChannelKindEnum"];
+            kind: components["schemas"]["ChannelEnum"];
             display_name: string;
             /** @default true */
             enabled: boolean;
@@ -1543,7 +1875,7 @@ export interface components {
         ChannelAccountOutput: {
             id: number;
             school: number;
-            kind: components["schemas"]["ChannelKindEnum"];
+            kind: components["schemas"]["ChannelEnum"];
             display_name: string;
             enabled: boolean;
             config: {
@@ -1577,13 +1909,26 @@ export interface components {
          */
         ChannelEnum: "website" | "x" | "facebook" | "instagram";
         /**
-         * @description * `website` - School website
-         *     * `x` - X
-         *     * `facebook` - Facebook Page
-         *     * `instagram` - Instagram
-         * @enum {string}
+         * @description A channel a school can connect, read from its publisher class (publishers.registry).
+         *
+         *     The ``type: ignore`` lines: DRF takes declared fields off the class, but the stubs see
+         *     ``label``, ``required``, ``help_text`` and ``fields`` replacing a serializer's own.
          */
-        ChannelKindEnum: "website" | "x" | "facebook" | "instagram";
+        ChannelKindOutput: {
+            kind: components["schemas"]["ChannelEnum"];
+            label: string;
+            help_text: string;
+            fields: components["schemas"]["ChannelKindOutputAccountField"][];
+        };
+        ChannelKindOutputAccountField: {
+            name: string;
+            label: string;
+            secret: boolean;
+            required: boolean;
+            help_text: string;
+            input_type: components["schemas"]["AccountFieldInputTypeEnum"];
+            advanced: boolean;
+        };
         CheckRunOutput: {
             id: number;
             verdict: components["schemas"]["CheckRunOutputVerdictEnum"];
@@ -1648,7 +1993,7 @@ export interface components {
         CommentDetailOutput: {
             readonly id: number;
             school: number;
-            channel: components["schemas"]["ChannelKindEnum"];
+            channel: components["schemas"]["ChannelEnum"];
             external_id: string;
             publication?: number | null;
             post_external_id?: string;
@@ -1660,10 +2005,10 @@ export interface components {
             /** Format: date-time */
             platform_created_at?: string | null;
             permalink?: string;
-            media_urls?: unknown;
+            media_urls: string[];
             status?: components["schemas"]["CommentStatusEnum"];
             verdict?: components["schemas"]["CommentVerdictEnum"];
-            labels?: unknown;
+            labels: components["schemas"]["CommentLabel"][];
             escalated?: boolean;
             review?: components["schemas"]["ReviewEnum"];
             assigned_to?: number | null;
@@ -1677,11 +2022,46 @@ export interface components {
             created_at?: string;
             /** Format: date-time */
             updated_at?: string;
-            previous_texts: unknown;
+            previous_texts: components["schemas"]["CommentPreviousText"][];
             actions: components["schemas"]["CommentActionOutput"][];
-            readonly evidence: {
-                [key: string]: unknown;
-            }[];
+            readonly evidence: components["schemas"]["CommentEvidenceSummary"][];
+        };
+        CommentEvidenceCountersignOutput: {
+            readonly id: number;
+            comment: number;
+            reason: components["schemas"]["ReasonEnum"];
+            sha256: string;
+            intact: boolean;
+            captured_by?: number | null;
+            readonly captured_by_name: string;
+            /** Format: date-time */
+            captured_at: string;
+            countersigned_by?: number | null;
+            readonly countersigned_by_name: string | null;
+            /** Format: date-time */
+            countersigned_at?: string | null;
+        };
+        CommentEvidenceDetailOutput: {
+            readonly id: number;
+            comment: number;
+            reason: components["schemas"]["ReasonEnum"];
+            sha256: string;
+            intact: boolean;
+            captured_by?: number | null;
+            readonly captured_by_name: string;
+            /** Format: date-time */
+            captured_at: string;
+            countersigned_by?: number | null;
+            readonly countersigned_by_name: string | null;
+            /** Format: date-time */
+            countersigned_at?: string | null;
+            record: components["schemas"]["CommentEvidenceRecord"];
+            canonical: string;
+        };
+        CommentEvidenceMedia: {
+            url: string;
+            /** @description always false: media is never copied (R12) */
+            downloaded: boolean;
         };
         CommentEvidenceOutput: {
             readonly id: number;
@@ -1698,10 +2078,68 @@ export interface components {
             /** Format: date-time */
             countersigned_at?: string | null;
         };
+        /** @description A person (id, email, name), or ``system`` when screening captured it. */
+        CommentEvidencePerson: {
+            id?: number;
+            email?: string;
+            name?: string;
+            system?: string;
+        };
+        CommentEvidencePublication: {
+            id: number;
+            post_id: number;
+            external_id: string;
+            url: string;
+        };
+        CommentEvidenceRecord: {
+            format: string;
+            school: components["schemas"]["CommentEvidenceSchool"];
+            publication: components["schemas"]["CommentEvidencePublication"] | null;
+            comment: components["schemas"]["CommentSnapshot"];
+            media_possibly_indecent: boolean;
+            media_policy: string;
+            reason: string;
+            captured_at: string;
+            captured_by: components["schemas"]["CommentEvidencePerson"];
+        };
+        CommentEvidenceSchool: {
+            id: number;
+            name: string;
+        };
+        /**
+         * @description A comment's evidence record in the comment's detail (``selectors.
+         *     CommentEvidenceSummary``): a summary only; reading the record is GET /evidence/<id>
+         *     (audited, R14).
+         */
+        CommentEvidenceSummary: {
+            id: number;
+            reason: components["schemas"]["ReasonEnum"];
+            sha256: string;
+            /** Format: date-time */
+            captured_at: string;
+            /** @description the person, or "system" */
+            captured_by: string;
+            countersigned_by: string | null;
+            /** Format: date-time */
+            countersigned_at: string | null;
+        };
+        /**
+         * @description One reason screening gave (``services.labels_json``): what fired, how sure, where in
+         *     the original text (code points), which screener and why. A value shape, not an
+         *     endpoint's input or output: one type wherever labels appear (list, detail, preview).
+         */
+        CommentLabel: {
+            label: string;
+            /** Format: double */
+            score: number;
+            span: number[] | null;
+            screener?: string;
+            reason?: string;
+        };
         CommentListOutput: {
             readonly id: number;
             school: number;
-            channel: components["schemas"]["ChannelKindEnum"];
+            channel: components["schemas"]["ChannelEnum"];
             external_id: string;
             publication?: number | null;
             post_external_id?: string;
@@ -1713,10 +2151,10 @@ export interface components {
             /** Format: date-time */
             platform_created_at?: string | null;
             permalink?: string;
-            media_urls?: unknown;
+            media_urls: string[];
             status?: components["schemas"]["CommentStatusEnum"];
             verdict?: components["schemas"]["CommentVerdictEnum"];
-            labels?: unknown;
+            labels: components["schemas"]["CommentLabel"][];
             escalated?: boolean;
             review?: components["schemas"]["ReviewEnum"];
             assigned_to?: number | null;
@@ -1741,6 +2179,20 @@ export interface components {
             /** Format: date-time */
             created_at?: string;
         };
+        /** @description The text before an edit, and until when it stood. */
+        CommentPreviousText: {
+            text: string;
+            until: string;
+        };
+        CommentReclassifyInputRequest: {
+            labels: components["schemas"]["LabelsEnum"][];
+        };
+        CommentReclassifyOutput: {
+            comment: number;
+            labels: string[];
+            /** Format: date-time */
+            updated_at: string;
+        };
         CommentReplyInputRequest: {
             text: string;
         };
@@ -1754,6 +2206,25 @@ export interface components {
             reference: string;
             /** @default  */
             note: string;
+        };
+        /** @description The comment as the record quotes it (``Comment.snapshot``); times are ISO 8601. */
+        CommentSnapshot: {
+            channel: string;
+            external_id: string;
+            post_external_id: string;
+            parent_external_id: string;
+            author_id: string;
+            author_name: string;
+            text: string;
+            previous_texts: components["schemas"]["CommentPreviousText"][];
+            permalink: string;
+            platform_created_at: string | null;
+            edited_at: string | null;
+            first_stored_at: string | null;
+            media: components["schemas"]["CommentEvidenceMedia"][];
+            verdict: string;
+            escalated: boolean;
+            labels: components["schemas"]["CommentLabel"][];
         };
         /**
          * @description * `visible` - Visible
@@ -1782,17 +2253,13 @@ export interface components {
             purpose: components["schemas"]["PurposeEnum"];
             decision: components["schemas"]["DecisionEnum"];
             given_by: components["schemas"]["ConsentRecordOutputGivenByEnum"];
-            readonly contact: {
-                [key: string]: unknown;
-            } | null;
+            readonly contact: components["schemas"]["RecordContactOutput"] | null;
             method: components["schemas"]["ConsentMethodEnum"];
             /** Format: date */
             given_on: string;
             /** Format: date */
             expires_on?: string | null;
-            readonly evidence: {
-                [key: string]: unknown;
-            } | null;
+            readonly evidence: components["schemas"]["RecordEvidenceOutput"] | null;
             evidence_reference?: string;
             notes?: string;
             import_run?: number | null;
@@ -1869,7 +2336,10 @@ export interface components {
          * @enum {string}
          */
         DecisionEnum: "granted" | "refused" | "withdrawn";
-        /** @description Schema only: a derived decision as rendered by `_decision`. */
+        /**
+         * @description A derived decision (consent.selectors.DecisionView); `sensitive_reason` is left out
+         *     unless the viewer may see it (R16).
+         */
         DecisionOutput: {
             allowed: boolean;
             reason: string;
@@ -1910,38 +2380,6 @@ export interface components {
             encoder?: string;
             /** Format: date-time */
             created_at?: string;
-        };
-        EvidenceCountersignOutput: {
-            readonly id: number;
-            comment: number;
-            reason: components["schemas"]["ReasonEnum"];
-            sha256: string;
-            intact: boolean;
-            captured_by?: number | null;
-            readonly captured_by_name: string;
-            /** Format: date-time */
-            captured_at: string;
-            countersigned_by?: number | null;
-            readonly countersigned_by_name: string | null;
-            /** Format: date-time */
-            countersigned_at?: string | null;
-        };
-        EvidenceDetailOutput: {
-            readonly id: number;
-            comment: number;
-            reason: components["schemas"]["ReasonEnum"];
-            sha256: string;
-            intact: boolean;
-            captured_by?: number | null;
-            readonly captured_by_name: string;
-            /** Format: date-time */
-            captured_at: string;
-            countersigned_by?: number | null;
-            readonly countersigned_by_name: string | null;
-            /** Format: date-time */
-            countersigned_at?: string | null;
-            record: unknown;
-            canonical: string;
         };
         EvidenceOutput: {
             readonly id: number;
@@ -2004,14 +2442,20 @@ export interface components {
          * @enum {string}
          */
         FaceDisputeOutputStatusEnum: "open" | "upheld" | "rejected";
+        /**
+         * @description * `upheld` - upheld
+         *     * `rejected` - rejected
+         * @enum {string}
+         */
+        FaceDisputeResolveInputOutcomeEnum: "upheld" | "rejected";
         FaceDisputeResolveInputRequest: {
-            outcome: components["schemas"]["OutcomeEnum"];
+            outcome: components["schemas"]["FaceDisputeResolveInputOutcomeEnum"];
             reason: string;
         };
         FaceOutput: {
             readonly id: number;
             box: number[];
-            source?: components["schemas"]["SourceEnum"];
+            source?: components["schemas"]["FaceOutputSourceEnum"];
             identifiable?: boolean;
             person?: number | null;
             readonly person_label: string | null;
@@ -2031,6 +2475,12 @@ export interface components {
             disputes: components["schemas"]["FaceDisputeOutput"][];
             blurred?: boolean;
         };
+        /**
+         * @description * `detected` - Detected
+         *     * `manual` - Manual
+         * @enum {string}
+         */
+        FaceOutputSourceEnum: "detected" | "manual";
         /**
          * @description * `` - Not tagged
          *     * `person` - A person in the register
@@ -2120,6 +2570,28 @@ export interface components {
                 [key: string]: string;
             };
         };
+        /** @description A row the import left out, and every reason. */
+        ImportBadRowOutput: {
+            line: number;
+            mis_id: string;
+            errors: string[];
+        };
+        /** @description What the import changed for one person. */
+        ImportChangeOutput: {
+            person_id: number;
+            action: components["schemas"]["ImportChangeOutputActionEnum"];
+            fields?: string[];
+            /** @description purpose:decision */
+            consent?: string[];
+            /** @description key:created or key:updated */
+            contacts?: string[];
+        };
+        /**
+         * @description * `created` - created
+         *     * `updated` - updated
+         * @enum {string}
+         */
+        ImportChangeOutputActionEnum: "created" | "updated";
         ImportDetailOutput: {
             readonly id: number;
             filename?: string;
@@ -2140,14 +2612,14 @@ export interface components {
             consent_records?: number;
             /** Format: int64 */
             error_count?: number;
-            errors?: unknown;
+            errors: components["schemas"]["ImportBadRowOutput"][];
             /** Format: date-time */
             started_at?: string;
             /** Format: date-time */
             finished_at?: string | null;
             /** Format: int64 */
             duration_ms?: number;
-            changes?: unknown;
+            changes: components["schemas"]["ImportChangeOutput"][];
         };
         /**
          * @description * `applied` - Applied
@@ -2176,13 +2648,33 @@ export interface components {
             consent_records?: number;
             /** Format: int64 */
             error_count?: number;
-            errors?: unknown;
+            errors: components["schemas"]["ImportBadRowOutput"][];
             /** Format: date-time */
             started_at?: string;
             /** Format: date-time */
             finished_at?: string | null;
             /** Format: int64 */
             duration_ms?: number;
+        };
+        /**
+         * @description * `allegation` - allegation
+         *     * `hate` - hate
+         *     * `personal_data` - personal_data
+         *     * `profanity` - profanity
+         *     * `self_harm` - self_harm
+         *     * `sexual` - sexual
+         *     * `spam` - spam
+         *     * `threat` - threat
+         * @enum {string}
+         */
+        LabelsEnum: "allegation" | "hate" | "personal_data" | "profanity" | "self_harm" | "sexual" | "spam" | "threat";
+        LetterTemplateInputRequest: {
+            subject: string;
+            body: string;
+        };
+        LetterTemplateOutput: {
+            subject: string;
+            body: string;
         };
         LoginInputRequest: {
             /** Format: email */
@@ -2219,6 +2711,100 @@ export interface components {
             role: components["schemas"]["RoleEnum"];
             is_head_teacher?: boolean;
         };
+        MentionCaptureOutput: {
+            readonly id: number;
+            school: number;
+            source: components["schemas"]["MentionSourceEnum"];
+            url?: string;
+            author_handle?: string;
+            author_id?: string;
+            text?: string;
+            /** Format: date-time */
+            posted_at?: string | null;
+            term?: string;
+            verdict?: string;
+            labels?: unknown;
+            names_pupil?: boolean;
+            alerted?: boolean;
+            state?: components["schemas"]["MentionStateEnum"];
+            evidence_sha256?: string;
+            /** Format: date-time */
+            captured_at?: string | null;
+            /** Format: date-time */
+            found_at?: string;
+        };
+        MentionDismissOutput: {
+            readonly id: number;
+            school: number;
+            source: components["schemas"]["MentionSourceEnum"];
+            url?: string;
+            author_handle?: string;
+            author_id?: string;
+            text?: string;
+            /** Format: date-time */
+            posted_at?: string | null;
+            term?: string;
+            verdict?: string;
+            labels?: unknown;
+            names_pupil?: boolean;
+            alerted?: boolean;
+            state?: components["schemas"]["MentionStateEnum"];
+            evidence_sha256?: string;
+            /** Format: date-time */
+            captured_at?: string | null;
+            /** Format: date-time */
+            found_at?: string;
+        };
+        MentionListOutput: {
+            readonly id: number;
+            school: number;
+            source: components["schemas"]["MentionSourceEnum"];
+            url?: string;
+            author_handle?: string;
+            author_id?: string;
+            text?: string;
+            /** Format: date-time */
+            posted_at?: string | null;
+            term?: string;
+            verdict?: string;
+            labels?: unknown;
+            names_pupil?: boolean;
+            alerted?: boolean;
+            state?: components["schemas"]["MentionStateEnum"];
+            evidence_sha256?: string;
+            /** Format: date-time */
+            captured_at?: string | null;
+            /** Format: date-time */
+            found_at?: string;
+        };
+        /**
+         * @description * `bluesky` - Bluesky
+         *     * `x` - X
+         * @enum {string}
+         */
+        MentionSourceEnum: "bluesky" | "x";
+        /**
+         * @description * `new` - New
+         *     * `captured` - Evidence captured
+         *     * `dismissed` - Dismissed
+         * @enum {string}
+         */
+        MentionStateEnum: "new" | "captured" | "dismissed";
+        MentionWatchInputRequest: {
+            terms?: string[];
+            bluesky_enabled?: boolean | null;
+            x_search_enabled?: boolean | null;
+        };
+        MentionWatchOutput: {
+            terms: string[];
+            bluesky_enabled: boolean;
+            x_search_enabled: boolean;
+            /** Format: date-time */
+            last_searched_at: string | null;
+            last_notice: string;
+            /** @description What one X search for one term costs at most (a full page of reads). */
+            readonly x_search_cost_usd: string;
+        };
         /**
          * @description * `hide` - Hide
          *     * `approve` - Approve
@@ -2254,16 +2840,102 @@ export interface components {
         ObjectionOutput: {
             recorded: number;
         };
-        /**
-         * @description * `upheld` - upheld
-         *     * `rejected` - rejected
-         * @enum {string}
-         */
-        OutcomeEnum: "upheld" | "rejected";
         OutputSerializerChannelsOut: {
             before: string[];
             now: string[];
         };
+        OutputSerializerPack: {
+            platform: string;
+            name: string;
+            is_comment_platform: boolean;
+            report_route: string[];
+            report_url: string;
+            facts: components["schemas"]["PackSerializerField"][];
+            what_to_expect: string;
+            police_note: string;
+            escalation_note: string;
+            instructions_from: string;
+        };
+        PackSerializerField: {
+            key: string;
+            title: string;
+            value: string;
+        };
+        ParentLetterCreateInputRequest: {
+            /** @default  */
+            recipient_name: string;
+            person_id?: number | null;
+            contact_id?: number | null;
+            /** @default  */
+            event: string;
+            meeting_when: string;
+            /** @default  */
+            meeting_with: string;
+            note_taker: string;
+        };
+        ParentLetterCreateOutput: {
+            readonly id: number;
+            /** Format: int64 */
+            comment_id: number;
+            recipient_name: string;
+            /** Format: int64 */
+            contact_id?: number | null;
+            subject: string;
+            body: string;
+            status?: components["schemas"]["ParentLetterStatusEnum"];
+            readonly created_by_name: string | null;
+            /** Format: date-time */
+            created_at?: string;
+            /** Format: date-time */
+            updated_at?: string;
+            readonly sent_by_name: string | null;
+            /** Format: date-time */
+            sent_at?: string | null;
+        };
+        ParentLetterOutput: {
+            readonly id: number;
+            /** Format: int64 */
+            comment_id: number;
+            recipient_name: string;
+            /** Format: int64 */
+            contact_id?: number | null;
+            subject: string;
+            body: string;
+            status?: components["schemas"]["ParentLetterStatusEnum"];
+            readonly created_by_name: string | null;
+            /** Format: date-time */
+            created_at?: string;
+            /** Format: date-time */
+            updated_at?: string;
+            readonly sent_by_name: string | null;
+            /** Format: date-time */
+            sent_at?: string | null;
+        };
+        ParentLetterSendOutput: {
+            readonly id: number;
+            /** Format: int64 */
+            comment_id: number;
+            recipient_name: string;
+            /** Format: int64 */
+            contact_id?: number | null;
+            subject: string;
+            body: string;
+            status?: components["schemas"]["ParentLetterStatusEnum"];
+            readonly created_by_name: string | null;
+            /** Format: date-time */
+            created_at?: string;
+            /** Format: date-time */
+            updated_at?: string;
+            readonly sent_by_name: string | null;
+            /** Format: date-time */
+            sent_at?: string | null;
+        };
+        /**
+         * @description * `draft` - Draft
+         *     * `sent` - Sent
+         * @enum {string}
+         */
+        ParentLetterStatusEnum: "draft" | "sent";
         PatchedChannelAccountDetailInputRequest: {
             display_name?: string;
             enabled?: boolean;
@@ -2279,6 +2951,11 @@ export interface components {
             relationship?: string;
             has_parental_responsibility?: boolean;
             court_order?: boolean;
+        };
+        PatchedParentLetterInputRequest: {
+            /** @default  */
+            subject: string;
+            body?: string;
         };
         PatchedPersonDetailInputRequest: {
             kind?: components["schemas"]["PersonKindEnum"];
@@ -2318,6 +2995,7 @@ export interface components {
             court_order: boolean;
             may_give_consent: boolean;
         };
+        /** @description Renders consent.selectors.PersonDetail. */
         PersonDetailOutput: {
             id: number;
             school_id: number;
@@ -2398,6 +3076,15 @@ export interface components {
             do_not_publish: boolean;
         };
         /**
+         * @description * `facebook` - Facebook
+         *     * `instagram` - Instagram
+         *     * `x` - X
+         *     * `youtube` - YouTube
+         *     * `website` - The school website
+         * @enum {string}
+         */
+        PlatformEnum: "facebook" | "instagram" | "x" | "youtube" | "website";
+        /**
          * @description * `` - None
          *     * `hide` - Hide
          *     * `unhide` - Unhide
@@ -2406,6 +3093,61 @@ export interface components {
          * @enum {string}
          */
         PlatformOpEnum: "hide" | "unhide" | "delete" | "block";
+        PlatformReportCreateInputRequest: {
+            platform: components["schemas"]["PlatformEnum"];
+            /** Format: date-time */
+            reported_at?: string | null;
+            /** @default  */
+            reference: string;
+            /** @default  */
+            note: string;
+        };
+        PlatformReportCreateOutput: {
+            readonly id: number;
+            /** Format: int64 */
+            comment_id: number;
+            platform: components["schemas"]["PlatformEnum"];
+            /** Format: date-time */
+            reported_at: string;
+            readonly reported_by_name: string | null;
+            reference?: string;
+            note?: string;
+            outcome?: components["schemas"]["PlatformReportOutcomeEnum"];
+            outcome_note?: string;
+            readonly outcome_recorded_by_name: string | null;
+            /** Format: date-time */
+            outcome_recorded_at?: string | null;
+        };
+        /**
+         * @description * `awaiting` - Awaiting the platform
+         *     * `removed` - Removed by the platform
+         *     * `restricted` - Restricted or hidden by the platform
+         *     * `no_action` - The platform took no action
+         *     * `escalated` - Passed to the police or the LADO
+         * @enum {string}
+         */
+        PlatformReportOutcomeEnum: "awaiting" | "removed" | "restricted" | "no_action" | "escalated";
+        PlatformReportOutcomeInputRequest: {
+            outcome: components["schemas"]["PlatformReportOutcomeEnum"];
+            /** @default  */
+            note: string;
+        };
+        PlatformReportOutcomeOutput: {
+            readonly id: number;
+            /** Format: int64 */
+            comment_id: number;
+            platform: components["schemas"]["PlatformEnum"];
+            /** Format: date-time */
+            reported_at: string;
+            readonly reported_by_name: string | null;
+            reference?: string;
+            note?: string;
+            outcome?: components["schemas"]["PlatformReportOutcomeEnum"];
+            outcome_note?: string;
+            readonly outcome_recorded_by_name: string | null;
+            /** Format: date-time */
+            outcome_recorded_at?: string | null;
+        };
         /**
          * @description * `` - No platform call
          *     * `pending` - Pending
@@ -2421,6 +3163,7 @@ export interface components {
             /** Format: date-time */
             scheduled_at?: string | null;
             confirmed_images?: number[];
+            acknowledged?: string[];
         };
         PostBlurInputRequest: {
             face_ids?: number[];
@@ -2553,6 +3296,14 @@ export interface components {
             images_changed: number[];
             alt_text_changed: number[];
         };
+        PostXCostOutput: {
+            kind: string;
+            /** Format: decimal */
+            cost_usd: string;
+            has_link: boolean;
+            over_budget: boolean;
+            notice: string;
+        };
         PublicationMarkPostedInputRequest: {
             /** Format: uri */
             url: string;
@@ -2561,7 +3312,7 @@ export interface components {
         PublicationOutput: {
             readonly id: number;
             post: number;
-            channel: components["schemas"]["ChannelKindEnum"];
+            channel: components["schemas"]["ChannelEnum"];
             state?: components["schemas"]["PublicationStateEnum"];
             /** Format: int64 */
             attempts?: number;
@@ -2621,6 +3372,18 @@ export interface components {
          * @enum {string}
          */
         ReasonEnum: "before_hide" | "before_delete" | "manual";
+        RecordContactOutput: {
+            id: number;
+            name: string;
+            relationship: string;
+        };
+        RecordEvidenceOutput: {
+            id: number;
+            original_name: string;
+            content_type: string;
+            /** @description Where a consent administrator downloads it. */
+            download: string;
+        };
         /**
          * @description * `paper_form` - paper_form
          *     * `electronic_form` - electronic_form
@@ -2628,6 +3391,14 @@ export interface components {
          * @enum {string}
          */
         RecordedMethodEnum: "paper_form" | "electronic_form" | "verbal";
+        ReportPackOutput: {
+            comment_id: number;
+            channel: string;
+            evidence_id: number;
+            evidence_sha256: string;
+            may_be_in_danger: boolean;
+            packs: components["schemas"]["OutputSerializerPack"][];
+        };
         /**
          * @description * `none` - Nothing to do
          *     * `open` - Awaiting a decision
@@ -2695,16 +3466,18 @@ export interface components {
         };
         SchoolScreeningOutput: {
             school: number;
-            thresholds: unknown;
+            thresholds: {
+                [key: string]: number;
+            };
             readonly effective_thresholds: {
                 [key: string]: number;
             };
             readonly labels: string[];
-            blocked_words: unknown;
-            allowed_words: unknown;
-            staff_names: unknown;
-            allowed_domains: unknown;
-            fetch_channels: unknown;
+            blocked_words: string[];
+            allowed_words: string[];
+            staff_names: string[];
+            allowed_domains: string[];
+            fetch_channels: string[];
             /** Format: date-time */
             updated_at: string;
         };
@@ -2714,9 +3487,25 @@ export interface components {
             author_is_new: boolean;
         };
         SchoolScreeningPreviewOutput: {
-            verdict: string;
-            labels: unknown;
+            verdict: components["schemas"]["CommentVerdictEnum"];
+            labels: components["schemas"]["CommentLabel"][];
         };
+        SchoolScreeningSensitivityInputRequest: {
+            sensitivity: components["schemas"]["SensitivityEnum"];
+        };
+        SchoolScreeningSensitivityOutput: {
+            sensitivity: components["schemas"]["SensitivityEnum"];
+            operating_points: components["schemas"]["_OperatingPointOutput"][];
+            measured_on: string;
+            refit: components["schemas"]["_RefitOutput"] | null;
+        };
+        /**
+         * @description * `strict` - strict
+         *     * `balanced` - balanced
+         *     * `relaxed` - relaxed
+         * @enum {string}
+         */
+        SensitivityEnum: "strict" | "balanced" | "relaxed";
         /**
          * @description * `block` - block
          *     * `tag` - tag
@@ -2724,12 +3513,6 @@ export interface components {
          * @enum {string}
          */
         SeverityEnum: "block" | "tag" | "confirm";
-        /**
-         * @description * `detected` - Detected
-         *     * `manual` - Manual
-         * @enum {string}
-         */
-        SourceEnum: "detected" | "manual";
         TakedownOutput: {
             readonly id: number;
             post: number;
@@ -2751,7 +3534,7 @@ export interface components {
         };
         TakedownPublicationOutput: {
             readonly id: number;
-            channel: components["schemas"]["ChannelKindEnum"];
+            channel: components["schemas"]["ChannelEnum"];
             state?: components["schemas"]["PublicationStateEnum"];
             error?: string;
             /** Format: date-time */
@@ -2790,9 +3573,89 @@ export interface components {
          * @enum {string}
          */
         WebsiteCommentStatusEnum: "pending" | "approved" | "rejected";
+        XCostsInputRequest: {
+            /** Format: decimal */
+            monthly_budget_usd?: string | null;
+            reply_polling_enabled?: boolean | null;
+        };
+        XCostsOutput: {
+            /** Format: decimal */
+            budget_usd: string | null;
+            /** Format: decimal */
+            spent_usd: string;
+            over_budget: boolean;
+            reply_polling_enabled: boolean;
+            by_kind: {
+                [key: string]: {
+                    [key: string]: string;
+                };
+            };
+            readonly prices: {
+                [key: string]: number;
+            };
+        };
         _CommentDecisionInputRequest: {
             /** @default  */
             note: string;
+        };
+        _LetterOutput: {
+            readonly id: number;
+            /** Format: int64 */
+            comment_id: number;
+            recipient_name: string;
+            /** Format: int64 */
+            contact_id?: number | null;
+            subject: string;
+            body: string;
+            status?: components["schemas"]["ParentLetterStatusEnum"];
+            readonly created_by_name: string | null;
+            /** Format: date-time */
+            created_at?: string;
+            /** Format: date-time */
+            updated_at?: string;
+            readonly sent_by_name: string | null;
+            /** Format: date-time */
+            sent_at?: string | null;
+        };
+        _OperatingPointOutput: {
+            name: string;
+            /** Format: double */
+            budget: number;
+            /** Format: double */
+            real_recall: number;
+            /** Format: double */
+            real_false_hold: number;
+            /** Format: double */
+            school_recall: number;
+            /** Format: double */
+            school_false_hold: number;
+        };
+        _RefitOutput: {
+            /** Format: date-time */
+            fitted_at: string;
+            corrections: number;
+            before: {
+                [key: string]: number;
+            };
+            after: {
+                [key: string]: number;
+            };
+        };
+        _ReportOutput: {
+            readonly id: number;
+            /** Format: int64 */
+            comment_id: number;
+            platform: components["schemas"]["PlatformEnum"];
+            /** Format: date-time */
+            reported_at: string;
+            readonly reported_by_name: string | null;
+            reference?: string;
+            note?: string;
+            outcome?: components["schemas"]["PlatformReportOutcomeEnum"];
+            outcome_note?: string;
+            readonly outcome_recorded_by_name: string | null;
+            /** Format: date-time */
+            outcome_recorded_at?: string | null;
         };
     };
     responses: never;
@@ -3012,6 +3875,25 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ChannelAccountOutput"];
+                };
+            };
+        };
+    };
+    channels_kinds_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChannelKindOutput"][];
                 };
             };
         };
@@ -3308,6 +4190,108 @@ export interface operations {
             };
         };
     };
+    comments_parent_letters_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                comment_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ParentLetterCreateInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["ParentLetterCreateInputRequest"];
+                "multipart/form-data": components["schemas"]["ParentLetterCreateInputRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ParentLetterCreateOutput"];
+                };
+            };
+        };
+    };
+    comments_platform_reports_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                comment_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PlatformReportCreateInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["PlatformReportCreateInputRequest"];
+                "multipart/form-data": components["schemas"]["PlatformReportCreateInputRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlatformReportCreateOutput"];
+                };
+            };
+        };
+    };
+    comments_procedures_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                comment_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CaseProceduresOutput"];
+                };
+            };
+        };
+    };
+    comments_reclassify_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                comment_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CommentReclassifyInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["CommentReclassifyInputRequest"];
+                "multipart/form-data": components["schemas"]["CommentReclassifyInputRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CommentReclassifyOutput"];
+                };
+            };
+        };
+    };
     comments_reply_create: {
         parameters: {
             query?: never;
@@ -3358,6 +4342,27 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["CommentDetailOutput"];
+                };
+            };
+        };
+    };
+    comments_report_pack_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                comment_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportPackOutput"];
                 };
             };
         };
@@ -3422,7 +4427,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EvidenceDetailOutput"];
+                    "application/json": components["schemas"]["CommentEvidenceDetailOutput"];
                 };
             };
         };
@@ -3443,7 +4448,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EvidenceCountersignOutput"];
+                    "application/json": components["schemas"]["CommentEvidenceCountersignOutput"];
                 };
             };
         };
@@ -3474,6 +4479,75 @@ export interface operations {
             };
         };
     };
+    mentions_list: {
+        parameters: {
+            query?: {
+                school?: number;
+                /**
+                 * @description * `new` - New
+                 *     * `captured` - Evidence captured
+                 *     * `dismissed` - Dismissed
+                 */
+                state?: "new" | "captured" | "dismissed";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MentionListOutput"][];
+                };
+            };
+        };
+    };
+    mentions_capture_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                mention_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MentionCaptureOutput"];
+                };
+            };
+        };
+    };
+    mentions_dismiss_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                mention_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MentionDismissOutput"];
+                };
+            };
+        };
+    };
     operations_status_retrieve: {
         parameters: {
             query?: never;
@@ -3489,6 +4563,96 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["BackgroundStatusOutput"];
+                };
+            };
+        };
+    };
+    parent_letters_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                letter_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ParentLetterOutput"];
+                };
+            };
+        };
+    };
+    parent_letters_partial_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                letter_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PatchedParentLetterInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["PatchedParentLetterInputRequest"];
+                "multipart/form-data": components["schemas"]["PatchedParentLetterInputRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ParentLetterOutput"];
+                };
+            };
+        };
+    };
+    parent_letters_pdf_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                letter_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": string;
+                };
+            };
+        };
+    };
+    parent_letters_send_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                letter_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ParentLetterSendOutput"];
                 };
             };
         };
@@ -3699,6 +4863,8 @@ export interface operations {
             content: {
                 "multipart/form-data": {
                     photos?: string[];
+                    /** @description One per photo, in order: "x,y" where the administrator pointed at the person's face, as fractions (0-1) of the upright photo's width and height, or "" to enrol the dominant face. */
+                    face_points?: string[];
                 };
             };
         };
@@ -4016,6 +5182,33 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["PublishStatusOutput"];
+                };
+            };
+        };
+    };
+    platform_reports_outcome_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                report_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PlatformReportOutcomeInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["PlatformReportOutcomeInputRequest"];
+                "multipart/form-data": components["schemas"]["PlatformReportOutcomeInputRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlatformReportOutcomeOutput"];
                 };
             };
         };
@@ -4606,6 +5799,27 @@ export interface operations {
             };
         };
     };
+    posts_x_cost_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                post_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PostXCostOutput"];
+                };
+            };
+        };
+    };
     publications_mark_posted_create: {
         parameters: {
             query?: never;
@@ -4912,6 +6126,54 @@ export interface operations {
             };
         };
     };
+    schools_letter_template_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                school_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LetterTemplateOutput"];
+                };
+            };
+        };
+    };
+    schools_letter_template_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                school_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LetterTemplateInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["LetterTemplateInputRequest"];
+                "multipart/form-data": components["schemas"]["LetterTemplateInputRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LetterTemplateOutput"];
+                };
+            };
+        };
+    };
     schools_memberships_list: {
         parameters: {
             query?: never;
@@ -4957,6 +6219,54 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["MembershipOutput"];
+                };
+            };
+        };
+    };
+    schools_mention_watch_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                school_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MentionWatchOutput"];
+                };
+            };
+        };
+    };
+    schools_mention_watch_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                school_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["MentionWatchInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["MentionWatchInputRequest"];
+                "multipart/form-data": components["schemas"]["MentionWatchInputRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MentionWatchOutput"];
                 };
             };
         };
@@ -5188,6 +6498,102 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["SchoolScreeningPreviewOutput"];
+                };
+            };
+        };
+    };
+    schools_screening_sensitivity_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                school_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SchoolScreeningSensitivityOutput"];
+                };
+            };
+        };
+    };
+    schools_screening_sensitivity_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                school_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SchoolScreeningSensitivityInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["SchoolScreeningSensitivityInputRequest"];
+                "multipart/form-data": components["schemas"]["SchoolScreeningSensitivityInputRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SchoolScreeningSensitivityOutput"];
+                };
+            };
+        };
+    };
+    schools_x_costs_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                school_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XCostsOutput"];
+                };
+            };
+        };
+    };
+    schools_x_costs_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                school_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["XCostsInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["XCostsInputRequest"];
+                "multipart/form-data": components["schemas"]["XCostsInputRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XCostsOutput"];
                 };
             };
         };

@@ -12,10 +12,10 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from backend.accounts.models import School
+from backend.faces.match import Gallery
 from consent import selectors as consent_selectors
 from moderation import imaging
 from moderation.checks.evaluate import CheckSettings, ImageView, analyse_image, evaluate
-from moderation.checks.faces import Gallery
 from moderation.models import CHANNEL_TEXT_LIMITS
 from moderation.selectors import person_labels
 

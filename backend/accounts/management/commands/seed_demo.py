@@ -12,7 +12,7 @@ from backend.accounts.demo import DEMO_PASSWORD, seed_accounts
 
 DEMO_LOGINS_FILE = "demo-logins.txt"
 # Each app's demo part, in dependency order; an app without demo.py is skipped.
-DEMO_APPS = ["consent", "moderation", "publishers", "moderation.comments"]
+DEMO_APPS = ["consent", "moderation", "publishers", "moderation.comments", "procedures"]
 
 
 class Command(BaseCommand):

@@ -36,7 +36,7 @@ class Command(BaseCommand):
         )
         leavers = leaver_encodings_purge(actor=SYSTEM_SHELL, dry_run=dry_run)
         self._section(f"Face enrolments of leavers ({verb})", leavers)
-        evidence = services.evidence_retention_purge(actor=SYSTEM_SHELL, dry_run=dry_run)
+        evidence = services.comment_evidence_retention_purge(actor=SYSTEM_SHELL, dry_run=dry_run)
         self._section(f"Comment evidence ({verb})", evidence)
         if dry_run:
             comments = services.comments_retention_due()

@@ -10,11 +10,23 @@ import { api, unwrap } from "../../../lib/api";
 
 export type ChannelAccount = components["schemas"]["ChannelAccountOutput"];
 export type ChannelKind = ChannelAccount["kind"];
+/** A kind of channel and the fields that connect an account of it (declared by its publisher on the server). */
+export type ChannelKindSpec = components["schemas"]["ChannelKindOutput"];
+export type AccountField = components["schemas"]["ChannelKindOutputAccountField"];
 type CreateBody = NonNullable<paths["/api/schools/{school_id}/channel-accounts"]["post"]["requestBody"]>["content"]["application/json"];
 type UpdateBody = NonNullable<paths["/api/channel-accounts/{account_id}"]["patch"]["requestBody"]>["content"]["application/json"];
 
 const accountsKey = (schoolId: number) => ["channels", "accounts", schoolId] as const;
 const account = (accountId: number) => ({ params: { path: { account_id: accountId } } });
+
+/** Every kind of channel, in the order offered; it only changes with a release. */
+export function useChannelKinds() {
+  return useQuery({
+    queryKey: ["channels", "kinds"] as const,
+    queryFn: () => unwrap(api.GET("/api/channels/kinds")),
+    staleTime: Infinity,
+  });
+}
 
 export function useChannelAccounts(schoolId: number) {
   return useQuery({

@@ -1,38 +1,40 @@
 import { useId, useState, type FormEvent } from "react";
 import { ErrorSummary } from "../../../components/ErrorSummary";
 import { errorMessages } from "../../../lib/errors";
-import { useConnectChannel, useUpdateChannel, type ChannelAccount, type ChannelKind } from "../api/channels";
-import { KINDS, type FieldSpec } from "./fields";
+import { useConnectChannel, useUpdateChannel, type AccountField, type ChannelAccount, type ChannelKindSpec } from "../api/channels";
 
 /**
- * Connect a channel, or change one. Secret fields are password inputs that always start
+ * Connect a channel, or change one, with the fields its kind declares on the server
+ * (`GET /api/channels/kinds`). Secret fields are password inputs that always start
  * empty: the API never sends a secret back, and a blank field keeps the stored one. What
  * was typed lives only in this form's state, which goes when the form closes.
  */
 export function AccountForm({
   schoolId,
-  kind,
+  spec,
   account,
   onSaved,
   onCancel,
 }: {
   schoolId: number;
-  kind: ChannelKind;
+  spec: ChannelKindSpec;
   account?: ChannelAccount | undefined;
   onSaved: (message: string) => void;
   onCancel: () => void;
 }) {
   const id = useId();
-  const spec = KINDS[kind];
+  const kind = spec.kind;
+  const secretFields = spec.fields.filter((field) => field.secret);
+  const configFields = spec.fields.filter((field) => !field.secret);
   const connect = useConnectChannel(schoolId);
   const update = useUpdateChannel(schoolId);
   const save = account ? update : connect;
   const [displayName, setDisplayName] = useState(account?.display_name ?? spec.label);
-  const [config, setConfig] = useState<Record<string, string>>(() => Object.fromEntries(spec.config.map((f) => [f.name, account?.config[f.name] ?? ""])));
-  const [secrets, setSecrets] = useState<Record<string, string>>(() => Object.fromEntries(spec.secrets.map((f) => [f.name, ""])));
+  const [config, setConfig] = useState<Record<string, string>>(() => Object.fromEntries(configFields.map((f) => [f.name, account?.config[f.name] ?? ""])));
+  const [secrets, setSecrets] = useState<Record<string, string>>(() => Object.fromEntries(secretFields.map((f) => [f.name, ""])));
   const [local, setLocal] = useState<Record<string, string[]>>({});
   const stored = new Set(account?.credentials_set ?? []);
-  const fieldNames = ["display_name", "credentials", ...spec.config.map((f) => f.name), ...spec.secrets.map((f) => f.name)];
+  const fieldNames = ["display_name", "credentials", ...spec.fields.map((f) => f.name)];
   const server = errorMessages(save.error, fieldNames);
   const errors: Record<string, string[]> = { ...server.fields, ...local };
 
@@ -40,10 +42,10 @@ export function AccountForm({
     event.preventDefault();
     const problems: Record<string, string[]> = {};
     if (!displayName.trim()) problems.display_name = ["Give the account a name staff will recognise."];
-    for (const field of spec.config) {
+    for (const field of configFields) {
       if (field.required && !config[field.name]?.trim()) problems[field.name] = [`Enter the ${field.label}.`];
     }
-    for (const field of spec.secrets) {
+    for (const field of secretFields) {
       if (field.required && !secrets[field.name]?.trim() && !stored.has(field.name)) problems[field.name] = [`Enter the ${field.label}.`];
     }
     setLocal(problems);
@@ -52,7 +54,7 @@ export function AccountForm({
     const credentials = Object.fromEntries(Object.entries(secrets).flatMap(([name, value]) => (value.trim() ? [[name, value.trim()]] : [])));
     const typed = Object.keys(credentials).length;
     const done = () => {
-      setSecrets(Object.fromEntries(spec.secrets.map((f) => [f.name, ""])));
+      setSecrets(Object.fromEntries(secretFields.map((f) => [f.name, ""])));
       onSaved(
         account
           ? `${displayName.trim()} saved.${typed ? " The new credentials are stored: run a health check to test them." : ""}`
@@ -72,25 +74,24 @@ export function AccountForm({
     }
   }
 
-  const basic = spec.config.filter((f) => !f.advanced);
-  const advanced = spec.config.filter((f) => f.advanced);
+  const basic = configFields.filter((f) => !f.advanced);
+  const advanced = configFields.filter((f) => f.advanced);
   return (
     <form className="form account-form" onSubmit={submit} noValidate autoComplete="off">
-      <p className="hint">{spec.help}</p>
+      {spec.help_text ? <p className="hint">{spec.help_text}</p> : null}
       <ErrorSummary messages={server.top} />
-      <TextField id={`${id}-display_name`} label="Name staff will see" value={displayName} onChange={setDisplayName} errors={errors.display_name} />
+      <TextField id={`${id}-display_name`} field={DISPLAY_NAME} value={displayName} onChange={setDisplayName} errors={errors.display_name} />
       {basic.map((field) => (
         <TextField
           key={field.name}
           id={`${id}-${field.name}`}
-          label={field.label}
-          hint={field.hint}
+          field={field}
           value={config[field.name] ?? ""}
           onChange={(value) => setConfig((c) => ({ ...c, [field.name]: value }))}
           errors={errors[field.name]}
         />
       ))}
-      {spec.secrets.length > 0 ? (
+      {secretFields.length > 0 ? (
         <fieldset className="fieldset secrets">
           <legend>Credentials</legend>
           <p className="hint">
@@ -99,7 +100,7 @@ export function AccountForm({
               : "Paste each one from the platform's developer settings. They are stored encrypted and never shown again."}
           </p>
           {errors.credentials ? <p className="field-error">{errors.credentials.join(" ")}</p> : null}
-          {spec.secrets.map((field) => (
+          {secretFields.map((field) => (
             <SecretField
               key={field.name}
               id={`${id}-${field.name}`}
@@ -119,8 +120,7 @@ export function AccountForm({
             <TextField
               key={field.name}
               id={`${id}-${field.name}`}
-              label={field.label}
-              hint={field.hint}
+              field={field}
               value={config[field.name] ?? ""}
               onChange={(value) => setConfig((c) => ({ ...c, [field.name]: value }))}
               errors={errors[field.name]}
@@ -151,24 +151,26 @@ function describedBy(...ids: Array<string | false | undefined>): string | undefi
   return ids.filter(Boolean).join(" ") || undefined;
 }
 
+/** The account's own name, asked of every kind. */
+const DISPLAY_NAME: Pick<AccountField, "label" | "help_text" | "input_type"> = { label: "Name staff will see", help_text: "", input_type: "text" };
+
 function TextField({
   id,
-  label,
-  hint,
+  field,
   value,
   onChange,
   errors = [],
 }: {
   id: string;
-  label: string;
-  hint?: string | undefined;
+  field: Pick<AccountField, "label" | "help_text" | "input_type">;
   value: string;
   onChange: (value: string) => void;
   errors?: string[] | undefined;
 }) {
+  const hint = field.help_text;
   return (
     <div className={`field${errors.length ? " field--error" : ""}`}>
-      <label htmlFor={id}>{label}</label>
+      <label htmlFor={id}>{field.label}</label>
       {hint ? (
         <p className="hint" id={`${id}-hint`}>
           {hint}
@@ -183,7 +185,7 @@ function TextField({
       ) : null}
       <input
         id={id}
-        type="text"
+        type={field.input_type}
         value={value}
         spellCheck={false}
         autoCapitalize="off"
@@ -204,7 +206,7 @@ function SecretField({
   errors = [],
 }: {
   id: string;
-  field: FieldSpec;
+  field: AccountField;
   stored: boolean;
   value: string;
   onChange: (value: string) => void;
@@ -216,7 +218,7 @@ function SecretField({
       <label htmlFor={id}>{field.label}</label>
       <p className="hint" id={`${id}-hint`}>
         {state}
-        {field.hint ? ` ${field.hint}` : ""}
+        {field.help_text ? ` ${field.help_text}` : ""}
       </p>
       {errors.length ? (
         <p className="field-error" id={`${id}-error`}>

@@ -5,10 +5,51 @@ import { fakeApi, meFor } from "../../../test/fakeApi";
 import { renderApp } from "../../../test/renderApp";
 
 type Account = components["schemas"]["ChannelAccountOutput"];
+type KindSpec = components["schemas"]["ChannelKindOutput"];
+type Field = KindSpec["fields"][number];
 
 const ADMIN = { status: 200, body: meFor(["trust_admin"], { email: "it@trust.test", full_name: "Ira Admin" }) };
 const NOT_PAUSED = { status: 200, body: { school: 1, approvals_required: 1, approvals_required_identifiable_pupils: 1, dsl_clearance_required: false, daily_digest: false, paused_at: null, pause_reason: "" } };
 const SECRET = "EAAB-very-secret-page-token-123";
+
+function field(name: string, label: string, extra: Partial<Field> = {}): Field {
+  return { name, label, secret: false, required: false, help_text: "", input_type: "text", advanced: false, ...extra };
+}
+const API_BASE = field("api_base", "Custom API host", { help_text: "Development only: leave blank.", input_type: "url", advanced: true });
+/** What GET /api/channels/kinds answers (the server's publisher classes declare it). */
+const KINDS: { status: number; body: KindSpec[] } = {
+  status: 200,
+  body: [
+    { kind: "website", label: "School website", help_text: "The school's own news feed.", fields: [] },
+    {
+      kind: "x",
+      label: "X",
+      help_text: "From the X developer portal.",
+      fields: [
+        field("consumer_key", "API key (consumer key)", { secret: true, required: true }),
+        field("consumer_secret", "API key secret (consumer secret)", { secret: true, required: true }),
+        field("access_token", "Access token", { secret: true, required: true }),
+        field("access_token_secret", "Access token secret", { secret: true, required: true }),
+        field("user_id", "Account's numeric user id", { help_text: "Optional: looked up when blank." }),
+        API_BASE,
+      ],
+    },
+    {
+      kind: "facebook",
+      label: "Facebook",
+      help_text: "From Meta for Developers.",
+      fields: [
+        field("page_access_token", "Page access token", { secret: true, required: true }),
+        field("app_secret", "App secret", { secret: true, required: true }),
+        field("webhook_verify_token", "Webhook verify token", { secret: true }),
+        field("page_id", "Page id", { required: true }),
+        field("app_id", "App id"),
+        field("graph_version", "Graph API version"),
+        API_BASE,
+      ],
+    },
+  ],
+};
 
 function account(extra: Partial<Account> = {}): Account {
   return {
@@ -33,6 +74,7 @@ describe("channel accounts", () => {
     const api = fakeApi({
       "GET /api/auth/me": ADMIN,
       "GET /api/schools/1/publishing": NOT_PAUSED,
+      "GET /api/channels/kinds": KINDS,
       "GET /api/schools/1/channel-accounts": { status: 200, body: [account()] },
       "PATCH /api/channel-accounts/3": { status: 200, body: saved },
     });
@@ -76,6 +118,7 @@ describe("channel accounts", () => {
     const api = fakeApi({
       "GET /api/auth/me": ADMIN,
       "GET /api/schools/1/publishing": NOT_PAUSED,
+      "GET /api/channels/kinds": KINDS,
       "GET /api/schools/1/channel-accounts": { status: 200, body: [account()] },
       "POST /api/channel-accounts/3/health-check": { status: 200, body: account({ health: { ok: true, problems: [], checked_at: "2026-11-03T09:30:00Z" } }) },
       "PATCH /api/channel-accounts/3": { status: 200, body: account({ enabled: false, health: { ok: true, problems: [], checked_at: "2026-11-03T09:30:00Z" } }) },
@@ -97,6 +140,7 @@ describe("channel accounts", () => {
     const api = fakeApi({
       "GET /api/auth/me": ADMIN,
       "GET /api/schools/1/publishing": NOT_PAUSED,
+      "GET /api/channels/kinds": KINDS,
       "GET /api/schools/1/channel-accounts": { status: 200, body: [] },
       "POST /api/schools/1/channel-accounts": {
         status: 201,
@@ -130,5 +174,46 @@ describe("channel accounts", () => {
       credentials: { consumer_key: "ck", consumer_secret: "cs", access_token: "at", access_token_secret: "ats" },
     });
     expect(await screen.findByRole("heading", { name: "Oakfield on X" })).toBeInTheDocument();
+  });
+
+  it("builds the connect form from the kind's spec: its fields, secrets and required ones", async () => {
+    const invented: KindSpec = {
+      kind: "instagram",
+      label: "Pictogram",
+      help_text: "Paste the server token from Pictogram's settings.",
+      fields: [field("server_token", "Server token", { secret: true, required: true, help_text: "Starts with pg_." }), field("handle", "Account handle", { required: true })],
+    };
+    const api = fakeApi({
+      "GET /api/auth/me": ADMIN,
+      "GET /api/schools/1/publishing": NOT_PAUSED,
+      "GET /api/channels/kinds": { status: 200, body: [invented] },
+      "GET /api/schools/1/channel-accounts": { status: 200, body: [] },
+      "POST /api/schools/1/channel-accounts": { status: 201, body: account({ id: 5, kind: "instagram", display_name: "Pictogram", config: { handle: "oakfield" }, credentials_set: ["server_token"], credentials_needed: ["server_token"] }) },
+    });
+    const { user } = renderApp("/channels");
+
+    await user.click(await screen.findByRole("button", { name: "Connect Pictogram" }));
+    expect(screen.getByText("Paste the server token from Pictogram's settings.")).toBeInTheDocument();
+    expect(screen.getByLabelText("Server token")).toHaveAttribute("type", "password");
+    expect(screen.getByText(/Not set yet: needed\. Starts with pg_\./)).toBeInTheDocument();
+    expect(screen.getByLabelText("Account handle")).toHaveAttribute("type", "text");
+    expect(screen.queryByLabelText("Page id")).toBeNull();
+
+    await user.click(screen.getByRole("button", { name: "Connect Pictogram" }));
+    expect(screen.getByText("Enter the Server token.")).toBeInTheDocument();
+    expect(screen.getByText("Enter the Account handle.")).toBeInTheDocument();
+    expect(api.find("POST", "/api/schools/1/channel-accounts")).toHaveLength(0);
+
+    await user.type(screen.getByLabelText("Server token"), "pg_123");
+    await user.type(screen.getByLabelText("Account handle"), "oakfield");
+    await user.click(screen.getByRole("button", { name: "Connect Pictogram" }));
+    expect(await screen.findByText("Pictogram connected. Run a health check to test it.")).toBeInTheDocument();
+    expect(api.find("POST", "/api/schools/1/channel-accounts")[0]?.body).toEqual({
+      kind: "instagram",
+      display_name: "Pictogram",
+      enabled: true,
+      config: { handle: "oakfield" },
+      credentials: { server_token: "pg_123" },
+    });
   });
 });

@@ -7,9 +7,16 @@ import { Page } from "../../../components/Page";
 import { StatusBadge } from "../../../components/StatusBadge";
 import { errorMessages } from "../../../lib/errors";
 import { formatDateTime } from "../../../lib/format";
-import { useChannelAccounts, useHealthCheck, useUpdateChannel, type ChannelAccount, type ChannelKind } from "../api/channels";
+import {
+  useChannelAccounts,
+  useChannelKinds,
+  useHealthCheck,
+  useUpdateChannel,
+  type ChannelAccount,
+  type ChannelKind,
+  type ChannelKindSpec,
+} from "../api/channels";
 import { AccountForm } from "./AccountForm";
-import { KIND_ORDER, KINDS, secretLabel } from "./fields";
 
 export interface SchoolRef {
   id: number;
@@ -62,6 +69,7 @@ export function ChannelsPage({ schools }: { schools: SchoolRef[] }) {
 function SchoolChannels({ school }: { school: SchoolRef }) {
   const id = useId();
   const accounts = useChannelAccounts(school.id);
+  const kinds = useChannelKinds();
   const [flash, setFlash] = useState<{ message: string | null; stamp: number }>({ message: null, stamp: 0 });
   const [editing, setEditing] = useState<number | null>(null);
   const [adding, setAdding] = useState<ChannelKind | null>(null);
@@ -71,10 +79,12 @@ function SchoolChannels({ school }: { school: SchoolRef }) {
     setFlash((p) => ({ message, stamp: p.stamp + 1 }));
   };
 
-  if (accounts.isPending) return <Loading />;
-  if (accounts.isError) return <ErrorSummary messages={errorMessages(accounts.error).top} />;
+  if (accounts.isPending || kinds.isPending) return <Loading />;
+  if (accounts.isError || kinds.isError) return <ErrorSummary messages={errorMessages(accounts.error ?? kinds.error).top} />;
+  const specs = new Map(kinds.data.map((spec) => [spec.kind, spec]));
   const connected = new Set(accounts.data.map((a) => a.kind));
-  const missing = KIND_ORDER.filter((kind) => !connected.has(kind));
+  const missing = kinds.data.filter((spec) => !connected.has(spec.kind));
+  const addingSpec = adding ? specs.get(adding) : undefined;
 
   return (
     <>
@@ -90,6 +100,7 @@ function SchoolChannels({ school }: { school: SchoolRef }) {
                 key={account.id}
                 schoolId={school.id}
                 account={account}
+                spec={specs.get(account.kind)}
                 editing={editing === account.id}
                 onEdit={() => {
                   setAdding(null);
@@ -106,24 +117,24 @@ function SchoolChannels({ school }: { school: SchoolRef }) {
       {missing.length > 0 ? (
         <section className="panel" aria-labelledby={`${id}-connect`}>
           <h2 id={`${id}-connect`}>Connect a channel</h2>
-          {adding ? (
+          {addingSpec ? (
             <>
-              <h3>{KINDS[adding].label}</h3>
-              <AccountForm schoolId={school.id} kind={adding} onSaved={done} onCancel={() => setAdding(null)} />
+              <h3>{addingSpec.label}</h3>
+              <AccountForm schoolId={school.id} spec={addingSpec} onSaved={done} onCancel={() => setAdding(null)} />
             </>
           ) : (
             <div className="actions">
-              {missing.map((kind) => (
+              {missing.map((spec) => (
                 <button
-                  key={kind}
+                  key={spec.kind}
                   type="button"
                   className="button button--secondary"
                   onClick={() => {
                     setEditing(null);
-                    setAdding(kind);
+                    setAdding(spec.kind);
                   }}
                 >
-                  Connect {KINDS[kind].label}
+                  Connect {spec.label}
                 </button>
               ))}
             </div>
@@ -132,6 +143,11 @@ function SchoolChannels({ school }: { school: SchoolRef }) {
       ) : null}
     </>
   );
+}
+
+/** A field's name in words, for "stored" / "missing" lists and the settings shown back. */
+function fieldLabel(spec: ChannelKindSpec | undefined, name: string): string {
+  return spec?.fields.find((field) => field.name === name)?.label ?? name.replace(/_/g, " ");
 }
 
 function health(account: ChannelAccount) {
@@ -143,6 +159,7 @@ function health(account: ChannelAccount) {
 function AccountCard({
   schoolId,
   account,
+  spec,
   editing,
   onEdit,
   onClose,
@@ -150,6 +167,7 @@ function AccountCard({
 }: {
   schoolId: number;
   account: ChannelAccount;
+  spec: ChannelKindSpec | undefined;
   editing: boolean;
   onEdit: () => void;
   onClose: () => void;
@@ -158,9 +176,9 @@ function AccountCard({
   const check = useHealthCheck(schoolId);
   const update = useUpdateChannel(schoolId);
   const state = health(account);
-  const kind = KINDS[account.kind];
-  const stored = account.credentials_set.map((name) => secretLabel(account.kind, name));
-  const missing = account.credentials_needed.filter((name) => !account.credentials_set.includes(name)).map((name) => secretLabel(account.kind, name));
+  const stored = account.credentials_set.map((name) => fieldLabel(spec, name));
+  const missing = account.credentials_needed.filter((name) => !account.credentials_set.includes(name)).map((name) => fieldLabel(spec, name));
+  const takesSecrets = spec?.fields.some((field) => field.secret) ?? account.credentials_set.length > 0;
   const problems = [...errorMessages(check.error).top, ...errorMessages(update.error).top];
 
   return (
@@ -168,7 +186,7 @@ function AccountCard({
       <div className="card-main">
         <h3>{account.display_name}</h3>
         <p className="post-card__meta">
-          <span className="badge">{kind.label}</span>
+          <span className="badge">{spec?.label ?? account.kind}</span>
           {account.enabled ? (
             <StatusBadge label="On" tone="ok" icon="check" prefix="Publishing to it:" />
           ) : (
@@ -185,22 +203,22 @@ function AccountCard({
         ) : null}
         <p className="hint">
           {account.health.checked_at ? `Checked ${formatDateTime(account.health.checked_at)}` : "Never checked"}
-          {kind.secrets.length > 0 ? ` · Credentials stored: ${stored.length ? stored.join(", ") : "none"}` : ""}
+          {takesSecrets ? ` · Credentials stored: ${stored.length ? stored.join(", ") : "none"}` : ""}
         </p>
         {missing.length > 0 ? <p className="field-error">Missing: {missing.join(", ")}</p> : null}
         {Object.entries(account.config).length > 0 ? (
           <dl className="facts">
             {Object.entries(account.config).map(([name, value]) => (
               <Fragment key={name}>
-                <dt>{kind.config.find((f) => f.name === name)?.label ?? name}</dt>
+                <dt>{fieldLabel(spec, name)}</dt>
                 <dd>{value}</dd>
               </Fragment>
             ))}
           </dl>
         ) : null}
         <ErrorSummary messages={problems} />
-        {editing ? (
-          <AccountForm schoolId={schoolId} kind={account.kind} account={account} onSaved={onDone} onCancel={onClose} />
+        {editing && spec ? (
+          <AccountForm schoolId={schoolId} spec={spec} account={account} onSaved={onDone} onCancel={onClose} />
         ) : (
           <div className="actions">
             <button

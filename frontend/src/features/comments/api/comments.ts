@@ -5,7 +5,7 @@
  * only the DSL and the head teacher (R13): the API answers 404 to anyone else.
  */
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import type { paths } from "../../../client/schema";
+import type { components, paths } from "../../../client/schema";
 import { api, unwrap } from "../../../lib/api";
 import { asPage } from "../../../lib/pages";
 
@@ -136,59 +136,17 @@ export function exportUrl(evidenceId: number, as: "json" | "pdf"): string {
   return `/api/evidence/${evidenceId}/export?as=${as}`;
 }
 
-// --- SCHEMA-GAP decoders: labels, media_urls, previous_texts and the detail's evidence list ---
+// --- generated shapes: a comment's screening labels and its evidence summaries ---------------
 
-type Json = Record<string, unknown>;
-const isObject = (v: unknown): v is Json => v !== null && typeof v === "object" && !Array.isArray(v);
+export type CommentLabel = components["schemas"]["CommentLabel"];
+export type CommentEvidenceSummary = components["schemas"]["CommentEvidenceSummary"];
 
-export interface ScreeningLabel {
-  label: string;
-  score: number | null;
-  span: [number, number] | null;
-  reason: string;
-}
-
-export function decodeLabels(value: unknown): ScreeningLabel[] {
-  if (!Array.isArray(value)) return [];
-  return value.flatMap((item): ScreeningLabel[] => {
-    if (!isObject(item) || typeof item.label !== "string") return [];
-    const span = Array.isArray(item.span) && item.span.length === 2 && item.span.every((n) => typeof n === "number") ? ([item.span[0], item.span[1]] as [number, number]) : null;
-    return [{ label: item.label, score: typeof item.score === "number" ? item.score : null, span, reason: typeof item.reason === "string" ? item.reason : "" }];
+/** Where the labels fired, as `HighlightedText` marks them (code points, as sent). */
+export function labelSpans(labels: CommentLabel[]): Array<[number, number]> {
+  return labels.flatMap((label): Array<[number, number]> => {
+    const [start, end] = label.span ?? [];
+    return start !== undefined && end !== undefined ? [[start, end]] : [];
   });
-}
-
-export function decodeStrings(value: unknown): string[] {
-  if (!Array.isArray(value)) return [];
-  return value.flatMap((item) => (typeof item === "string" ? [item] : isObject(item) && typeof item.text === "string" ? [item.text] : []));
-}
-
-export interface EvidenceSummary {
-  id: number;
-  reason: string;
-  sha256: string;
-  capturedAt: string;
-  capturedBy: string;
-  countersignedBy: string | null;
-  countersignedAt: string | null;
-}
-
-export function decodeEvidence(value: unknown): EvidenceSummary[] {
-  if (!Array.isArray(value)) return [];
-  return value.flatMap((e): EvidenceSummary[] =>
-    isObject(e) && typeof e.id === "number"
-      ? [
-          {
-            id: e.id,
-            reason: typeof e.reason === "string" ? e.reason : "",
-            sha256: typeof e.sha256 === "string" ? e.sha256 : "",
-            capturedAt: typeof e.captured_at === "string" ? e.captured_at : "",
-            capturedBy: typeof e.captured_by === "string" ? e.captured_by : "system",
-            countersignedBy: typeof e.countersigned_by === "string" ? e.countersigned_by : null,
-            countersignedAt: typeof e.countersigned_at === "string" ? e.countersigned_at : null,
-          },
-        ]
-      : [],
-  );
 }
 
 // --- the school's screening settings (leaders change them; the DSL reads them) ---------------
@@ -218,10 +176,7 @@ export function useScreeningPreview(schoolId: number) {
   });
 }
 
-/**
- * SCHEMA-GAP: the settings' word lists, `fetch_channels` and `thresholds` are JSONFields,
- * typed `unknown` in openapi.yaml; the preview's `labels` likewise (see decodeLabels).
- */
+/** The settings as the screens use them (camelCase; `effectiveThresholds` fills in defaults). */
 export interface ScreeningSettings {
   thresholds: Record<string, number>;
   effectiveThresholds: Record<string, number>;
@@ -234,24 +189,47 @@ export interface ScreeningSettings {
   updatedAt: string | undefined;
 }
 
-function numbers(value: unknown): Record<string, number> {
-  if (!isObject(value)) return {};
-  return Object.fromEntries(Object.entries(value).filter((entry): entry is [string, number] => typeof entry[1] === "number"));
-}
-function plainStrings(value: unknown): string[] {
-  return Array.isArray(value) ? value.filter((item): item is string => typeof item === "string") : [];
-}
-
 export function screeningSettings(output: ScreeningOutput): ScreeningSettings {
   return {
-    thresholds: numbers(output.thresholds),
+    thresholds: output.thresholds,
     effectiveThresholds: output.effective_thresholds,
     labels: output.labels,
-    blockedWords: plainStrings(output.blocked_words),
-    allowedWords: plainStrings(output.allowed_words),
-    staffNames: plainStrings(output.staff_names),
-    allowedDomains: plainStrings(output.allowed_domains),
-    fetchChannels: plainStrings(output.fetch_channels),
+    blockedWords: output.blocked_words,
+    allowedWords: output.allowed_words,
+    staffNames: output.staff_names,
+    allowedDomains: output.allowed_domains,
+    fetchChannels: output.fetch_channels,
     updatedAt: output.updated_at,
   };
+}
+
+// --- learning from moderators (issue 15) -----------------------------------------------------
+
+export type ReclassifyBody = NonNullable<paths["/api/comments/{comment_id}/reclassify"]["post"]["requestBody"]>["content"]["application/json"];
+export type SensitivityOutput = paths["/api/schools/{school_id}/screening/sensitivity"]["get"]["responses"][200]["content"]["application/json"];
+export type Sensitivity = SensitivityOutput["sensitivity"];
+
+/** "Reclassify": this comment was ordinary (no labels) or harmful with these labels. */
+export function useReclassify(id: number) {
+  return useMutation({
+    mutationFn: (body: ReclassifyBody) => unwrap(api.POST("/api/comments/{comment_id}/reclassify", { ...path(id), body })),
+  });
+}
+
+const sensitivityKey = (schoolId: number) => ["comments", "screening", schoolId, "sensitivity"] as const;
+
+export function useSensitivity(schoolId: number) {
+  return useQuery({
+    queryKey: sensitivityKey(schoolId),
+    queryFn: () => unwrap(api.GET("/api/schools/{school_id}/screening/sensitivity", school(schoolId))),
+  });
+}
+
+export function useSaveSensitivity(schoolId: number) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (sensitivity: Sensitivity) =>
+      unwrap(api.PUT("/api/schools/{school_id}/screening/sensitivity", { ...school(schoolId), body: { sensitivity } })),
+    onSuccess: (saved) => queryClient.setQueryData(sensitivityKey(schoolId), saved),
+  });
 }

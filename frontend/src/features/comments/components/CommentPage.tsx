@@ -9,8 +9,7 @@ import { HighlightedText } from "../../../components/post/HighlightedText";
 import { errorMessages } from "../../../lib/errors";
 import { formatDateTime } from "../../../lib/format";
 import {
-  decodeLabels,
-  decodeStrings,
+  labelSpans,
   useAddCommentNote,
   useAssign,
   useComment,
@@ -22,6 +21,8 @@ import {
   type Decision,
 } from "../api/comments";
 import { EvidencePanel } from "./EvidencePanel";
+import { ProceduresPanel } from "./ProceduresPanel";
+import { ReclassifyForm } from "./ReclassifyForm";
 import { ACTION_WORDS, CHANNEL_WORDS, LABEL_WORDS, PLATFORM_STATE_WORDS, REVIEW_WORDS, STATUS_WORDS, words } from "./words";
 
 /** One held or escalated comment: what it says and why it was held, and every decision. */
@@ -56,9 +57,9 @@ function CommentScreen({ comment, userId, userName }: { comment: CommentDetail; 
   const assign = useAssign(comment.id);
   const [note, setNote] = useState("");
   const [confirming, setConfirming] = useState<Decision | null>(null);
-  const labels = decodeLabels(comment.labels);
-  const media = decodeStrings(comment.media_urls);
-  const earlier = decodeStrings(comment.previous_texts);
+  const labels = comment.labels;
+  const media = comment.media_urls;
+  const earlier = comment.previous_texts.map((previous) => previous.text);
   const open = comment.review === "open";
   const deleted = comment.status === "deleted";
 
@@ -88,7 +89,7 @@ function CommentScreen({ comment, userId, userName }: { comment: CommentDetail; 
 
       <section className="panel" aria-labelledby={`${id}-text`}>
         <h2 id={`${id}-text`}>What it says</h2>
-        <HighlightedText text={comment.text ?? ""} spans={labels.flatMap((l) => (l.span ? [l.span] : []))} />
+        <HighlightedText text={comment.text ?? ""} spans={labelSpans(labels)} />
         {earlier.length ? (
           <details>
             <summary>Earlier versions ({earlier.length})</summary>
@@ -149,7 +150,7 @@ function CommentScreen({ comment, userId, userName }: { comment: CommentDetail; 
               <li key={index} className={`finding ${comment.escalated ? "finding--block" : "finding--tag"}`}>
                 <p className="finding__place">
                   {words(LABEL_WORDS, label.label)}
-                  {label.score !== null ? <span className="finding__rule"> · {Math.round(label.score * 100)}% sure</span> : null}
+                  <span className="finding__rule"> · {Math.round(label.score * 100)}% sure</span>
                 </p>
                 {label.reason ? <p className="finding__message">{label.reason}</p> : null}
               </li>
@@ -211,9 +212,11 @@ function CommentScreen({ comment, userId, userName }: { comment: CommentDetail; 
           </>
         )}
         <ReportForm commentId={comment.id} onDone={done} />
+        <ReclassifyForm commentId={comment.id} onDone={done} />
       </section>
 
       <EvidencePanel comment={comment} userName={userName} onDone={done} />
+      <ProceduresPanel comment={comment} onDone={done} />
       <Notes commentId={comment.id} />
       <ReplyForm commentId={comment.id} onDone={done} />
 

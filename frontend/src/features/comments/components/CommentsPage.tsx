@@ -7,7 +7,8 @@ import { Page } from "../../../components/Page";
 import { Pagination } from "../../../components/Pagination";
 import { errorMessages } from "../../../lib/errors";
 import { formatDateTime } from "../../../lib/format";
-import { decodeLabels, useBulk, useComments, type BulkAction, type CommentQuery } from "../api/comments";
+import { useBulk, useComments, type BulkAction, type CommentQuery } from "../api/comments";
+import { MentionsPanel } from "./MentionsPanel";
 import { BULK_WORDS, CHANNEL_WORDS, LABEL_WORDS, REVIEW_WORDS, words } from "./words";
 
 const VIEWS: Record<string, { label: string; query: CommentQuery }> = {
@@ -162,7 +163,7 @@ export function CommentsPage({ userId, seesEscalations }: { userId: number; sees
       {rows.length > 0 ? (
         <ul className="card-list" aria-label="Comments">
           {rows.map((row) => {
-            const labels = decodeLabels(row.labels);
+            const labels = row.labels;
             const chosen = selected.includes(row.id);
             return (
               <li key={row.id} className={`card comment-card${row.escalated ? " comment-card--escalated" : ""}`}>
@@ -206,6 +207,7 @@ export function CommentsPage({ userId, seesEscalations }: { userId: number; sees
         </p>
       ) : null}
       {comments.data ? <Pagination page={comments.data} current={page} onChange={(n) => set("page", String(n))} label="Pages of comments" /> : null}
+      <MentionsPanel />
     </Page>
   );
 }

@@ -4,7 +4,7 @@ import { Icon } from "../../../components/Icon";
 import { StatusBadge } from "../../../components/StatusBadge";
 import { errorMessages } from "../../../lib/errors";
 import { formatDateTime } from "../../../lib/format";
-import { decodeEvidence, exportUrl, useCaptureEvidence, useCountersign, useEvidenceRecord, type CommentDetail, type EvidenceSummary } from "../api/comments";
+import { exportUrl, useCaptureEvidence, useCountersign, useEvidenceRecord, type CommentDetail, type CommentEvidenceSummary } from "../api/comments";
 import { EVIDENCE_REASON_WORDS, words } from "./words";
 
 /**
@@ -14,7 +14,7 @@ import { EVIDENCE_REASON_WORDS, words } from "./words";
 export function EvidencePanel({ comment, userName, onDone }: { comment: CommentDetail; userName: string; onDone: (m: string) => void }) {
   const id = useId();
   const capture = useCaptureEvidence(comment.id);
-  const records = decodeEvidence(comment.evidence);
+  const records = comment.evidence;
   return (
     <section className="panel" aria-labelledby={`${id}-heading`}>
       <h2 id={`${id}-heading`}>Evidence</h2>
@@ -34,12 +34,12 @@ export function EvidencePanel({ comment, userName, onDone }: { comment: CommentD
   );
 }
 
-function EvidenceItem({ record, commentId, userName, onDone }: { record: EvidenceSummary; commentId: number; userName: string; onDone: (m: string) => void }) {
+function EvidenceItem({ record, commentId, userName, onDone }: { record: CommentEvidenceSummary; commentId: number; userName: string; onDone: (m: string) => void }) {
   const [show, setShow] = useState(false);
   const detail = useEvidenceRecord(record.id, show);
   const countersign = useCountersign(commentId);
-  const signed = record.countersignedAt !== null;
-  const mine = record.capturedBy === userName;
+  const signed = record.countersigned_at !== null;
+  const mine = record.captured_by === userName;
   return (
     <li className="card">
       <div className="card-main">
@@ -48,8 +48,8 @@ function EvidenceItem({ record, commentId, userName, onDone }: { record: Evidenc
           <span>{words(EVIDENCE_REASON_WORDS, record.reason)}</span>
         </p>
         <p className="hint">
-          Captured by {record.capturedBy} on {formatDateTime(record.capturedAt)}
-          {signed ? ` · countersigned by ${record.countersignedBy} on ${formatDateTime(record.countersignedAt)}` : ""}
+          Captured by {record.captured_by} on {formatDateTime(record.captured_at)}
+          {signed ? ` · countersigned by ${record.countersigned_by ?? ""} on ${formatDateTime(record.countersigned_at)}` : ""}
         </p>
         <p className="hint">
           SHA-256 <code>{record.sha256.slice(0, 16)}…</code>

@@ -9,8 +9,10 @@ import { HighlightedText } from "../../../components/post/HighlightedText";
 import { StatusBadge } from "../../../components/StatusBadge";
 import { errorMessages } from "../../../lib/errors";
 import { formatDateTime } from "../../../lib/format";
-import { decodeLabels, screeningSettings, useSaveScreening, useScreening, useScreeningPreview, type ScreeningSettings } from "../api/comments";
+import { labelSpans, screeningSettings, useSaveScreening, useScreening, useScreeningPreview, type ScreeningSettings } from "../api/comments";
 import { CHANNEL_WORDS, LABEL_WORDS, words } from "./words";
+import { XCostsAndWatch } from "./MentionsPanel";
+import { SensitivityPanel } from "./SensitivityPanel";
 
 export interface ScreeningSchool {
   id: number;
@@ -88,7 +90,9 @@ function Screening({ school, multiple }: { school: ScreeningSchool; multiple: bo
           onSaved={() => setFlash((p) => ({ message: "Screening settings saved. New comments are screened with them.", stamp: p.stamp + 1 }))}
         />
       ) : null}
+      <SensitivityPanel schoolId={school.id} canEdit={school.canEdit} onSaved={(message) => setFlash((p) => ({ message, stamp: p.stamp + 1 }))} />
       <Preview schoolId={school.id} />
+      <XCostsAndWatch schoolId={school.id} canEdit={school.canEdit} />
     </Page>
   );
 }
@@ -243,7 +247,7 @@ function Preview({ schoolId }: { schoolId: number }) {
   const [screened, setScreened] = useState("");
   const errors = errorMessages(preview.error, ["text"]);
   const textErrors = [...(blank ? ["Write a sample comment first."] : []), ...(errors.fields.text ?? [])];
-  const labels = preview.data ? decodeLabels(preview.data.labels) : [];
+  const labels = preview.data?.labels ?? [];
   const verdict = preview.data ? (VERDICT_WORDS[preview.data.verdict] ?? { label: preview.data.verdict, tone: "warn" as const, icon: "alert" as const, explain: "" }) : null;
 
   function submit(event: FormEvent<HTMLFormElement>) {
@@ -294,7 +298,7 @@ function Preview({ schoolId }: { schoolId: number }) {
             <StatusBadge label={verdict.label} tone={verdict.tone} icon={verdict.icon} prefix="Result:" />
             <span>{verdict.explain}</span>
           </p>
-          <HighlightedText text={screened} spans={labels.flatMap((l) => (l.span ? [l.span] : []))} className="post-text" />
+          <HighlightedText text={screened} spans={labelSpans(labels)} className="post-text" />
           {labels.length === 0 ? (
             <p className="notice notice--ok">
               <Icon name="check" /> Nothing was found.
@@ -304,7 +308,7 @@ function Preview({ schoolId }: { schoolId: number }) {
               {labels.map((label, index) => (
                 <li key={index} className="finding">
                   <strong>{words(LABEL_WORDS, label.label)}</strong>
-                  {label.score !== null ? <span className="hint"> · {Math.round(label.score * 100)}% sure</span> : null}
+                  <span className="hint"> · {Math.round(label.score * 100)}% sure</span>
                   {label.span ? <span className="hint"> · “{sliceCodePoints(screened, label.span)}”</span> : null}
                   {label.reason ? <p className="hint">{label.reason}</p> : null}
                 </li>
@@ -318,6 +322,6 @@ function Preview({ schoolId }: { schoolId: number }) {
 }
 
 /** The words a span covers (spans count code points, as Python does). */
-function sliceCodePoints(text: string, span: [number, number]): string {
+function sliceCodePoints(text: string, span: readonly number[]): string {
   return Array.from(text).slice(span[0], span[1]).join("");
 }

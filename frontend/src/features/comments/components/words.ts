@@ -1,3 +1,5 @@
+import { CHANNEL_LABELS } from "../../../lib/post";
+
 /** The comment codes in plain English. */
 export const LABEL_WORDS: Record<string, string> = {
   threat: "Threat",
@@ -20,7 +22,7 @@ export const REVIEW_WORDS: Record<string, string> = {
 
 export const STATUS_WORDS: Record<string, string> = { visible: "Visible to the public", hidden: "Hidden", deleted: "Deleted" };
 
-export const CHANNEL_WORDS: Record<string, string> = { website: "School website", x: "X", facebook: "Facebook", instagram: "Instagram" };
+export const CHANNEL_WORDS: Record<string, string> = CHANNEL_LABELS;
 
 export const ACTION_WORDS: Record<string, string> = {
   hide: "Hidden on the platform",

@@ -22,6 +22,8 @@ type EnrolBody = NonNullable<paths["/api/people/{person_id}/enrolments"]["post"]
 type ImportBody = NonNullable<paths["/api/schools/{school_id}/imports"]["post"]["requestBody"]>["content"]["multipart/form-data"];
 type DpiaBody = NonNullable<paths["/api/schools/{school_id}/dpia"]["post"]["requestBody"]>["content"]["application/json"];
 export type ImportRun = paths["/api/schools/{school_id}/imports/{import_id}"]["get"]["responses"][200]["content"]["application/json"];
+export type PersonDetail = paths["/api/people/{person_id}"]["get"]["responses"][200]["content"]["application/json"];
+export type PersonContact = PersonDetail["contacts"][number];
 export type FlagKind = FlagBody["kind"];
 export type Purpose = RecordBody["purposes"][number];
 
@@ -201,8 +203,15 @@ export function useEnrolments(personId: number, enabled: boolean) {
 export function useEnrol(personId: number) {
   const invalidate = useInvalidatePerson(personId);
   return useMutation({
-    mutationFn: (photos: File[]) =>
-      unwrap(api.POST("/api/people/{person_id}/enrolments", { ...person(personId), body: multipart<EnrolBody>({ photos }) })),
+    // face_points: where the administrator pointed at the person's face in each photo ("x,y"
+    // as fractions of the picture), for photos that show several faces of similar size.
+    mutationFn: ({ photos, facePoints }: { photos: File[]; facePoints?: string[] }) =>
+      unwrap(
+        api.POST("/api/people/{person_id}/enrolments", {
+          ...person(personId),
+          body: multipart<EnrolBody>({ photos, face_points: facePoints }),
+        }),
+      ),
     onSuccess: invalidate,
   });
 }
@@ -294,96 +303,4 @@ export function useClearDpia(schoolId: number) {
     mutationFn: () => unwrap(api.DELETE("/api/schools/{school_id}/dpia", school(schoolId))),
     onSuccess: (data) => queryClient.setQueryData(["consent", "dpia", schoolId], data),
   });
-}
-
-// --- SCHEMA-GAP decoders: consent records, contacts and import rows are untyped in openapi.yaml ---
-
-type Json = Record<string, unknown>;
-const isObject = (v: unknown): v is Json => v !== null && typeof v === "object" && !Array.isArray(v);
-const str = (v: unknown): string => (typeof v === "string" ? v : "");
-
-export interface ConsentRecordView {
-  id: number;
-  purpose: string;
-  decision: string;
-  givenBy: string;
-  contact: string;
-  method: string;
-  givenOn: string;
-  expiresOn: string;
-  evidenceName: string;
-  evidenceUrl: string;
-  evidenceReference: string;
-  notes: string;
-  recordedBy: string;
-  recordedAt: string;
-}
-
-export function decodeRecords(value: unknown): ConsentRecordView[] {
-  if (!Array.isArray(value)) return [];
-  return value.flatMap((r): ConsentRecordView[] => {
-    if (!isObject(r) || typeof r.id !== "number") return [];
-    const contact = isObject(r.contact) ? `${str(r.contact.name)}${r.contact.relationship ? ` (${str(r.contact.relationship)})` : ""}` : "";
-    const evidence = isObject(r.evidence) ? r.evidence : null;
-    return [
-      {
-        id: r.id,
-        purpose: str(r.purpose),
-        decision: str(r.decision),
-        givenBy: str(r.given_by),
-        contact,
-        method: str(r.method),
-        givenOn: str(r.given_on),
-        expiresOn: str(r.expires_on),
-        evidenceName: evidence ? str(evidence.original_name) || "Evidence file" : "",
-        evidenceUrl: evidence ? str(evidence.download) : "",
-        evidenceReference: str(r.evidence_reference),
-        notes: str(r.notes),
-        recordedBy: str(r.recorded_by),
-        recordedAt: str(r.recorded_at),
-      },
-    ];
-  });
-}
-
-export interface ContactView {
-  id: number;
-  name: string;
-  relationship: string;
-  mayGiveConsent: boolean;
-  parentalResponsibility: boolean;
-  courtOrder: boolean;
-}
-
-export function decodeContacts(value: unknown): ContactView[] {
-  if (!Array.isArray(value)) return [];
-  return value.flatMap((c): ContactView[] =>
-    isObject(c) && typeof c.id === "number"
-      ? [
-          {
-            id: c.id,
-            name: str(c.name),
-            relationship: str(c.relationship),
-            mayGiveConsent: c.may_give_consent === true,
-            parentalResponsibility: c.has_parental_responsibility === true,
-            courtOrder: c.court_order === true,
-          },
-        ]
-      : [],
-  );
-}
-
-export interface BadRow {
-  line: number;
-  misId: string;
-  errors: string[];
-}
-
-export function decodeBadRows(value: unknown): BadRow[] {
-  if (!Array.isArray(value)) return [];
-  return value.flatMap((row): BadRow[] =>
-    isObject(row) && typeof row.line === "number"
-      ? [{ line: row.line, misId: str(row.mis_id), errors: Array.isArray(row.errors) ? row.errors.filter((e): e is string => typeof e === "string") : [] }]
-      : [],
-  );
 }

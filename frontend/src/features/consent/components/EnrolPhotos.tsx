@@ -1,4 +1,4 @@
-import { useId, useRef, useState, type FormEvent } from "react";
+import { useEffect, useId, useRef, useState, type FormEvent, type MouseEvent } from "react";
 import { errorMessages } from "../../../lib/errors";
 import { formatDateTime } from "../../../lib/format";
 import { useDeleteEnrolment, useEnrol, useEnrolments } from "../api/consent";
@@ -12,8 +12,26 @@ export function EnrolPhotos({ personId, name, onDone }: { personId: number; name
   const input = useRef<HTMLInputElement>(null);
   const [files, setFiles] = useState<File[]>([]);
   const [none, setNone] = useState(false);
-  const errors = errorMessages(enrol.error, ["photos"]);
-  const photoErrors = [...(none ? ["Choose at least one photo."] : []), ...(errors.fields.photos ?? []), ...errors.top];
+  const errors = errorMessages(enrol.error, ["photos", "face_points"]);
+  const photoErrors = [
+    ...(none ? ["Choose at least one photo."] : []),
+    ...(errors.fields.photos ?? []),
+    ...(errors.fields.face_points ?? []),
+    ...errors.top,
+  ];
+  // Several faces of similar size in one photo: the administrator points at the person's.
+  const canPoint = files.length === 1 && (errors.code === "many_faces" || Boolean(errors.fields.face_points));
+
+  function send(facePoints?: string[]) {
+    enrol.mutate({ photos: files, facePoints }, {
+      onSuccess: (created) => {
+        setFiles([]);
+        if (input.current) input.current.value = "";
+        onDone(`${created.length} reference photo${created.length === 1 ? "" : "s"} of ${name} enrolled.`);
+      },
+      onError: () => input.current?.focus(),
+    });
+  }
 
   function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -23,14 +41,15 @@ export function EnrolPhotos({ personId, name, onDone }: { personId: number; name
       return;
     }
     setNone(false);
-    enrol.mutate(files, {
-      onSuccess: (created) => {
-        setFiles([]);
-        if (input.current) input.current.value = "";
-        onDone(`${created.length} reference photo${created.length === 1 ? "" : "s"} of ${name} enrolled.`);
-      },
-      onError: () => input.current?.focus(),
-    });
+    send();
+  }
+
+  function pointAt(event: MouseEvent<HTMLImageElement>) {
+    const area = event.currentTarget.getBoundingClientRect();
+    if (area.width <= 0 || area.height <= 0) return;
+    const x = Math.min(1, Math.max(0, (event.clientX - area.left) / area.width));
+    const y = Math.min(1, Math.max(0, (event.clientY - area.top) / area.height));
+    send([`${x.toFixed(3)},${y.toFixed(3)}`]);
   }
 
   return (
@@ -80,10 +99,27 @@ export function EnrolPhotos({ personId, name, onDone }: { personId: number; name
             onChange={(event) => setFiles(Array.from(event.target.files ?? []).slice(0, 5))}
           />
         </div>
+        {canPoint && files[0] ? <FacePicker file={files[0]} name={name} onPoint={pointAt} /> : null}
         <button type="submit" className="button button--secondary" disabled={enrol.isPending}>
           {enrol.isPending ? "Enrolling…" : "Enrol photos"}
         </button>
       </form>
     </section>
+  );
+}
+
+function FacePicker({ file, name, onPoint }: { file: File; name: string; onPoint: (event: MouseEvent<HTMLImageElement>) => void }) {
+  const [url, setUrl] = useState<string | null>(null);
+  useEffect(() => {
+    const made = URL.createObjectURL(file);
+    setUrl(made);
+    return () => URL.revokeObjectURL(made);
+  }, [file]);
+  if (!url) return null;
+  return (
+    <figure className="face-picker">
+      <figcaption>Tap {name}&apos;s face on the photo to enrol that face only.</figcaption>
+      <img src={url} alt={`The photo to enrol. Tap ${name}'s face.`} onClick={onPoint} style={{ maxWidth: "100%", cursor: "crosshair" }} />
+    </figure>
   );
 }

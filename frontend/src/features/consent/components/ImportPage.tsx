@@ -6,7 +6,7 @@ import { Page } from "../../../components/Page";
 import { StatusBadge } from "../../../components/StatusBadge";
 import { errorMessages } from "../../../lib/errors";
 import { formatDateTime } from "../../../lib/format";
-import { decodeBadRows, useImportRun, useImports, useRunImport, type ImportRun } from "../api/consent";
+import { useImportRun, useImports, useRunImport, type ImportRun } from "../api/consent";
 import { useConsentSchool } from "./ConsentLookupPage";
 import type { ConsentSchool } from "./labels";
 
@@ -164,7 +164,7 @@ function ImportDetail({ school, importId }: { school: ConsentSchool; importId: n
 /** What an import did, and every bad row with its line number and the reasons. */
 export function ImportReport({ run }: { run: ImportRun | Omit<ImportRun, "changes"> }) {
   const s = RUN_STATUS[run.status] ?? RUN_STATUS.rejected!;
-  const bad = decodeBadRows(run.errors);
+  const bad = run.errors;
   return (
     <>
       <p>
@@ -201,9 +201,9 @@ export function ImportReport({ run }: { run: ImportRun | Omit<ImportRun, "change
               </thead>
               <tbody>
                 {bad.map((row) => (
-                  <tr key={`${row.line}-${row.misId}`}>
+                  <tr key={`${row.line}-${row.mis_id}`}>
                     <td>{row.line}</td>
-                    <td>{row.misId || "—"}</td>
+                    <td>{row.mis_id || "—"}</td>
                     <td>
                       <ul className="plain-list">
                         {row.errors.map((e) => (

@@ -7,7 +7,7 @@ import { Loading } from "../../../components/Loading";
 import { Page } from "../../../components/Page";
 import { errorMessages } from "../../../lib/errors";
 import { formatDateTime } from "../../../lib/format";
-import { decodeContacts, decodeRecords, usePerson, usePersonStatus, useTimeline } from "../api/consent";
+import { usePerson, usePersonStatus, useTimeline } from "../api/consent";
 import { useConsentSchool } from "./ConsentLookupPage";
 import { DecisionCell, DoNotPublishBanner } from "./Decision";
 import { ContactsPanel } from "./ContactsPanel";
@@ -48,6 +48,11 @@ export function PersonPage({ schools }: { schools: ConsentSchool[] }) {
   return <Person key={personId} school={school} personId={Number(personId)} />;
 }
 
+/** "Sarah Hart (Mother)": who gave a decision recorded against a contact. */
+function contactName(contact: { name: string; relationship: string }): string {
+  return `${contact.name}${contact.relationship ? ` (${contact.relationship})` : ""}`;
+}
+
 function Person({ school, personId }: { school: ConsentSchool; personId: number }) {
   const reader = hasAny(school, READ_ROLES);
   const admin = school.roles.includes("consent_admin");
@@ -75,7 +80,7 @@ function Person({ school, personId }: { school: ConsentSchool; personId: number 
   }
   const row = status.data;
   const name = `${row.display_first_name} ${row.last_name}`.trim();
-  const contacts = decodeContacts(detail.data?.contacts);
+  const contacts = detail.data?.contacts ?? [];
 
   return (
     <Page title={name}>
@@ -180,8 +185,8 @@ function Person({ school, personId }: { school: ConsentSchool; personId: number 
                     <li key={c.id}>
                       <strong>{c.name}</strong>
                       {c.relationship ? ` (${c.relationship})` : ""}
-                      {c.mayGiveConsent ? " · may give consent" : " · may not give consent"}
-                      {c.courtOrder ? " · court order" : ""}
+                      {c.may_give_consent ? " · may give consent" : " · may not give consent"}
+                      {c.court_order ? " · court order" : ""}
                     </li>
                   ))}
                 </ul>
@@ -211,11 +216,11 @@ function Person({ school, personId }: { school: ConsentSchool; personId: number 
                 ))}
               </dl>
               <h3>Every record, newest first</h3>
-              {decodeRecords(timeline.data.records).length === 0 ? (
+              {timeline.data.records.length === 0 ? (
                 <p className="hint">Nothing recorded. No answer means no.</p>
               ) : (
                 <ol className="timeline">
-                  {decodeRecords(timeline.data.records).map((r) => (
+                  {timeline.data.records.map((r) => (
                     <li key={r.id} className={`timeline__item timeline__item--${r.decision}`}>
                       <p>
                         <strong>
@@ -223,20 +228,20 @@ function Person({ school, personId }: { school: ConsentSchool; personId: number 
                         </strong>
                       </p>
                       <p className="hint">
-                        By {r.contact || label(GIVEN_BY_LABELS, r.givenBy).replace(/^The /, "the ")} · {label(METHOD_LABELS, r.method)}
-                        {r.givenOn ? ` · given ${r.givenOn}` : ""}
-                        {r.expiresOn ? ` · expires ${r.expiresOn}` : ""}
+                        By {r.contact ? contactName(r.contact) : label(GIVEN_BY_LABELS, r.given_by).replace(/^The /, "the ")} · {label(METHOD_LABELS, r.method)}
+                        {r.given_on ? ` · given ${r.given_on}` : ""}
+                        {r.expires_on ? ` · expires ${r.expires_on}` : ""}
                       </p>
                       {r.notes ? <p>{r.notes}</p> : null}
-                      {r.evidenceUrl && admin ? (
+                      {r.evidence && admin ? (
                         <p>
-                          <a href={r.evidenceUrl}>Download evidence: {r.evidenceName}</a>
+                          <a href={r.evidence.download}>Download evidence: {r.evidence.original_name || "Evidence file"}</a>
                         </p>
-                      ) : r.evidenceReference ? (
-                        <p className="hint">Evidence: {r.evidenceReference}</p>
+                      ) : r.evidence_reference ? (
+                        <p className="hint">Evidence: {r.evidence_reference}</p>
                       ) : null}
                       <p className="hint">
-                        Recorded by {r.recordedBy} on {formatDateTime(r.recordedAt)}
+                        Recorded by {r.recorded_by} on {formatDateTime(r.recorded_at)}
                       </p>
                     </li>
                   ))}

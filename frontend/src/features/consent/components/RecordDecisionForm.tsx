@@ -1,14 +1,14 @@
 import { useId, useState, type FormEvent } from "react";
 import { ErrorSummary } from "../../../components/ErrorSummary";
 import { errorMessages } from "../../../lib/errors";
-import { useRecordConsent, useUploadEvidence, type ContactView, type Purpose, type RecordBody } from "../api/consent";
+import { useRecordConsent, useUploadEvidence, type PersonContact, type Purpose, type RecordBody } from "../api/consent";
 import { METHOD_LABELS, PURPOSE_LABELS } from "./labels";
 
 const PURPOSES = Object.keys(PURPOSE_LABELS) as Purpose[];
 const FIELDS = ["purposes", "decision", "given_by", "contact_id", "method", "given_on", "expires_on", "evidence_reference", "notes"] as const;
 
 /** A consent administrator records a decision (records are append-only: a new one wins). */
-export function RecordDecisionForm({ personId, contacts, onDone }: { personId: number; contacts: ContactView[]; onDone: (message: string) => void }) {
+export function RecordDecisionForm({ personId, contacts, onDone }: { personId: number; contacts: PersonContact[]; onDone: (message: string) => void }) {
   const id = useId();
   const record = useRecordConsent(personId);
   const upload = useUploadEvidence(personId);
@@ -130,10 +130,10 @@ export function RecordDecisionForm({ personId, contacts, onDone }: { personId: n
             <select id={`${id}-contact`} value={contactId} onChange={(event) => setContactId(event.target.value)}>
               <option value="">Choose…</option>
               {contacts.map((c) => (
-                <option key={c.id} value={c.id} disabled={!c.mayGiveConsent}>
+                <option key={c.id} value={c.id} disabled={!c.may_give_consent}>
                   {c.name}
                   {c.relationship ? ` (${c.relationship})` : ""}
-                  {c.mayGiveConsent ? "" : " — may not give consent"}
+                  {c.may_give_consent ? "" : " — may not give consent"}
                 </option>
               ))}
             </select>

@@ -1,3 +1,5 @@
+import { CHANNEL_LABELS, CHANNELS } from "../../../lib/post";
+
 /** Plain-English names for the register's codes (consent/models.py choices). */
 export const PURPOSE_LABELS: Record<string, string> = {
   photo_website: "Photo on the school website",
@@ -32,8 +34,8 @@ export const KIND_LABELS: Record<string, string> = { pupil: "Pupil", staff: "Sta
 
 export const STATUS_KIND_LABELS: Record<string, string> = { photo: "Photo", full_name: "Full name with photo", first_name: "First name" };
 
-export const CHANNEL_ORDER = ["website", "x", "facebook", "instagram"];
-export const CHANNEL_NAMES: Record<string, string> = { website: "School website", x: "X", facebook: "Facebook", instagram: "Instagram" };
+export const CHANNEL_ORDER: readonly string[] = CHANNELS;
+export const CHANNEL_NAMES: Record<string, string> = CHANNEL_LABELS;
 
 export function label(map: Record<string, string>, code: string): string {
   return map[code] ?? code.replace(/_/g, " ");

@@ -10,7 +10,7 @@ import { channelLabel } from "../../../lib/post";
 import { useMarkPosted, usePostAgain, usePublications, useRequestTakedown, useTakedowns, type Publication } from "../api/publishing";
 import { publicationWords, takedownWords } from "./words";
 
-/** A leader may ask for these to come down (publishers/services.py takedown_request_by_leader). */
+/** A leader may ask for these to come down (moderation/takedowns.py MAY_BE_TAKEN_DOWN). */
 const TAKEDOWN_STATUSES: readonly string[] = ["publishing", "published", "partially_published", "takedown_requested"];
 
 export interface PublishedPost {

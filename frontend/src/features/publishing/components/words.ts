@@ -47,8 +47,8 @@ export function takedownWords(state: string | undefined): StateWords & { explain
 
 /**
  * One channel during a takedown. Asking for a takedown hides the website news item at once
- * (publishers/services.py takedown_request); once confirmed, anything not yet down is being
- * deleted.
+ * (moderation/takedowns.py takedown_request_for_post); once confirmed, anything not yet
+ * down is being deleted.
  */
 export function channelProgress(channel: { channel: string; state: string; error: string }, takedownState: string | undefined): StateWords {
   if (channel.state === "taken_down") return { label: "Taken down", tone: "ok", icon: "check" };

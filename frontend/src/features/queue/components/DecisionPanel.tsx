@@ -5,6 +5,7 @@ import { errorMessages } from "../../../lib/errors";
 import { formatDateTime } from "../../../lib/format";
 import { approvalsView, imageSrc, statusMeta, type PostDetail } from "../../../lib/post";
 import { useApprove, useReject, useRequestChanges, type Publishing } from "../api/queue";
+import { X_OVER_BUDGET, XCostNotice } from "./XCostNotice";
 
 type Open = "approve" | "changes" | "reject";
 
@@ -132,7 +133,8 @@ function ApproveForm({ post, onDone }: { post: PostDetail; onDone: (message: str
   const [schedule, setSchedule] = useState(toLocalInput(post.scheduled_at));
   const [confirmed, setConfirmed] = useState<ReadonlySet<number>>(() => new Set());
   const [unconfirmed, setUnconfirmed] = useState(false);
-  const errors = errorMessages(approve.error, ["confirmed_images", "scheduled_at"]);
+  const [acceptXCost, setAcceptXCost] = useState(false);
+  const errors = errorMessages(approve.error, ["confirmed_images", "scheduled_at", "acknowledged"]);
   const photos = post.images.map((image, index) => ({ image, number: index + 1 }));
   const missing = photos.filter(({ image }) => !confirmed.has(image.id));
   const confirmErrors = [
@@ -162,7 +164,12 @@ function ApproveForm({ post, onDone }: { post: PostDetail; onDone: (message: str
     setUnconfirmed(false);
     const scheduledAt = schedule ? new Date(schedule).toISOString() : null;
     approve.mutate(
-      { content_hash: post.content_hash, scheduled_at: scheduledAt, confirmed_images: photos.map(({ image }) => image.id) },
+      {
+        content_hash: post.content_hash,
+        scheduled_at: scheduledAt,
+        confirmed_images: photos.map(({ image }) => image.id),
+        ...(acceptXCost ? { acknowledged: [X_OVER_BUDGET] } : {}),
+      },
       {
         onSuccess: (updated) =>
           onDone(
@@ -236,6 +243,13 @@ function ApproveForm({ post, onDone }: { post: PostDetail; onDone: (message: str
           })}
         </fieldset>
       ) : null}
+      <XCostNotice
+        postId={post.id}
+        onX={post.channels.includes("x")}
+        accepted={acceptXCost}
+        onAccept={setAcceptXCost}
+        errors={errors.fields.acknowledged ?? []}
+      />
       <button type="submit" className="button button--primary" disabled={approve.isPending}>
         <Icon name="check" /> {approve.isPending ? "Approving…" : "Approve this post"}
       </button>

@@ -1,0 +1,184 @@
+"""Decoding accepted images for analysis: pure functions on image bytes (no Django).
+
+Shared by the media pipeline (`moderation.imaging`) and face detection/encoding
+(`backend.faces.detect`, `backend.faces.encode`). Uploads are judged by their content, never
+their name: the magic bytes must say JPEG, PNG, WebP or HEIF (HEIC) and Pillow must agree.
+Decoding always applies the orientation, so every box and variant is in upright pixels.
+
+HEIC/HEIF (what iPads and iPhones save by default) is decoded by `pillow-heif`'s Pillow
+plug-in, registered below. It applies the HEIF rotation/mirror transforms while decoding and
+sets the EXIF orientation it hands over to 1, so the same `exif_transpose` path stays right
+for every format. Only the primary image is read (like MPO JPEGs); depth maps, thumbnails
+and auxiliary images never reach the pipeline, and nothing published is HEIF: variants are
+re-encoded JPEGs built from pixels alone (R6).
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import struct
+import warnings
+
+import numpy as np
+import pillow_heif  # type: ignore[import-untyped]
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+pillow_heif.register_heif_opener()
+
+# Messages are constants so tests and the API can assert them.
+NOT_AN_IMAGE = "This file is not a JPEG, PNG, WebP or HEIC image."
+GIF_NOT_ACCEPTED = "GIF images are not accepted; please upload a JPEG, PNG, WebP or HEIC photo."
+AVIF_NOT_ACCEPTED = "AVIF images are not accepted; please upload a JPEG, PNG, WebP or HEIC photo."
+DAMAGED = "The image could not be read; it may be damaged."
+TOO_MANY_PIXELS = "The image is larger than {megapixels} megapixels."
+DISAGREES = "The file's contents do not match its image type; it may be damaged or disguised."
+
+_ORIENTATION = 0x0112
+_SWAPS_AXES = {5, 6, 7, 8}  # EXIF orientations that rotate by 90 degrees
+
+
+class ImageRejected(Exception):
+    """An upload we will not store; .message is plain English for the person uploading."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def sniff(data: bytes) -> str | None:
+    """The accepted format named by the magic bytes, or None. Never looks at a filename."""
+    if data[:3] == b"\xff\xd8\xff":
+        return "JPEG"
+    if data[:8] == b"\x89PNG\r\n\x1a\n":
+        return "PNG"
+    if len(data) >= 12 and data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return "WEBP"
+    if len(data) >= 12 and data[4:8] == b"ftyp" and data[8:12] in _HEIF_BRANDS:
+        return "HEIF"
+    return None
+
+
+# Major brands of HEVC-coded HEIF files (ISO/IEC 23008-12): what iOS and iPadOS write.
+_HEIF_BRANDS = (b"heic", b"heix", b"hevc", b"heim", b"heis", b"hevm", b"hevs", b"mif1", b"msf1")
+
+
+def refusal_for_unaccepted(data: bytes) -> str:
+    """A specific message for formats people plausibly upload, a generic one otherwise."""
+    if data[:6] in (b"GIF87a", b"GIF89a"):
+        return GIF_NOT_ACCEPTED
+    if len(data) >= 12 and data[4:8] == b"ftyp" and data[8:12] in (b"avif", b"avis"):
+        return AVIF_NOT_ACCEPTED
+    return NOT_AN_IMAGE
+
+
+def oriented_size(im: Image.Image) -> tuple[int, int]:
+    orientation = im.getexif().get(_ORIENTATION)
+    if orientation in _SWAPS_AXES:
+        return im.height, im.width
+    return im.width, im.height
+
+
+def open_checked(data: bytes, fmt: str, max_pixels: int | None) -> Image.Image:
+    """Open without decoding; refuse bombs by declared size and Pillow's own bomb guard."""
+    with warnings.catch_warnings():
+        # Pillow only warns between MAX_IMAGE_PIXELS and twice that; make it an error.
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        try:
+            im = Image.open(io.BytesIO(data), formats=[fmt])
+        except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+            # Pillow's guard can fire below our own limit: name the limit that applied.
+            limits = [n for n in (max_pixels, Image.MAX_IMAGE_PIXELS) if n]
+            limit = min(limits) if limits else 0
+            raise ImageRejected(TOO_MANY_PIXELS.format(megapixels=limit // 1_000_000)) from exc
+        except UnidentifiedImageError as exc:
+            raise ImageRejected(DISAGREES) from exc
+        except (OSError, SyntaxError, ValueError, struct.error, EOFError) as exc:
+            raise ImageRejected(DAMAGED) from exc
+    # Cameras and phones write multi-picture JPEGs (MPF: depth or gain maps, stereo pairs);
+    # Pillow calls them MPO. They are JPEGs: only the primary picture is ever used.
+    if im.format != fmt and not (fmt == "JPEG" and im.format == "MPO"):
+        raise ImageRejected(DISAGREES)
+    if max_pixels is not None and im.width * im.height > max_pixels:
+        raise ImageRejected(TOO_MANY_PIXELS.format(megapixels=max_pixels // 1_000_000))
+    return im
+
+
+def to_rgb(im: Image.Image) -> Image.Image:
+    """RGB pixels only; transparency is flattened onto white (as a web page would show it)."""
+    if im.mode in ("I;16", "I;16B", "I;16L", "I"):
+        im = im.convert("I").point(lambda v: v * (1 / 256)).convert("L")
+    if im.mode == "P":
+        im = im.convert("RGBA")
+    if im.mode in ("RGBA", "LA", "PA"):
+        rgba = im.convert("RGBA")
+        flat = Image.new("RGB", rgba.size, (255, 255, 255))
+        flat.paste(rgba, mask=rgba.getchannel("A"))
+        return flat
+    return im.convert("RGB") if im.mode != "RGB" else im
+
+
+def open_any(data: bytes) -> Image.Image:
+    fmt = sniff(data)
+    if fmt is None:
+        raise ImageRejected(refusal_for_unaccepted(data))
+    return open_checked(data, fmt, None)
+
+
+def decode_upright(data: bytes) -> Image.Image:
+    """Decode an accepted upload upright (EXIF orientation applied) as RGB pixels, for
+    analysis only: metadata may still ride in `im.info` (use `normalise` for anything kept)."""
+    im = open_any(data)
+    try:
+        return to_rgb(ImageOps.exif_transpose(im))
+    except (OSError, SyntaxError, ValueError, struct.error, EOFError) as exc:
+        raise ImageRejected(DAMAGED) from exc
+
+
+def normalise(data: bytes) -> Image.Image:
+    """Decode an accepted upload upright (EXIF orientation applied) as RGB pixels.
+
+    Face boxes, blurring and variants all work in these oriented pixels.
+    """
+    return fresh_rgb(decode_upright(data))
+
+
+def load_for_analysis(
+    data: bytes, *, max_long_side: int = 1600, draft_slack: float = 1.0
+) -> tuple[np.ndarray, float]:
+    """Decode for detection: upright RGB uint8 array no longer than max_long_side, and scale.
+
+    original_px = analysis_px * scale, where "original" is the upright full-size image.
+    JPEGs are decoded at 1/2, 1/4 or 1/8 scale by libjpeg (Image.draft) where that still
+    leaves at least max_long_side * draft_slack pixels, which is much faster than a full
+    decode (a slack of 0.9 lets a 4000 px photo needed at 2134 px decode at 2000 px, a
+    third of the CPU of a full decode). draft() works on the stored (unrotated) frame, so
+    the target is computed from the long side, which rotation does not change. Never
+    enlarges.
+    """
+    im = open_any(data)
+    oriented_w, oriented_h = oriented_size(im)
+    original_long = max(oriented_w, oriented_h)
+    try:
+        if im.format in ("JPEG", "MPO") and original_long > max_long_side:
+            ratio = max_long_side * draft_slack / original_long
+            im.draft("RGB", (math.ceil(im.width * ratio), math.ceil(im.height * ratio)))
+        upright = to_rgb(ImageOps.exif_transpose(im))
+    except (OSError, SyntaxError, ValueError, struct.error, EOFError) as exc:
+        raise ImageRejected(DAMAGED) from exc
+    long_side = max(upright.size)
+    if long_side > max_long_side:
+        ratio = max_long_side / long_side
+        size = (max(1, round(upright.width * ratio)), max(1, round(upright.height * ratio)))
+        upright = upright.resize(size, Image.Resampling.BILINEAR, reducing_gap=2.0)
+    return np.asarray(upright), original_long / max(upright.size)
+
+
+def fresh_rgb(im: Image.Image) -> Image.Image:
+    """A new RGB image from pixel data alone: no info dict, EXIF, ICC or comment survives.
+
+    Pillow copies im.info through resize/crop and its JPEG writer reuses im.info["comment"],
+    so stripping by deleting keys is fragile; rebuilding from bytes is not.
+    """
+    rgb = im if im.mode == "RGB" else im.convert("RGB")
+    return Image.frombytes("RGB", rgb.size, rgb.tobytes())
