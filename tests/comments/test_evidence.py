@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from typing import Any
 
 import pytest
@@ -14,6 +15,7 @@ from backend.audit.models import AuditEvent
 from backend.common.errors import Conflict, NotFound, Refused
 from moderation.comments import services
 from moderation.comments.models import Comment, Evidence, ModerationAction
+from moderation.comments.selectors import NO_SUCH_EVIDENCE
 from publishers.meta.facebook import FacebookPagePublisher
 from publishers.models import Publication
 from tests.comments.conftest import Platforms
@@ -139,7 +141,7 @@ def test_only_a_dsl_or_a_leader_countersigns(
     held: Comment, teacher: User, trust_admin: User
 ) -> None:
     for user in (teacher, trust_admin):
-        with pytest.raises(Refused):
+        with pytest.raises(Refused, match=re.escape(services.COUNTERSIGN_ROLE)):
             services.evidence_countersign(evidence=held.evidence.get(), actor=user)
 
 
@@ -199,5 +201,5 @@ def test_evidence_of_an_escalated_comment_is_only_for_the_dsl_and_leaders(
 ) -> None:
     evidence = escalated.evidence.get()
     for user in (teacher, data_manager, outsider):
-        with pytest.raises(NotFound):
+        with pytest.raises(NotFound, match=re.escape(NO_SUCH_EVIDENCE)):
             services.evidence_export(evidence=evidence, actor=user)

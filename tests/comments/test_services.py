@@ -3,6 +3,7 @@ calls idempotent and retried, every action audited."""
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from typing import Any
 
@@ -11,12 +12,13 @@ from django.core import mail
 from django.utils import timezone
 
 from backend.accounts.models import Device, School, User
-from backend.accounts.services import device_enrol
+from backend.accounts.services import DEVICE_MISSING, device_enrol
 from backend.audit.models import AuditEvent
 from backend.common.actors import SYSTEM_SHELL
 from backend.common.errors import Conflict, InvalidInput, NotFound, Refused
 from moderation.comments import services, tasks
 from moderation.comments.models import Comment, ModerationAction
+from moderation.comments.selectors import NO_SUCH_COMMENT
 from moderation.models import Post
 from publishers.models import Publication
 from tests.comments.conftest import Platforms, publish, remote
@@ -211,7 +213,7 @@ def test_only_leaders_change_screening_settings(
     school: School, safeguarding_lead: User, teacher: User
 ) -> None:
     for user in (safeguarding_lead, teacher):
-        with pytest.raises(Refused):
+        with pytest.raises(Refused, match=re.escape(services.NOT_A_LEADER)):
             services.screening_settings_update(school=school, actor=user, blocked_words=["x"])
 
 
@@ -419,7 +421,7 @@ def test_a_reply_needs_a_tablet_of_the_comment_s_school_and_a_channel_that_takes
         school=school, channel="website", remote=remote("w1", ORDINARY)
     ).comment
 
-    with pytest.raises(Refused):
+    with pytest.raises(Refused, match=re.escape(DEVICE_MISSING)):
         services.comment_reply(comment=on_facebook, actor=head_teacher, device=None, text="Hi")
     with pytest.raises(Refused, match="another school"):
         services.comment_reply(comment=on_facebook, actor=head_teacher, device=foreign, text="Hi")
@@ -427,7 +429,7 @@ def test_a_reply_needs_a_tablet_of_the_comment_s_school_and_a_channel_that_takes
         services.comment_reply(comment=on_instagram, actor=head_teacher, device=own, text="Hi")
     with pytest.raises(Conflict, match="website feed has no replies"):
         services.comment_reply(comment=on_website, actor=head_teacher, device=own, text="Hi")
-    with pytest.raises(InvalidInput):
+    with pytest.raises(InvalidInput, match=re.escape(services.REPLY_TEXT_REQUIRED)):
         services.comment_reply(comment=on_facebook, actor=head_teacher, device=own, text=" ")
     assert not Post.objects.filter(author=head_teacher).exists()
 
@@ -441,7 +443,7 @@ def test_assignment_is_only_to_someone_who_may_see_the_comment(
         comment=comment, actor=head_teacher, assignee=safeguarding_lead
     )
     assert comment.assigned_to == safeguarding_lead
-    with pytest.raises(InvalidInput):
+    with pytest.raises(InvalidInput, match=re.escape(services.ASSIGNEE_NOT_MODERATOR)):
         services.comment_assign(comment=comment, actor=head_teacher, assignee=teacher)
     comment = services.comment_assign(comment=comment, actor=head_teacher, assignee=None)
     assert comment.assigned_to is None
@@ -453,9 +455,9 @@ def test_staff_cannot_moderate_and_cannot_see_escalated_comments(
     ok = ingest(ig_post, "c1", ORDINARY)
     escalated = ingest(ig_post, "c2", THREAT)
 
-    with pytest.raises(Refused):
+    with pytest.raises(Refused, match=re.escape(services.NOT_A_MODERATOR)):
         services.comment_keep_hidden(comment=ok, actor=teacher)
-    with pytest.raises(NotFound):
+    with pytest.raises(NotFound, match=re.escape(NO_SUCH_COMMENT)):
         services.comment_approve(comment=escalated, actor=teacher)
 
 
@@ -471,7 +473,7 @@ def test_notes_and_reports_are_recorded(ig_post: Publication, safeguarding_lead:
     assert ("note", safeguarding_lead.pk) in kinds
     report = comment.actions.get(kind="report")
     assert report.data == {"reference": "IG-12345"} and report.platform_state == ""
-    with pytest.raises(InvalidInput):
+    with pytest.raises(InvalidInput, match=re.escape(services.NOTE_REQUIRED)):
         services.comment_note_add(comment=comment, actor=safeguarding_lead, text="  ")
 
 

@@ -8,10 +8,12 @@ import pytest
 from django.core.files.storage import default_storage
 from PIL import Image
 
+from backend.accounts.models import Role
 from backend.accounts.services import device_enrol, device_revoke
 from backend.common.actors import SYSTEM_SHELL
 from moderation.models import Post, PostImage
-from tests.moderation.factories import fixture_bytes
+from tests.factories import member
+from tests.moderation.factories import draft, fixture_bytes
 
 S = Post.Status
 
@@ -346,3 +348,27 @@ def test_pause_and_resume_publishing_through_the_api(
     assert api_as(head_teacher).get(url).json()["pause_reason"] == "Incident"
     resumed = api_as(head_teacher).post(url, {"action": "resume"}, format="json")
     assert resumed.json()[0]["paused_at"] is None
+
+
+def test_it_answers_the_leaders_queue_in_the_same_number_of_queries_for_2_or_10_posts(
+    api_as: Any, count_queries: Any, school: Any, head_teacher: Any, tablet: Any, tmp_path: Any
+) -> None:
+    """Each post has its own author and a photo, so a query per post would show."""
+    photo = tmp_path / "photo.jpg"
+    photo.write_bytes(_jpeg())
+
+    def add_posts(count: int, start: int) -> None:
+        for n in range(start, start + count):
+            author = member(school, Role.STAFF, email=f"author{n}@oakfield.test")
+            post = draft(author, tablet, text=f"Trip {n}", images=(str(photo),))
+            Post.objects.filter(pk=post.pk).update(status=S.AWAITING_APPROVAL)
+
+    client = api_as(head_teacher)
+    url = "/api/posts?status=awaiting_approval"
+    add_posts(2, start=0)
+    count_queries(client, url)  # the first request also loads the session
+    for_two = count_queries(client, url)
+    add_posts(8, start=2)
+
+    assert len(client.get(url).json()["results"]) == 10
+    assert count_queries(client, url) == for_two

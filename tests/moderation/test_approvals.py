@@ -1,6 +1,7 @@
 """The approval queue: separation of duties (R8), policies, fail-closed release (R9),
 expiry, the emergency pause and notifications."""
 
+import re
 import threading
 from datetime import timedelta
 from typing import Any
@@ -413,7 +414,7 @@ def test_r9_a_post_held_by_a_pause_is_checked_again_when_publishing_resumes(
 
 
 def test_a_teacher_cannot_pause_publishing(teacher: Any, school: Any) -> None:
-    with pytest.raises(Refused):
+    with pytest.raises(Refused, match=re.escape(approvals.NOT_PAUSER)):
         approvals.publishing_pause(actor=teacher, school=school, reason="why not")
 
 

@@ -1,5 +1,6 @@
 """The email outbox (issue 13): one email per person per event, a digest when several wait."""
 
+import re
 from typing import Any
 
 import pytest
@@ -54,7 +55,7 @@ def test_a_mail_server_failure_keeps_the_email_for_the_next_sweep(db: None, sett
 
 
 def test_only_the_system_queues_notifications(db: None, head_teacher: Any) -> None:
-    with pytest.raises(Refused):
+    with pytest.raises(Refused, match=re.escape(services.SYSTEM_ONLY)):
         services.notification_queue(
             actor=head_teacher,  # type: ignore[arg-type]
             event_key="x",

@@ -4,6 +4,7 @@ in a repr; the adapter factory; the health check; the admin's write-only form.""
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 import pytest
@@ -88,7 +89,7 @@ def test_one_account_per_channel_per_school(school: School) -> None:
 
 
 def test_the_website_channel_takes_no_credentials(school: School) -> None:
-    with pytest.raises(InvalidInput):
+    with pytest.raises(InvalidInput, match=re.escape(services.WEBSITE_NO_SECRETS)):
         connect(school, "website", credentials={"token": "x"})
     assert connect(school, "website").has_credentials is False
 
@@ -97,7 +98,7 @@ def test_only_a_trust_admin_of_the_school_manages_channels(
     school: School, head_teacher: User, outsider: User, trust_admin: User
 ) -> None:
     for user in (head_teacher, outsider):
-        with pytest.raises(Refused):
+        with pytest.raises(Refused, match=re.escape(services.NOT_CHANNEL_ADMIN)):
             services.channel_account_create(
                 school=school, actor=user, kind="website", display_name="News"
             )

@@ -11,11 +11,12 @@ from typing import Any
 import pytest
 from rest_framework.test import APIClient
 
-from backend.accounts.models import School, User
+from backend.accounts.models import Role, School, User
 from moderation.models import Post
 from publishers import services
 from publishers.models import ChannelAccount, Publication, Takedown, WebsiteComment, WebsiteEntry
-from tests.publishers.factories import ALL_SECRET_VALUES, X_SECRETS
+from tests.factories import member
+from tests.publishers.factories import ALL_SECRET_VALUES, X_SECRETS, connect
 from tests.publishers.fakes import FakeX
 
 P = Publication.State
@@ -155,6 +156,40 @@ def test_anyone_who_sees_the_post_sees_each_channel(
             "website": "published",
             "x": "unconfirmed",
         }
+
+
+def test_it_lists_a_posts_channels_in_the_same_number_of_queries_for_2_or_4(
+    api_as: Callable[[User], APIClient],
+    count_queries: Callable[[APIClient, str], int],
+    make_post: Callable[..., Post],
+    school: School,
+    head_teacher: User,
+) -> None:
+    """A post has one publication per channel (four at most); each one here was resolved by
+    its own leader, so a query per publication would show."""
+    post = make_post(channels=("website", "x", "facebook", "instagram"))
+
+    def add_publications(*channels: str) -> None:
+        for channel in channels:
+            leader = member(school, Role.LEADER, email=f"{channel}-leader@oakfield.test")
+            Publication.objects.create(
+                post=post,
+                school=school,
+                channel=channel,
+                account=connect(school, channel),
+                state=P.PUBLISHED,
+                resolved_by=leader,
+            )
+
+    client = api_as(head_teacher)
+    url = f"/api/posts/{post.pk}/publications"
+    add_publications("website", "x")
+    count_queries(client, url)  # the first request also loads the session
+    for_two = count_queries(client, url)
+    add_publications("facebook", "instagram")
+
+    assert len(client.get(url).json()) == 4
+    assert count_queries(client, url) == for_two
 
 
 def test_a_leader_marks_an_unconfirmed_post_as_posted(
