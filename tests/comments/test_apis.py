@@ -21,6 +21,7 @@ from moderation.models import Post
 from publishers.models import Publication
 from publishers.services import website_comment_submit
 from tests.comments.conftest import Platforms, website_entry
+from tests.commits import committed
 
 Api = Callable[..., APIClient]
 THREAT = "I know where you live. Watch your back"
@@ -41,7 +42,8 @@ def three(platforms: Platforms, fb_post: Publication) -> Three:
         platforms.graph.add_comment(fb_post.external_id, text, author=(f"55{n}", f"Person {n}"))
         for n, text in enumerate((ORDINARY, SWEARING, THREAT))
     ]
-    services.publication_poll(publication_id=fb_post.pk)
+    with committed():
+        services.publication_poll(publication_id=fb_post.pk)
     ok, held, escalated = (Comment.objects.get(external_id=i) for i in ids)
     assert (ok.verdict, held.verdict, escalated.verdict) == ("ok", "hold", "escalate")
     return Three(ok, held, escalated)
@@ -133,11 +135,12 @@ def test_r13_evidence_of_an_escalated_comment_answers_404_to_an_ordinary_leader(
 def test_r13_a_bulk_action_by_an_ordinary_leader_does_not_reach_escalated_comments(
     three: Three, api_as: Api, deputy_head: User, platforms: Platforms
 ) -> None:
-    response = api_as(deputy_head).post(
-        "/api/comments/bulk",
-        {"ids": [three.held.pk, three.escalated.pk], "action": "approve"},
-        format="json",
-    )
+    with committed():
+        response = api_as(deputy_head).post(
+            "/api/comments/bulk",
+            {"ids": [three.held.pk, three.escalated.pk], "action": "approve"},
+            format="json",
+        )
 
     assert response.status_code == 200
     assert [(r["comment_id"], r["ok"]) for r in response.json()] == [
@@ -290,7 +293,8 @@ def test_another_school_s_comment_answers_404_on_every_endpoint(
 def test_keep_hidden_hides_a_visible_comment(
     three: Three, api_as: Api, deputy_head: User, platforms: Platforms
 ) -> None:
-    response = api_as(deputy_head).post(f"/api/comments/{three.ok.pk}/keep-hidden")
+    with committed():
+        response = api_as(deputy_head).post(f"/api/comments/{three.ok.pk}/keep-hidden")
 
     assert response.status_code == 200
     assert response.json()["status"] == "hidden"
@@ -299,7 +303,8 @@ def test_keep_hidden_hides_a_visible_comment(
 
 
 def test_delete(three: Three, api_as: Api, head_teacher: User, platforms: Platforms) -> None:
-    response = api_as(head_teacher).post(f"/api/comments/{three.held.pk}/delete")
+    with committed():
+        response = api_as(head_teacher).post(f"/api/comments/{three.held.pk}/delete")
 
     assert response.status_code == 200
     assert response.json()["status"] == "deleted"
@@ -323,7 +328,8 @@ def test_delete_on_x_is_refused_with_a_clear_message(
 
 
 def test_block_author(three: Three, api_as: Api, head_teacher: User, platforms: Platforms) -> None:
-    response = api_as(head_teacher).post(f"/api/comments/{three.held.pk}/block-author")
+    with committed():
+        response = api_as(head_teacher).post(f"/api/comments/{three.held.pk}/block-author")
 
     assert response.status_code == 200
     assert platforms.graph.blocked == ["551"]
@@ -348,7 +354,8 @@ def test_reply_needs_an_enrolled_tablet_and_goes_to_the_queue(
     url = f"/api/comments/{three.ok.pk}/reply"
 
     assert api_as(head_teacher).post(url, {"text": "Thank you!"}).status_code == 403
-    response = tablet_as(head_teacher).post(url, {"text": "Thank you!"}, format="json")
+    with committed():
+        response = tablet_as(head_teacher).post(url, {"text": "Thank you!"}, format="json")
 
     assert response.status_code == 201, response.content
     post = Post.objects.get(pk=response.json()["post"])

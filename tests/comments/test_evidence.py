@@ -19,6 +19,7 @@ from moderation.comments.selectors import NO_SUCH_EVIDENCE
 from publishers.meta.facebook import FacebookPagePublisher
 from publishers.models import Publication
 from tests.comments.conftest import Platforms
+from tests.commits import committed
 
 SWEARING = "You're all a bunch of f*cking idiots"
 THREAT = "I know where you live. Watch your back"
@@ -29,7 +30,8 @@ def held(platforms: Platforms, fb_post: Publication) -> Comment:
     cid = platforms.graph.add_comment(
         fb_post.external_id, SWEARING, author=("666", "Troll Account")
     )
-    services.publication_poll(publication_id=fb_post.pk)
+    with committed():
+        services.publication_poll(publication_id=fb_post.pk)
     return Comment.objects.get(external_id=cid)
 
 
@@ -53,7 +55,8 @@ def test_r12_evidence_exists_and_hashes_correctly_before_a_delete(
 
     monkeypatch.setattr(FacebookPagePublisher, "delete_comment", spy)
 
-    services.comment_delete(comment=held, actor=head_teacher)
+    with committed():
+        services.comment_delete(comment=held, actor=head_teacher)
 
     assert seen, "no evidence when the delete call was made"
     evidence = seen[-1]

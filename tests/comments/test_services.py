@@ -20,8 +20,10 @@ from moderation.comments import services, tasks
 from moderation.comments.models import Comment, ModerationAction
 from moderation.comments.selectors import NO_SUCH_COMMENT
 from moderation.models import Post
+from moderation.screening import LABELS
 from publishers.models import Publication
 from tests.comments.conftest import Platforms, publish, remote
+from tests.commits import committed
 from tests.moderation.factories import person
 
 A = ModerationAction
@@ -31,13 +33,14 @@ SWEARING = "You're all a bunch of f*cking idiots"
 
 
 def ingest(pub: Publication, external_id: str, text: str, **kwargs: Any) -> Comment:
-    return services.comment_ingest(
-        school=pub.school,
-        channel=pub.channel,
-        remote=remote(external_id, text, **kwargs),
-        publication=pub,
-        post_external_id=pub.external_id,
-    ).comment
+    with committed():
+        return services.comment_ingest(
+            school=pub.school,
+            channel=pub.channel,
+            remote=remote(external_id, text, **kwargs),
+            publication=pub,
+            post_external_id=pub.external_id,
+        ).comment
 
 
 @pytest.fixture
@@ -217,20 +220,25 @@ def test_only_leaders_change_screening_settings(
             services.screening_settings_update(school=school, actor=user, blocked_words=["x"])
 
 
+BAD_THRESHOLD = services.BAD_THRESHOLD.format(labels=", ".join(LABELS))
+BAD_WORDS = services.BAD_WORDS.format(limit=services.MAX_WORD_CHARS)
+BAD_CHANNELS = services.BAD_CHANNELS.format(channels="website, x, facebook, instagram")
+
+
 @pytest.mark.parametrize(
-    ("field", "value"),
+    ("field", "value", "message"),
     [
-        ("thresholds", {"threat": 2}),
-        ("thresholds", {"nonsense": 0.5}),
-        ("blocked_words", ["x" * 101]),
-        ("blocked_words", "not a list"),
-        ("fetch_channels", ["myspace"]),
+        ("thresholds", {"threat": 2}, BAD_THRESHOLD),
+        ("thresholds", {"nonsense": 0.5}, BAD_THRESHOLD),
+        ("blocked_words", ["x" * 101], BAD_WORDS),
+        ("blocked_words", "not a list", BAD_WORDS),
+        ("fetch_channels", ["myspace"], BAD_CHANNELS),
     ],
 )
 def test_screening_settings_are_validated(
-    school: School, head_teacher: User, field: str, value: Any
+    school: School, head_teacher: User, field: str, value: Any, message: str
 ) -> None:
-    with pytest.raises(InvalidInput) as raised:
+    with pytest.raises(InvalidInput, match=re.escape(message)) as raised:
         services.screening_settings_update(school=school, actor=head_teacher, **{field: value})
 
     assert raised.value.field == field
@@ -251,11 +259,13 @@ def test_approving_a_held_comment_unhides_it_on_the_platform(
     platforms: Platforms, x_post: Publication, head_teacher: User
 ) -> None:
     reply = platforms.x.add_reply(x_post.external_id, SWEARING)
-    services.publication_poll(publication_id=x_post.pk)
+    with committed():
+        services.publication_poll(publication_id=x_post.pk)
     comment = Comment.objects.get(external_id=reply)
     assert platforms.x.tweets[reply]["hidden"] is True
 
-    comment = services.comment_approve(comment=comment, actor=head_teacher, note="Banter")
+    with committed():
+        comment = services.comment_approve(comment=comment, actor=head_teacher, note="Banter")
 
     assert (comment.status, comment.review) == ("visible", "approved")
     assert comment.decided_by == head_teacher
@@ -269,7 +279,8 @@ def test_keeping_a_visible_comment_hidden_captures_evidence_then_hides_it(
     services.publication_poll(publication_id=fb_post.pk)
     comment = Comment.objects.get(external_id=cid)
 
-    comment = services.comment_keep_hidden(comment=comment, actor=deputy_head)
+    with committed():
+        comment = services.comment_keep_hidden(comment=comment, actor=deputy_head)
 
     assert (comment.status, comment.review) == ("hidden", "kept_hidden")
     assert platforms.graph.comments[cid]["hidden"] is True
@@ -291,10 +302,12 @@ def test_deleting_a_facebook_comment_removes_it_and_is_not_repeated(
     platforms: Platforms, fb_post: Publication, head_teacher: User
 ) -> None:
     cid = platforms.graph.add_comment(fb_post.external_id, SWEARING)
-    services.publication_poll(publication_id=fb_post.pk)
+    with committed():
+        services.publication_poll(publication_id=fb_post.pk)
     comment = Comment.objects.get(external_id=cid)
 
-    comment = services.comment_delete(comment=comment, actor=head_teacher)
+    with committed():
+        comment = services.comment_delete(comment=comment, actor=head_teacher)
     action = comment.actions.get(kind=A.Kind.DELETE)
     services.action_apply(action_id=action.pk)  # a redelivered task
 
@@ -310,10 +323,13 @@ def test_blocking_the_author_works_on_facebook_only(
 ) -> None:
     cid = platforms.graph.add_comment(fb_post.external_id, SWEARING, author=("666", "Troll"))
     reply = platforms.x.add_reply(x_post.external_id, SWEARING)
-    services.publication_poll(publication_id=fb_post.pk)
-    services.publication_poll(publication_id=x_post.pk)
+    with committed():
+        services.publication_poll(publication_id=fb_post.pk)
+        services.publication_poll(publication_id=x_post.pk)
 
-    services.comment_block_author(comment=Comment.objects.get(external_id=cid), actor=head_teacher)
+        services.comment_block_author(
+            comment=Comment.objects.get(external_id=cid), actor=head_teacher
+        )
 
     assert platforms.graph.blocked == ["666"]
     with pytest.raises(Conflict, match="Block the author in the X app"):
@@ -328,7 +344,8 @@ def test_a_rate_limited_hide_is_retried_with_back_off_until_it_succeeds(
     platforms.x.fail("hide", "rate_limit", reset_in=120)
     reply = platforms.x.add_reply(x_post.external_id, SWEARING)
 
-    services.publication_poll(publication_id=x_post.pk)
+    with committed():
+        services.publication_poll(publication_id=x_post.pk)
 
     action = A.objects.get(comment__external_id=reply, kind=A.Kind.HIDE)
     assert action.platform_state == "pending" and action.attempts == 1
@@ -349,7 +366,8 @@ def test_a_rate_limited_hide_is_retried_with_back_off_until_it_succeeds(
 def test_the_retry_task_picks_up_due_actions(platforms: Platforms, x_post: Publication) -> None:
     platforms.x.fail("hide", "server_error")
     reply = platforms.x.add_reply(x_post.external_id, SWEARING)
-    services.publication_poll(publication_id=x_post.pk)
+    with committed():
+        services.publication_poll(publication_id=x_post.pk)
     A.objects.filter(kind=A.Kind.HIDE).update(next_attempt_at=timezone.now())
 
     assert tasks.retry_actions() == 1
@@ -363,7 +381,8 @@ def test_a_permanent_failure_is_marked_failed_and_leaders_are_told(
     platforms.x.fail("hide", "forbidden")
     reply = platforms.x.add_reply(x_post.external_id, SWEARING)
 
-    services.publication_poll(publication_id=x_post.pk)
+    with committed():
+        services.publication_poll(publication_id=x_post.pk)
 
     action = A.objects.get(comment__external_id=reply, kind=A.Kind.HIDE)
     assert action.platform_state == "failed"
@@ -398,9 +417,10 @@ def test_a_reply_goes_through_the_approval_queue_as_a_post(
     services.publication_poll(publication_id=fb_post.pk)
     comment = Comment.objects.get(external_id=cid)
 
-    action = services.comment_reply(
-        comment=comment, actor=head_teacher, device=device, text="Open day is 3 March."
-    )
+    with committed():
+        action = services.comment_reply(
+            comment=comment, actor=head_teacher, device=device, text="Open day is 3 March."
+        )
 
     assert action.reply_post_id is not None
     post = Post.objects.get(pk=action.reply_post_id)
@@ -483,13 +503,15 @@ def test_bulk_actions_succeed_or_fail_one_by_one(
 ) -> None:  # fmt: skip
     x_reply = platforms.x.add_reply(x_post.external_id, SWEARING)
     fb_comment = platforms.graph.add_comment(fb_post.external_id, SWEARING)
-    services.publication_poll(publication_id=x_post.pk)
-    services.publication_poll(publication_id=fb_post.pk)
+    with committed():
+        services.publication_poll(publication_id=x_post.pk)
+        services.publication_poll(publication_id=fb_post.pk)
     ids = [Comment.objects.get(external_id=e).pk for e in (x_reply, fb_comment)]
 
-    outcomes = services.comments_bulk(
-        actor=head_teacher, comment_ids=[*ids, 999999], action="delete"
-    )
+    with committed():
+        outcomes = services.comments_bulk(
+            actor=head_teacher, comment_ids=[*ids, 999999], action="delete"
+        )
     foreign = services.comments_bulk(actor=outsider, comment_ids=ids, action="approve")
 
     assert [(o.ok, o.detail[:20]) for o in outcomes] == [
@@ -505,16 +527,18 @@ def test_every_action_is_audited(
     platforms: Platforms, fb_post: Publication, head_teacher: User, safeguarding_lead: User
 ) -> None:
     cid = platforms.graph.add_comment(fb_post.external_id, SWEARING)
-    services.publication_poll(publication_id=fb_post.pk)
+    with committed():
+        services.publication_poll(publication_id=fb_post.pk)
     comment = Comment.objects.get(external_id=cid)
 
     services.comment_assign(comment=comment, actor=head_teacher, assignee=safeguarding_lead)
     services.comment_note_add(comment=comment, actor=head_teacher, text="Looking")
     services.comment_report(comment=comment, actor=head_teacher)
-    services.comment_block_author(comment=comment, actor=head_teacher)
-    services.comment_approve(comment=comment, actor=head_teacher)
-    services.comment_keep_hidden(comment=comment, actor=head_teacher)
-    services.comment_delete(comment=comment, actor=head_teacher)
+    with committed():
+        services.comment_block_author(comment=comment, actor=head_teacher)
+        services.comment_approve(comment=comment, actor=head_teacher)
+        services.comment_keep_hidden(comment=comment, actor=head_teacher)
+        services.comment_delete(comment=comment, actor=head_teacher)
 
     actions = set(
         AuditEvent.objects.filter(target_id=str(comment.pk), target_type="comments.comment")
@@ -558,7 +582,8 @@ def test_r13_a_failed_hide_of_an_escalated_comment_is_not_told_to_ordinary_leade
     platforms.x.fail("hide", "forbidden")
     platforms.x.add_reply(x_post.external_id, THREAT)
 
-    services.publication_poll(publication_id=x_post.pk)
+    with committed():
+        services.publication_poll(publication_id=x_post.pk)
 
     failures = [m for m in mail.outbox if "could not hide" in m.subject]
     assert sorted(m.to[0] for m in failures) == sorted(

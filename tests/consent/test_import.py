@@ -35,6 +35,7 @@ from consent.models import (
 )
 from consent.selectors import biometric_decisions, may_publish_photo
 from consent.services import NOT_CONSENT_ADMIN, people_import
+from tests.commits import committed
 from tests.consent.factories import PersonFactory, enrolment
 from tests.factories import SchoolFactory
 
@@ -91,9 +92,10 @@ def csv_bytes(rows: list[dict[str, str]], header: list[str] | None = None) -> by
 
 
 def run(school: Any, data: bytes, **kwargs: Any) -> ImportRun:
-    return people_import(
-        school=school, file=data, filename="roll.csv", actor=SYSTEM_SHELL, **kwargs
-    )
+    with committed():
+        return people_import(
+            school=school, file=data, filename="roll.csv", actor=SYSTEM_SHELL, **kwargs
+        )
 
 
 @pytest.fixture(autouse=True)

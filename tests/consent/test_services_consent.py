@@ -334,7 +334,8 @@ def test_r4_a_name_change_with_a_zero_width_space_is_refused(
     person = person_create(
         school=school, legal_first_name="Amara", last_name="Okoye", actor=data_manager
     )
-    with pytest.raises(InvalidInput) as err:
+    message = NAME_INVISIBLE.format(field="last_name")
+    with pytest.raises(InvalidInput, match=re.escape(message)) as err:
         person_update(person=person, changes={"last_name": "Oko\u200bye"}, actor=data_manager)
     assert err.value.field == "last_name"
     person.refresh_from_db()

@@ -12,6 +12,7 @@ from backend.accounts.models import Role
 from backend.accounts.services import device_enrol, device_revoke
 from backend.common.actors import SYSTEM_SHELL
 from moderation.models import Post, PostImage
+from tests.commits import committed
 from tests.factories import member
 from tests.moderation.factories import draft, fixture_bytes
 
@@ -92,7 +93,8 @@ def test_a_teacher_drafts_uploads_and_submits_from_the_tablet(
         format="multipart",
     )
     assert response.status_code == 201, response.json()
-    response = client.post(f"/api/posts/{draft_id}/submit")
+    with committed():
+        response = client.post(f"/api/posts/{draft_id}/submit")
     assert response.status_code == 200
     body = response.json()
     assert body["status"] == S.AWAITING_APPROVAL
@@ -232,7 +234,8 @@ def test_the_queue_lists_the_most_urgent_first_with_filters(
     for when in ("2031-01-03T09:00:00Z", "2031-01-01T09:00:00Z", None):
         body = {"text": "Trip", "channels": ["website"], "scheduled_at": when}
         post_id = client.post("/api/posts", body, format="json").json()["id"]
-        client.post(f"/api/posts/{post_id}/submit")
+        with committed():
+            client.post(f"/api/posts/{post_id}/submit")
         ids.append(post_id)
     queue = api_as(head_teacher).get("/api/posts?status=awaiting_approval").json()
     assert [p["id"] for p in queue["results"]] == [ids[1], ids[0], ids[2]]
@@ -251,13 +254,15 @@ def test_a_leader_approves_through_the_api_with_the_hash_they_saw(
         {"text": "Choir", "channels": ["website"], "scheduled_at": "2031-06-01T09:00:00Z"},
         format="json",
     ).json()["id"]
-    detail = client.post(f"/api/posts/{post_id}/submit").json()
+    with committed():
+        detail = client.post(f"/api/posts/{post_id}/submit").json()
     leader = api_as(head_teacher)
     wrong = leader.post(f"/api/posts/{post_id}/approve", {"content_hash": "0" * 64}, format="json")
     assert wrong.status_code == 409 and wrong.json()["field"] == "content_hash"
-    ok = leader.post(
-        f"/api/posts/{post_id}/approve", {"content_hash": detail["content_hash"]}, format="json"
-    )
+    with committed():
+        ok = leader.post(
+            f"/api/posts/{post_id}/approve", {"content_hash": detail["content_hash"]}, format="json"
+        )
     assert ok.status_code == 200 and ok.json()["status"] == S.SCHEDULED
     own = api_as(teacher).post(
         f"/api/posts/{post_id}/approve", {"content_hash": detail["content_hash"]}, format="json"
@@ -275,7 +280,8 @@ def test_r20_a_leader_approves_through_the_api_only_with_every_photo_confirmed(
             {"image": _upload(_jpeg()), "alt_text": "The school field"},
             format="multipart",
         )
-    detail = client.post(f"/api/posts/{draft_id}/submit").json()
+    with committed():
+        detail = client.post(f"/api/posts/{draft_id}/submit").json()
     assert detail["status"] == S.AWAITING_APPROVAL
     photos = [image["id"] for image in detail["images"]]
     leader = api_as(head_teacher)
@@ -288,9 +294,10 @@ def test_r20_a_leader_approves_through_the_api_only_with_every_photo_confirmed(
     assert "photo 2" in partly.json()["confirmed_images"][0]
     assert not Post.objects.get(pk=draft_id).approvals.exists()
 
-    ok = leader.post(
-        url, {"content_hash": detail["content_hash"], "confirmed_images": photos}, format="json"
-    )
+    with committed():
+        ok = leader.post(
+            url, {"content_hash": detail["content_hash"], "confirmed_images": photos}, format="json"
+        )
     assert ok.status_code == 200, ok.json()
     assert [a["confirmed_images"] for a in ok.json()["approvals"]] == [sorted(photos)]
 
@@ -302,8 +309,9 @@ def test_a_leader_sees_what_changed_since_the_version_they_saw(
     post_id = client.post(
         "/api/posts", {"text": "Choir at 3pm", "channels": ["website"]}, format="json"
     ).json()["id"]
-    client.post(f"/api/posts/{post_id}/submit")
-    client.patch(f"/api/posts/{post_id}", {"text": "Choir at 4pm"}, format="json")
+    with committed():
+        client.post(f"/api/posts/{post_id}/submit")
+        client.patch(f"/api/posts/{post_id}", {"text": "Choir at 4pm"}, format="json")
     diff = api_as(head_teacher).get(f"/api/posts/{post_id}/diff?since=1").json()
     assert diff["to_version"] == 2
     assert "-Choir at 3pm" in diff["text_diff"] and "+Choir at 4pm" in diff["text_diff"]
@@ -325,7 +333,8 @@ def test_the_post_detail_shows_identified_faces_with_their_consent(
         {"image": _upload(fixture_bytes("obama2.jpg"))},
         format="multipart",
     )
-    body = client.post(f"/api/posts/{draft_id}/submit").json()
+    with committed():
+        body = client.post(f"/api/posts/{draft_id}/submit").json()
     [face] = body["images"][0]["faces"]
     assert face["person_label"] == "Barack O." and face["identifiable"]
     [snap] = body["check_run"]["faces"]

@@ -19,6 +19,7 @@ from consent.models import Purpose
 from moderation import approvals, services
 from moderation.checks.evaluate import MSG_R1_DISPUTED, MSG_R2_ADULT_UNCONFIRMED
 from moderation.models import Face, FaceDispute, Post
+from tests.commits import committed
 from tests.moderation.factories import (
     ALL_PHOTO,
     enrol,
@@ -128,7 +129,8 @@ def test_r16_a_face_tagged_as_a_flagged_pupil_cannot_be_retagged_as_an_adult(
     record(joe, *ALL_PHOTO)
     flag(joe)
     post = submitted(teacher, tablet, images=("biden.jpg",))
-    services.face_tag(face=_face(post), actor=teacher, tag="person", person_id=joe.pk)
+    with committed():
+        services.face_tag(face=_face(post), actor=teacher, tag="person", person_id=joe.pk)
     assert _rules(post) == ["R16"]
     with pytest.raises(Conflict):
         services.face_tag(
@@ -154,7 +156,8 @@ def test_r16_a_dispute_on_a_pupil_flagged_later_cannot_be_upheld(
 ) -> None:
     record(barack, *ALL_PHOTO)
     post = submitted(teacher, tablet, images=("obama2.jpg",))
-    dispute = services.face_dispute_raise(face=_face(post), actor=teacher, reason="Not him")
+    with committed():
+        dispute = services.face_dispute_raise(face=_face(post), actor=teacher, reason="Not him")
     flag(barack)
     with pytest.raises(Conflict):
         services.face_dispute_resolve(
@@ -173,9 +176,10 @@ def test_r1_disputing_a_consented_identification_blocks_the_post_until_a_leader_
     record(barack, *ALL_PHOTO)
     post = submitted(teacher, tablet, images=("obama2.jpg",))
     assert post.status == S.AWAITING_APPROVAL
-    dispute = services.face_dispute_raise(
-        face=_face(post), actor=teacher, reason="This is his cousin, not Barack"
-    )
+    with committed():
+        dispute = services.face_dispute_raise(
+            face=_face(post), actor=teacher, reason="This is his cousin, not Barack"
+        )
     post.refresh_from_db()
     assert post.status == S.BLOCKED and _rules(post) == ["R1"]
     [finding] = _findings(post)
@@ -197,7 +201,10 @@ def test_r1_only_a_leader_other_than_the_disputer_resolves_a_dispute(
 ) -> None:
     record(barack, *ALL_PHOTO)
     post = submitted(teacher, tablet, images=("obama2.jpg",))
-    dispute = services.face_dispute_raise(face=_face(post), actor=head_teacher, reason="Not him")
+    with committed():
+        dispute = services.face_dispute_raise(
+            face=_face(post), actor=head_teacher, reason="Not him"
+        )
     with pytest.raises(Refused):
         services.face_dispute_resolve(
             dispute=dispute, actor=teacher, outcome="upheld", reason="I say so"
@@ -211,9 +218,10 @@ def test_r1_only_a_leader_other_than_the_disputer_resolves_a_dispute(
             dispute=dispute, actor=deputy_head, outcome="upheld", reason=""
         )
     assert no_reason.value.field == "reason"
-    services.face_dispute_resolve(
-        dispute=dispute, actor=deputy_head, outcome="rejected", reason="It is Barack"
-    )
+    with committed():
+        services.face_dispute_resolve(
+            dispute=dispute, actor=deputy_head, outcome="rejected", reason="It is Barack"
+        )
     dispute.refresh_from_db()
     assert dispute.status == "rejected" and dispute.resolved_by_id == deputy_head.pk
 
@@ -223,16 +231,18 @@ def test_r1_an_upheld_dispute_leaves_the_face_unknown_and_never_reidentified(
 ) -> None:
     post = submitted(teacher, tablet, images=("obama2.jpg",))
     assert _rules(post) == ["R1"]
-    dispute = services.face_dispute_raise(face=_face(post), actor=teacher, reason="Not him")
-    services.face_dispute_resolve(
-        dispute=dispute, actor=head_teacher, outcome="upheld", reason="It is his cousin"
-    )
+    with committed():
+        dispute = services.face_dispute_raise(face=_face(post), actor=teacher, reason="Not him")
+        services.face_dispute_resolve(
+            dispute=dispute, actor=head_teacher, outcome="upheld", reason="It is his cousin"
+        )
     post.refresh_from_db()
     # The checks ran again with Barack still in the gallery: the face stays unknown (R2).
     assert post.status == S.NEEDS_TAGGING and _rules(post) == ["R2"]
     face = _face(post)
     assert face.person_id is None and face.identity_dispute == "upheld"
-    services.face_tag(face=face, actor=teacher, tag="adult_consent", adult_name="Mr O. Senior")
+    with committed():
+        services.face_tag(face=face, actor=teacher, tag="adult_consent", adult_name="Mr O. Senior")
     post.refresh_from_db()
     assert post.status == S.AWAITING_APPROVAL
     assert "post.face_dispute_resolved" in _actions(post)
@@ -242,10 +252,11 @@ def test_r1_a_rejected_dispute_keeps_the_identification_and_its_consent_check(
     teacher: Any, head_teacher: Any, tablet: Any, barack: Any
 ) -> None:
     post = submitted(teacher, tablet, images=("obama2.jpg",))
-    dispute = services.face_dispute_raise(face=_face(post), actor=teacher, reason="Not him")
-    services.face_dispute_resolve(
-        dispute=dispute, actor=head_teacher, outcome="rejected", reason="It is Barack"
-    )
+    with committed():
+        dispute = services.face_dispute_raise(face=_face(post), actor=teacher, reason="Not him")
+        services.face_dispute_resolve(
+            dispute=dispute, actor=head_teacher, outcome="rejected", reason="It is Barack"
+        )
     post.refresh_from_db()
     assert post.status == S.BLOCKED and _rules(post) == ["R1"]
     assert _face(post).person_id == barack.pk
@@ -258,10 +269,11 @@ def test_r1_resolving_a_resolved_dispute_again_answers_it_or_conflicts(
     teacher: Any, head_teacher: Any, tablet: Any, barack: Any
 ) -> None:
     post = submitted(teacher, tablet, images=("obama2.jpg",))
-    dispute = services.face_dispute_raise(face=_face(post), actor=teacher, reason="Not him")
-    services.face_dispute_resolve(
-        dispute=dispute, actor=head_teacher, outcome="upheld", reason="Cousin"
-    )
+    with committed():
+        dispute = services.face_dispute_raise(face=_face(post), actor=teacher, reason="Not him")
+        services.face_dispute_resolve(
+            dispute=dispute, actor=head_teacher, outcome="upheld", reason="Cousin"
+        )
     version = Post.objects.get(pk=post.pk).version
     again = services.face_dispute_resolve(
         dispute=dispute, actor=head_teacher, outcome="upheld", reason="Cousin"
@@ -284,7 +296,8 @@ def test_r1_dispute_and_resolution_through_the_api(
     url = f"/api/posts/{post.pk}/faces/{face.pk}/dispute"
     empty = api_as(teacher).post(url, {"reason": ""}, format="json")
     assert empty.status_code == 400 and "reason" in empty.json()
-    raised = api_as(teacher).post(url, {"reason": "Not him"}, format="json")
+    with committed():
+        raised = api_as(teacher).post(url, {"reason": "Not him"}, format="json")
     assert raised.status_code == 201, raised.json()
     body = raised.json()
     assert body["status"] == S.BLOCKED
@@ -296,9 +309,10 @@ def test_r1_dispute_and_resolution_through_the_api(
     resolve = f"/api/posts/{post.pk}/disputes/{open_dispute['id']}/resolve"
     mine = api_as(teacher).post(resolve, {"outcome": "upheld", "reason": "x"}, format="json")
     assert mine.status_code == 403
-    decided = api_as(head_teacher).post(
-        resolve, {"outcome": "rejected", "reason": "It is him"}, format="json"
-    )
+    with committed():
+        decided = api_as(head_teacher).post(
+            resolve, {"outcome": "rejected", "reason": "It is him"}, format="json"
+        )
     assert decided.status_code == 200, decided.json()
     assert decided.json()["images"][0]["faces"][0]["disputes"][0]["status"] == "rejected"
     again = api_as(head_teacher).post(
@@ -322,11 +336,12 @@ def test_r2_an_adult_tag_records_who_tagged_it_when_and_which_adult(
     api_as: Any, teacher: Any, head_teacher: Any, tablet: Any, school: Any
 ) -> None:
     post = submitted(teacher, tablet, images=("biden.jpg",))
-    response = api_as(teacher).post(
-        f"/api/posts/{post.pk}/faces/{_face(post).pk}/tag",
-        {"tag": "adult_consent", "adult_name": "Mr Joe Biden (governor)"},
-        format="json",
-    )
+    with committed():
+        response = api_as(teacher).post(
+            f"/api/posts/{post.pk}/faces/{_face(post).pk}/tag",
+            {"tag": "adult_consent", "adult_name": "Mr Joe Biden (governor)"},
+            format="json",
+        )
     assert response.status_code == 200, response.json()
     face = _face(post)
     assert face.tagged_by_id == teacher.pk and face.tagged_at is not None
@@ -348,7 +363,10 @@ def test_r2_by_policy_a_staff_adult_tag_waits_for_another_leaders_confirmation(
     policy.adult_tags_need_leader_confirmation = True
     policy.save()
     post = submitted(teacher, tablet, images=("biden.jpg",))
-    services.face_tag(face=_face(post), actor=teacher, tag="adult_consent", adult_name="Mr Biden")
+    with committed():
+        services.face_tag(
+            face=_face(post), actor=teacher, tag="adult_consent", adult_name="Mr Biden"
+        )
     post.refresh_from_db()
     assert post.status == S.NEEDS_TAGGING and _rules(post) == ["R2"]
     [finding] = _findings(post)
@@ -356,7 +374,8 @@ def test_r2_by_policy_a_staff_adult_tag_waits_for_another_leaders_confirmation(
     assert "confirm_adult" in finding["remedies"]
     with pytest.raises(Refused):
         services.face_adult_confirm(face=_face(post), actor=teacher)
-    face = services.face_adult_confirm(face=_face(post), actor=head_teacher)
+    with committed():
+        face = services.face_adult_confirm(face=_face(post), actor=head_teacher)
     assert face.adult_confirmed_by_id == head_teacher.pk and face.adult_confirmed_at
     post.refresh_from_db()
     assert post.status == S.AWAITING_APPROVAL
@@ -370,9 +389,10 @@ def test_r2_by_policy_a_leader_cannot_confirm_their_own_adult_tag_but_needs_not(
     policy.adult_tags_need_leader_confirmation = True
     policy.save()
     post = submitted(teacher, tablet, images=("biden.jpg",))
-    face = services.face_tag(
-        face=_face(post), actor=head_teacher, tag="adult_consent", adult_name="Mrs Biden"
-    )
+    with committed():
+        face = services.face_tag(
+            face=_face(post), actor=head_teacher, tag="adult_consent", adult_name="Mrs Biden"
+        )
     post.refresh_from_db()
     assert post.status == S.AWAITING_APPROVAL and face.adult_confirmed_by_id == head_teacher.pk
 
@@ -384,10 +404,14 @@ def test_r2_a_leaders_confirmation_through_the_api(
     policy.adult_tags_need_leader_confirmation = True
     policy.save()
     post = submitted(teacher, tablet, images=("biden.jpg",))
-    services.face_tag(face=_face(post), actor=teacher, tag="adult_consent", adult_name="Mr Biden")
+    with committed():
+        services.face_tag(
+            face=_face(post), actor=teacher, tag="adult_consent", adult_name="Mr Biden"
+        )
     url = f"/api/posts/{post.pk}/faces/{_face(post).pk}/confirm-adult"
     assert api_as(teacher).post(url).status_code == 403
-    confirmed = api_as(head_teacher).post(url)
+    with committed():
+        confirmed = api_as(head_teacher).post(url)
     assert confirmed.status_code == 200, confirmed.json()
     [shown] = confirmed.json()["images"][0]["faces"]
     assert shown["adult_confirmed_by_name"] == str(head_teacher)

@@ -11,15 +11,17 @@ from backend.common.errors import Refused
 from backend.operations import services, tasks
 from backend.operations.models import Notification
 from backend.operations.services import Message
+from tests.commits import committed
 
 
 def test_an_event_queued_twice_is_one_email_per_person(db: None) -> None:
     for _ in range(3):
-        services.notification_queue(
-            actor=SYSTEM_BACKGROUND,
-            event_key="post:1:awaiting_approval:abc",
-            messages=[Message("Head@School.test", "Post 1 awaits", "Review it")],
-        )
+        with committed():
+            services.notification_queue(
+                actor=SYSTEM_BACKGROUND,
+                event_key="post:1:awaiting_approval:abc",
+                messages=[Message("Head@School.test", "Post 1 awaits", "Review it")],
+            )
 
     assert [m.to for m in mail.outbox] == [["head@school.test"]]
     assert Notification.objects.get().sent_at is not None

@@ -77,14 +77,15 @@ def test_missing_fields_are_named(school: School) -> None:
 
 
 def test_an_unknown_field_is_refused(school: School) -> None:
-    with pytest.raises(InvalidInput) as caught:
+    message = services.UNKNOWN_FIELD.format(field="page_id", channel="X")
+    with pytest.raises(InvalidInput, match=re.escape(message)) as caught:
         connect(school, "x", config={"page_id": "1"})
     assert caught.value.field == "page_id"
 
 
 def test_one_account_per_channel_per_school(school: School) -> None:
     connect(school, "x")
-    with pytest.raises(Conflict):
+    with pytest.raises(Conflict, match=re.escape(services.ACCOUNT_EXISTS.format(channel="X"))):
         connect(school, "x")
 
 

@@ -15,6 +15,7 @@ from backend.accounts.models import Role, School, User
 from moderation.models import Post
 from publishers import services
 from publishers.models import ChannelAccount, Publication, Takedown, WebsiteComment, WebsiteEntry
+from tests.commits import committed
 from tests.factories import member
 from tests.publishers.factories import ALL_SECRET_VALUES, X_SECRETS, connect
 from tests.publishers.fakes import FakeX
@@ -34,7 +35,8 @@ def unconfirmed(
 ) -> Publication:
     fake_x.fail("create", "server_error")
     post = make_post(channels=("x", "website"), text="Our class assembly")
-    services.publications_start(post_id=post.pk)
+    with committed():
+        services.publications_start(post_id=post.pk)
     pub = Publication.objects.get(post=post, channel="x")
     assert pub.state == P.UNCONFIRMED
     return pub
@@ -43,9 +45,11 @@ def unconfirmed(
 @pytest.fixture
 def comment(make_post: Callable[..., Post]) -> WebsiteComment:
     post = make_post(channels=("website",))
-    services.publications_start(post_id=post.pk)
+    with committed():
+        services.publications_start(post_id=post.pk)
     entry = WebsiteEntry.objects.get(publication__post=post)
-    return services.website_comment_submit(entry=entry, author_name="A Parent", text="Great!")
+    with committed():
+        return services.website_comment_submit(entry=entry, author_name="A Parent", text="Great!")
 
 
 # --------------------------------------------------------------------------- channel accounts
@@ -199,11 +203,12 @@ def test_a_leader_marks_an_unconfirmed_post_as_posted(
     post.refresh_from_db()
     assert post.status == S.PARTIALLY_PUBLISHED
 
-    response = api_as(head_teacher).post(
-        f"/api/publications/{unconfirmed.pk}/mark-posted",
-        {"url": "https://x.com/oakfield/status/1912000000000000099"},
-        format="json",
-    )
+    with committed():
+        response = api_as(head_teacher).post(
+            f"/api/publications/{unconfirmed.pk}/mark-posted",
+            {"url": "https://x.com/oakfield/status/1912000000000000099"},
+            format="json",
+        )
 
     assert response.status_code == 200, response.content
     assert response.json()["state"] == "published"
@@ -218,7 +223,8 @@ def test_a_leader_posts_again_once_after_checking_it_is_not_there(
     unconfirmed: Publication,
     fake_x: FakeX,
 ) -> None:
-    response = api_as(head_teacher).post(f"/api/publications/{unconfirmed.pk}/post-again")
+    with committed():
+        response = api_as(head_teacher).post(f"/api/publications/{unconfirmed.pk}/post-again")
 
     assert response.status_code == 200, response.content
     assert [p["text"] for p in fake_x.posts] == ["Our class assembly"]
@@ -258,14 +264,16 @@ def test_a_leader_requests_and_confirms_a_takedown(
     x_account: ChannelAccount,
 ) -> None:
     post = make_post(channels=("x", "website"))
-    services.publications_start(post_id=post.pk)
+    with committed():
+        services.publications_start(post_id=post.pk)
     client = api_as(head_teacher)
 
-    requested = client.post(
-        f"/api/posts/{post.pk}/takedown",
-        {"reason": "A parent asked us to remove it"},
-        format="json",
-    )
+    with committed():
+        requested = client.post(
+            f"/api/posts/{post.pk}/takedown",
+            {"reason": "A parent asked us to remove it"},
+            format="json",
+        )
 
     assert requested.status_code == 201, requested.content
     body = requested.json()
@@ -273,7 +281,8 @@ def test_a_leader_requests_and_confirms_a_takedown(
     assert body["requested_by_name"] == str(head_teacher)
     listed = client.get("/api/takedowns", {"state": "awaiting_confirmation"})
     assert [t["id"] for t in listed.json()] == [body["id"]]
-    confirmed = client.post(f"/api/takedowns/{body['id']}/confirm")
+    with committed():
+        confirmed = client.post(f"/api/takedowns/{body['id']}/confirm")
     assert confirmed.status_code == 200
     assert confirmed.json()["state"] == "done"
     assert {p["state"] for p in confirmed.json()["publications"]} == {"taken_down"}
@@ -346,9 +355,10 @@ def test_every_endpoint_hides_another_schools_objects(
     head_teacher: User,
 ) -> None:
     """The outsider holds every role, at another school: everything here is 404 or empty."""
-    takedown = services.takedown_request_by_leader(
-        post_id=unconfirmed.post_id, actor=head_teacher, reason="test"
-    )
+    with committed():
+        takedown = services.takedown_request_by_leader(
+            post_id=unconfirmed.post_id, actor=head_teacher, reason="test"
+        )
     client = api_as(outsider)
     post_id = unconfirmed.post_id
     gets = [
