@@ -168,8 +168,9 @@ def test_r13_the_website_comment_list_hides_escalated_comments_from_an_ordinary_
     api_as: Api, school: School, teacher: User, deputy_head: User, head_teacher: User
 ) -> None:
     entry = website_entry(school, teacher)
-    threat = website_comment_submit(entry=entry, author_name="X", text=THREAT)
-    fine = website_comment_submit(entry=entry, author_name="Gran", text=ORDINARY)
+    with committed():
+        threat = website_comment_submit(entry=entry, author_name="X", text=THREAT)
+        fine = website_comment_submit(entry=entry, author_name="Gran", text=ORDINARY)
     tasks.poll_due()
 
     def listed(user: User) -> set[int]:
@@ -225,10 +226,13 @@ def test_the_detail_explains_the_verdict_and_lists_actions_and_evidence(
 # --------------------------------------------------------------------------- actions
 
 
-def test_approve(three: Three, api_as: Api, head_teacher: User, platforms: Platforms) -> None:
-    response = api_as(head_teacher).post(
-        f"/api/comments/{three.held.pk}/approve", {"note": "Fair enough"}, format="json"
-    )
+def test_it_approves_a_held_comment_and_shows_it_again(
+    three: Three, api_as: Api, head_teacher: User, platforms: Platforms
+) -> None:
+    with committed():
+        response = api_as(head_teacher).post(
+            f"/api/comments/{three.held.pk}/approve", {"note": "Fair enough"}, format="json"
+        )
 
     assert response.status_code == 200, response.content
     assert response.json()["status"] == "visible" and response.json()["review"] == "approved"
@@ -240,7 +244,8 @@ def test_a_repeated_approve_answers_the_current_state_and_acts_once(
 ) -> None:
     """Issue 13: a double click is not a second decision (and never a 500)."""
     client = api_as(head_teacher)
-    first = client.post(f"/api/comments/{three.held.pk}/approve", {}, format="json")
+    with committed():
+        first = client.post(f"/api/comments/{three.held.pk}/approve", {}, format="json")
     again = client.post(f"/api/comments/{three.held.pk}/approve", {}, format="json")
 
     assert (first.status_code, again.status_code) == (200, 200), again.content
@@ -302,7 +307,9 @@ def test_keep_hidden_hides_a_visible_comment(
     assert len(response.json()["evidence"]) == 1
 
 
-def test_delete(three: Three, api_as: Api, head_teacher: User, platforms: Platforms) -> None:
+def test_it_deletes_a_comment_on_the_platform_once(
+    three: Three, api_as: Api, head_teacher: User, platforms: Platforms
+) -> None:
     with committed():
         response = api_as(head_teacher).post(f"/api/comments/{three.held.pk}/delete")
 
@@ -317,7 +324,8 @@ def test_delete_on_x_is_refused_with_a_clear_message(
     platforms: Platforms, x_post: Publication, api_as: Api, head_teacher: User
 ) -> None:
     reply = platforms.x.add_reply(x_post.external_id, SWEARING)
-    services.publication_poll(publication_id=x_post.pk)
+    with committed():
+        services.publication_poll(publication_id=x_post.pk)
     comment = Comment.objects.get(external_id=reply)
 
     response = api_as(head_teacher).post(f"/api/comments/{comment.pk}/delete")
@@ -327,7 +335,9 @@ def test_delete_on_x_is_refused_with_a_clear_message(
     assert "Keep it hidden instead" in response.json()["detail"]
 
 
-def test_block_author(three: Three, api_as: Api, head_teacher: User, platforms: Platforms) -> None:
+def test_it_blocks_the_author_on_the_platform(
+    three: Three, api_as: Api, head_teacher: User, platforms: Platforms
+) -> None:
     with committed():
         response = api_as(head_teacher).post(f"/api/comments/{three.held.pk}/block-author")
 
@@ -336,7 +346,9 @@ def test_block_author(three: Three, api_as: Api, head_teacher: User, platforms: 
     assert response.json()["actions"][-1]["kind"] == "block"
 
 
-def test_report(three: Three, api_as: Api, safeguarding_lead: User) -> None:
+def test_it_records_a_report_made_to_the_platform(
+    three: Three, api_as: Api, safeguarding_lead: User
+) -> None:
     response = api_as(safeguarding_lead).post(
         f"/api/comments/{three.escalated.pk}/report",
         {"reference": "FB-REPORT-1", "note": "Reported to Facebook and the police"},
@@ -363,7 +375,7 @@ def test_reply_needs_an_enrolled_tablet_and_goes_to_the_queue(
     assert response.json()["post_status"] == post.status == "awaiting_approval"
 
 
-def test_assign(
+def test_it_assigns_only_to_someone_who_may_see_the_comment(
     three: Three, api_as: Api, head_teacher: User, safeguarding_lead: User, teacher: User
 ) -> None:
     url = f"/api/comments/{three.escalated.pk}/assign"
@@ -376,7 +388,9 @@ def test_assign(
     assert client.post(url, {"assignee": None}, format="json").json()["assigned_to"] is None
 
 
-def test_notes(three: Three, api_as: Api, safeguarding_lead: User) -> None:
+def test_it_adds_and_lists_notes_and_refuses_an_empty_one(
+    three: Three, api_as: Api, safeguarding_lead: User
+) -> None:
     client = api_as(safeguarding_lead)
     url = f"/api/comments/{three.escalated.pk}/notes"
 
@@ -388,7 +402,9 @@ def test_notes(three: Three, api_as: Api, safeguarding_lead: User) -> None:
     assert client.post(url, {"text": ""}, format="json").status_code == 400
 
 
-def test_bulk(three: Three, api_as: Api, head_teacher: User, platforms: Platforms) -> None:
+def test_it_answers_a_bulk_action_comment_by_comment(
+    three: Three, api_as: Api, head_teacher: User, platforms: Platforms
+) -> None:
     response = api_as(head_teacher).post(
         "/api/comments/bulk",
         {"ids": [three.held.pk, three.escalated.pk, 987654], "action": "keep_hidden"},
@@ -534,7 +550,8 @@ def test_the_list_and_the_detail_cost_a_constant_number_of_queries(
     detail = count_queries(client, f"/api/comments/{three.held.pk}")
     for n in range(5):
         platforms.graph.add_comment(fb_post.external_id, f"{SWEARING} {n}")
-    services.publication_poll(publication_id=fb_post.pk)
+    with committed():
+        services.publication_poll(publication_id=fb_post.pk)
     services.comment_note_add(comment=three.held, actor=head_teacher, text="One")
     services.comment_report(comment=three.held, actor=head_teacher)
     services.evidence_capture(comment=three.held, actor=head_teacher)

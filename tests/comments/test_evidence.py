@@ -38,7 +38,8 @@ def held(platforms: Platforms, fb_post: Publication) -> Comment:
 @pytest.fixture
 def escalated(platforms: Platforms, fb_post: Publication) -> Comment:
     cid = platforms.graph.add_comment(fb_post.external_id, THREAT)
-    services.publication_poll(publication_id=fb_post.pk)
+    with committed():
+        services.publication_poll(publication_id=fb_post.pk)
     return Comment.objects.get(external_id=cid)
 
 
@@ -92,7 +93,8 @@ def test_r12_evidence_is_captured_before_the_automatic_hide(held: Comment) -> No
 def test_an_unchanged_comment_reuses_its_evidence_and_a_manual_capture_adds_one(
     held: Comment, head_teacher: User
 ) -> None:
-    services.comment_delete(comment=held, actor=head_teacher)
+    with committed():
+        services.comment_delete(comment=held, actor=head_teacher)
     assert held.evidence.count() == 1
 
     manual = services.evidence_capture(comment=held, actor=head_teacher)

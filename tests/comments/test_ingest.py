@@ -216,7 +216,8 @@ def test_media_on_a_possibly_sexual_comment_is_never_downloaded(
         fb_post.external_id, "send me nudes of the girls in year 6", image=image
     )
 
-    services.publication_poll(publication_id=fb_post.pk)
+    with committed():
+        services.publication_poll(publication_id=fb_post.pk)
 
     comment = Comment.objects.get(external_id=bad)
     assert comment.escalated and "sexual" in {label["label"] for label in comment.labels}

@@ -292,7 +292,8 @@ def test_deleting_is_refused_where_the_platform_does_not_allow_it(
     platforms: Platforms, x_post: Publication, head_teacher: User
 ) -> None:
     reply = platforms.x.add_reply(x_post.external_id, SWEARING)
-    services.publication_poll(publication_id=x_post.pk)
+    with committed():
+        services.publication_poll(publication_id=x_post.pk)
 
     with pytest.raises(Conflict, match="X does not let apps delete"):
         services.comment_delete(comment=Comment.objects.get(external_id=reply), actor=head_teacher)
@@ -327,6 +328,7 @@ def test_blocking_the_author_works_on_facebook_only(
         services.publication_poll(publication_id=fb_post.pk)
         services.publication_poll(publication_id=x_post.pk)
 
+    with committed():
         services.comment_block_author(
             comment=Comment.objects.get(external_id=cid), actor=head_teacher
         )
@@ -397,10 +399,12 @@ def test_an_approval_overtakes_a_hide_still_waiting_to_retry(
 ) -> None:
     platforms.x.fail("hide", "rate_limit")
     reply = platforms.x.add_reply(x_post.external_id, SWEARING)
-    services.publication_poll(publication_id=x_post.pk)
+    with committed():
+        services.publication_poll(publication_id=x_post.pk)
     comment = Comment.objects.get(external_id=reply)
 
-    services.comment_approve(comment=comment, actor=head_teacher)
+    with committed():
+        services.comment_approve(comment=comment, actor=head_teacher)
     hide = A.objects.get(comment=comment, kind=A.Kind.HIDE)
     services.action_apply(action_id=hide.pk, now=timezone.now() + timedelta(hours=1))
 
