@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import re
 from datetime import timedelta
 from typing import Any
 
@@ -21,7 +22,11 @@ from moderation.comments import services, tasks
 from moderation.comments.models import Comment, Evidence, ModerationAction, PollState
 from publishers.models import ChannelKind, Publication, WebhookEvent, WebsiteComment
 from publishers.selectors import website_comments_approved
-from publishers.services import website_comment_decide, website_comment_submit
+from publishers.services import (
+    COMMENT_ALREADY_DECIDED,
+    website_comment_decide,
+    website_comment_submit,
+)
 from tests.comments.conftest import Platforms, publish, remote, website_entry
 from tests.commits import committed
 
@@ -487,7 +492,9 @@ def test_r11_a_harmful_website_comment_is_held_and_never_shown(
     assert WebsiteComment.objects.get(pk=bad.pk).status == "rejected"
     assert not website_comments_approved(entry=entry).exists()
     assert comment.evidence.exists()
-    with pytest.raises(Conflict):
+    with pytest.raises(
+        Conflict, match=re.escape(COMMENT_ALREADY_DECIDED.format(status="rejected"))
+    ):
         website_comment_decide(comment=bad, actor=head_teacher, status="approved")
 
 

@@ -315,7 +315,7 @@ def test_deleting_a_facebook_comment_removes_it_and_is_not_repeated(
     assert (comment.status, comment.review) == ("deleted", "deleted")
     assert cid not in platforms.graph.comments
     assert len(platforms.graph.calls("delete")) == 1
-    with pytest.raises(Conflict):
+    with pytest.raises(Conflict, match=re.escape(services.ALREADY_DELETED)):
         services.comment_delete(comment=comment, actor=head_teacher)
 
 

@@ -12,7 +12,7 @@ from backend.accounts.models import Role
 from backend.accounts.services import device_enrol, device_revoke
 from backend.common.actors import SYSTEM_SHELL
 from moderation.models import Post, PostImage
-from tests.commits import committed
+from tests.commits import commits_for_real, committed
 from tests.factories import member
 from tests.moderation.factories import draft, fixture_bytes
 
@@ -83,6 +83,7 @@ def test_r7_a_device_of_another_school_is_refused(
     assert not Post.objects.exists()
 
 
+@commits_for_real
 def test_a_teacher_drafts_uploads_and_submits_from_the_tablet(
     tablet_as: Any, teacher: Any, draft_id: int
 ) -> None:
@@ -93,8 +94,7 @@ def test_a_teacher_drafts_uploads_and_submits_from_the_tablet(
         format="multipart",
     )
     assert response.status_code == 201, response.json()
-    with committed():
-        response = client.post(f"/api/posts/{draft_id}/submit")
+    response = client.post(f"/api/posts/{draft_id}/submit")
     assert response.status_code == 200
     body = response.json()
     assert body["status"] == S.AWAITING_APPROVAL
@@ -245,6 +245,7 @@ def test_the_queue_lists_the_most_urgent_first_with_filters(
     assert [p["id"] for p in window] == [ids[0]]
 
 
+@commits_for_real
 def test_a_leader_approves_through_the_api_with_the_hash_they_saw(
     tablet_as: Any, api_as: Any, teacher: Any, head_teacher: Any
 ) -> None:
@@ -254,15 +255,13 @@ def test_a_leader_approves_through_the_api_with_the_hash_they_saw(
         {"text": "Choir", "channels": ["website"], "scheduled_at": "2031-06-01T09:00:00Z"},
         format="json",
     ).json()["id"]
-    with committed():
-        detail = client.post(f"/api/posts/{post_id}/submit").json()
+    detail = client.post(f"/api/posts/{post_id}/submit").json()
     leader = api_as(head_teacher)
     wrong = leader.post(f"/api/posts/{post_id}/approve", {"content_hash": "0" * 64}, format="json")
     assert wrong.status_code == 409 and wrong.json()["field"] == "content_hash"
-    with committed():
-        ok = leader.post(
-            f"/api/posts/{post_id}/approve", {"content_hash": detail["content_hash"]}, format="json"
-        )
+    ok = leader.post(
+        f"/api/posts/{post_id}/approve", {"content_hash": detail["content_hash"]}, format="json"
+    )
     assert ok.status_code == 200 and ok.json()["status"] == S.SCHEDULED
     own = api_as(teacher).post(
         f"/api/posts/{post_id}/approve", {"content_hash": detail["content_hash"]}, format="json"
@@ -270,6 +269,7 @@ def test_a_leader_approves_through_the_api_with_the_hash_they_saw(
     assert own.status_code in (403, 409)
 
 
+@commits_for_real
 def test_r20_a_leader_approves_through_the_api_only_with_every_photo_confirmed(
     tablet_as: Any, api_as: Any, teacher: Any, head_teacher: Any, draft_id: int
 ) -> None:
@@ -280,8 +280,7 @@ def test_r20_a_leader_approves_through_the_api_only_with_every_photo_confirmed(
             {"image": _upload(_jpeg()), "alt_text": "The school field"},
             format="multipart",
         )
-    with committed():
-        detail = client.post(f"/api/posts/{draft_id}/submit").json()
+    detail = client.post(f"/api/posts/{draft_id}/submit").json()
     assert detail["status"] == S.AWAITING_APPROVAL
     photos = [image["id"] for image in detail["images"]]
     leader = api_as(head_teacher)
@@ -294,14 +293,14 @@ def test_r20_a_leader_approves_through_the_api_only_with_every_photo_confirmed(
     assert "photo 2" in partly.json()["confirmed_images"][0]
     assert not Post.objects.get(pk=draft_id).approvals.exists()
 
-    with committed():
-        ok = leader.post(
-            url, {"content_hash": detail["content_hash"], "confirmed_images": photos}, format="json"
-        )
+    ok = leader.post(
+        url, {"content_hash": detail["content_hash"], "confirmed_images": photos}, format="json"
+    )
     assert ok.status_code == 200, ok.json()
     assert [a["confirmed_images"] for a in ok.json()["approvals"]] == [sorted(photos)]
 
 
+@commits_for_real
 def test_a_leader_sees_what_changed_since_the_version_they_saw(
     tablet_as: Any, api_as: Any, teacher: Any, head_teacher: Any
 ) -> None:
@@ -309,14 +308,14 @@ def test_a_leader_sees_what_changed_since_the_version_they_saw(
     post_id = client.post(
         "/api/posts", {"text": "Choir at 3pm", "channels": ["website"]}, format="json"
     ).json()["id"]
-    with committed():
-        client.post(f"/api/posts/{post_id}/submit")
-        client.patch(f"/api/posts/{post_id}", {"text": "Choir at 4pm"}, format="json")
+    client.post(f"/api/posts/{post_id}/submit")
+    client.patch(f"/api/posts/{post_id}", {"text": "Choir at 4pm"}, format="json")
     diff = api_as(head_teacher).get(f"/api/posts/{post_id}/diff?since=1").json()
     assert diff["to_version"] == 2
     assert "-Choir at 3pm" in diff["text_diff"] and "+Choir at 4pm" in diff["text_diff"]
 
 
+@commits_for_real
 def test_the_post_detail_shows_identified_faces_with_their_consent(
     tablet_as: Any, teacher: Any, school: Any, draft_id: int
 ) -> None:
@@ -333,8 +332,7 @@ def test_the_post_detail_shows_identified_faces_with_their_consent(
         {"image": _upload(fixture_bytes("obama2.jpg"))},
         format="multipart",
     )
-    with committed():
-        body = client.post(f"/api/posts/{draft_id}/submit").json()
+    body = client.post(f"/api/posts/{draft_id}/submit").json()
     [face] = body["images"][0]["faces"]
     assert face["person_label"] == "Barack O." and face["identifiable"]
     [snap] = body["check_run"]["faces"]

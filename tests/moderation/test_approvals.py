@@ -169,7 +169,7 @@ def test_two_leaders_are_needed_when_pupils_are_identifiable(
     )
     post.refresh_from_db()
     assert post.status == S.AWAITING_APPROVAL
-    with pytest.raises(Conflict):
+    with pytest.raises(Conflict, match=re.escape(approvals.ALREADY_APPROVED)):
         approvals.post_approve(
             post_id=post.pk,
             approver=head_teacher,
@@ -195,7 +195,8 @@ def test_r20_a_photo_without_faces_needs_the_approvers_confirmation(
     path = tmp_path / "trophy.jpg"
     Image.new("RGB", (640, 480), (200, 180, 40)).save(path)
     post = _ready(teacher, tablet, images=(str(path),))
-    with pytest.raises(InvalidInput) as err:
+    unconfirmed = approvals.CONFIRM_EVERY_IMAGE.format(photos="photo 1")
+    with pytest.raises(InvalidInput, match=re.escape(unconfirmed)) as err:
         approvals.post_approve(
             post_id=post.pk, approver=head_teacher, content_hash=post.content_hash
         )
@@ -261,8 +262,11 @@ def test_r20_a_photo_of_another_post_does_not_count_as_confirmed(
     path = tmp_path / "trophy.jpg"
     Image.new("RGB", (640, 480), (200, 180, 40)).save(path)
     other = _ready(teacher, tablet, text="Another post", images=(str(path),))
+    strangers = ", ".join(map(str, every_photo(other)))
 
-    with pytest.raises(InvalidInput) as err:
+    with pytest.raises(
+        InvalidInput, match=re.escape(approvals.NOT_THIS_POSTS_IMAGE.format(ids=strangers))
+    ) as err:
         approvals.post_approve(
             post_id=post.pk,
             approver=head_teacher,
@@ -299,7 +303,7 @@ def test_a_rejection_needs_a_reason_and_tells_the_author(
     teacher: Any, head_teacher: Any, tablet: Any
 ) -> None:
     post = _ready(teacher, tablet)
-    with pytest.raises(InvalidInput):
+    with pytest.raises(InvalidInput, match=re.escape(approvals.REASON_REQUIRED)):
         approvals.post_reject(post_id=post.pk, actor=head_teacher, reason="  ")
     mail.outbox.clear()
     with committed():

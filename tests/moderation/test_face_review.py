@@ -9,6 +9,7 @@ obama.jpg is Barack's enrolled reference photo; obama2.jpg another photo of him;
 someone never enrolled.
 """
 
+import re
 from typing import Any
 
 import pytest
@@ -19,7 +20,7 @@ from consent.models import Purpose
 from moderation import approvals, services
 from moderation.checks.evaluate import MSG_R1_DISPUTED, MSG_R2_ADULT_UNCONFIRMED
 from moderation.models import Face, FaceDispute, Post
-from tests.commits import committed
+from tests.commits import commits_for_real, committed
 from tests.moderation.factories import (
     ALL_PHOTO,
     enrol,
@@ -91,7 +92,7 @@ def test_r1_a_leader_cannot_tag_an_identified_face_as_not_a_face_either(
     teacher: Any, head_teacher: Any, tablet: Any, barack: Any
 ) -> None:
     post = submitted(teacher, tablet, images=("obama2.jpg",))
-    with pytest.raises(Conflict):
+    with pytest.raises(Conflict, match=re.escape(services.FACE_IDENTIFIED)):
         services.face_tag(face=_face(post), actor=head_teacher, tag="not_a_face")
     assert _rules(post) == ["R1"]
 
@@ -132,7 +133,7 @@ def test_r16_a_face_tagged_as_a_flagged_pupil_cannot_be_retagged_as_an_adult(
     with committed():
         services.face_tag(face=_face(post), actor=teacher, tag="person", person_id=joe.pk)
     assert _rules(post) == ["R16"]
-    with pytest.raises(Conflict):
+    with pytest.raises(Conflict, match=re.escape(services.FACE_FLAGGED)):
         services.face_tag(
             face=_face(post), actor=head_teacher, tag="adult_consent", adult_name="Mr Biden"
         )
@@ -159,7 +160,7 @@ def test_r16_a_dispute_on_a_pupil_flagged_later_cannot_be_upheld(
     with committed():
         dispute = services.face_dispute_raise(face=_face(post), actor=teacher, reason="Not him")
     flag(barack)
-    with pytest.raises(Conflict):
+    with pytest.raises(Conflict, match=re.escape(services.FACE_FLAGGED)):
         services.face_dispute_resolve(
             dispute=dispute, actor=head_teacher, outcome="upheld", reason="Looks different"
         )
@@ -191,7 +192,7 @@ def test_r1_disputing_a_consented_identification_blocks_the_post_until_a_leader_
 
 def test_r1_a_dispute_needs_a_reason(teacher: Any, tablet: Any, barack: Any) -> None:
     post = submitted(teacher, tablet, images=("obama2.jpg",))
-    with pytest.raises(InvalidInput) as refused:
+    with pytest.raises(InvalidInput, match=re.escape(services.DISPUTE_REASON_REQUIRED)) as refused:
         services.face_dispute_raise(face=_face(post), actor=teacher, reason="  ")
     assert refused.value.field == "reason" and not FaceDispute.objects.exists()
 
@@ -205,15 +206,17 @@ def test_r1_only_a_leader_other_than_the_disputer_resolves_a_dispute(
         dispute = services.face_dispute_raise(
             face=_face(post), actor=head_teacher, reason="Not him"
         )
-    with pytest.raises(Refused):
+    with pytest.raises(Refused, match=re.escape(services.NOT_LEADER)):
         services.face_dispute_resolve(
             dispute=dispute, actor=teacher, outcome="upheld", reason="I say so"
         )
-    with pytest.raises(Refused):
+    with pytest.raises(Refused, match=re.escape(services.OWN_DISPUTE)):
         services.face_dispute_resolve(
             dispute=dispute, actor=head_teacher, outcome="upheld", reason="I say so"
         )
-    with pytest.raises(InvalidInput) as no_reason:
+    with pytest.raises(
+        InvalidInput, match=re.escape(services.RESOLUTION_REASON_REQUIRED)
+    ) as no_reason:
         services.face_dispute_resolve(
             dispute=dispute, actor=deputy_head, outcome="upheld", reason=""
         )
@@ -261,7 +264,7 @@ def test_r1_a_rejected_dispute_keeps_the_identification_and_its_consent_check(
     assert post.status == S.BLOCKED and _rules(post) == ["R1"]
     assert _face(post).person_id == barack.pk
     assert all("resolve_dispute" not in f["remedies"] for f in _findings(post))
-    with pytest.raises(Conflict):
+    with pytest.raises(Conflict, match=re.escape(services.FACE_IDENTIFIED)):
         services.face_tag(face=_face(post), actor=teacher, tag="not_a_face")
 
 
@@ -279,7 +282,8 @@ def test_r1_resolving_a_resolved_dispute_again_answers_it_or_conflicts(
         dispute=dispute, actor=head_teacher, outcome="upheld", reason="Cousin"
     )
     assert again.status == "upheld" and Post.objects.get(pk=post.pk).version == version
-    with pytest.raises(Conflict) as conflict:
+    resolved = services.DISPUTE_ALREADY_RESOLVED.format(status="upheld")
+    with pytest.raises(Conflict, match=re.escape(resolved)) as conflict:
         services.face_dispute_resolve(
             dispute=dispute, actor=head_teacher, outcome="rejected", reason="Changed my mind"
         )
@@ -287,6 +291,7 @@ def test_r1_resolving_a_resolved_dispute_again_answers_it_or_conflicts(
     assert _actions(post).count("post.face_dispute_resolved") == 1
 
 
+@commits_for_real
 def test_r1_dispute_and_resolution_through_the_api(
     api_as: Any, teacher: Any, head_teacher: Any, tablet: Any, barack: Any
 ) -> None:
@@ -296,8 +301,7 @@ def test_r1_dispute_and_resolution_through_the_api(
     url = f"/api/posts/{post.pk}/faces/{face.pk}/dispute"
     empty = api_as(teacher).post(url, {"reason": ""}, format="json")
     assert empty.status_code == 400 and "reason" in empty.json()
-    with committed():
-        raised = api_as(teacher).post(url, {"reason": "Not him"}, format="json")
+    raised = api_as(teacher).post(url, {"reason": "Not him"}, format="json")
     assert raised.status_code == 201, raised.json()
     body = raised.json()
     assert body["status"] == S.BLOCKED
@@ -309,10 +313,9 @@ def test_r1_dispute_and_resolution_through_the_api(
     resolve = f"/api/posts/{post.pk}/disputes/{open_dispute['id']}/resolve"
     mine = api_as(teacher).post(resolve, {"outcome": "upheld", "reason": "x"}, format="json")
     assert mine.status_code == 403
-    with committed():
-        decided = api_as(head_teacher).post(
-            resolve, {"outcome": "rejected", "reason": "It is him"}, format="json"
-        )
+    decided = api_as(head_teacher).post(
+        resolve, {"outcome": "rejected", "reason": "It is him"}, format="json"
+    )
     assert decided.status_code == 200, decided.json()
     assert decided.json()["images"][0]["faces"][0]["disputes"][0]["status"] == "rejected"
     again = api_as(head_teacher).post(
@@ -326,7 +329,7 @@ def test_r1_dispute_and_resolution_through_the_api(
 
 def test_r2_an_adult_tag_needs_the_adults_name(teacher: Any, tablet: Any, school: Any) -> None:
     post = submitted(teacher, tablet, images=("biden.jpg",))
-    with pytest.raises(InvalidInput) as refused:
+    with pytest.raises(InvalidInput, match=re.escape(services.ADULT_NAME_REQUIRED)) as refused:
         services.face_tag(face=_face(post), actor=teacher, tag="adult_consent", adult_name=" ")
     assert refused.value.field == "adult_name"
     assert _face(post).tag == "" and _rules(post) == ["R2"]
@@ -372,7 +375,7 @@ def test_r2_by_policy_a_staff_adult_tag_waits_for_another_leaders_confirmation(
     [finding] = _findings(post)
     assert finding["message"] == MSG_R2_ADULT_UNCONFIRMED.format(name="Mr Biden")
     assert "confirm_adult" in finding["remedies"]
-    with pytest.raises(Refused):
+    with pytest.raises(Refused, match=re.escape(services.NOT_LEADER)):
         services.face_adult_confirm(face=_face(post), actor=teacher)
     with committed():
         face = services.face_adult_confirm(face=_face(post), actor=head_teacher)
@@ -397,6 +400,7 @@ def test_r2_by_policy_a_leader_cannot_confirm_their_own_adult_tag_but_needs_not(
     assert post.status == S.AWAITING_APPROVAL and face.adult_confirmed_by_id == head_teacher.pk
 
 
+@commits_for_real
 def test_r2_a_leaders_confirmation_through_the_api(
     api_as: Any, teacher: Any, head_teacher: Any, tablet: Any, school: Any
 ) -> None:
@@ -404,14 +408,10 @@ def test_r2_a_leaders_confirmation_through_the_api(
     policy.adult_tags_need_leader_confirmation = True
     policy.save()
     post = submitted(teacher, tablet, images=("biden.jpg",))
-    with committed():
-        services.face_tag(
-            face=_face(post), actor=teacher, tag="adult_consent", adult_name="Mr Biden"
-        )
+    services.face_tag(face=_face(post), actor=teacher, tag="adult_consent", adult_name="Mr Biden")
     url = f"/api/posts/{post.pk}/faces/{_face(post).pk}/confirm-adult"
     assert api_as(teacher).post(url).status_code == 403
-    with committed():
-        confirmed = api_as(head_teacher).post(url)
+    confirmed = api_as(head_teacher).post(url)
     assert confirmed.status_code == 200, confirmed.json()
     [shown] = confirmed.json()["images"][0]["faces"]
     assert shown["adult_confirmed_by_name"] == str(head_teacher)

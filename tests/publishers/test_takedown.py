@@ -3,6 +3,7 @@ a leader confirms, retried until done (404 = done), audited."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
@@ -137,7 +138,7 @@ def test_only_a_leader_confirms(
         services.takedown_for_person(person_id=amelia.pk, reason="withdrawn")
     takedown = Takedown.objects.get(post=published)
     for user in (teacher, safeguarding_lead):
-        with pytest.raises(Refused):
+        with pytest.raises(Refused, match=re.escape(services.NOT_A_LEADER)):
             services.takedown_confirm(takedown=takedown, actor=user)
 
 
@@ -151,7 +152,7 @@ def test_confirming_twice_is_refused(
     takedown = Takedown.objects.get(post=published)
     with committed():
         services.takedown_confirm(takedown=takedown, actor=head_teacher)
-    with pytest.raises(Conflict):
+    with pytest.raises(Conflict, match=re.escape(services.TAKEDOWN_ALREADY_CONFIRMED)):
         services.takedown_confirm(takedown=takedown, actor=deputy_head)
 
 
