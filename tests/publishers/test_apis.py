@@ -15,7 +15,7 @@ from backend.accounts.models import Role, School, User
 from moderation.models import Post
 from publishers import services
 from publishers.models import ChannelAccount, Publication, Takedown, WebsiteComment, WebsiteEntry
-from tests.commits import committed
+from tests.commits import commits_for_real, committed
 from tests.factories import member
 from tests.publishers.factories import ALL_SECRET_VALUES, X_SECRETS, connect
 from tests.publishers.fakes import FakeX
@@ -256,6 +256,7 @@ def test_a_dsl_cannot_resolve_publications(
 # --------------------------------------------------------------------------- takedowns
 
 
+@commits_for_real
 def test_a_leader_requests_and_confirms_a_takedown(
     api_as: Callable[[User], APIClient],
     head_teacher: User,
@@ -264,16 +265,14 @@ def test_a_leader_requests_and_confirms_a_takedown(
     x_account: ChannelAccount,
 ) -> None:
     post = make_post(channels=("x", "website"))
-    with committed():
-        services.publications_start(post_id=post.pk)
+    services.publications_start(post_id=post.pk)
     client = api_as(head_teacher)
 
-    with committed():
-        requested = client.post(
-            f"/api/posts/{post.pk}/takedown",
-            {"reason": "A parent asked us to remove it"},
-            format="json",
-        )
+    requested = client.post(
+        f"/api/posts/{post.pk}/takedown",
+        {"reason": "A parent asked us to remove it"},
+        format="json",
+    )
 
     assert requested.status_code == 201, requested.content
     body = requested.json()
@@ -281,8 +280,7 @@ def test_a_leader_requests_and_confirms_a_takedown(
     assert body["requested_by_name"] == str(head_teacher)
     listed = client.get("/api/takedowns", {"state": "awaiting_confirmation"})
     assert [t["id"] for t in listed.json()] == [body["id"]]
-    with committed():
-        confirmed = client.post(f"/api/takedowns/{body['id']}/confirm")
+    confirmed = client.post(f"/api/takedowns/{body['id']}/confirm")
     assert confirmed.status_code == 200
     assert confirmed.json()["state"] == "done"
     assert {p["state"] for p in confirmed.json()["publications"]} == {"taken_down"}
