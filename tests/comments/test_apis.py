@@ -21,7 +21,7 @@ from moderation.models import Post
 from publishers.models import Publication
 from publishers.services import website_comment_submit
 from tests.comments.conftest import Platforms, website_entry
-from tests.commits import committed
+from tests.commits import commits_for_real, committed
 
 Api = Callable[..., APIClient]
 THREAT = "I know where you live. Watch your back"
@@ -226,13 +226,13 @@ def test_the_detail_explains_the_verdict_and_lists_actions_and_evidence(
 # --------------------------------------------------------------------------- actions
 
 
+@commits_for_real
 def test_it_approves_a_held_comment_and_shows_it_again(
     three: Three, api_as: Api, head_teacher: User, platforms: Platforms
 ) -> None:
-    with committed():
-        response = api_as(head_teacher).post(
-            f"/api/comments/{three.held.pk}/approve", {"note": "Fair enough"}, format="json"
-        )
+    response = api_as(head_teacher).post(
+        f"/api/comments/{three.held.pk}/approve", {"note": "Fair enough"}, format="json"
+    )
 
     assert response.status_code == 200, response.content
     assert response.json()["status"] == "visible" and response.json()["review"] == "approved"
@@ -295,11 +295,11 @@ def test_another_school_s_comment_answers_404_on_every_endpoint(
     assert client.get(f"/api/evidence/{evidence.pk}/export").status_code == 404
 
 
+@commits_for_real
 def test_keep_hidden_hides_a_visible_comment(
     three: Three, api_as: Api, deputy_head: User, platforms: Platforms
 ) -> None:
-    with committed():
-        response = api_as(deputy_head).post(f"/api/comments/{three.ok.pk}/keep-hidden")
+    response = api_as(deputy_head).post(f"/api/comments/{three.ok.pk}/keep-hidden")
 
     assert response.status_code == 200
     assert response.json()["status"] == "hidden"
@@ -307,11 +307,11 @@ def test_keep_hidden_hides_a_visible_comment(
     assert len(response.json()["evidence"]) == 1
 
 
+@commits_for_real
 def test_it_deletes_a_comment_on_the_platform_once(
     three: Three, api_as: Api, head_teacher: User, platforms: Platforms
 ) -> None:
-    with committed():
-        response = api_as(head_teacher).post(f"/api/comments/{three.held.pk}/delete")
+    response = api_as(head_teacher).post(f"/api/comments/{three.held.pk}/delete")
 
     assert response.status_code == 200
     assert response.json()["status"] == "deleted"
@@ -360,14 +360,14 @@ def test_it_records_a_report_made_to_the_platform(
     assert report["kind"] == "report" and report["data"] == {"reference": "FB-REPORT-1"}
 
 
+@commits_for_real
 def test_reply_needs_an_enrolled_tablet_and_goes_to_the_queue(
     three: Three, api_as: Api, tablet_as: Callable[[User], APIClient], head_teacher: User
 ) -> None:
     url = f"/api/comments/{three.ok.pk}/reply"
 
     assert api_as(head_teacher).post(url, {"text": "Thank you!"}).status_code == 403
-    with committed():
-        response = tablet_as(head_teacher).post(url, {"text": "Thank you!"}, format="json")
+    response = tablet_as(head_teacher).post(url, {"text": "Thank you!"}, format="json")
 
     assert response.status_code == 201, response.content
     post = Post.objects.get(pk=response.json()["post"])
