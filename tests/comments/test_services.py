@@ -23,7 +23,7 @@ from moderation.models import Post
 from moderation.screening import LABELS
 from publishers.models import Publication
 from tests.comments.conftest import Platforms, publish, remote
-from tests.commits import committed
+from tests.commits import commits_for_real, committed
 from tests.moderation.factories import person
 
 A = ModerationAction
@@ -255,23 +255,23 @@ def test_settings_changes_are_audited_without_the_words(school: School, head_tea
 # --------------------------------------------------------------------------- actions
 
 
+@commits_for_real
 def test_approving_a_held_comment_unhides_it_on_the_platform(
     platforms: Platforms, x_post: Publication, head_teacher: User
 ) -> None:
     reply = platforms.x.add_reply(x_post.external_id, SWEARING)
-    with committed():
-        services.publication_poll(publication_id=x_post.pk)
+    services.publication_poll(publication_id=x_post.pk)
     comment = Comment.objects.get(external_id=reply)
     assert platforms.x.tweets[reply]["hidden"] is True
 
-    with committed():
-        comment = services.comment_approve(comment=comment, actor=head_teacher, note="Banter")
+    comment = services.comment_approve(comment=comment, actor=head_teacher, note="Banter")
 
     assert (comment.status, comment.review) == ("visible", "approved")
     assert comment.decided_by == head_teacher
     assert platforms.x.tweets[reply]["hidden"] is False
 
 
+@commits_for_real
 def test_keeping_a_visible_comment_hidden_captures_evidence_then_hides_it(
     platforms: Platforms, fb_post: Publication, deputy_head: User
 ) -> None:
@@ -279,8 +279,7 @@ def test_keeping_a_visible_comment_hidden_captures_evidence_then_hides_it(
     services.publication_poll(publication_id=fb_post.pk)
     comment = Comment.objects.get(external_id=cid)
 
-    with committed():
-        comment = services.comment_keep_hidden(comment=comment, actor=deputy_head)
+    comment = services.comment_keep_hidden(comment=comment, actor=deputy_head)
 
     assert (comment.status, comment.review) == ("hidden", "kept_hidden")
     assert platforms.graph.comments[cid]["hidden"] is True
@@ -299,16 +298,15 @@ def test_deleting_is_refused_where_the_platform_does_not_allow_it(
         services.comment_delete(comment=Comment.objects.get(external_id=reply), actor=head_teacher)
 
 
+@commits_for_real
 def test_deleting_a_facebook_comment_removes_it_and_is_not_repeated(
     platforms: Platforms, fb_post: Publication, head_teacher: User
 ) -> None:
     cid = platforms.graph.add_comment(fb_post.external_id, SWEARING)
-    with committed():
-        services.publication_poll(publication_id=fb_post.pk)
+    services.publication_poll(publication_id=fb_post.pk)
     comment = Comment.objects.get(external_id=cid)
 
-    with committed():
-        comment = services.comment_delete(comment=comment, actor=head_teacher)
+    comment = services.comment_delete(comment=comment, actor=head_teacher)
     action = comment.actions.get(kind=A.Kind.DELETE)
     services.action_apply(action_id=action.pk)  # a redelivered task
 
@@ -527,22 +525,21 @@ def test_bulk_actions_succeed_or_fail_one_by_one(
     assert [o.ok for o in foreign] == [False, False]
 
 
+@commits_for_real
 def test_every_action_is_audited(
     platforms: Platforms, fb_post: Publication, head_teacher: User, safeguarding_lead: User
 ) -> None:
     cid = platforms.graph.add_comment(fb_post.external_id, SWEARING)
-    with committed():
-        services.publication_poll(publication_id=fb_post.pk)
+    services.publication_poll(publication_id=fb_post.pk)
     comment = Comment.objects.get(external_id=cid)
 
     services.comment_assign(comment=comment, actor=head_teacher, assignee=safeguarding_lead)
     services.comment_note_add(comment=comment, actor=head_teacher, text="Looking")
     services.comment_report(comment=comment, actor=head_teacher)
-    with committed():
-        services.comment_block_author(comment=comment, actor=head_teacher)
-        services.comment_approve(comment=comment, actor=head_teacher)
-        services.comment_keep_hidden(comment=comment, actor=head_teacher)
-        services.comment_delete(comment=comment, actor=head_teacher)
+    services.comment_block_author(comment=comment, actor=head_teacher)
+    services.comment_approve(comment=comment, actor=head_teacher)
+    services.comment_keep_hidden(comment=comment, actor=head_teacher)
+    services.comment_delete(comment=comment, actor=head_teacher)
 
     actions = set(
         AuditEvent.objects.filter(target_id=str(comment.pk), target_type="comments.comment")
@@ -576,6 +573,7 @@ def test_r13_an_escalation_is_emailed_to_the_dsl_and_head_teacher_only(
     )
 
 
+@commits_for_real
 def test_r13_a_failed_hide_of_an_escalated_comment_is_not_told_to_ordinary_leaders(
     platforms: Platforms,
     x_post: Publication,
@@ -586,8 +584,7 @@ def test_r13_a_failed_hide_of_an_escalated_comment_is_not_told_to_ordinary_leade
     platforms.x.fail("hide", "forbidden")
     platforms.x.add_reply(x_post.external_id, THREAT)
 
-    with committed():
-        services.publication_poll(publication_id=x_post.pk)
+    services.publication_poll(publication_id=x_post.pk)
 
     failures = [m for m in mail.outbox if "could not hide" in m.subject]
     assert sorted(m.to[0] for m in failures) == sorted(
