@@ -2,7 +2,8 @@
 only when a transaction commits. Tests run inside one transaction that never commits, so
 that work does not run unless a test asks for it: with pytest-django's
 ``django_capture_on_commit_callbacks(execute=True)`` fixture in a test, or ``committed()``
-in a helper that has no fixtures (Celery tasks run eagerly in test settings)."""
+in a helper that has no fixtures (Celery tasks run eagerly in test settings). Do not nest
+one capture inside another: the outer one runs the inner one's work again."""
 
 from collections.abc import Callable
 from contextlib import AbstractContextManager
@@ -18,7 +19,7 @@ def committed() -> AbstractContextManager[list[Callable[[], Any]]]:
     return TestCase.captureOnCommitCallbacks(execute=True)
 
 
-# The API has no request-wide transaction: a service's work commits, and its queued work
-# runs (tasks are eager in test settings), before the view renders its answer. A test that
-# reads that answer needs real commits, as in production.
+# Outside tests nothing wraps a service call in a longer transaction (no ATOMIC_REQUESTS):
+# its work commits, and the work it queued runs (eagerly in test settings), before the
+# service or the view answers. A test that reads that answer needs real commits.
 commits_for_real = pytest.mark.django_db(transaction=True)
