@@ -5,6 +5,8 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework.test import APIClient
@@ -107,16 +109,14 @@ def tablet_as(device_token: str) -> Callable[[User], APIClient]:
     return make
 
 
-@pytest.fixture(autouse=True)
-def _on_commit_runs_now(request: Any, monkeypatch: Any) -> None:
-    """Tests run inside one transaction that never commits, so work queued with
-    transaction.on_commit (tasks, emails) runs at once instead. Integration tests commit
-    for real and keep Django's behaviour."""
-    if request.node.get_closest_marker("integration"):
-        return
-    from django.db import transaction
+def queries_for_get(client: APIClient, url: str) -> int:
+    """How many database queries one GET of `url` costs (the page must answer 200)."""
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200, response.content
+    return len(queries)
 
-    def run_now(func: Callable[[], Any], using: Any = None, robust: bool = False) -> None:
-        func()
 
-    monkeypatch.setattr(transaction, "on_commit", run_now)
+@pytest.fixture
+def count_queries() -> Callable[[APIClient, str], int]:
+    return queries_for_get

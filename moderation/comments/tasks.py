@@ -104,18 +104,21 @@ BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
     },
 }
 
-# Issue 15: refit each school's screening from its moderators' corrections, weekly; off
-# unless SCREENING_WEEKLY_REFIT is set (a refit that scores worse is never installed).
-if settings.SCREENING_WEEKLY_REFIT:
-    BEAT_SCHEDULE["comments-screening-refit"] = {
-        "task": "comments.screening_refit_due",
-        "schedule": crontab(day_of_week=0, hour=3, minute=30),
-    }
+# Issue 15: refit each school's screening from its moderators' corrections, weekly. Always
+# scheduled (one schedule, R15); the task does nothing unless SCREENING_WEEKLY_REFIT is set
+# (and a refit that scores worse is never installed).
+BEAT_SCHEDULE["comments-screening-refit"] = {
+    "task": "comments.screening_refit_due",
+    "schedule": crontab(day_of_week=0, hour=3, minute=30),
+}
 
 
 @shared_task(name="comments.screening_refit_due", acks_late=True, time_limit=3600)
 def screening_refit_due() -> dict[str, bool]:
-    """Refit every school with corrections newer than its installed adaptation."""
+    """Refit every school with corrections newer than its installed adaptation (when the
+    weekly refit is switched on)."""
+    if not settings.SCREENING_WEEKLY_REFIT:
+        return {}
     from backend.accounts.models import School
 
     from .corrections import (

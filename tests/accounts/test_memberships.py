@@ -2,6 +2,7 @@
 the admin's actions, `create_user --head-teacher` or the demo seeder; always checked and
 audited."""
 
+import re
 from typing import Any
 
 import pytest
@@ -76,7 +77,7 @@ def test_r13_only_a_leader_membership_can_be_the_head_teacher(
 
     assert response.status_code == 400
     assert response.json()["is_head_teacher"] == [HEAD_TEACHER_NOT_LEADER]
-    with pytest.raises(InvalidInput):
+    with pytest.raises(InvalidInput, match=re.escape(HEAD_TEACHER_NOT_LEADER)):
         membership_head_teacher_set(membership=membership, is_head_teacher=True, actor=trust_admin)
     assert not Membership.objects.filter(is_head_teacher=True, role=Role.STAFF).exists()
 

@@ -21,6 +21,7 @@ from moderation.models import Post
 from publishers.models import Publication
 from publishers.services import website_comment_submit
 from tests.comments.conftest import Platforms, website_entry
+from tests.commits import commits_for_real, committed
 
 Api = Callable[..., APIClient]
 THREAT = "I know where you live. Watch your back"
@@ -41,7 +42,8 @@ def three(platforms: Platforms, fb_post: Publication) -> Three:
         platforms.graph.add_comment(fb_post.external_id, text, author=(f"55{n}", f"Person {n}"))
         for n, text in enumerate((ORDINARY, SWEARING, THREAT))
     ]
-    services.publication_poll(publication_id=fb_post.pk)
+    with committed():
+        services.publication_poll(publication_id=fb_post.pk)
     ok, held, escalated = (Comment.objects.get(external_id=i) for i in ids)
     assert (ok.verdict, held.verdict, escalated.verdict) == ("ok", "hold", "escalate")
     return Three(ok, held, escalated)
@@ -133,11 +135,12 @@ def test_r13_evidence_of_an_escalated_comment_answers_404_to_an_ordinary_leader(
 def test_r13_a_bulk_action_by_an_ordinary_leader_does_not_reach_escalated_comments(
     three: Three, api_as: Api, deputy_head: User, platforms: Platforms
 ) -> None:
-    response = api_as(deputy_head).post(
-        "/api/comments/bulk",
-        {"ids": [three.held.pk, three.escalated.pk], "action": "approve"},
-        format="json",
-    )
+    with committed():
+        response = api_as(deputy_head).post(
+            "/api/comments/bulk",
+            {"ids": [three.held.pk, three.escalated.pk], "action": "approve"},
+            format="json",
+        )
 
     assert response.status_code == 200
     assert [(r["comment_id"], r["ok"]) for r in response.json()] == [
@@ -165,8 +168,9 @@ def test_r13_the_website_comment_list_hides_escalated_comments_from_an_ordinary_
     api_as: Api, school: School, teacher: User, deputy_head: User, head_teacher: User
 ) -> None:
     entry = website_entry(school, teacher)
-    threat = website_comment_submit(entry=entry, author_name="X", text=THREAT)
-    fine = website_comment_submit(entry=entry, author_name="Gran", text=ORDINARY)
+    with committed():
+        threat = website_comment_submit(entry=entry, author_name="X", text=THREAT)
+        fine = website_comment_submit(entry=entry, author_name="Gran", text=ORDINARY)
     tasks.poll_due()
 
     def listed(user: User) -> set[int]:
@@ -222,7 +226,10 @@ def test_the_detail_explains_the_verdict_and_lists_actions_and_evidence(
 # --------------------------------------------------------------------------- actions
 
 
-def test_approve(three: Three, api_as: Api, head_teacher: User, platforms: Platforms) -> None:
+@commits_for_real
+def test_it_approves_a_held_comment_and_shows_it_again(
+    three: Three, api_as: Api, head_teacher: User, platforms: Platforms
+) -> None:
     response = api_as(head_teacher).post(
         f"/api/comments/{three.held.pk}/approve", {"note": "Fair enough"}, format="json"
     )
@@ -237,7 +244,8 @@ def test_a_repeated_approve_answers_the_current_state_and_acts_once(
 ) -> None:
     """Issue 13: a double click is not a second decision (and never a 500)."""
     client = api_as(head_teacher)
-    first = client.post(f"/api/comments/{three.held.pk}/approve", {}, format="json")
+    with committed():
+        first = client.post(f"/api/comments/{three.held.pk}/approve", {}, format="json")
     again = client.post(f"/api/comments/{three.held.pk}/approve", {}, format="json")
 
     assert (first.status_code, again.status_code) == (200, 200), again.content
@@ -287,6 +295,7 @@ def test_another_school_s_comment_answers_404_on_every_endpoint(
     assert client.get(f"/api/evidence/{evidence.pk}/export").status_code == 404
 
 
+@commits_for_real
 def test_keep_hidden_hides_a_visible_comment(
     three: Three, api_as: Api, deputy_head: User, platforms: Platforms
 ) -> None:
@@ -298,7 +307,10 @@ def test_keep_hidden_hides_a_visible_comment(
     assert len(response.json()["evidence"]) == 1
 
 
-def test_delete(three: Three, api_as: Api, head_teacher: User, platforms: Platforms) -> None:
+@commits_for_real
+def test_it_deletes_a_comment_on_the_platform_once(
+    three: Three, api_as: Api, head_teacher: User, platforms: Platforms
+) -> None:
     response = api_as(head_teacher).post(f"/api/comments/{three.held.pk}/delete")
 
     assert response.status_code == 200
@@ -312,7 +324,8 @@ def test_delete_on_x_is_refused_with_a_clear_message(
     platforms: Platforms, x_post: Publication, api_as: Api, head_teacher: User
 ) -> None:
     reply = platforms.x.add_reply(x_post.external_id, SWEARING)
-    services.publication_poll(publication_id=x_post.pk)
+    with committed():
+        services.publication_poll(publication_id=x_post.pk)
     comment = Comment.objects.get(external_id=reply)
 
     response = api_as(head_teacher).post(f"/api/comments/{comment.pk}/delete")
@@ -322,15 +335,20 @@ def test_delete_on_x_is_refused_with_a_clear_message(
     assert "Keep it hidden instead" in response.json()["detail"]
 
 
-def test_block_author(three: Three, api_as: Api, head_teacher: User, platforms: Platforms) -> None:
-    response = api_as(head_teacher).post(f"/api/comments/{three.held.pk}/block-author")
+def test_it_blocks_the_author_on_the_platform(
+    three: Three, api_as: Api, head_teacher: User, platforms: Platforms
+) -> None:
+    with committed():
+        response = api_as(head_teacher).post(f"/api/comments/{three.held.pk}/block-author")
 
     assert response.status_code == 200
     assert platforms.graph.blocked == ["551"]
     assert response.json()["actions"][-1]["kind"] == "block"
 
 
-def test_report(three: Three, api_as: Api, safeguarding_lead: User) -> None:
+def test_it_records_a_report_made_to_the_platform(
+    three: Three, api_as: Api, safeguarding_lead: User
+) -> None:
     response = api_as(safeguarding_lead).post(
         f"/api/comments/{three.escalated.pk}/report",
         {"reference": "FB-REPORT-1", "note": "Reported to Facebook and the police"},
@@ -342,6 +360,7 @@ def test_report(three: Three, api_as: Api, safeguarding_lead: User) -> None:
     assert report["kind"] == "report" and report["data"] == {"reference": "FB-REPORT-1"}
 
 
+@commits_for_real
 def test_reply_needs_an_enrolled_tablet_and_goes_to_the_queue(
     three: Three, api_as: Api, tablet_as: Callable[[User], APIClient], head_teacher: User
 ) -> None:
@@ -356,7 +375,7 @@ def test_reply_needs_an_enrolled_tablet_and_goes_to_the_queue(
     assert response.json()["post_status"] == post.status == "awaiting_approval"
 
 
-def test_assign(
+def test_it_assigns_only_to_someone_who_may_see_the_comment(
     three: Three, api_as: Api, head_teacher: User, safeguarding_lead: User, teacher: User
 ) -> None:
     url = f"/api/comments/{three.escalated.pk}/assign"
@@ -369,7 +388,9 @@ def test_assign(
     assert client.post(url, {"assignee": None}, format="json").json()["assigned_to"] is None
 
 
-def test_notes(three: Three, api_as: Api, safeguarding_lead: User) -> None:
+def test_it_adds_and_lists_notes_and_refuses_an_empty_one(
+    three: Three, api_as: Api, safeguarding_lead: User
+) -> None:
     client = api_as(safeguarding_lead)
     url = f"/api/comments/{three.escalated.pk}/notes"
 
@@ -381,7 +402,9 @@ def test_notes(three: Three, api_as: Api, safeguarding_lead: User) -> None:
     assert client.post(url, {"text": ""}, format="json").status_code == 400
 
 
-def test_bulk(three: Three, api_as: Api, head_teacher: User, platforms: Platforms) -> None:
+def test_it_answers_a_bulk_action_comment_by_comment(
+    three: Three, api_as: Api, head_teacher: User, platforms: Platforms
+) -> None:
     response = api_as(head_teacher).post(
         "/api/comments/bulk",
         {"ids": [three.held.pk, three.escalated.pk, 987654], "action": "keep_hidden"},
@@ -527,7 +550,8 @@ def test_the_list_and_the_detail_cost_a_constant_number_of_queries(
     detail = count_queries(client, f"/api/comments/{three.held.pk}")
     for n in range(5):
         platforms.graph.add_comment(fb_post.external_id, f"{SWEARING} {n}")
-    services.publication_poll(publication_id=fb_post.pk)
+    with committed():
+        services.publication_poll(publication_id=fb_post.pk)
     services.comment_note_add(comment=three.held, actor=head_teacher, text="One")
     services.comment_report(comment=three.held, actor=head_teacher)
     services.comment_evidence_capture(comment=three.held, actor=head_teacher)

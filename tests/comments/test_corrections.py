@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import json
 from itertools import count
+from typing import Any
 
 import pytest
 from django.core.management import call_command
@@ -188,5 +189,13 @@ def test_the_settings_page_shows_what_each_sensitivity_means_in_numbers(
     assert points["strict"]["real_false_hold"] >= points["relaxed"]["real_false_hold"]
 
 
-def test_the_weekly_refit_is_off_unless_the_setting_turns_it_on() -> None:
-    assert "comments-screening-refit" not in tasks.BEAT_SCHEDULE
+def test_the_weekly_refit_is_off_unless_the_setting_turns_it_on(
+    school: School, head_teacher: User, settings: Any
+) -> None:
+    settings.SCREENING_WEEKLY_REFIT = False
+    corrections.comment_reclassify(
+        comment=incoming(school, MISSED), actor=head_teacher, labels=["profanity"]
+    )
+
+    assert tasks.screening_refit_due() == {}
+    assert verdict(school, MISSED_AGAIN) == "ok"

@@ -10,12 +10,14 @@ from moderation.comments.models import Comment
 from publishers.models import WebsiteComment
 from publishers.selectors import website_comments_approved
 from tests.comments.conftest import website_entry
+from tests.commits import committed
 
 
 def test_the_demo_seeds_screened_website_comments_once(school: School, teacher: User) -> None:
     entry = website_entry(school, teacher)
 
-    demo.seed(Demo(school=school))
+    with committed():
+        demo.seed(Demo(school=school))
     demo.seed(Demo(school=school))
 
     assert WebsiteComment.objects.filter(entry=entry).count() == len(demo.COMMENTS)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from typing import Any
 
 import pytest
@@ -14,9 +15,11 @@ from backend.audit.models import AuditEvent
 from backend.common.errors import Conflict, NotFound, Refused
 from moderation.comments import services
 from moderation.comments.models import Comment, Evidence, ModerationAction
+from moderation.comments.selectors import NO_SUCH_EVIDENCE
 from publishers.meta.facebook import FacebookPagePublisher
 from publishers.models import Publication
 from tests.comments.conftest import Platforms
+from tests.commits import committed
 
 SWEARING = "You're all a bunch of f*cking idiots"
 THREAT = "I know where you live. Watch your back"
@@ -27,14 +30,16 @@ def held(platforms: Platforms, fb_post: Publication) -> Comment:
     cid = platforms.graph.add_comment(
         fb_post.external_id, SWEARING, author=("666", "Troll Account")
     )
-    services.publication_poll(publication_id=fb_post.pk)
+    with committed():
+        services.publication_poll(publication_id=fb_post.pk)
     return Comment.objects.get(external_id=cid)
 
 
 @pytest.fixture
 def escalated(platforms: Platforms, fb_post: Publication) -> Comment:
     cid = platforms.graph.add_comment(fb_post.external_id, THREAT)
-    services.publication_poll(publication_id=fb_post.pk)
+    with committed():
+        services.publication_poll(publication_id=fb_post.pk)
     return Comment.objects.get(external_id=cid)
 
 
@@ -51,7 +56,8 @@ def test_r12_evidence_exists_and_hashes_correctly_before_a_delete(
 
     monkeypatch.setattr(FacebookPagePublisher, "delete_comment", spy)
 
-    services.comment_delete(comment=held, actor=head_teacher)
+    with committed():
+        services.comment_delete(comment=held, actor=head_teacher)
 
     assert seen, "no evidence when the delete call was made"
     evidence = seen[-1]
@@ -87,7 +93,8 @@ def test_r12_evidence_is_captured_before_the_automatic_hide(held: Comment) -> No
 def test_an_unchanged_comment_reuses_its_evidence_and_a_manual_capture_adds_one(
     held: Comment, head_teacher: User
 ) -> None:
-    services.comment_delete(comment=held, actor=head_teacher)
+    with committed():
+        services.comment_delete(comment=held, actor=head_teacher)
     assert held.evidence.count() == 1
 
     manual = services.comment_evidence_capture(comment=held, actor=head_teacher)
@@ -139,7 +146,7 @@ def test_only_a_dsl_or_a_leader_countersigns(
     held: Comment, teacher: User, trust_admin: User
 ) -> None:
     for user in (teacher, trust_admin):
-        with pytest.raises(Refused):
+        with pytest.raises(Refused, match=re.escape(services.COUNTERSIGN_ROLE)):
             services.comment_evidence_countersign(evidence=held.evidence.get(), actor=user)
 
 
@@ -201,5 +208,5 @@ def test_evidence_of_an_escalated_comment_is_only_for_the_dsl_and_leaders(
 ) -> None:
     evidence = escalated.evidence.get()
     for user in (teacher, data_manager, outsider):
-        with pytest.raises(NotFound):
+        with pytest.raises(NotFound, match=re.escape(NO_SUCH_EVIDENCE)):
             services.comment_evidence_export(evidence=evidence, actor=user)

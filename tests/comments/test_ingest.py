@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import re
 from datetime import timedelta
 from typing import Any
 
@@ -21,8 +22,13 @@ from moderation.comments import services, tasks
 from moderation.comments.models import Comment, Evidence, ModerationAction, PollState
 from publishers.models import ChannelKind, Publication, WebhookEvent, WebsiteComment
 from publishers.selectors import website_comments_approved
-from publishers.services import website_comment_decide, website_comment_submit
+from publishers.services import (
+    COMMENT_ALREADY_DECIDED,
+    website_comment_decide,
+    website_comment_submit,
+)
 from tests.comments.conftest import Platforms, publish, remote, website_entry
+from tests.commits import committed
 
 THREAT = "I know where you live. Watch your back, I'll be waiting outside the gate for you"
 ORDINARY = "What a lovely day, well done to all the children!"
@@ -38,7 +44,8 @@ def test_r11_r13_a_threatening_reply_on_x_is_hidden_at_once_and_escalated(
 ) -> None:
     reply_id = platforms.x.add_reply(x_post.external_id, THREAT)
 
-    tasks.poll_due()
+    with committed():
+        tasks.poll_due()
 
     comment = Comment.objects.get(channel="x", external_id=reply_id)
     assert comment.verdict == "escalate"
@@ -181,7 +188,8 @@ def test_a_harmful_facebook_comment_is_hidden_on_the_page(
 ) -> None:
     bad = platforms.graph.add_comment(fb_post.external_id, "You're all a bunch of f*cking idiots")
 
-    services.publication_poll(publication_id=fb_post.pk)
+    with committed():
+        services.publication_poll(publication_id=fb_post.pk)
 
     comment = Comment.objects.get(external_id=bad)
     assert comment.verdict == "hold" and not comment.escalated
@@ -213,7 +221,8 @@ def test_media_on_a_possibly_sexual_comment_is_never_downloaded(
         fb_post.external_id, "send me nudes of the girls in year 6", image=image
     )
 
-    services.publication_poll(publication_id=fb_post.pk)
+    with committed():
+        services.publication_poll(publication_id=fb_post.pk)
 
     comment = Comment.objects.get(external_id=bad)
     assert comment.escalated and "sexual" in {label["label"] for label in comment.labels}
@@ -247,7 +256,8 @@ def test_the_same_comment_delivered_again_is_stored_and_screened_once(
     platforms: Platforms, x_post: Publication
 ) -> None:
     reply_id = platforms.x.add_reply(x_post.external_id, THREAT)
-    services.publication_poll(publication_id=x_post.pk)
+    with committed():
+        services.publication_poll(publication_id=x_post.pk)
     PollState.objects.filter(publication=x_post).update(cursor="")
 
     services.publication_poll(publication_id=x_post.pk)
@@ -267,7 +277,8 @@ def test_an_edited_comment_is_screened_again_and_hidden_when_it_turns_harmful(
     services.publication_poll(publication_id=fb_post.pk)
     platforms.graph.comments[cid]["message"] = THREAT
 
-    services.publication_poll(publication_id=fb_post.pk)
+    with committed():
+        services.publication_poll(publication_id=fb_post.pk)
 
     comment = Comment.objects.get(external_id=cid)
     assert comment.text == THREAT
@@ -281,7 +292,8 @@ def test_an_edit_never_softens_an_earlier_verdict(
     platforms: Platforms, fb_post: Publication
 ) -> None:
     cid = platforms.graph.add_comment(fb_post.external_id, THREAT)
-    services.publication_poll(publication_id=fb_post.pk)
+    with committed():
+        services.publication_poll(publication_id=fb_post.pk)
     platforms.graph.comments[cid]["message"] = ORDINARY
 
     services.publication_poll(publication_id=fb_post.pk)
@@ -327,12 +339,13 @@ def webhooks_wired(settings: Any) -> None:
 
 
 def post_webhook(body: bytes, signature: str) -> Any:
-    return Client().post(
-        "/api/webhooks/facebook",
-        data=body,
-        content_type="application/json",
-        HTTP_X_HUB_SIGNATURE_256=signature,
-    )
+    with committed():
+        return Client().post(
+            "/api/webhooks/facebook",
+            data=body,
+            content_type="application/json",
+            HTTP_X_HUB_SIGNATURE_256=signature,
+        )
 
 
 def test_a_webhook_delivered_twice_stores_one_comment(
@@ -427,7 +440,8 @@ def test_r11_the_website_channel_shows_nothing_unapproved(
     school: School, teacher: User, head_teacher: User, api_as: Any
 ) -> None:
     entry = website_entry(school, teacher)
-    submitted = website_comment_submit(entry=entry, author_name="Gran", text=ORDINARY)
+    with committed():
+        submitted = website_comment_submit(entry=entry, author_name="Gran", text=ORDINARY)
 
     tasks.ingest_website_comment(submitted.pk)
 
@@ -436,7 +450,10 @@ def test_r11_the_website_channel_shows_nothing_unapproved(
     assert (comment.status, comment.review) == ("hidden", "open")
     assert not website_comments_approved(entry=entry).exists()
 
-    response = api_as(head_teacher).post(f"/api/comments/{comment.pk}/approve", {}, format="json")
+    with committed():
+        response = api_as(head_teacher).post(
+            f"/api/comments/{comment.pk}/approve", {}, format="json"
+        )
 
     assert response.status_code == 200, response.content
     assert list(website_comments_approved(entry=entry)) == [submitted]
@@ -449,9 +466,10 @@ def test_r11_a_website_comment_is_screened_when_it_is_submitted(
     """Issue 13: a parent's comment is in the dashboard at once, not after the next poll."""
     entry = website_entry(school, teacher)
 
-    response = Client().post(
-        f"/news/{school.slug}/{entry.pk}/", {"author_name": "X", "text": THREAT}
-    )
+    with committed():
+        response = Client().post(
+            f"/news/{school.slug}/{entry.pk}/", {"author_name": "X", "text": THREAT}
+        )
 
     assert response.status_code == 302
     submitted = WebsiteComment.objects.get(entry=entry)
@@ -463,7 +481,8 @@ def test_r11_a_harmful_website_comment_is_held_and_never_shown(
     school: School, teacher: User, head_teacher: User
 ) -> None:
     entry = website_entry(school, teacher)
-    bad = website_comment_submit(entry=entry, author_name="X", text=THREAT)
+    with committed():
+        bad = website_comment_submit(entry=entry, author_name="X", text=THREAT)
 
     tasks.poll_due()
 
@@ -473,7 +492,9 @@ def test_r11_a_harmful_website_comment_is_held_and_never_shown(
     assert WebsiteComment.objects.get(pk=bad.pk).status == "rejected"
     assert not website_comments_approved(entry=entry).exists()
     assert comment.evidence.exists()
-    with pytest.raises(Conflict):
+    with pytest.raises(
+        Conflict, match=re.escape(COMMENT_ALREADY_DECIDED.format(status="rejected"))
+    ):
         website_comment_decide(comment=bad, actor=head_teacher, status="approved")
 
 

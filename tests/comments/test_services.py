@@ -3,6 +3,7 @@ calls idempotent and retried, every action audited."""
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from typing import Any
 
@@ -11,15 +12,18 @@ from django.core import mail
 from django.utils import timezone
 
 from backend.accounts.models import Device, School, User
-from backend.accounts.services import device_enrol
+from backend.accounts.services import DEVICE_MISSING, device_enrol
 from backend.audit.models import AuditEvent
 from backend.common.actors import SYSTEM_SHELL
 from backend.common.errors import Conflict, InvalidInput, NotFound, Refused
 from moderation.comments import services, tasks
 from moderation.comments.models import Comment, ModerationAction
+from moderation.comments.selectors import NO_SUCH_COMMENT
 from moderation.models import Post
+from moderation.screening import LABELS
 from publishers.models import Publication
 from tests.comments.conftest import Platforms, publish, remote
+from tests.commits import commits_for_real, committed
 from tests.moderation.factories import person
 
 A = ModerationAction
@@ -29,13 +33,14 @@ SWEARING = "You're all a bunch of f*cking idiots"
 
 
 def ingest(pub: Publication, external_id: str, text: str, **kwargs: Any) -> Comment:
-    return services.comment_ingest(
-        school=pub.school,
-        channel=pub.channel,
-        remote=remote(external_id, text, **kwargs),
-        publication=pub,
-        post_external_id=pub.external_id,
-    ).comment
+    with committed():
+        return services.comment_ingest(
+            school=pub.school,
+            channel=pub.channel,
+            remote=remote(external_id, text, **kwargs),
+            publication=pub,
+            post_external_id=pub.external_id,
+        ).comment
 
 
 @pytest.fixture
@@ -211,24 +216,29 @@ def test_only_leaders_change_screening_settings(
     school: School, safeguarding_lead: User, teacher: User
 ) -> None:
     for user in (safeguarding_lead, teacher):
-        with pytest.raises(Refused):
+        with pytest.raises(Refused, match=re.escape(services.NOT_A_LEADER)):
             services.screening_settings_update(school=school, actor=user, blocked_words=["x"])
 
 
+BAD_THRESHOLD = services.BAD_THRESHOLD.format(labels=", ".join(LABELS))
+BAD_WORDS = services.BAD_WORDS.format(limit=services.MAX_WORD_CHARS)
+BAD_CHANNELS = services.BAD_CHANNELS.format(channels="website, x, facebook, instagram")
+
+
 @pytest.mark.parametrize(
-    ("field", "value"),
+    ("field", "value", "message"),
     [
-        ("thresholds", {"threat": 2}),
-        ("thresholds", {"nonsense": 0.5}),
-        ("blocked_words", ["x" * 101]),
-        ("blocked_words", "not a list"),
-        ("fetch_channels", ["myspace"]),
+        ("thresholds", {"threat": 2}, BAD_THRESHOLD),
+        ("thresholds", {"nonsense": 0.5}, BAD_THRESHOLD),
+        ("blocked_words", ["x" * 101], BAD_WORDS),
+        ("blocked_words", "not a list", BAD_WORDS),
+        ("fetch_channels", ["myspace"], BAD_CHANNELS),
     ],
 )
 def test_screening_settings_are_validated(
-    school: School, head_teacher: User, field: str, value: Any
+    school: School, head_teacher: User, field: str, value: Any, message: str
 ) -> None:
-    with pytest.raises(InvalidInput) as raised:
+    with pytest.raises(InvalidInput, match=re.escape(message)) as raised:
         services.screening_settings_update(school=school, actor=head_teacher, **{field: value})
 
     assert raised.value.field == field
@@ -245,6 +255,7 @@ def test_settings_changes_are_audited_without_the_words(school: School, head_tea
 # --------------------------------------------------------------------------- actions
 
 
+@commits_for_real
 def test_approving_a_held_comment_unhides_it_on_the_platform(
     platforms: Platforms, x_post: Publication, head_teacher: User
 ) -> None:
@@ -260,6 +271,7 @@ def test_approving_a_held_comment_unhides_it_on_the_platform(
     assert platforms.x.tweets[reply]["hidden"] is False
 
 
+@commits_for_real
 def test_keeping_a_visible_comment_hidden_captures_evidence_then_hides_it(
     platforms: Platforms, fb_post: Publication, deputy_head: User
 ) -> None:
@@ -279,12 +291,14 @@ def test_deleting_is_refused_where_the_platform_does_not_allow_it(
     platforms: Platforms, x_post: Publication, head_teacher: User
 ) -> None:
     reply = platforms.x.add_reply(x_post.external_id, SWEARING)
-    services.publication_poll(publication_id=x_post.pk)
+    with committed():
+        services.publication_poll(publication_id=x_post.pk)
 
     with pytest.raises(Conflict, match="X does not let apps delete"):
         services.comment_delete(comment=Comment.objects.get(external_id=reply), actor=head_teacher)
 
 
+@commits_for_real
 def test_deleting_a_facebook_comment_removes_it_and_is_not_repeated(
     platforms: Platforms, fb_post: Publication, head_teacher: User
 ) -> None:
@@ -299,7 +313,7 @@ def test_deleting_a_facebook_comment_removes_it_and_is_not_repeated(
     assert (comment.status, comment.review) == ("deleted", "deleted")
     assert cid not in platforms.graph.comments
     assert len(platforms.graph.calls("delete")) == 1
-    with pytest.raises(Conflict):
+    with pytest.raises(Conflict, match=re.escape(services.ALREADY_DELETED)):
         services.comment_delete(comment=comment, actor=head_teacher)
 
 
@@ -308,10 +322,14 @@ def test_blocking_the_author_works_on_facebook_only(
 ) -> None:
     cid = platforms.graph.add_comment(fb_post.external_id, SWEARING, author=("666", "Troll"))
     reply = platforms.x.add_reply(x_post.external_id, SWEARING)
-    services.publication_poll(publication_id=fb_post.pk)
-    services.publication_poll(publication_id=x_post.pk)
+    with committed():
+        services.publication_poll(publication_id=fb_post.pk)
+        services.publication_poll(publication_id=x_post.pk)
 
-    services.comment_block_author(comment=Comment.objects.get(external_id=cid), actor=head_teacher)
+    with committed():
+        services.comment_block_author(
+            comment=Comment.objects.get(external_id=cid), actor=head_teacher
+        )
 
     assert platforms.graph.blocked == ["666"]
     with pytest.raises(Conflict, match="Block the author in the X app"):
@@ -326,7 +344,8 @@ def test_a_rate_limited_hide_is_retried_with_back_off_until_it_succeeds(
     platforms.x.fail("hide", "rate_limit", reset_in=120)
     reply = platforms.x.add_reply(x_post.external_id, SWEARING)
 
-    services.publication_poll(publication_id=x_post.pk)
+    with committed():
+        services.publication_poll(publication_id=x_post.pk)
 
     action = A.objects.get(comment__external_id=reply, kind=A.Kind.HIDE)
     assert action.platform_state == "pending" and action.attempts == 1
@@ -347,7 +366,8 @@ def test_a_rate_limited_hide_is_retried_with_back_off_until_it_succeeds(
 def test_the_retry_task_picks_up_due_actions(platforms: Platforms, x_post: Publication) -> None:
     platforms.x.fail("hide", "server_error")
     reply = platforms.x.add_reply(x_post.external_id, SWEARING)
-    services.publication_poll(publication_id=x_post.pk)
+    with committed():
+        services.publication_poll(publication_id=x_post.pk)
     A.objects.filter(kind=A.Kind.HIDE).update(next_attempt_at=timezone.now())
 
     assert tasks.retry_actions() == 1
@@ -361,7 +381,8 @@ def test_a_permanent_failure_is_marked_failed_and_leaders_are_told(
     platforms.x.fail("hide", "forbidden")
     reply = platforms.x.add_reply(x_post.external_id, SWEARING)
 
-    services.publication_poll(publication_id=x_post.pk)
+    with committed():
+        services.publication_poll(publication_id=x_post.pk)
 
     action = A.objects.get(comment__external_id=reply, kind=A.Kind.HIDE)
     assert action.platform_state == "failed"
@@ -376,10 +397,12 @@ def test_an_approval_overtakes_a_hide_still_waiting_to_retry(
 ) -> None:
     platforms.x.fail("hide", "rate_limit")
     reply = platforms.x.add_reply(x_post.external_id, SWEARING)
-    services.publication_poll(publication_id=x_post.pk)
+    with committed():
+        services.publication_poll(publication_id=x_post.pk)
     comment = Comment.objects.get(external_id=reply)
 
-    services.comment_approve(comment=comment, actor=head_teacher)
+    with committed():
+        services.comment_approve(comment=comment, actor=head_teacher)
     hide = A.objects.get(comment=comment, kind=A.Kind.HIDE)
     services.action_apply(action_id=hide.pk, now=timezone.now() + timedelta(hours=1))
 
@@ -396,9 +419,10 @@ def test_a_reply_goes_through_the_approval_queue_as_a_post(
     services.publication_poll(publication_id=fb_post.pk)
     comment = Comment.objects.get(external_id=cid)
 
-    action = services.comment_reply(
-        comment=comment, actor=head_teacher, device=device, text="Open day is 3 March."
-    )
+    with committed():
+        action = services.comment_reply(
+            comment=comment, actor=head_teacher, device=device, text="Open day is 3 March."
+        )
 
     assert action.reply_post_id is not None
     post = Post.objects.get(pk=action.reply_post_id)
@@ -419,7 +443,7 @@ def test_a_reply_needs_a_tablet_of_the_comment_s_school_and_a_channel_that_takes
         school=school, channel="website", remote=remote("w1", ORDINARY)
     ).comment
 
-    with pytest.raises(Refused):
+    with pytest.raises(Refused, match=re.escape(DEVICE_MISSING)):
         services.comment_reply(comment=on_facebook, actor=head_teacher, device=None, text="Hi")
     with pytest.raises(Refused, match="another school"):
         services.comment_reply(comment=on_facebook, actor=head_teacher, device=foreign, text="Hi")
@@ -427,7 +451,7 @@ def test_a_reply_needs_a_tablet_of_the_comment_s_school_and_a_channel_that_takes
         services.comment_reply(comment=on_instagram, actor=head_teacher, device=own, text="Hi")
     with pytest.raises(Conflict, match="website feed has no replies"):
         services.comment_reply(comment=on_website, actor=head_teacher, device=own, text="Hi")
-    with pytest.raises(InvalidInput):
+    with pytest.raises(InvalidInput, match=re.escape(services.REPLY_TEXT_REQUIRED)):
         services.comment_reply(comment=on_facebook, actor=head_teacher, device=own, text=" ")
     assert not Post.objects.filter(author=head_teacher).exists()
 
@@ -441,7 +465,7 @@ def test_assignment_is_only_to_someone_who_may_see_the_comment(
         comment=comment, actor=head_teacher, assignee=safeguarding_lead
     )
     assert comment.assigned_to == safeguarding_lead
-    with pytest.raises(InvalidInput):
+    with pytest.raises(InvalidInput, match=re.escape(services.ASSIGNEE_NOT_MODERATOR)):
         services.comment_assign(comment=comment, actor=head_teacher, assignee=teacher)
     comment = services.comment_assign(comment=comment, actor=head_teacher, assignee=None)
     assert comment.assigned_to is None
@@ -453,9 +477,9 @@ def test_staff_cannot_moderate_and_cannot_see_escalated_comments(
     ok = ingest(ig_post, "c1", ORDINARY)
     escalated = ingest(ig_post, "c2", THREAT)
 
-    with pytest.raises(Refused):
+    with pytest.raises(Refused, match=re.escape(services.NOT_A_MODERATOR)):
         services.comment_keep_hidden(comment=ok, actor=teacher)
-    with pytest.raises(NotFound):
+    with pytest.raises(NotFound, match=re.escape(NO_SUCH_COMMENT)):
         services.comment_approve(comment=escalated, actor=teacher)
 
 
@@ -471,7 +495,7 @@ def test_notes_and_reports_are_recorded(ig_post: Publication, safeguarding_lead:
     assert ("note", safeguarding_lead.pk) in kinds
     report = comment.actions.get(kind="report")
     assert report.data == {"reference": "IG-12345"} and report.platform_state == ""
-    with pytest.raises(InvalidInput):
+    with pytest.raises(InvalidInput, match=re.escape(services.NOTE_REQUIRED)):
         services.comment_note_add(comment=comment, actor=safeguarding_lead, text="  ")
 
 
@@ -481,13 +505,15 @@ def test_bulk_actions_succeed_or_fail_one_by_one(
 ) -> None:  # fmt: skip
     x_reply = platforms.x.add_reply(x_post.external_id, SWEARING)
     fb_comment = platforms.graph.add_comment(fb_post.external_id, SWEARING)
-    services.publication_poll(publication_id=x_post.pk)
-    services.publication_poll(publication_id=fb_post.pk)
+    with committed():
+        services.publication_poll(publication_id=x_post.pk)
+        services.publication_poll(publication_id=fb_post.pk)
     ids = [Comment.objects.get(external_id=e).pk for e in (x_reply, fb_comment)]
 
-    outcomes = services.comments_bulk(
-        actor=head_teacher, comment_ids=[*ids, 999999], action="delete"
-    )
+    with committed():
+        outcomes = services.comments_bulk(
+            actor=head_teacher, comment_ids=[*ids, 999999], action="delete"
+        )
     foreign = services.comments_bulk(actor=outsider, comment_ids=ids, action="approve")
 
     assert [(o.ok, o.detail[:20]) for o in outcomes] == [
@@ -499,6 +525,7 @@ def test_bulk_actions_succeed_or_fail_one_by_one(
     assert [o.ok for o in foreign] == [False, False]
 
 
+@commits_for_real
 def test_every_action_is_audited(
     platforms: Platforms, fb_post: Publication, head_teacher: User, safeguarding_lead: User
 ) -> None:
@@ -546,6 +573,7 @@ def test_r13_an_escalation_is_emailed_to_the_dsl_and_head_teacher_only(
     )
 
 
+@commits_for_real
 def test_r13_a_failed_hide_of_an_escalated_comment_is_not_told_to_ordinary_leaders(
     platforms: Platforms,
     x_post: Publication,

@@ -9,6 +9,7 @@ from moderation.comments import tasks
 from moderation.comments.models import Comment
 from publishers.models import Publication
 from tests.comments.conftest import Platforms
+from tests.commits import committed
 
 THREAT = "I know where you live. Watch your back, I'll be waiting outside the gate for you"
 
@@ -23,7 +24,8 @@ def test_r14_a_comment_hidden_by_screening_names_the_system_steps(
 ) -> None:
     reply_id = platforms.x.add_reply(x_post.external_id, THREAT)
 
-    tasks.poll_due()
+    with committed():
+        tasks.poll_due()
 
     comment = Comment.objects.get(channel="x", external_id=reply_id)
     labels = _labels(comment)

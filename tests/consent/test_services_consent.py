@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 from typing import Any
 
 import pytest
@@ -29,6 +30,7 @@ from consent.services import (
     NOT_CONSENT_ADMIN,
     NOT_MEMBER,
     NOT_SENSITIVE_ROLE,
+    PERSON_ERASED,
     PERSON_LEFT,
     PUPIL_BIOMETRIC,
     PUPIL_NOT_COMPETENT,
@@ -225,7 +227,7 @@ def test_people_are_created_and_updated_by_consent_admins(
             school=school, legal_first_name="X", last_name="Y", mis_id="M1", actor=data_manager
         )
     assert err.value.message == MIS_ID_TAKEN
-    with pytest.raises(Refused):
+    with pytest.raises(Refused, match=re.escape(NOT_CONSENT_ADMIN)):
         person_update(person=person, changes={"year_group": "Year 2"}, actor=teacher)
     person_update(person=person, changes={"year_group": "Year 2"}, actor=data_manager)
     person.refresh_from_db()
@@ -252,7 +254,7 @@ def test_a_contact_losing_parental_responsibility_ends_their_consent(
 def test_contacts_are_added_by_consent_admins(
     pupil: Person, teacher: Any, data_manager: Any
 ) -> None:
-    with pytest.raises(Refused):
+    with pytest.raises(Refused, match=re.escape(NOT_CONSENT_ADMIN)):
         contact_create(person=pupil, name="Jo", actor=teacher)
     contact = contact_create(
         person=pupil,
@@ -293,7 +295,7 @@ def test_evidence_is_judged_by_its_content_and_every_view_audited(
         person=pupil, data=PDF, filename="form.pdf", actor=data_manager
     )
     assert evidence.content_type == "application/pdf"
-    with pytest.raises(Refused):
+    with pytest.raises(Refused, match=re.escape(NOT_CONSENT_ADMIN)):
         consent_evidence_read(evidence=evidence, actor=teacher)
     assert consent_evidence_read(evidence=evidence, actor=data_manager) == PDF
     assert AuditEvent.objects.filter(action="consent.evidence_viewed").count() == 1
@@ -302,7 +304,7 @@ def test_evidence_is_judged_by_its_content_and_every_view_audited(
 def test_an_erased_person_cannot_be_changed(pupil: Person, mum: Any) -> None:
     Person.objects.filter(pk=pupil.pk).update(erased_at=timezone.now())
     pupil.refresh_from_db()
-    with pytest.raises(NotFound):
+    with pytest.raises(NotFound, match=re.escape(PERSON_ERASED)):
         grant(pupil, contact=mum)
 
 
@@ -336,7 +338,8 @@ def test_r4_a_name_change_with_a_zero_width_space_is_refused(
     person = person_create(
         school=school, legal_first_name="Amara", last_name="Okoye", actor=data_manager
     )
-    with pytest.raises(InvalidInput) as err:
+    message = NAME_INVISIBLE.format(field="last_name")
+    with pytest.raises(InvalidInput, match=re.escape(message)) as err:
         person_update(person=person, changes={"last_name": "Oko\u200bye"}, actor=data_manager)
     assert err.value.field == "last_name"
     person.refresh_from_db()

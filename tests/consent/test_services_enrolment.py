@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 import io
+import re
 from typing import Any
 
 import numpy as np
@@ -40,6 +41,7 @@ from consent.selectors import decode_encoding
 from consent.services import (
     DPIA_FIELDS,
     DPIA_GATE_CLOSED,
+    NO_BIOMETRIC_CONSENT,
     NOT_CONSENT_ADMIN,
     NOT_DPIA_ROLE,
     consent_end_dispatch,
@@ -143,7 +145,8 @@ def test_r3_enrolment_is_refused_after_the_pupil_objects(
     consented: Person, gate: Any, fake_faces: None
 ) -> None:
     objection_record(person=consented, purposes=[Purpose.BIOMETRIC], actor=SYSTEM_SHELL)
-    with pytest.raises(Refused):
+    refusal = NO_BIOMETRIC_CONSENT.format(reason="Biometric face matching: the pupil objected")
+    with pytest.raises(Refused, match=re.escape(refusal)):
         face_enrolment_create(person=consented, photos=[photo_bytes()], actor=SYSTEM_SHELL)
 
 

@@ -8,9 +8,8 @@ photo that no other identifiable person is in it (R20: one tick per photo, whate
 detector found; the blurred face no longer counts) and approves it.
 
 The checks run as Celery tasks, eagerly in test settings, queued with on_commit. (The
-tests' autouse `_on_commit_runs_now` fixture runs on_commit work at once; the live
-server's requests commit for real, so either way the checks have run before each API
-answer returns: the test sees "Needs tagging" without waiting for a worker.)
+live server's requests commit for real, so the checks have run before each API answer
+returns: the test sees "Needs tagging" without waiting for a worker.)
 
 Screenshots: set E2E_SCREENSHOTS=/some/dir to keep them.
 """

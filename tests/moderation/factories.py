@@ -25,6 +25,7 @@ from consent.models import (
 )
 from moderation import services
 from moderation.models import Post
+from tests.commits import committed
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "faces"
 ALL_PHOTO = [
@@ -125,6 +126,7 @@ def draft(
 def submitted(author: Any, device: Device, **kwargs: Any) -> Post:
     """Draft and submit; with eager tasks the checks have run when this returns."""
     post = draft(author, device, **kwargs)
-    services.post_submit(post=post, actor=author, device=device)
+    with committed():
+        services.post_submit(post=post, actor=author, device=device)
     post.refresh_from_db()
     return post

@@ -8,10 +8,13 @@ import pytest
 from django.core.files.storage import default_storage
 from PIL import Image
 
+from backend.accounts.models import Role
 from backend.accounts.services import device_enrol, device_revoke
 from backend.common.actors import SYSTEM_SHELL
 from moderation.models import Post, PostImage
-from tests.moderation.factories import fixture_bytes
+from tests.commits import commits_for_real, committed
+from tests.factories import member
+from tests.moderation.factories import draft, fixture_bytes
 
 S = Post.Status
 
@@ -80,6 +83,7 @@ def test_r7_a_device_of_another_school_is_refused(
     assert not Post.objects.exists()
 
 
+@commits_for_real
 def test_a_teacher_drafts_uploads_and_submits_from_the_tablet(
     tablet_as: Any, teacher: Any, draft_id: int
 ) -> None:
@@ -230,7 +234,8 @@ def test_the_queue_lists_the_most_urgent_first_with_filters(
     for when in ("2031-01-03T09:00:00Z", "2031-01-01T09:00:00Z", None):
         body = {"text": "Trip", "channels": ["website"], "scheduled_at": when}
         post_id = client.post("/api/posts", body, format="json").json()["id"]
-        client.post(f"/api/posts/{post_id}/submit")
+        with committed():
+            client.post(f"/api/posts/{post_id}/submit")
         ids.append(post_id)
     queue = api_as(head_teacher).get("/api/posts?status=awaiting_approval").json()
     assert [p["id"] for p in queue["results"]] == [ids[1], ids[0], ids[2]]
@@ -240,6 +245,7 @@ def test_the_queue_lists_the_most_urgent_first_with_filters(
     assert [p["id"] for p in window] == [ids[0]]
 
 
+@commits_for_real
 def test_a_leader_approves_through_the_api_with_the_hash_they_saw(
     tablet_as: Any, api_as: Any, teacher: Any, head_teacher: Any
 ) -> None:
@@ -263,6 +269,7 @@ def test_a_leader_approves_through_the_api_with_the_hash_they_saw(
     assert own.status_code in (403, 409)
 
 
+@commits_for_real
 def test_r20_a_leader_approves_through_the_api_only_with_every_photo_confirmed(
     tablet_as: Any, api_as: Any, teacher: Any, head_teacher: Any, draft_id: int
 ) -> None:
@@ -293,6 +300,7 @@ def test_r20_a_leader_approves_through_the_api_only_with_every_photo_confirmed(
     assert [a["confirmed_images"] for a in ok.json()["approvals"]] == [sorted(photos)]
 
 
+@commits_for_real
 def test_a_leader_sees_what_changed_since_the_version_they_saw(
     tablet_as: Any, api_as: Any, teacher: Any, head_teacher: Any
 ) -> None:
@@ -307,6 +315,7 @@ def test_a_leader_sees_what_changed_since_the_version_they_saw(
     assert "-Choir at 3pm" in diff["text_diff"] and "+Choir at 4pm" in diff["text_diff"]
 
 
+@commits_for_real
 def test_the_post_detail_shows_identified_faces_with_their_consent(
     tablet_as: Any, teacher: Any, school: Any, draft_id: int
 ) -> None:
@@ -346,3 +355,27 @@ def test_pause_and_resume_publishing_through_the_api(
     assert api_as(head_teacher).get(url).json()["pause_reason"] == "Incident"
     resumed = api_as(head_teacher).post(url, {"action": "resume"}, format="json")
     assert resumed.json()[0]["paused_at"] is None
+
+
+def test_it_answers_the_leaders_queue_in_the_same_number_of_queries_for_2_or_10_posts(
+    api_as: Any, count_queries: Any, school: Any, head_teacher: Any, tablet: Any, tmp_path: Any
+) -> None:
+    """Each post has its own author and a photo, so a query per post would show."""
+    photo = tmp_path / "photo.jpg"
+    photo.write_bytes(_jpeg())
+
+    def add_posts(count: int, start: int) -> None:
+        for n in range(start, start + count):
+            author = member(school, Role.STAFF, email=f"author{n}@oakfield.test")
+            post = draft(author, tablet, text=f"Trip {n}", images=(str(photo),))
+            Post.objects.filter(pk=post.pk).update(status=S.AWAITING_APPROVAL)
+
+    client = api_as(head_teacher)
+    url = "/api/posts?status=awaiting_approval"
+    add_posts(2, start=0)
+    count_queries(client, url)  # the first request also loads the session
+    for_two = count_queries(client, url)
+    add_posts(8, start=2)
+
+    assert len(client.get(url).json()["results"]) == 10
+    assert count_queries(client, url) == for_two

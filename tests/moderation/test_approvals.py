@@ -1,6 +1,7 @@
 """The approval queue: separation of duties (R8), policies, fail-closed release (R9),
 expiry, the emergency pause and notifications."""
 
+import re
 import threading
 from datetime import timedelta
 from typing import Any
@@ -17,6 +18,7 @@ from backend.common.errors import Conflict, InvalidInput, Refused
 from consent.models import Purpose
 from moderation import approvals, services
 from moderation.models import Face, Post
+from tests.commits import committed
 from tests.factories import member
 from tests.moderation.factories import ALL_PHOTO, person, record, submitted
 
@@ -52,9 +54,10 @@ def _tagged_pupil_post(teacher: Any, tablet: Any, school: Any, **kwargs: Any) ->
     pupil = person(school, "Joe", "Biden")
     record(pupil, *ALL_PHOTO)
     post = submitted(teacher, tablet, images=("biden.jpg",), **kwargs)
-    services.face_tag(
-        face=Face.objects.get(image__post=post), actor=teacher, tag="person", person_id=pupil.pk
-    )
+    with committed():
+        services.face_tag(
+            face=Face.objects.get(image__post=post), actor=teacher, tag="person", person_id=pupil.pk
+        )
     post.refresh_from_db()
     assert post.status == S.AWAITING_APPROVAL, post.status_reason
     return post
@@ -64,7 +67,10 @@ def test_a_leader_approves_and_the_post_is_released(
     teacher: Any, head_teacher: Any, tablet: Any, publications: Any
 ) -> None:
     post = _ready(teacher, tablet)
-    approvals.post_approve(post_id=post.pk, approver=head_teacher, content_hash=post.content_hash)
+    with committed():
+        approvals.post_approve(
+            post_id=post.pk, approver=head_teacher, content_hash=post.content_hash
+        )
     post.refresh_from_db()
     assert post.status == S.PUBLISHING and publications == [post.pk]
 
@@ -73,12 +79,13 @@ def test_an_approval_with_a_future_time_schedules_the_post(
     teacher: Any, head_teacher: Any, tablet: Any
 ) -> None:
     post = _ready(teacher, tablet)
-    approvals.post_approve(
-        post_id=post.pk,
-        approver=head_teacher,
-        content_hash=post.content_hash,
-        scheduled_at=timezone.now() + LATER,
-    )
+    with committed():
+        approvals.post_approve(
+            post_id=post.pk,
+            approver=head_teacher,
+            content_hash=post.content_hash,
+            scheduled_at=timezone.now() + LATER,
+        )
     post.refresh_from_db()
     assert post.status == S.SCHEDULED
 
@@ -111,7 +118,8 @@ def test_r8_approval_binds_to_the_content_the_leader_saw(
 ) -> None:
     post = _ready(teacher, tablet)
     seen = post.content_hash
-    services.post_edit(post=post, actor=teacher, device=tablet, text="Our harvest festival!!")
+    with committed():
+        services.post_edit(post=post, actor=teacher, device=tablet, text="Our harvest festival!!")
     with pytest.raises(Conflict) as err:
         approvals.post_approve(post_id=post.pk, approver=head_teacher, content_hash=seen)
     assert err.value.message == approvals.CONTENT_CHANGED
@@ -125,7 +133,10 @@ def test_r8_an_edit_voids_earlier_approvals(
     policy.save()
     post = _ready(teacher, tablet)
     approvals.post_approve(post_id=post.pk, approver=head_teacher, content_hash=post.content_hash)
-    services.post_edit(post=post, actor=teacher, device=tablet, text="Harvest festival, updated")
+    with committed():
+        services.post_edit(
+            post=post, actor=teacher, device=tablet, text="Harvest festival, updated"
+        )
     post.refresh_from_db()
     assert post.status == S.AWAITING_APPROVAL
     assert not post.approvals.filter(voided_at__isnull=True).exists()
@@ -143,9 +154,10 @@ def test_two_leaders_are_needed_when_pupils_are_identifiable(
     pupil = person(school, "Joe", "Biden")
     record(pupil, *ALL_PHOTO)
     post = submitted(teacher, tablet, images=("biden.jpg",))
-    services.face_tag(
-        face=Face.objects.get(image__post=post), actor=teacher, tag="person", person_id=pupil.pk
-    )
+    with committed():
+        services.face_tag(
+            face=Face.objects.get(image__post=post), actor=teacher, tag="person", person_id=pupil.pk
+        )
     post.refresh_from_db()
     assert post.has_identifiable_pupils and post.status == S.AWAITING_APPROVAL
     photos = every_photo(post)
@@ -157,19 +169,20 @@ def test_two_leaders_are_needed_when_pupils_are_identifiable(
     )
     post.refresh_from_db()
     assert post.status == S.AWAITING_APPROVAL
-    with pytest.raises(Conflict):
+    with pytest.raises(Conflict, match=re.escape(approvals.ALREADY_APPROVED)):
         approvals.post_approve(
             post_id=post.pk,
             approver=head_teacher,
             content_hash=post.content_hash,
             confirmed_images=photos,
         )
-    approvals.post_approve(
-        post_id=post.pk,
-        approver=deputy_head,
-        content_hash=post.content_hash,
-        confirmed_images=photos,
-    )
+    with committed():
+        approvals.post_approve(
+            post_id=post.pk,
+            approver=deputy_head,
+            content_hash=post.content_hash,
+            confirmed_images=photos,
+        )
     post.refresh_from_db()
     assert post.status == S.PUBLISHING
 
@@ -182,17 +195,19 @@ def test_r20_a_photo_without_faces_needs_the_approvers_confirmation(
     path = tmp_path / "trophy.jpg"
     Image.new("RGB", (640, 480), (200, 180, 40)).save(path)
     post = _ready(teacher, tablet, images=(str(path),))
-    with pytest.raises(InvalidInput) as err:
+    unconfirmed = approvals.CONFIRM_EVERY_IMAGE.format(photos="photo 1")
+    with pytest.raises(InvalidInput, match=re.escape(unconfirmed)) as err:
         approvals.post_approve(
             post_id=post.pk, approver=head_teacher, content_hash=post.content_hash
         )
     assert err.value.field == "confirmed_images"
-    approvals.post_approve(
-        post_id=post.pk,
-        approver=head_teacher,
-        content_hash=post.content_hash,
-        confirmed_images=every_photo(post),
-    )
+    with committed():
+        approvals.post_approve(
+            post_id=post.pk,
+            approver=head_teacher,
+            content_hash=post.content_hash,
+            confirmed_images=every_photo(post),
+        )
     post.refresh_from_db()
     assert post.status == S.PUBLISHING
 
@@ -247,8 +262,11 @@ def test_r20_a_photo_of_another_post_does_not_count_as_confirmed(
     path = tmp_path / "trophy.jpg"
     Image.new("RGB", (640, 480), (200, 180, 40)).save(path)
     other = _ready(teacher, tablet, text="Another post", images=(str(path),))
+    strangers = ", ".join(map(str, every_photo(other)))
 
-    with pytest.raises(InvalidInput) as err:
+    with pytest.raises(
+        InvalidInput, match=re.escape(approvals.NOT_THIS_POSTS_IMAGE.format(ids=strangers))
+    ) as err:
         approvals.post_approve(
             post_id=post.pk,
             approver=head_teacher,
@@ -265,12 +283,13 @@ def test_r20_the_approval_and_its_audit_event_record_the_confirmed_photos(
 ) -> None:
     post = _tagged_pupil_post(teacher, tablet, school)
 
-    approvals.post_approve(
-        post_id=post.pk,
-        approver=head_teacher,
-        content_hash=post.content_hash,
-        confirmed_images=every_photo(post),
-    )
+    with committed():
+        approvals.post_approve(
+            post_id=post.pk,
+            approver=head_teacher,
+            content_hash=post.content_hash,
+            confirmed_images=every_photo(post),
+        )
 
     approval = post.approvals.get()
     assert approval.confirmed_images == every_photo(post)
@@ -284,10 +303,11 @@ def test_a_rejection_needs_a_reason_and_tells_the_author(
     teacher: Any, head_teacher: Any, tablet: Any
 ) -> None:
     post = _ready(teacher, tablet)
-    with pytest.raises(InvalidInput):
+    with pytest.raises(InvalidInput, match=re.escape(approvals.REASON_REQUIRED)):
         approvals.post_reject(post_id=post.pk, actor=head_teacher, reason="  ")
     mail.outbox.clear()
-    approvals.post_reject(post_id=post.pk, actor=head_teacher, reason="Wrong event date")
+    with committed():
+        approvals.post_reject(post_id=post.pk, actor=head_teacher, reason="Wrong event date")
     post.refresh_from_db()
     assert post.status == S.REJECTED
     assert mail.outbox[0].to == [teacher.email] and "Wrong event date" in mail.outbox[0].body
@@ -297,13 +317,17 @@ def test_requested_changes_go_back_through_the_checks_when_edited(
     teacher: Any, head_teacher: Any, tablet: Any
 ) -> None:
     post = _ready(teacher, tablet)
-    approvals.post_request_changes(
-        post_id=post.pk, actor=head_teacher, comment="Say which year group"
-    )
+    with committed():
+        approvals.post_request_changes(
+            post_id=post.pk, actor=head_teacher, comment="Say which year group"
+        )
     post.refresh_from_db()
     assert post.status == S.CHANGES_REQUESTED
     assert post.notes.get().text == "Say which year group"
-    services.post_edit(post=post, actor=teacher, device=tablet, text="Year 4's harvest festival")
+    with committed():
+        services.post_edit(
+            post=post, actor=teacher, device=tablet, text="Year 4's harvest festival"
+        )
     post.refresh_from_db()
     assert post.status == S.AWAITING_APPROVAL and post.version == 2
 
@@ -323,21 +347,24 @@ def test_r9_consent_withdrawn_before_publishing_stops_it(
     pupil = person(school, "Joe", "Biden")
     record(pupil, *ALL_PHOTO)
     post = submitted(teacher, tablet, images=("biden.jpg",))
-    services.face_tag(
-        face=Face.objects.get(image__post=post), actor=teacher, tag="person", person_id=pupil.pk
-    )
+    with committed():
+        services.face_tag(
+            face=Face.objects.get(image__post=post), actor=teacher, tag="person", person_id=pupil.pk
+        )
     post.refresh_from_db()
-    approvals.post_approve(
-        post_id=post.pk,
-        approver=head_teacher,
-        content_hash=post.content_hash,
-        scheduled_at=timezone.now() + LATER,
-        confirmed_images=every_photo(post),
-    )
+    with committed():
+        approvals.post_approve(
+            post_id=post.pk,
+            approver=head_teacher,
+            content_hash=post.content_hash,
+            scheduled_at=timezone.now() + LATER,
+            confirmed_images=every_photo(post),
+        )
     record(pupil, Purpose.PHOTO_WEBSITE, decision="withdrawn")
-    approvals.posts_release_due(
-        actor=SYSTEM_RELEASE, now=timezone.now() + LATER + timedelta(minutes=1)
-    )
+    with committed():
+        approvals.posts_release_due(
+            actor=SYSTEM_RELEASE, now=timezone.now() + LATER + timedelta(minutes=1)
+        )
     post.refresh_from_db()
     assert post.status == S.AWAITING_APPROVAL and publications == []
     assert "Stopped at publish time" in post.status_reason
@@ -347,7 +374,8 @@ def test_r9_consent_withdrawn_before_publishing_stops_it(
 def test_an_unapproved_post_expires_at_its_scheduled_time(teacher: Any, tablet: Any) -> None:
     post = _ready(teacher, tablet)
     Post.objects.filter(pk=post.pk).update(scheduled_at=timezone.now() - timedelta(minutes=1))
-    result = approvals.posts_release_due(actor=SYSTEM_RELEASE)
+    with committed():
+        result = approvals.posts_release_due(actor=SYSTEM_RELEASE)
     post.refresh_from_db()
     assert post.status == S.EXPIRED and result["expired"] == 1
 
@@ -356,12 +384,13 @@ def test_an_emergency_pause_holds_scheduled_posts(
     teacher: Any, head_teacher: Any, school: Any, tablet: Any, publications: Any
 ) -> None:
     post = _ready(teacher, tablet)
-    approvals.post_approve(
-        post_id=post.pk,
-        approver=head_teacher,
-        content_hash=post.content_hash,
-        scheduled_at=timezone.now() + LATER,
-    )
+    with committed():
+        approvals.post_approve(
+            post_id=post.pk,
+            approver=head_teacher,
+            content_hash=post.content_hash,
+            scheduled_at=timezone.now() + LATER,
+        )
     approvals.publishing_pause(actor=head_teacher, school=school, reason="Incident at school")
     due = timezone.now() + LATER + timedelta(minutes=1)
     approvals.posts_release_due(actor=SYSTEM_RELEASE, now=due)
@@ -369,7 +398,8 @@ def test_an_emergency_pause_holds_scheduled_posts(
     assert post.status == S.SCHEDULED and publications == []
     approvals.publishing_resume(actor=head_teacher, school=school)
     Post.objects.filter(pk=post.pk).update(scheduled_at=timezone.now())
-    approvals.posts_release_due(actor=SYSTEM_RELEASE)
+    with committed():
+        approvals.posts_release_due(actor=SYSTEM_RELEASE)
     assert publications == [post.pk]
 
 
@@ -378,11 +408,15 @@ def test_r9_a_post_approved_during_a_pause_goes_out_when_publishing_resumes(
 ) -> None:
     approvals.publishing_pause(actor=head_teacher, school=school, reason="Incident at school")
     post = _ready(teacher, tablet)
-    approvals.post_approve(post_id=post.pk, approver=head_teacher, content_hash=post.content_hash)
+    with committed():
+        approvals.post_approve(
+            post_id=post.pk, approver=head_teacher, content_hash=post.content_hash
+        )
     post.refresh_from_db()
     assert post.status == S.SCHEDULED and publications == []
 
-    approvals.publishing_resume(actor=head_teacher, school=school)
+    with committed():
+        approvals.publishing_resume(actor=head_teacher, school=school)
 
     post.refresh_from_db()
     assert post.status == S.PUBLISHING and publications == [post.pk]
@@ -393,16 +427,18 @@ def test_r9_a_post_held_by_a_pause_is_checked_again_when_publishing_resumes(
 ) -> None:
     approvals.publishing_pause(actor=head_teacher, school=school, reason="Incident at school")
     post = _tagged_pupil_post(teacher, tablet, school)
-    approvals.post_approve(
-        post_id=post.pk,
-        approver=head_teacher,
-        content_hash=post.content_hash,
-        confirmed_images=every_photo(post),
-    )
+    with committed():
+        approvals.post_approve(
+            post_id=post.pk,
+            approver=head_teacher,
+            content_hash=post.content_hash,
+            confirmed_images=every_photo(post),
+        )
     pupil = Face.objects.get(image__post=post).person
     record(pupil, Purpose.PHOTO_WEBSITE, decision="withdrawn")
 
-    approvals.publishing_resume(actor=head_teacher, school=school)
+    with committed():
+        approvals.publishing_resume(actor=head_teacher, school=school)
     # The beat comes round too: still nothing goes out.
     approvals.posts_release_due(actor=SYSTEM_RELEASE)
 
@@ -413,7 +449,7 @@ def test_r9_a_post_held_by_a_pause_is_checked_again_when_publishing_resumes(
 
 
 def test_a_teacher_cannot_pause_publishing(teacher: Any, school: Any) -> None:
-    with pytest.raises(Refused):
+    with pytest.raises(Refused, match=re.escape(approvals.NOT_PAUSER)):
         approvals.publishing_pause(actor=teacher, school=school, reason="why not")
 
 

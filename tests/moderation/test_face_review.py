@@ -9,6 +9,7 @@ obama.jpg is Barack's enrolled reference photo; obama2.jpg another photo of him;
 someone never enrolled.
 """
 
+import re
 from typing import Any
 
 import pytest
@@ -19,6 +20,7 @@ from consent.models import Purpose
 from moderation import approvals, services
 from moderation.checks.evaluate import MSG_R1_DISPUTED, MSG_R2_ADULT_UNCONFIRMED
 from moderation.models import Face, FaceDispute, Post
+from tests.commits import commits_for_real, committed
 from tests.moderation.factories import (
     ALL_PHOTO,
     enrol,
@@ -90,7 +92,7 @@ def test_r1_a_leader_cannot_tag_an_identified_face_as_not_a_face_either(
     teacher: Any, head_teacher: Any, tablet: Any, barack: Any
 ) -> None:
     post = submitted(teacher, tablet, images=("obama2.jpg",))
-    with pytest.raises(Conflict):
+    with pytest.raises(Conflict, match=re.escape(services.FACE_IDENTIFIED)):
         services.face_tag(face=_face(post), actor=head_teacher, tag="not_a_face")
     assert _rules(post) == ["R1"]
 
@@ -128,9 +130,10 @@ def test_r16_a_face_tagged_as_a_flagged_pupil_cannot_be_retagged_as_an_adult(
     record(joe, *ALL_PHOTO)
     flag(joe)
     post = submitted(teacher, tablet, images=("biden.jpg",))
-    services.face_tag(face=_face(post), actor=teacher, tag="person", person_id=joe.pk)
+    with committed():
+        services.face_tag(face=_face(post), actor=teacher, tag="person", person_id=joe.pk)
     assert _rules(post) == ["R16"]
-    with pytest.raises(Conflict):
+    with pytest.raises(Conflict, match=re.escape(services.FACE_FLAGGED)):
         services.face_tag(
             face=_face(post), actor=head_teacher, tag="adult_consent", adult_name="Mr Biden"
         )
@@ -154,9 +157,10 @@ def test_r16_a_dispute_on_a_pupil_flagged_later_cannot_be_upheld(
 ) -> None:
     record(barack, *ALL_PHOTO)
     post = submitted(teacher, tablet, images=("obama2.jpg",))
-    dispute = services.face_dispute_raise(face=_face(post), actor=teacher, reason="Not him")
+    with committed():
+        dispute = services.face_dispute_raise(face=_face(post), actor=teacher, reason="Not him")
     flag(barack)
-    with pytest.raises(Conflict):
+    with pytest.raises(Conflict, match=re.escape(services.FACE_FLAGGED)):
         services.face_dispute_resolve(
             dispute=dispute, actor=head_teacher, outcome="upheld", reason="Looks different"
         )
@@ -173,9 +177,10 @@ def test_r1_disputing_a_consented_identification_blocks_the_post_until_a_leader_
     record(barack, *ALL_PHOTO)
     post = submitted(teacher, tablet, images=("obama2.jpg",))
     assert post.status == S.AWAITING_APPROVAL
-    dispute = services.face_dispute_raise(
-        face=_face(post), actor=teacher, reason="This is his cousin, not Barack"
-    )
+    with committed():
+        dispute = services.face_dispute_raise(
+            face=_face(post), actor=teacher, reason="This is his cousin, not Barack"
+        )
     post.refresh_from_db()
     assert post.status == S.BLOCKED and _rules(post) == ["R1"]
     [finding] = _findings(post)
@@ -187,7 +192,7 @@ def test_r1_disputing_a_consented_identification_blocks_the_post_until_a_leader_
 
 def test_r1_a_dispute_needs_a_reason(teacher: Any, tablet: Any, barack: Any) -> None:
     post = submitted(teacher, tablet, images=("obama2.jpg",))
-    with pytest.raises(InvalidInput) as refused:
+    with pytest.raises(InvalidInput, match=re.escape(services.DISPUTE_REASON_REQUIRED)) as refused:
         services.face_dispute_raise(face=_face(post), actor=teacher, reason="  ")
     assert refused.value.field == "reason" and not FaceDispute.objects.exists()
 
@@ -197,23 +202,29 @@ def test_r1_only_a_leader_other_than_the_disputer_resolves_a_dispute(
 ) -> None:
     record(barack, *ALL_PHOTO)
     post = submitted(teacher, tablet, images=("obama2.jpg",))
-    dispute = services.face_dispute_raise(face=_face(post), actor=head_teacher, reason="Not him")
-    with pytest.raises(Refused):
+    with committed():
+        dispute = services.face_dispute_raise(
+            face=_face(post), actor=head_teacher, reason="Not him"
+        )
+    with pytest.raises(Refused, match=re.escape(services.NOT_LEADER)):
         services.face_dispute_resolve(
             dispute=dispute, actor=teacher, outcome="upheld", reason="I say so"
         )
-    with pytest.raises(Refused):
+    with pytest.raises(Refused, match=re.escape(services.OWN_DISPUTE)):
         services.face_dispute_resolve(
             dispute=dispute, actor=head_teacher, outcome="upheld", reason="I say so"
         )
-    with pytest.raises(InvalidInput) as no_reason:
+    with pytest.raises(
+        InvalidInput, match=re.escape(services.RESOLUTION_REASON_REQUIRED)
+    ) as no_reason:
         services.face_dispute_resolve(
             dispute=dispute, actor=deputy_head, outcome="upheld", reason=""
         )
     assert no_reason.value.field == "reason"
-    services.face_dispute_resolve(
-        dispute=dispute, actor=deputy_head, outcome="rejected", reason="It is Barack"
-    )
+    with committed():
+        services.face_dispute_resolve(
+            dispute=dispute, actor=deputy_head, outcome="rejected", reason="It is Barack"
+        )
     dispute.refresh_from_db()
     assert dispute.status == "rejected" and dispute.resolved_by_id == deputy_head.pk
 
@@ -223,16 +234,18 @@ def test_r1_an_upheld_dispute_leaves_the_face_unknown_and_never_reidentified(
 ) -> None:
     post = submitted(teacher, tablet, images=("obama2.jpg",))
     assert _rules(post) == ["R1"]
-    dispute = services.face_dispute_raise(face=_face(post), actor=teacher, reason="Not him")
-    services.face_dispute_resolve(
-        dispute=dispute, actor=head_teacher, outcome="upheld", reason="It is his cousin"
-    )
+    with committed():
+        dispute = services.face_dispute_raise(face=_face(post), actor=teacher, reason="Not him")
+        services.face_dispute_resolve(
+            dispute=dispute, actor=head_teacher, outcome="upheld", reason="It is his cousin"
+        )
     post.refresh_from_db()
     # The checks ran again with Barack still in the gallery: the face stays unknown (R2).
     assert post.status == S.NEEDS_TAGGING and _rules(post) == ["R2"]
     face = _face(post)
     assert face.person_id is None and face.identity_dispute == "upheld"
-    services.face_tag(face=face, actor=teacher, tag="adult_consent", adult_name="Mr O. Senior")
+    with committed():
+        services.face_tag(face=face, actor=teacher, tag="adult_consent", adult_name="Mr O. Senior")
     post.refresh_from_db()
     assert post.status == S.AWAITING_APPROVAL
     assert "post.face_dispute_resolved" in _actions(post)
@@ -242,15 +255,16 @@ def test_r1_a_rejected_dispute_keeps_the_identification_and_its_consent_check(
     teacher: Any, head_teacher: Any, tablet: Any, barack: Any
 ) -> None:
     post = submitted(teacher, tablet, images=("obama2.jpg",))
-    dispute = services.face_dispute_raise(face=_face(post), actor=teacher, reason="Not him")
-    services.face_dispute_resolve(
-        dispute=dispute, actor=head_teacher, outcome="rejected", reason="It is Barack"
-    )
+    with committed():
+        dispute = services.face_dispute_raise(face=_face(post), actor=teacher, reason="Not him")
+        services.face_dispute_resolve(
+            dispute=dispute, actor=head_teacher, outcome="rejected", reason="It is Barack"
+        )
     post.refresh_from_db()
     assert post.status == S.BLOCKED and _rules(post) == ["R1"]
     assert _face(post).person_id == barack.pk
     assert all("resolve_dispute" not in f["remedies"] for f in _findings(post))
-    with pytest.raises(Conflict):
+    with pytest.raises(Conflict, match=re.escape(services.FACE_IDENTIFIED)):
         services.face_tag(face=_face(post), actor=teacher, tag="not_a_face")
 
 
@@ -258,16 +272,18 @@ def test_r1_resolving_a_resolved_dispute_again_answers_it_or_conflicts(
     teacher: Any, head_teacher: Any, tablet: Any, barack: Any
 ) -> None:
     post = submitted(teacher, tablet, images=("obama2.jpg",))
-    dispute = services.face_dispute_raise(face=_face(post), actor=teacher, reason="Not him")
-    services.face_dispute_resolve(
-        dispute=dispute, actor=head_teacher, outcome="upheld", reason="Cousin"
-    )
+    with committed():
+        dispute = services.face_dispute_raise(face=_face(post), actor=teacher, reason="Not him")
+        services.face_dispute_resolve(
+            dispute=dispute, actor=head_teacher, outcome="upheld", reason="Cousin"
+        )
     version = Post.objects.get(pk=post.pk).version
     again = services.face_dispute_resolve(
         dispute=dispute, actor=head_teacher, outcome="upheld", reason="Cousin"
     )
     assert again.status == "upheld" and Post.objects.get(pk=post.pk).version == version
-    with pytest.raises(Conflict) as conflict:
+    resolved = services.DISPUTE_ALREADY_RESOLVED.format(status="upheld")
+    with pytest.raises(Conflict, match=re.escape(resolved)) as conflict:
         services.face_dispute_resolve(
             dispute=dispute, actor=head_teacher, outcome="rejected", reason="Changed my mind"
         )
@@ -275,6 +291,7 @@ def test_r1_resolving_a_resolved_dispute_again_answers_it_or_conflicts(
     assert _actions(post).count("post.face_dispute_resolved") == 1
 
 
+@commits_for_real
 def test_r1_dispute_and_resolution_through_the_api(
     api_as: Any, teacher: Any, head_teacher: Any, tablet: Any, barack: Any
 ) -> None:
@@ -312,7 +329,7 @@ def test_r1_dispute_and_resolution_through_the_api(
 
 def test_r2_an_adult_tag_needs_the_adults_name(teacher: Any, tablet: Any, school: Any) -> None:
     post = submitted(teacher, tablet, images=("biden.jpg",))
-    with pytest.raises(InvalidInput) as refused:
+    with pytest.raises(InvalidInput, match=re.escape(services.ADULT_NAME_REQUIRED)) as refused:
         services.face_tag(face=_face(post), actor=teacher, tag="adult_consent", adult_name=" ")
     assert refused.value.field == "adult_name"
     assert _face(post).tag == "" and _rules(post) == ["R2"]
@@ -322,11 +339,12 @@ def test_r2_an_adult_tag_records_who_tagged_it_when_and_which_adult(
     api_as: Any, teacher: Any, head_teacher: Any, tablet: Any, school: Any
 ) -> None:
     post = submitted(teacher, tablet, images=("biden.jpg",))
-    response = api_as(teacher).post(
-        f"/api/posts/{post.pk}/faces/{_face(post).pk}/tag",
-        {"tag": "adult_consent", "adult_name": "Mr Joe Biden (governor)"},
-        format="json",
-    )
+    with committed():
+        response = api_as(teacher).post(
+            f"/api/posts/{post.pk}/faces/{_face(post).pk}/tag",
+            {"tag": "adult_consent", "adult_name": "Mr Joe Biden (governor)"},
+            format="json",
+        )
     assert response.status_code == 200, response.json()
     face = _face(post)
     assert face.tagged_by_id == teacher.pk and face.tagged_at is not None
@@ -348,15 +366,19 @@ def test_r2_by_policy_a_staff_adult_tag_waits_for_another_leaders_confirmation(
     policy.adult_tags_need_leader_confirmation = True
     policy.save()
     post = submitted(teacher, tablet, images=("biden.jpg",))
-    services.face_tag(face=_face(post), actor=teacher, tag="adult_consent", adult_name="Mr Biden")
+    with committed():
+        services.face_tag(
+            face=_face(post), actor=teacher, tag="adult_consent", adult_name="Mr Biden"
+        )
     post.refresh_from_db()
     assert post.status == S.NEEDS_TAGGING and _rules(post) == ["R2"]
     [finding] = _findings(post)
     assert finding["message"] == MSG_R2_ADULT_UNCONFIRMED.format(name="Mr Biden")
     assert "confirm_adult" in finding["remedies"]
-    with pytest.raises(Refused):
+    with pytest.raises(Refused, match=re.escape(services.NOT_LEADER)):
         services.face_adult_confirm(face=_face(post), actor=teacher)
-    face = services.face_adult_confirm(face=_face(post), actor=head_teacher)
+    with committed():
+        face = services.face_adult_confirm(face=_face(post), actor=head_teacher)
     assert face.adult_confirmed_by_id == head_teacher.pk and face.adult_confirmed_at
     post.refresh_from_db()
     assert post.status == S.AWAITING_APPROVAL
@@ -370,13 +392,15 @@ def test_r2_by_policy_a_leader_cannot_confirm_their_own_adult_tag_but_needs_not(
     policy.adult_tags_need_leader_confirmation = True
     policy.save()
     post = submitted(teacher, tablet, images=("biden.jpg",))
-    face = services.face_tag(
-        face=_face(post), actor=head_teacher, tag="adult_consent", adult_name="Mrs Biden"
-    )
+    with committed():
+        face = services.face_tag(
+            face=_face(post), actor=head_teacher, tag="adult_consent", adult_name="Mrs Biden"
+        )
     post.refresh_from_db()
     assert post.status == S.AWAITING_APPROVAL and face.adult_confirmed_by_id == head_teacher.pk
 
 
+@commits_for_real
 def test_r2_a_leaders_confirmation_through_the_api(
     api_as: Any, teacher: Any, head_teacher: Any, tablet: Any, school: Any
 ) -> None:

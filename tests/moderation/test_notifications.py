@@ -6,6 +6,7 @@ from django.core import mail
 
 from moderation import services
 from moderation.models import Post
+from tests.commits import committed
 from tests.moderation.factories import submitted
 
 S = Post.Status
@@ -19,7 +20,8 @@ def test_one_post_produces_one_approval_email_per_leader(
     assert post.status == S.AWAITING_APPROVAL
     # The same content goes through the checks again (an edit that changed nothing,
     # as a redelivered or re-queued check does): nothing new for the leaders to see.
-    services.post_edit(post=post, actor=teacher, device=tablet, text="Well done to the choir")
+    with committed():
+        services.post_edit(post=post, actor=teacher, device=tablet, text="Well done to the choir")
     post.refresh_from_db()
     assert post.status == S.AWAITING_APPROVAL and post.version == 2
 

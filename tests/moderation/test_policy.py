@@ -4,6 +4,7 @@ administrator of the school, each setting checked, every change audited."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -41,7 +42,7 @@ def test_hole12_a_member_of_staff_cannot_loosen_the_approval_policy(
 
 
 def test_r8_the_policy_needs_at_least_one_approval(school: Any, head_teacher: Any) -> None:
-    with pytest.raises(InvalidInput) as err:
+    with pytest.raises(InvalidInput, match=re.escape(approvals.POLICY_APPROVALS_MINIMUM)) as err:
         approvals.school_policy_update(
             school=school, actor=head_teacher, changes={"approvals_required": 0}
         )

@@ -14,6 +14,7 @@ from backend.common.actors import SYSTEM_CHECKS, SYSTEM_CONSENT_ENDED, SYSTEM_RE
 from backend.common.errors import Refused
 from moderation import approvals
 from moderation.models import Post
+from tests.commits import committed
 from tests.moderation.factories import submitted
 
 
@@ -32,12 +33,13 @@ def publications(monkeypatch: Any) -> list[int]:
 @pytest.fixture
 def scheduled(teacher: Any, head_teacher: Any, tablet: Any) -> Post:
     post = submitted(teacher, tablet, text="Our harvest festival")
-    approvals.post_approve(
-        post_id=post.pk,
-        approver=head_teacher,
-        content_hash=post.content_hash,
-        scheduled_at=timezone.now() + timedelta(days=1),
-    )
+    with committed():
+        approvals.post_approve(
+            post_id=post.pk,
+            approver=head_teacher,
+            content_hash=post.content_hash,
+            scheduled_at=timezone.now() + timedelta(days=1),
+        )
     post.refresh_from_db()
     assert post.status == Post.Status.SCHEDULED
     return post
@@ -46,7 +48,8 @@ def scheduled(teacher: Any, head_teacher: Any, tablet: Any) -> Post:
 def test_r9_the_scheduled_release_is_named_in_the_audit_log(
     scheduled: Post, publications: list[int]
 ) -> None:
-    approvals.posts_release_due(actor=SYSTEM_RELEASE, now=timezone.now() + timedelta(days=2))
+    with committed():
+        approvals.posts_release_due(actor=SYSTEM_RELEASE, now=timezone.now() + timedelta(days=2))
 
     assert publications == [scheduled.pk]
     event = AuditEvent.objects.get(action="post.publishing", target_id=str(scheduled.pk))

@@ -11,6 +11,7 @@ import pytest
 from consent.models import FlagKind, Purpose, SafeguardingFlag
 from moderation import services
 from moderation.models import Face, Post
+from tests.commits import committed
 from tests.moderation.factories import (
     ALL_PHOTO,
     draft,
@@ -104,7 +105,8 @@ def test_r2_tagging_the_face_as_a_consented_person_passes(
     record(joe, *ALL_PHOTO)
     post = submitted(teacher, tablet, images=("biden.jpg",))
     face = Face.objects.get(image__post=post)
-    services.face_tag(face=face, actor=teacher, tag="person", person_id=joe.pk)
+    with committed():
+        services.face_tag(face=face, actor=teacher, tag="person", person_id=joe.pk)
     post.refresh_from_db()
     assert post.status == S.AWAITING_APPROVAL
 
@@ -114,21 +116,23 @@ def test_r2_tagging_the_face_as_a_person_without_consent_blocks(
 ) -> None:
     joe = person(school, "Joe", "Biden")
     post = submitted(teacher, tablet, images=("biden.jpg",))
-    services.face_tag(
-        face=Face.objects.get(image__post=post), actor=teacher, tag="person", person_id=joe.pk
-    )
+    with committed():
+        services.face_tag(
+            face=Face.objects.get(image__post=post), actor=teacher, tag="person", person_id=joe.pk
+        )
     post.refresh_from_db()
     assert post.status == S.BLOCKED and _rules(post) == ["R1"]
 
 
 def test_r2_an_adult_with_consent_on_file_passes(teacher: Any, tablet: Any, school: Any) -> None:
     post = submitted(teacher, tablet, images=("biden.jpg",))
-    services.face_tag(
-        face=Face.objects.get(image__post=post),
-        actor=teacher,
-        tag="adult_consent",
-        adult_name="Mr Biden",
-    )
+    with committed():
+        services.face_tag(
+            face=Face.objects.get(image__post=post),
+            actor=teacher,
+            tag="adult_consent",
+            adult_name="Mr Biden",
+        )
     post.refresh_from_db()
     assert post.status == S.AWAITING_APPROVAL
 
@@ -136,7 +140,8 @@ def test_r2_an_adult_with_consent_on_file_passes(teacher: Any, tablet: Any, scho
 def test_r2_blurring_the_unknown_face_passes(teacher: Any, tablet: Any, school: Any) -> None:
     post = submitted(teacher, tablet, images=("biden.jpg",))
     before = post.images.get().large_sha256
-    services.post_blur_faces(post=post, actor=teacher, without_consent=True)
+    with committed():
+        services.post_blur_faces(post=post, actor=teacher, without_consent=True)
     post.refresh_from_db()
     assert post.status == S.AWAITING_APPROVAL
     assert post.images.get().large_sha256 != before
@@ -148,7 +153,8 @@ def test_r2_the_blurred_variant_no_longer_shows_a_face(
     from backend.faces.detect import DetectorSettings, detect_faces
 
     post = submitted(teacher, tablet, images=("biden.jpg",))
-    services.post_blur_faces(post=post, actor=teacher, without_consent=True)
+    with committed():
+        services.post_blur_faces(post=post, actor=teacher, without_consent=True)
     with post.images.get().large.open("rb") as fh:
         assert detect_faces(fh.read(), DetectorSettings()).boxes == ()
 
@@ -198,7 +204,8 @@ def test_r20_a_face_drawn_by_hand_is_treated_like_a_detected_one(
     path = tmp_path / "field.jpg"
     Image.new("RGB", (800, 600), (40, 140, 60)).save(path)
     post = submitted(teacher, tablet, images=(str(path),))
-    services.face_add(image=post.images.get(), actor=teacher, box=[100, 300, 300, 100])
+    with committed():
+        services.face_add(image=post.images.get(), actor=teacher, box=[100, 300, 300, 100])
     post.refresh_from_db()
     assert post.status == S.NEEDS_TAGGING and _rules(post) == ["R2"]
 
@@ -305,7 +312,8 @@ def test_running_the_checks_twice_changes_nothing(teacher: Any, tablet: Any, bar
 def test_an_edit_after_submission_reruns_the_checks(teacher: Any, tablet: Any, barack: Any) -> None:
     record(barack, *ALL_PHOTO)
     post = submitted(teacher, tablet, images=("obama2.jpg",))
-    services.post_edit(post=post, actor=teacher, device=tablet, text="Barack Obama's medal")
+    with committed():
+        services.post_edit(post=post, actor=teacher, device=tablet, text="Barack Obama's medal")
     post.refresh_from_db()
     assert post.status == S.BLOCKED and post.version == 2
     assert post.check_runs.count() == 2
@@ -325,7 +333,8 @@ def test_r15_originals_of_finished_posts_are_deleted_after_retention(
     Post.objects.filter(pk=post.pk).update(
         status=S.REJECTED, updated_at=timezone.now() - timedelta(days=31)
     )
-    assert services.post_originals_purge() == 1
+    with committed():
+        assert services.post_originals_purge() == 1
     image.refresh_from_db()
     assert image.original_purged_at and not image.original
     assert not image.large.storage.exists(name) and image.large.storage.exists(image.large.name)
@@ -421,7 +430,8 @@ def test_r16_first_name_only_is_never_offered_for_a_flagged_pupil(
     Image.new("RGB", (400, 300), (40, 140, 60)).save(path)
     post = draft(teacher, tablet, images=(str(path),), text="Well done Grace Hall!")
     services.face_add(image=post.images.get(), actor=teacher, box=[50, 250, 250, 50])
-    services.post_submit(post=post, actor=teacher, device=tablet)
+    with committed():
+        services.post_submit(post=post, actor=teacher, device=tablet)
     post.refresh_from_db()
     findings = post.check_runs.first().findings
     assert post.status == S.BLOCKED

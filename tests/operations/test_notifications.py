@@ -1,5 +1,6 @@
 """The email outbox (issue 13): one email per person per event, a digest when several wait."""
 
+import re
 from typing import Any
 
 import pytest
@@ -10,15 +11,17 @@ from backend.common.errors import Refused
 from backend.operations import services, tasks
 from backend.operations.models import Notification
 from backend.operations.services import Message
+from tests.commits import committed
 
 
 def test_an_event_queued_twice_is_one_email_per_person(db: None) -> None:
     for _ in range(3):
-        services.notification_queue(
-            actor=SYSTEM_BACKGROUND,
-            event_key="post:1:awaiting_approval:abc",
-            messages=[Message("Head@School.test", "Post 1 awaits", "Review it")],
-        )
+        with committed():
+            services.notification_queue(
+                actor=SYSTEM_BACKGROUND,
+                event_key="post:1:awaiting_approval:abc",
+                messages=[Message("Head@School.test", "Post 1 awaits", "Review it")],
+            )
 
     assert [m.to for m in mail.outbox] == [["head@school.test"]]
     assert Notification.objects.get().sent_at is not None
@@ -54,7 +57,7 @@ def test_a_mail_server_failure_keeps_the_email_for_the_next_sweep(db: None, sett
 
 
 def test_only_the_system_queues_notifications(db: None, head_teacher: Any) -> None:
-    with pytest.raises(Refused):
+    with pytest.raises(Refused, match=re.escape(services.SYSTEM_ONLY)):
         services.notification_queue(
             actor=head_teacher,  # type: ignore[arg-type]
             event_key="x",

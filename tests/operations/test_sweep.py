@@ -12,6 +12,7 @@ from backend.common.actors import SYSTEM_SHELL
 from moderation import services as moderation_services
 from moderation import tasks as moderation_tasks
 from moderation.models import Post
+from tests.commits import committed
 from tests.moderation.factories import draft, submitted
 
 S = Post.Status
@@ -60,17 +61,19 @@ def test_an_approved_post_whose_release_was_lost_is_published_by_the_sweep(
     client.credentials(HTTP_X_DEVICE_TOKEN=token)
     with monkeypatch.context() as lost:
         _lose(lost, moderation_tasks.release_post)
-        response = client.post(
-            f"/api/posts/{post.pk}/approve",
-            {"content_hash": post.content_hash, "confirmed_images": []},
-            format="json",
-        )
+        with committed():
+            response = client.post(
+                f"/api/posts/{post.pk}/approve",
+                {"content_hash": post.content_hash, "confirmed_images": []},
+                format="json",
+            )
     assert response.status_code == 200, response.content
     post.refresh_from_db()
     assert post.status == S.APPROVED
     _age(post, 2)
 
-    counts = moderation_tasks.sweep_lost()
+    with committed():
+        counts = moderation_tasks.sweep_lost()
 
     post.refresh_from_db()
     assert counts["releases"] == 1

@@ -4,6 +4,7 @@ in a repr; the adapter factory; the health check; the admin's write-only form.""
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 import pytest
@@ -76,19 +77,20 @@ def test_missing_fields_are_named(school: School) -> None:
 
 
 def test_an_unknown_field_is_refused(school: School) -> None:
-    with pytest.raises(InvalidInput) as caught:
+    message = services.UNKNOWN_FIELD.format(field="page_id", channel="X")
+    with pytest.raises(InvalidInput, match=re.escape(message)) as caught:
         connect(school, "x", config={"page_id": "1"})
     assert caught.value.field == "page_id"
 
 
 def test_one_account_per_channel_per_school(school: School) -> None:
     connect(school, "x")
-    with pytest.raises(Conflict):
+    with pytest.raises(Conflict, match=re.escape(services.ACCOUNT_EXISTS.format(channel="X"))):
         connect(school, "x")
 
 
 def test_the_website_channel_takes_no_credentials(school: School) -> None:
-    with pytest.raises(InvalidInput):
+    with pytest.raises(InvalidInput, match=re.escape(services.WEBSITE_NO_SECRETS)):
         connect(school, "website", credentials={"token": "x"})
     assert connect(school, "website").has_credentials is False
 
@@ -97,7 +99,7 @@ def test_only_a_trust_admin_of_the_school_manages_channels(
     school: School, head_teacher: User, outsider: User, trust_admin: User
 ) -> None:
     for user in (head_teacher, outsider):
-        with pytest.raises(Refused):
+        with pytest.raises(Refused, match=re.escape(services.NOT_CHANNEL_ADMIN)):
             services.channel_account_create(
                 school=school, actor=user, kind="website", display_name="News"
             )

@@ -11,12 +11,14 @@ from typing import Any
 import pytest
 from rest_framework.test import APIClient
 
-from backend.accounts.models import School, User
+from backend.accounts.models import Role, School, User
 from moderation import takedowns
 from moderation.models import Post
 from publishers import services
 from publishers.models import ChannelAccount, Publication, Takedown, WebsiteComment, WebsiteEntry
-from tests.publishers.factories import ALL_SECRET_VALUES, X_SECRETS
+from tests.commits import commits_for_real, committed
+from tests.factories import member
+from tests.publishers.factories import ALL_SECRET_VALUES, X_SECRETS, connect
 from tests.publishers.fakes import FakeX
 
 P = Publication.State
@@ -34,7 +36,8 @@ def unconfirmed(
 ) -> Publication:
     fake_x.fail("create", "server_error")
     post = make_post(channels=("x", "website"), text="Our class assembly")
-    services.publications_start(post_id=post.pk)
+    with committed():
+        services.publications_start(post_id=post.pk)
     pub = Publication.objects.get(post=post, channel="x")
     assert pub.state == P.UNCONFIRMED
     return pub
@@ -43,9 +46,11 @@ def unconfirmed(
 @pytest.fixture
 def comment(make_post: Callable[..., Post]) -> WebsiteComment:
     post = make_post(channels=("website",))
-    services.publications_start(post_id=post.pk)
+    with committed():
+        services.publications_start(post_id=post.pk)
     entry = WebsiteEntry.objects.get(publication__post=post)
-    return services.website_comment_submit(entry=entry, author_name="A Parent", text="Great!")
+    with committed():
+        return services.website_comment_submit(entry=entry, author_name="A Parent", text="Great!")
 
 
 # --------------------------------------------------------------------------- channel accounts
@@ -158,6 +163,40 @@ def test_anyone_who_sees_the_post_sees_each_channel(
         }
 
 
+def test_it_lists_a_posts_channels_in_the_same_number_of_queries_for_2_or_4(
+    api_as: Callable[[User], APIClient],
+    count_queries: Callable[[APIClient, str], int],
+    make_post: Callable[..., Post],
+    school: School,
+    head_teacher: User,
+) -> None:
+    """A post has one publication per channel (four at most); each one here was resolved by
+    its own leader, so a query per publication would show."""
+    post = make_post(channels=("website", "x", "facebook", "instagram"))
+
+    def add_publications(*channels: str) -> None:
+        for channel in channels:
+            leader = member(school, Role.LEADER, email=f"{channel}-leader@oakfield.test")
+            Publication.objects.create(
+                post=post,
+                school=school,
+                channel=channel,
+                account=connect(school, channel),
+                state=P.PUBLISHED,
+                resolved_by=leader,
+            )
+
+    client = api_as(head_teacher)
+    url = f"/api/posts/{post.pk}/publications"
+    add_publications("website", "x")
+    count_queries(client, url)  # the first request also loads the session
+    for_two = count_queries(client, url)
+    add_publications("facebook", "instagram")
+
+    assert len(client.get(url).json()) == 4
+    assert count_queries(client, url) == for_two
+
+
 def test_a_leader_marks_an_unconfirmed_post_as_posted(
     api_as: Callable[[User], APIClient], head_teacher: User, unconfirmed: Publication
 ) -> None:
@@ -165,11 +204,12 @@ def test_a_leader_marks_an_unconfirmed_post_as_posted(
     post.refresh_from_db()
     assert post.status == S.PARTIALLY_PUBLISHED
 
-    response = api_as(head_teacher).post(
-        f"/api/publications/{unconfirmed.pk}/mark-posted",
-        {"url": "https://x.com/oakfield/status/1912000000000000099"},
-        format="json",
-    )
+    with committed():
+        response = api_as(head_teacher).post(
+            f"/api/publications/{unconfirmed.pk}/mark-posted",
+            {"url": "https://x.com/oakfield/status/1912000000000000099"},
+            format="json",
+        )
 
     assert response.status_code == 200, response.content
     assert response.json()["state"] == "published"
@@ -184,7 +224,8 @@ def test_a_leader_posts_again_once_after_checking_it_is_not_there(
     unconfirmed: Publication,
     fake_x: FakeX,
 ) -> None:
-    response = api_as(head_teacher).post(f"/api/publications/{unconfirmed.pk}/post-again")
+    with committed():
+        response = api_as(head_teacher).post(f"/api/publications/{unconfirmed.pk}/post-again")
 
     assert response.status_code == 200, response.content
     assert [p["text"] for p in fake_x.posts] == ["Our class assembly"]
@@ -216,6 +257,7 @@ def test_a_dsl_cannot_resolve_publications(
 # --------------------------------------------------------------------------- takedowns
 
 
+@commits_for_real
 def test_a_leader_requests_and_confirms_a_takedown(
     api_as: Callable[[User], APIClient],
     head_teacher: User,
@@ -312,9 +354,10 @@ def test_every_endpoint_hides_another_schools_objects(
     head_teacher: User,
 ) -> None:
     """The outsider holds every role, at another school: everything here is 404 or empty."""
-    takedown = takedowns.takedown_request_for_post_by_leader(
-        post_id=unconfirmed.post_id, actor=head_teacher, reason="test"
-    )
+    with committed():
+        takedown = takedowns.takedown_request_for_post_by_leader(
+            post_id=unconfirmed.post_id, actor=head_teacher, reason="test"
+        )
     client = api_as(outsider)
     post_id = unconfirmed.post_id
     gets = [

@@ -9,6 +9,7 @@ from django.core import mail
 from moderation.models import Post
 from publishers import services
 from publishers.models import ChannelAccount, Publication
+from tests.commits import committed
 from tests.publishers.fakes import FakeX
 
 
@@ -22,7 +23,8 @@ def test_a_publishing_failure_emails_each_leader_once(
     post = make_post(channels=("x",))
     mail.outbox.clear()
 
-    services.publications_start(post_id=post.pk)
+    with committed():
+        services.publications_start(post_id=post.pk)
 
     post.refresh_from_db()
     assert post.status == Post.Status.FAILED

@@ -16,6 +16,7 @@ from publishers import services, tasks
 from publishers.models import ChannelAccount, Publication, WebsiteEntry
 from publishers.selectors import publication_outcomes
 from publishers.services import common as services_common
+from tests.commits import committed
 from tests.publishers.fakes import FakeGraph, FakeX
 
 P = Publication.State
@@ -42,7 +43,8 @@ def test_it_publishes_once_per_channel_and_the_post_becomes_published(
 ) -> None:
     post = make_post(channels=("website", "x"), text="Harvest festival today")
 
-    services.publications_start(post_id=post.pk)
+    with committed():
+        services.publications_start(post_id=post.pk)
 
     assert publication_outcomes(post_id=post.pk) == {"website": "published", "x": "published"}
     assert [p["text"] for p in fake_x.posts] == ["Harvest festival today"]
@@ -61,7 +63,8 @@ def test_every_attempt_is_audited(
 ) -> None:
     post = make_post(channels=("x",))
 
-    services.publications_start(post_id=post.pk)
+    with committed():
+        services.publications_start(post_id=post.pk)
 
     assert actions(pub_of(post, "x")) == [
         "publication.queued",
@@ -75,7 +78,8 @@ def test_starting_twice_creates_no_second_publication_or_post(
 ) -> None:
     post = make_post(channels=("website", "x"))
 
-    services.publications_start(post_id=post.pk)
+    with committed():
+        services.publications_start(post_id=post.pk)
     services.publications_start(post_id=post.pk)
 
     assert Publication.objects.filter(post=post).count() == 2
@@ -122,7 +126,8 @@ def test_a_rate_limit_is_retried_after_the_platforms_wait_then_succeeds(
     fake_x.fail("create", "rate_limit", reset_in=120)
     post = make_post(channels=("x",))
 
-    services.publications_start(post_id=post.pk)
+    with committed():
+        services.publications_start(post_id=post.pk)
 
     pub = pub_of(post, "x")
     assert pub.state == P.PUBLISHED and pub.attempts == 2
@@ -138,7 +143,8 @@ def test_a_connection_that_never_opened_is_retried_with_backoff(
     fake_x.fail("create", "timeout_before_accept", times=2)
     post = make_post(channels=("x",))
 
-    services.publications_start(post_id=post.pk)
+    with committed():
+        services.publications_start(post_id=post.pk)
 
     pub = pub_of(post, "x")
     assert pub.state == P.PUBLISHED and pub.attempts == 3
@@ -156,7 +162,8 @@ def test_it_gives_up_after_the_attempt_limit_and_says_why(
     fake_x.fail("create", "timeout_before_accept", times=10)
     post = make_post(channels=("x",))
 
-    services.publications_start(post_id=post.pk)
+    with committed():
+        services.publications_start(post_id=post.pk)
 
     pub = pub_of(post, "x")
     assert pub.state == P.FAILED and pub.attempts == 3
@@ -188,13 +195,15 @@ def test_a_long_wait_is_left_to_the_sweep_not_the_broker(
     fake_graph.fail("feed", "feed_limit")  # Facebook says: come back in two hours
     post = make_post(channels=("facebook",))
 
-    services.publications_start(post_id=post.pk)
+    with committed():
+        services.publications_start(post_id=post.pk)
 
     pub = pub_of(post, "facebook")
     assert pub.state == P.QUEUED and fake_graph.posts == {}
     assert pub.next_attempt_at is not None
     later = pub.next_attempt_at + services.REQUEUE_GRACE
-    assert services.publications_recover(now=later)["requeued"] == 1
+    with committed():
+        assert services.publications_recover(now=later)["requeued"] == 1
     assert pub_of(post, "facebook").state == P.PUBLISHED
     assert len(fake_graph.posts) == 1
 
@@ -208,7 +217,8 @@ def test_a_timeout_after_the_platform_accepted_never_posts_twice(
     fake_x.fail("create", "timeout_after_accept")
     post = make_post(channels=("x",), text="Science week starts Monday")
 
-    services.publications_start(post_id=post.pk)
+    with committed():
+        services.publications_start(post_id=post.pk)
 
     pub = pub_of(post, "x")
     assert len(fake_x.calls("create")) == 1
@@ -224,7 +234,8 @@ def test_a_facebook_timeout_after_accepting_is_found_not_reposted(
     fake_graph.fail("photos", "timeout_after_accept")
     post = make_post(channels=("facebook",), images=1)
 
-    services.publications_start(post_id=post.pk)
+    with committed():
+        services.publications_start(post_id=post.pk)
 
     assert len(fake_graph.posts) == 1
     assert pub_of(post, "facebook").external_id == next(iter(fake_graph.posts))
@@ -236,7 +247,8 @@ def test_an_unknown_outcome_not_found_becomes_unconfirmed_for_a_person(
     fake_x.fail("create", "server_error")
     post = make_post(channels=("x", "website"))
 
-    services.publications_start(post_id=post.pk)
+    with committed():
+        services.publications_start(post_id=post.pk)
 
     pub = pub_of(post, "x")
     assert pub.state == P.UNCONFIRMED
@@ -293,7 +305,8 @@ def test_an_expired_token_fails_at_once_and_tells_leaders_and_admins(
     fake_x.expired = True
     post = make_post(channels=("x",))
 
-    services.publications_start(post_id=post.pk)
+    with committed():
+        services.publications_start(post_id=post.pk)
 
     pub = pub_of(post, "x")
     assert pub.state == P.FAILED and pub.attempts == 1
@@ -312,7 +325,8 @@ def test_content_the_platform_rejects_is_not_retried(
     fake_x.fail("create", "forbidden")
     post = make_post(channels=("x",))
 
-    services.publications_start(post_id=post.pk)
+    with committed():
+        services.publications_start(post_id=post.pk)
 
     assert pub_of(post, "x").state == P.FAILED
     assert len(fake_x.calls("create")) == 1
@@ -328,7 +342,8 @@ def test_partial_success_is_visible_per_channel(
     fake_graph.fail("feed", "policy_block")
     post = make_post(channels=("website", "x", "facebook"))
 
-    services.publications_start(post_id=post.pk)
+    with committed():
+        services.publications_start(post_id=post.pk)
 
     assert publication_outcomes(post_id=post.pk) == {
         "facebook": "failed",
@@ -344,7 +359,8 @@ def test_a_channel_with_no_account_fails_at_once_in_plain_english(
 ) -> None:
     post = make_post(channels=("website", "facebook"))
 
-    services.publications_start(post_id=post.pk)
+    with committed():
+        services.publications_start(post_id=post.pk)
 
     pub = pub_of(post, "facebook")
     assert pub.state == P.FAILED
@@ -392,13 +408,15 @@ def test_a_paused_school_publishes_nothing_until_resumed(
     approvals.publishing_pause(actor=head_teacher, school=school, reason="Incident")
     post = make_post(channels=("x",))
 
-    services.publications_start(post_id=post.pk)
+    with committed():
+        services.publications_start(post_id=post.pk)
 
     pub = pub_of(post, "x")
     assert pub.state == P.QUEUED and fake_x.requests == []
     assert pub.next_attempt_at is not None
     approvals.publishing_resume(actor=head_teacher, school=school)
-    services.publications_recover(now=pub.next_attempt_at + services.REQUEUE_GRACE)
+    with committed():
+        services.publications_recover(now=pub.next_attempt_at + services.REQUEUE_GRACE)
     assert pub_of(post, "x").state == P.PUBLISHED
 
 
@@ -410,7 +428,8 @@ def test_images_go_out_with_their_alt_text(
 ) -> None:
     post = make_post(channels=("x",), images=2, alt="Year 4 planting trees")
 
-    services.publications_start(post_id=post.pk)
+    with committed():
+        services.publications_start(post_id=post.pk)
 
     assert [m["alt_text"] for m in fake_x.uploads] == [
         "Year 4 planting trees 1",
@@ -424,7 +443,8 @@ def test_facebook_gets_the_alt_text_with_the_photo(
 ) -> None:
     post = make_post(channels=("facebook",), images=1, alt="The school choir")
 
-    services.publications_start(post_id=post.pk)
+    with committed():
+        services.publications_start(post_id=post.pk)
 
     assert [p["alt_text"] for p in fake_graph.photos.values()] == ["The school choir 1"]
 
@@ -443,7 +463,8 @@ def test_r6_no_metadata_in_the_bytes_sent_only_the_publishable_variant(
     post = make_post(channels=("x", "facebook", "website"), images=2)
     large = [image.large.open("rb").read() for image in post.images.all()]
 
-    services.publications_start(post_id=post.pk)
+    with committed():
+        services.publications_start(post_id=post.pk)
 
     sent = [m["data"] for m in fake_x.uploads] + [p["data"] for p in fake_graph.photos.values()]
     assert len(sent) == 4
@@ -460,7 +481,8 @@ def test_instagram_fetches_signed_links_to_the_publishable_images(
 ) -> None:
     post = make_post(channels=("instagram",), images=2, alt="Reception class")
 
-    services.publications_start(post_id=post.pk)
+    with committed():
+        services.publications_start(post_id=post.pk)
 
     pub = pub_of(post, "instagram")
     assert pub.state == P.PUBLISHED
@@ -478,7 +500,8 @@ def test_instagram_without_https_fails_with_a_plain_reason(
     settings.PUBLIC_BASE_URL = "http://127.0.0.1:8000"
     post = make_post(channels=("instagram",), images=1)
 
-    services.publications_start(post_id=post.pk)
+    with committed():
+        services.publications_start(post_id=post.pk)
 
     pub = pub_of(post, "instagram")
     assert pub.state == P.FAILED
@@ -494,11 +517,15 @@ def test_an_approved_post_goes_out_once_through_the_whole_flow(
     post = moderation_services.post_create(
         author=teacher, device=tablet, text="Our harvest festival", channels=["website", "x"]
     )
-    moderation_services.post_submit(post=post, actor=teacher, device=tablet)
+    with committed():
+        moderation_services.post_submit(post=post, actor=teacher, device=tablet)
     post.refresh_from_db()
     assert post.status == S.AWAITING_APPROVAL, post.status_reason
 
-    approvals.post_approve(post_id=post.pk, approver=head_teacher, content_hash=post.content_hash)
+    with committed():
+        approvals.post_approve(
+            post_id=post.pk, approver=head_teacher, content_hash=post.content_hash
+        )
 
     post.refresh_from_db()
     assert post.status == S.PUBLISHED
@@ -511,8 +538,9 @@ def test_the_sweep_settles_a_post_left_publishing(
 ) -> None:
     post = make_post(channels=("x",))
     with monkeypatch.context() as patched:
-        patched.setattr(services_common, "publications_settle", lambda *, post_id: None)
-        services.publications_start(post_id=post.pk)
+        patched.setattr(services, "publications_settle", lambda *, post_id: None)
+        with committed():
+            services.publications_start(post_id=post.pk)
     post.refresh_from_db()
     assert post.status == S.PUBLISHING  # moderation was never told
 

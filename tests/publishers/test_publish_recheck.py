@@ -26,6 +26,7 @@ from moderation import services as moderation_services
 from moderation.models import Face, Post
 from publishers import services
 from publishers.models import ChannelAccount, Publication
+from tests.commits import committed
 from tests.consent.factories import ContactFactory
 from tests.consent.handlers import consent_ended_handlers_replaced
 from tests.moderation.factories import ALL_PHOTO, person, record, submitted
@@ -57,14 +58,15 @@ def mum(joe: Person) -> Contact:
 
 def withdraw_x(joe: Person, mum: Contact, data_manager: User) -> None:
     """Joe's mother rings the office: no more photos of Joe on X."""
-    consent_withdraw(
-        person=joe,
-        purposes=[Purpose.PHOTO_X],
-        given_by=GivenBy.CONTACT,
-        contact=mum,
-        method=Method.VERBAL,
-        actor=data_manager,
-    )
+    with committed():
+        consent_withdraw(
+            person=joe,
+            purposes=[Purpose.PHOTO_X],
+            given_by=GivenBy.CONTACT,
+            contact=mum,
+            method=Method.VERBAL,
+            actor=data_manager,
+        )
 
 
 def approve_post_showing(joe: Person, teacher: User, tablet: Device, head_teacher: User) -> Post:
@@ -73,17 +75,19 @@ def approve_post_showing(joe: Person, teacher: User, tablet: Device, head_teache
     post = submitted(
         teacher, tablet, images=("biden.jpg",), channels=("x",), text="Year 4 built rockets"
     )
-    moderation_services.face_tag(
-        face=Face.objects.get(image__post=post), actor=teacher, tag="person", person_id=joe.pk
-    )
+    with committed():
+        moderation_services.face_tag(
+            face=Face.objects.get(image__post=post), actor=teacher, tag="person", person_id=joe.pk
+        )
     post.refresh_from_db()
     assert post.status == S.AWAITING_APPROVAL, post.status_reason
-    approvals.post_approve(
-        post_id=post.pk,
-        approver=head_teacher,
-        content_hash=post.content_hash,
-        confirmed_images=list(post.images.values_list("id", flat=True)),
-    )
+    with committed():
+        approvals.post_approve(
+            post_id=post.pk,
+            approver=head_teacher,
+            content_hash=post.content_hash,
+            confirmed_images=list(post.images.values_list("id", flat=True)),
+        )
     return post
 
 
@@ -124,7 +128,8 @@ def test_r9_a_retry_checks_consent_again_and_stops_without_posting(
     due = when_the_sweep_sends_it_again(pub)
 
     withdraw_x(joe, mum, data_manager)
-    services.publications_recover(now=due)
+    with committed():
+        services.publications_recover(now=due)
 
     assert_stopped_by_r9(pub, fake_x, creates=1)
     post.refresh_from_db()
@@ -146,13 +151,15 @@ def test_r9_a_publication_that_waited_out_a_pause_is_checked_again_when_resumed(
     post = approve_post_showing(joe, teacher, tablet, head_teacher)
     pub = x_publication(post)
     approvals.publishing_pause(actor=head_teacher, school=school, reason="Incident at school")
-    services.publications_recover(now=when_the_sweep_sends_it_again(pub))
+    with committed():
+        services.publications_recover(now=when_the_sweep_sends_it_again(pub))
     due = when_the_sweep_sends_it_again(pub)  # it waits for the pause
     assert len(fake_x.calls("create")) == 1
 
     withdraw_x(joe, mum, data_manager)
     approvals.publishing_resume(actor=head_teacher, school=school)
-    services.publications_recover(now=due)
+    with committed():
+        services.publications_recover(now=due)
 
     assert_stopped_by_r9(pub, fake_x, creates=1)
 
@@ -201,12 +208,14 @@ def test_r9_post_again_accepted_during_a_pause_is_checked_again_when_it_is_attem
     pub = x_publication(post)
     assert pub.state == P.UNCONFIRMED
     approvals.publishing_pause(actor=head_teacher, school=school, reason="Incident at school")
-    services.publication_retry(publication=pub, actor=head_teacher)  # consent still holds
+    with committed():
+        services.publication_retry(publication=pub, actor=head_teacher)  # consent still holds
     due = when_the_sweep_sends_it_again(pub)  # it waits for the pause
     assert len(fake_x.calls("create")) == 1
 
     withdraw_x(joe, mum, data_manager)
     approvals.publishing_resume(actor=head_teacher, school=school)
-    services.publications_recover(now=due)
+    with committed():
+        services.publications_recover(now=due)
 
     assert_stopped_by_r9(pub, fake_x, creates=1)

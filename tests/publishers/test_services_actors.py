@@ -15,6 +15,7 @@ from moderation import takedowns
 from moderation.models import Post
 from publishers import services
 from publishers.models import ChannelAccount, Takedown, WebsiteEntry
+from tests.commits import committed
 from tests.moderation.factories import person
 from tests.publishers.fakes import FakeX
 
@@ -22,7 +23,8 @@ from tests.publishers.fakes import FakeX
 @pytest.fixture
 def on_the_website(make_post: Callable[..., Post]) -> Post:
     post = make_post(channels=("website",), text="Well done Amelia Jones!", images=1)
-    services.publications_start(post_id=post.pk)
+    with committed():
+        services.publications_start(post_id=post.pk)
     post.refresh_from_db()
     assert post.status == Post.Status.PUBLISHED
     return post
@@ -32,7 +34,8 @@ def test_r10_the_consent_ended_takedown_is_named_in_the_audit_log(
     on_the_website: Post, school: Any
 ) -> None:
     amelia = person(school, "Amelia", "Jones")
-    takedowns.takedown_request_for_person(person_id=amelia.pk, reason="withdrawn")
+    with committed():
+        takedowns.takedown_request_for_person(person_id=amelia.pk, reason="withdrawn")
 
     requested = AuditEvent.objects.get(action="takedown.requested")
     assert requested.actor is None and requested.actor_label == SYSTEM_CONSENT_ENDED.name

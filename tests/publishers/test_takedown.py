@@ -3,6 +3,7 @@ a leader confirms, retried until done (404 = done), audited."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
@@ -18,6 +19,7 @@ from moderation.models import Post
 from publishers import services
 from publishers.models import ChannelAccount, Publication, Takedown, WebsiteEntry
 from publishers.services import common as services_common
+from tests.commits import committed
 from tests.moderation.factories import person
 from tests.publishers.fakes import FakeGraph, FakeX
 
@@ -38,7 +40,8 @@ def published(
         text="Well done Amelia Jones on the climb!",
         images=1,
     )
-    services.publications_start(post_id=post.pk)
+    with committed():
+        services.publications_start(post_id=post.pk)
     post.refresh_from_db()
     assert post.status == S.PUBLISHED
     return post
@@ -65,7 +68,8 @@ def test_when_consent_ends_the_website_entry_disappears_at_once(
     image = f"{public_page(published)}images/0.jpg"
     assert client.get(image).status_code == 200
 
-    takedowns.takedown_request_for_person(person_id=amelia.pk, reason="withdrawn")
+    with committed():
+        takedowns.takedown_request_for_person(person_id=amelia.pk, reason="withdrawn")
 
     assert client.get(public_page(published)).status_code == 404
     assert client.get(image).status_code == 404
@@ -84,7 +88,8 @@ def test_when_consent_ends_the_website_entry_disappears_at_once(
 def test_the_request_is_audited_with_the_person_but_no_pupil_data_is_emailed(
     published: Post, amelia: Any, head_teacher: Any
 ) -> None:
-    takedowns.takedown_request_for_person(person_id=amelia.pk, reason="withdrawn")
+    with committed():
+        takedowns.takedown_request_for_person(person_id=amelia.pk, reason="withdrawn")
 
     event = AuditEvent.objects.get(action="takedown.requested")
     assert event.data["person"] == amelia.pk and event.data["website_hidden"] is True
@@ -92,7 +97,8 @@ def test_the_request_is_audited_with_the_person_but_no_pupil_data_is_emailed(
 
 
 def test_asking_again_is_harmless(published: Post, amelia: Any, head_teacher: Any) -> None:
-    takedowns.takedown_request_for_person(person_id=amelia.pk, reason="withdrawn")
+    with committed():
+        takedowns.takedown_request_for_person(person_id=amelia.pk, reason="withdrawn")
     takedowns.takedown_request_for_person(person_id=amelia.pk, reason="expired")
     takedowns.takedown_request_for_post(
         post_id=published.pk, actor=SYSTEM_CONSENT_ENDED, reason="again"
@@ -107,10 +113,12 @@ def test_asking_again_is_harmless(published: Post, amelia: Any, head_teacher: An
 def test_a_leader_confirms_and_every_channel_is_deleted(
     published: Post, amelia: Any, fake_x: FakeX, fake_graph: FakeGraph, head_teacher: Any
 ) -> None:
-    takedowns.takedown_request_for_person(person_id=amelia.pk, reason="withdrawn")
+    with committed():
+        takedowns.takedown_request_for_person(person_id=amelia.pk, reason="withdrawn")
     takedown = Takedown.objects.get(post=published)
 
-    takedowns.takedown_confirm(takedown=takedown, actor=head_teacher)
+    with committed():
+        takedowns.takedown_confirm(takedown=takedown, actor=head_teacher)
 
     assert fake_x.posts == [] and fake_graph.posts == {}
     assert set(Publication.objects.filter(post=published).values_list("state", flat=True)) == {
@@ -130,10 +138,11 @@ def test_only_a_leader_confirms(
 ) -> None:
     from backend.common.errors import Refused
 
-    takedowns.takedown_request_for_person(person_id=amelia.pk, reason="withdrawn")
+    with committed():
+        takedowns.takedown_request_for_person(person_id=amelia.pk, reason="withdrawn")
     takedown = Takedown.objects.get(post=published)
     for user in (teacher, safeguarding_lead):
-        with pytest.raises(Refused):
+        with pytest.raises(Refused, match=re.escape(services.NOT_A_LEADER)):
             takedowns.takedown_confirm(takedown=takedown, actor=user)
 
 
@@ -142,10 +151,12 @@ def test_confirming_twice_is_refused(
 ) -> None:
     from backend.common.errors import Conflict
 
-    takedowns.takedown_request_for_person(person_id=amelia.pk, reason="withdrawn")
+    with committed():
+        takedowns.takedown_request_for_person(person_id=amelia.pk, reason="withdrawn")
     takedown = Takedown.objects.get(post=published)
-    takedowns.takedown_confirm(takedown=takedown, actor=head_teacher)
-    with pytest.raises(Conflict):
+    with committed():
+        takedowns.takedown_confirm(takedown=takedown, actor=head_teacher)
+    with pytest.raises(Conflict, match=re.escape(services.TAKEDOWN_ALREADY_CONFIRMED)):
         takedowns.takedown_confirm(takedown=takedown, actor=deputy_head)
 
 
@@ -153,9 +164,13 @@ def test_a_delete_that_fails_for_a_while_is_retried_until_done(
     published: Post, amelia: Any, fake_x: FakeX, head_teacher: Any
 ) -> None:
     fake_x.fail("delete", "server_error", times=2)
-    takedowns.takedown_request_for_person(person_id=amelia.pk, reason="withdrawn")
+    with committed():
+        takedowns.takedown_request_for_person(person_id=amelia.pk, reason="withdrawn")
 
-    takedowns.takedown_confirm(takedown=Takedown.objects.get(post=published), actor=head_teacher)
+    with committed():
+        takedowns.takedown_confirm(
+            takedown=Takedown.objects.get(post=published), actor=head_teacher
+        )
 
     assert fake_x.posts == []
     assert len(fake_x.calls("delete")) == 3
@@ -167,9 +182,13 @@ def test_a_post_already_gone_counts_as_deleted(
     published: Post, amelia: Any, fake_x: FakeX, head_teacher: Any
 ) -> None:
     fake_x.tweets.clear()  # someone deleted it in the X app
-    takedowns.takedown_request_for_person(person_id=amelia.pk, reason="withdrawn")
+    with committed():
+        takedowns.takedown_request_for_person(person_id=amelia.pk, reason="withdrawn")
 
-    takedowns.takedown_confirm(takedown=Takedown.objects.get(post=published), actor=head_teacher)
+    with committed():
+        takedowns.takedown_confirm(
+            takedown=Takedown.objects.get(post=published), actor=head_teacher
+        )
 
     assert Publication.objects.get(post=published, channel="x").state == P.TAKEN_DOWN
     published.refresh_from_db()
@@ -179,11 +198,15 @@ def test_a_post_already_gone_counts_as_deleted(
 def test_an_expired_token_keeps_the_delete_pending_and_tells_people(
     published: Post, amelia: Any, fake_x: FakeX, head_teacher: Any, trust_admin: Any
 ) -> None:
-    takedowns.takedown_request_for_person(person_id=amelia.pk, reason="withdrawn")
+    with committed():
+        takedowns.takedown_request_for_person(person_id=amelia.pk, reason="withdrawn")
     fake_x.expired = True
     mail.outbox.clear()
 
-    takedowns.takedown_confirm(takedown=Takedown.objects.get(post=published), actor=head_teacher)
+    with committed():
+        takedowns.takedown_confirm(
+            takedown=Takedown.objects.get(post=published), actor=head_teacher
+        )
 
     x_pub = Publication.objects.get(post=published, channel="x")
     assert x_pub.state == P.PUBLISHED and x_pub.next_attempt_at is not None
@@ -196,7 +219,8 @@ def test_an_expired_token_keeps_the_delete_pending_and_tells_people(
     assert published.status == S.TAKEDOWN_REQUESTED
 
     fake_x.expired = False  # reconnected
-    services.publications_recover(now=x_pub.next_attempt_at + timedelta(seconds=1))
+    with committed():
+        services.publications_recover(now=x_pub.next_attempt_at + timedelta(seconds=1))
 
     assert fake_x.posts == []
     published.refresh_from_db()
@@ -206,15 +230,17 @@ def test_an_expired_token_keeps_the_delete_pending_and_tells_people(
 def test_a_leader_can_ask_for_a_takedown_by_hand(
     published: Post, fake_x: FakeX, head_teacher: Any
 ) -> None:
-    takedown = takedowns.takedown_request_for_post_by_leader(
-        post_id=published.pk, actor=head_teacher, reason="Parent asked us to remove it"
-    )
+    with committed():
+        takedown = takedowns.takedown_request_for_post_by_leader(
+            post_id=published.pk, actor=head_teacher, reason="Parent asked us to remove it"
+        )
 
     assert takedown.requested_by == head_teacher
     assert Client().get(public_page(published)).status_code == 404
     published.refresh_from_db()
     assert published.status == S.TAKEDOWN_REQUESTED
-    takedowns.takedown_confirm(takedown=takedown, actor=head_teacher)
+    with committed():
+        takedowns.takedown_confirm(takedown=takedown, actor=head_teacher)
     assert fake_x.posts == []
 
 
@@ -231,7 +257,8 @@ def test_a_takedown_while_still_publishing_stops_what_has_not_gone_out(
         patched.setattr(services_common, "queue_task", lambda *args, **kwargs: None)
         services.publications_start(post_id=post.pk)
 
-    takedowns.takedown_request_for_person(person_id=amelia.pk, reason="withdrawn")
+    with committed():
+        takedowns.takedown_request_for_person(person_id=amelia.pk, reason="withdrawn")
 
     assert set(Publication.objects.filter(post=post).values_list("state", flat=True)) == {
         P.TAKEN_DOWN
@@ -239,7 +266,8 @@ def test_a_takedown_while_still_publishing_stops_what_has_not_gone_out(
     assert fake_x.requests == []
     assert not WebsiteEntry.objects.filter(publication__post=post).exists()
     takedown = Takedown.objects.get(post=post)
-    takedowns.takedown_confirm(takedown=takedown, actor=head_teacher)
+    with committed():
+        takedowns.takedown_confirm(takedown=takedown, actor=head_teacher)
     takedown.refresh_from_db()
     assert takedown.state == Takedown.State.DONE
 
@@ -253,12 +281,14 @@ def test_a_takedown_finds_an_unconfirmed_post_before_deleting_it(
 ) -> None:
     fake_x.fail("create", "server_error")
     post = make_post(channels=("x", "website"), text="Amelia Jones and friends")
-    services.publications_start(post_id=post.pk)
+    with committed():
+        services.publications_start(post_id=post.pk)
     assert Publication.objects.get(post=post, channel="x").state == P.UNCONFIRMED
     tweet_id = fake_x.add_post("Amelia Jones and friends")  # it did go out after all
 
-    takedowns.takedown_request_for_person(person_id=amelia.pk, reason="withdrawn")
-    takedowns.takedown_confirm(takedown=Takedown.objects.get(post=post), actor=head_teacher)
+    with committed():
+        takedowns.takedown_request_for_person(person_id=amelia.pk, reason="withdrawn")
+        takedowns.takedown_confirm(takedown=Takedown.objects.get(post=post), actor=head_teacher)
 
     assert tweet_id not in fake_x.tweets
     assert Publication.objects.get(post=post, channel="x").external_id == tweet_id

@@ -22,6 +22,7 @@ from moderation import approvals
 from moderation import services as moderation_services
 from moderation.models import Face, Post
 from publishers.models import ChannelAccount, Publication, Takedown, WebsiteEntry
+from tests.commits import committed
 from tests.consent.factories import ContactFactory
 from tests.moderation.factories import ALL_PHOTO, enrol, open_dpia, person, record, submitted
 from tests.publishers.fakes import FakeGraph, FakeX
@@ -47,12 +48,13 @@ def channels(
 def approve(post: Post, head_teacher: User) -> Post:
     post.refresh_from_db()
     assert post.status == S.AWAITING_APPROVAL, post.status_reason
-    approvals.post_approve(
-        post_id=post.pk,
-        approver=head_teacher,
-        content_hash=post.content_hash,
-        confirmed_images=list(post.images.values_list("id", flat=True)),
-    )
+    with committed():
+        approvals.post_approve(
+            post_id=post.pk,
+            approver=head_teacher,
+            content_hash=post.content_hash,
+            confirmed_images=list(post.images.values_list("id", flat=True)),
+        )
     post.refresh_from_db()
     assert post.status == S.PUBLISHED, post.status_reason
     return post
@@ -61,14 +63,15 @@ def approve(post: Post, head_teacher: User) -> Post:
 def withdraw_photo_consent(pupil: Person, data_manager: User) -> None:
     """The pupil's mother withdraws photo consent on every channel (R10)."""
     mum = ContactFactory(person=pupil, name="Pat Parent", relationship="Mother")
-    consent_withdraw(
-        person=pupil,
-        purposes=ALL_PHOTO,
-        given_by=GivenBy.CONTACT,
-        contact=mum,
-        method=Method.PAPER_FORM,
-        actor=data_manager,
-    )
+    with committed():
+        consent_withdraw(
+            person=pupil,
+            purposes=ALL_PHOTO,
+            given_by=GivenBy.CONTACT,
+            contact=mum,
+            method=Method.PAPER_FORM,
+            actor=data_manager,
+        )
 
 
 def assert_taken_down_everywhere_after_a_leader_confirms(
@@ -85,7 +88,8 @@ def assert_taken_down_everywhere_after_a_leader_confirms(
     x_id = Publication.objects.get(post=post, channel="x").external_id
     fb_id = Publication.objects.get(post=post, channel="facebook").external_id
 
-    response = api_as(head_teacher).post(f"/api/takedowns/{takedown.pk}/confirm")
+    with committed():
+        response = api_as(head_teacher).post(f"/api/takedowns/{takedown.pk}/confirm")
 
     assert response.status_code == 200, response.content
     assert [r.path for r in fake_x.calls("delete")] == [f"/2/tweets/{x_id}"]
@@ -142,7 +146,8 @@ def test_r10_a_pupil_tagged_by_staff_is_taken_down_on_every_channel(
     post = submitted(teacher, tablet, images=("biden.jpg",), channels=CHANNELS, text=TEXT, alt=ALT)
     face = Face.objects.get(image__post=post)
     assert face.person_id is None  # nobody enrolled: staff say who it is
-    moderation_services.face_tag(face=face, actor=teacher, tag="person", person_id=joe.pk)
+    with committed():
+        moderation_services.face_tag(face=face, actor=teacher, tag="person", person_id=joe.pk)
     approve(post, head_teacher)
     assert len(fake_x.posts) == 1 and len(fake_graph.posts) == 1
 
@@ -170,16 +175,18 @@ def test_r10_a_post_whose_outcome_on_x_is_unknown_comes_down_there_too(
     joe = person(school, "Joe", "Biden")
     record(joe, *ALL_PHOTO)
     post = submitted(teacher, tablet, images=("biden.jpg",), channels=("x",), text=TEXT, alt=ALT)
-    moderation_services.face_tag(
-        face=Face.objects.get(image__post=post), actor=teacher, tag="person", person_id=joe.pk
-    )
+    with committed():
+        moderation_services.face_tag(
+            face=Face.objects.get(image__post=post), actor=teacher, tag="person", person_id=joe.pk
+        )
     post.refresh_from_db()
-    approvals.post_approve(
-        post_id=post.pk,
-        approver=head_teacher,
-        content_hash=post.content_hash,
-        confirmed_images=list(post.images.values_list("id", flat=True)),
-    )
+    with committed():
+        approvals.post_approve(
+            post_id=post.pk,
+            approver=head_teacher,
+            content_hash=post.content_hash,
+            confirmed_images=list(post.images.values_list("id", flat=True)),
+        )
     pub = Publication.objects.get(post=post, channel="x")
     assert pub.state == P.UNCONFIRMED
     tweet_id = fake_x.add_post(TEXT)  # X had taken it after all; its listing was late
@@ -188,7 +195,8 @@ def test_r10_a_post_whose_outcome_on_x_is_unknown_comes_down_there_too(
 
     takedown = Takedown.objects.get(post=post)
     assert takedown.state == Takedown.State.AWAITING_CONFIRMATION
-    response = api_as(head_teacher).post(f"/api/takedowns/{takedown.pk}/confirm")
+    with committed():
+        response = api_as(head_teacher).post(f"/api/takedowns/{takedown.pk}/confirm")
     assert response.status_code == 200, response.content
     assert [r.path for r in fake_x.calls("delete")] == [f"/2/tweets/{tweet_id}"]
     assert fake_x.posts == []

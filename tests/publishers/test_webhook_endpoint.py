@@ -12,6 +12,7 @@ import pytest
 from django.test import Client
 
 from publishers.models import ChannelAccount, WebhookEvent
+from tests.commits import committed
 from tests.publishers.factories import PAGE_ID
 
 URL = "/api/webhooks/facebook"
@@ -53,7 +54,8 @@ def sign(body: bytes, secret: str = SECRET) -> str:
 
 def post(client: Client, body: bytes, signature: str | None) -> Any:
     headers = {"HTTP_X_HUB_SIGNATURE_256": signature} if signature is not None else {}
-    return client.post(URL, data=body, content_type="application/json", **headers)
+    with committed():
+        return client.post(URL, data=body, content_type="application/json", **headers)
 
 
 @pytest.fixture(autouse=True)
@@ -209,7 +211,8 @@ def test_an_event_whose_processing_was_lost_is_picked_up_by_the_sweep(
     event = WebhookEvent.objects.get()
     assert event.processed_at is None
 
-    counts = services.publications_recover(now=timezone.now() + timedelta(minutes=5))
+    with committed():
+        counts = services.publications_recover(now=timezone.now() + timedelta(minutes=5))
 
     assert counts["webhook_events"] == 1
     event.refresh_from_db()

@@ -19,6 +19,7 @@ from moderation.models import Post
 from publishers import media, services
 from publishers.models import ChannelAccount, Publication, WebsiteComment, WebsiteEntry
 from publishers.services import common as services_common
+from tests.commits import committed
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 
@@ -31,7 +32,8 @@ def entry(make_post: Callable[..., Post]) -> WebsiteEntry:
         images=2,
         alt="Runners on the track",
     )
-    services.publications_start(post_id=post.pk)
+    with committed():
+        services.publications_start(post_id=post.pk)
     return WebsiteEntry.objects.get(publication__post=post)
 
 
@@ -116,7 +118,8 @@ def test_nothing_unpublished_shows(
     make_post: Callable[..., Post], entry: WebsiteEntry, client: Client
 ) -> None:
     draft_like = make_post(channels=("website",), text="Not yet out")
-    services.publications_start(post_id=draft_like.pk)
+    with committed():
+        services.publications_start(post_id=draft_like.pk)
     Publication.objects.filter(post=draft_like).update(state=Publication.State.ATTEMPTING)
 
     for path in (f"/news/{entry.school.slug}/", f"/news/{entry.school.slug}/feed.rss"):
@@ -147,7 +150,8 @@ def test_an_unknown_school_or_a_switched_off_feed_is_not_found(
 
 
 def test_a_comment_is_stored_pending_and_not_shown(entry: WebsiteEntry, client: Client) -> None:
-    response = client.post(page(entry), {"author_name": "A Parent", "text": "Lovely photos!"})
+    with committed():
+        response = client.post(page(entry), {"author_name": "A Parent", "text": "Lovely photos!"})
 
     assert response.status_code == 302
     comment = WebsiteComment.objects.get()
@@ -161,7 +165,8 @@ def test_only_approved_comments_are_ever_visible(
     entry: WebsiteEntry, client: Client, head_teacher: Any
 ) -> None:
     for text in ("Approved one", "Rejected one", "Pending one"):
-        services.website_comment_submit(entry=entry, author_name="Parent", text=text)
+        with committed():
+            services.website_comment_submit(entry=entry, author_name="Parent", text=text)
     approved, rejected, _ = WebsiteComment.objects.order_by("id")
     services.website_comment_decide(comment=approved, actor=head_teacher, status="approved")
     services.website_comment_decide(comment=rejected, actor=head_teacher, status="rejected")
@@ -190,9 +195,10 @@ def test_a_bot_filling_the_hidden_field_stores_nothing(entry: WebsiteEntry, clie
 
 
 def test_comments_on_a_withdrawn_entry_are_refused(entry: WebsiteEntry, client: Client) -> None:
-    takedowns.takedown_request_for_post(
-        post_id=entry.publication.post_id, actor=SYSTEM_CONSENT_ENDED, reason="consent"
-    )
+    with committed():
+        takedowns.takedown_request_for_post(
+            post_id=entry.publication.post_id, actor=SYSTEM_CONSENT_ENDED, reason="consent"
+        )
 
     assert client.post(page(entry), {"author_name": "P", "text": "Hi"}).status_code == 404
     assert not WebsiteComment.objects.exists()
