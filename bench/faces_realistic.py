@@ -104,7 +104,7 @@ def pipeline_check(
     data: bytes, gallery: Gallery[str], settings: DetectorSettings, *, identify_small: bool
 ) -> tuple[Boxes, Identified]:
     """Detect, apply R1, encode (only faces that can be identified, unless identify_small),
-    match: the face path of moderation.checks.evaluate."""
+    match: the face path of moderation.checks.face_analysis."""
     result = detect_faces(data, settings)
     identifiable = [
         box

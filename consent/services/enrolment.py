@@ -15,7 +15,7 @@ from backend.common.actors import OPERATOR, Actor, actor_user
 from backend.common.crypto import encrypt_bytes
 from backend.common.errors import Conflict, InvalidInput, Refused
 
-from ..faces import reference_face
+from ..faces import ReferenceFace, reference_face
 from ..models import FaceEnrolment, Person
 from ..selectors import MANAGE_ROLES, biometric_decisions
 from .common import check_live, check_role, delete_files_on_commit, private_file_read
@@ -50,6 +50,19 @@ def face_enrolment_create(
        then store: photo as private media, encoding encrypted (Fernet). Audited.
     """
     school = School.objects.get(pk=person.school_id)
+    _check_may_enrol(person=person, school=school, actor=actor, photos=photos)
+    _check_biometric_consent(person)
+    existing = FaceEnrolment.objects.filter(person=person).count()
+    if existing + len(photos) > MAX_ENROLMENTS:
+        raise InvalidInput(TOO_MANY_ENROLMENTS.format(limit=MAX_ENROLMENTS), field="photos")
+    faces = _reference_faces(photos, face_points)
+    return _enrolments_store(person=person, school=school, actor=actor, faces=faces)
+
+
+def _check_may_enrol(
+    *, person: Person, school: School, actor: Actor, photos: Sequence[bytes]
+) -> None:
+    """Step 1 (consent apart): consent administrator, DPIA gate open (R19), on roll, photos."""
     check_role(
         actor=actor, school=school, roles=MANAGE_ROLES, message=NOT_CONSENT_ADMIN, system=OPERATOR
     )
@@ -61,17 +74,20 @@ def face_enrolment_create(
     if not photos:
         raise InvalidInput(NO_PHOTOS, field="photos")
 
-    def consent_check() -> None:
-        decision = biometric_decisions(person_ids=[person.pk])[person.pk]
-        if not decision.allowed:
-            raise Refused(
-                NO_BIOMETRIC_CONSENT.format(reason=decision.reason), code="no_biometric_consent"
-            )
 
-    consent_check()
-    existing = FaceEnrolment.objects.filter(person=person).count()
-    if existing + len(photos) > MAX_ENROLMENTS:
-        raise InvalidInput(TOO_MANY_ENROLMENTS.format(limit=MAX_ENROLMENTS), field="photos")
+def _check_biometric_consent(person: Person) -> None:
+    """R3: effective biometric consent, asked before the encodings and again under the lock."""
+    decision = biometric_decisions(person_ids=[person.pk])[person.pk]
+    if not decision.allowed:
+        raise Refused(
+            NO_BIOMETRIC_CONSENT.format(reason=decision.reason), code="no_biometric_consent"
+        )
+
+
+def _reference_faces(
+    photos: Sequence[bytes], face_points: Sequence[tuple[float, float] | None]
+) -> list[ReferenceFace]:
+    """Step 2: every photo's encoding, or InvalidInput naming the photo that is not good."""
     faces = []
     for number, data in enumerate(photos, start=1):
         point = face_points[number - 1] if number <= len(face_points) else None
@@ -85,13 +101,20 @@ def face_enrolment_create(
             )
             field = "face_points" if exc.field == "face_points" else "photos"
             raise InvalidInput(message, field=field, code=exc.code) from exc
+    return faces
 
+
+def _enrolments_store(
+    *, person: Person, school: School, actor: Actor, faces: Sequence[ReferenceFace]
+) -> list[FaceEnrolment]:
+    """Step 3: under the person's lock, consent again, then every photo and encoding, audited;
+    photo files already written are deleted if anything fails."""
     stored: list[str] = []
     created: list[FaceEnrolment] = []
     try:
         with transaction.atomic():
             Person.objects.select_for_update().filter(pk=person.pk).first()
-            consent_check()
+            _check_biometric_consent(person)
             for face in faces:
                 enrolment = FaceEnrolment(
                     person=person,

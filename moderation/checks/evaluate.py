@@ -1,241 +1,179 @@
 """The safeguarding verdict on one post (or one batch of photos from `check_post`).
 
-Face analysis turns image bytes into face views (detect -> identifiable? -> identify);
-`evaluate` then asks the consent register about every person and every channel, runs the
-names and contact-details checks over text and alt text, and returns findings with a
-verdict. Nothing here writes to the database, so the post pipeline and the operator
-command give the same answers.
+Face analysis (`face_analysis`) turns image bytes into face views; `evaluate` then asks the
+consent register about every person and every channel, runs the names and contact-details
+checks over text and alt text, and returns findings (`findings`) with a verdict. Nothing
+here writes to the database, so the post pipeline and the operator command give the same
+answers. The face-analysis and findings names callers use are re-exported here, so a caller
+imports one module to check a post.
 """
 
-from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass
-from dataclasses import field as dc_field
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
 
-from backend.faces.detect import DetectionResult, DetectorSettings, FaceBox, detect_faces
-from backend.faces.encode import encode_faces
-from backend.faces.match import Gallery, match_face
 from consent import selectors as consent_selectors
 from publishers.registry import channel_name_in_sentence
 
 from .contacts import find_contact_details
-from .faces import face_share, is_identifiable
-from .names import NameHit, NameIndex, RegisterPerson
+from .face_analysis import (
+    DISPUTE_OPEN,
+    DISPUTE_UPHELD,
+    CheckSettings,
+    FaceView,
+    ImageView,
+    analyse_image,
+    face_view,
+    identify,
+)
+from .faces import face_share
+from .findings import (
+    BLOCK,
+    CONFIRM,
+    CONTACT_LABELS,
+    MSG_R1,
+    MSG_R1_DISPUTED,
+    MSG_R2,
+    MSG_R2_ADULT_UNCONFIRMED,
+    MSG_R4_FIRST,
+    MSG_R4_FULL,
+    MSG_R4_LIKELY,
+    MSG_R5,
+    MSG_R16,
+    MSG_R16_NAME,
+    MSG_R20,
+    MSG_R20_OTHERS,
+    MSG_R21,
+    TAG,
+    Evaluation,
+    Finding,
+)
+from .names import LikelyName, NameHit, NameIndex, RegisterPerson
 
-BLOCK, TAG, CONFIRM = "block", "tag", "confirm"
-DISPUTE_OPEN, DISPUTE_UPHELD = "open", "upheld"
-
-MSG_R1 = "{who} has no consent for photos on {channel}."
-MSG_R16 = (
-    "Do not publish: someone in this photo must never appear in the school's posts. "
-    "Blur them or remove the photo."
-)
-MSG_R16_NAME = (
-    'Do not publish: "{name}" may name someone who must never appear in the school\'s '
-    "posts. Remove it from the text."
-)
-MSG_R2 = (
-    "A face in this photo is not identified. Tag who it is, mark it as an adult whose "
-    "consent is on file, or blur it."
-)
-MSG_R1_DISPUTED = (
-    "Someone says this face is not {who}. A leader must decide before the post can go "
-    "ahead; until then, blur it or remove the photo."
-)
-MSG_R2_ADULT_UNCONFIRMED = (
-    "This face is tagged as an adult whose consent is on file ({name}). The school asks a "
-    "leader other than the person who tagged it to confirm that."
-)
-MSG_R20 = (
-    "No identifiable face is left in this photo (none was found, or every face is blurred "
-    "or dismissed). Before approving, a leader must look and confirm that nobody "
-    "identifiable is in it, or add a face box by hand."
-)
-# Detectors miss turned, profile and partly hidden faces most in photos where they found
-# some, so every published photo gets the approver's look, not only the empty ones.
-MSG_R20_OTHERS = (
-    "Face detection can miss turned, profile or partly hidden faces. Before approving, a "
-    "leader must look and confirm that no other identifiable person is in this photo, or "
-    "add a face box by hand."
-)
-MSG_R4_FULL = 'The full name "{name}" appears beside a photo with an identifiable face.'
-MSG_R4_LIKELY = '"{name}" looks like a person\'s full name, and a photo shows an identifiable face.'
-MSG_R4_FIRST = (
-    '"{name}" is named, and {who} is in a photo without consent for their '
-    "name to be published on {channel}."
-)
-MSG_R5 = (
-    'The text contains {what}: "{value}". Personal contact details cannot be '
-    "published (the school's own are fine)."
-)
-CONTACT_LABELS = {
-    "email": "an email address",
-    "phone": "a phone number",
-    "postcode": "a postcode",
-    "address": "a street address",
-}
+__all__ = [
+    "BLOCK",
+    "CONFIRM",
+    "DISPUTE_OPEN",
+    "DISPUTE_UPHELD",
+    "MSG_R1",
+    "MSG_R1_DISPUTED",
+    "MSG_R2",
+    "MSG_R2_ADULT_UNCONFIRMED",
+    "MSG_R4_FIRST",
+    "MSG_R4_FULL",
+    "MSG_R4_LIKELY",
+    "MSG_R5",
+    "MSG_R16",
+    "MSG_R16_NAME",
+    "MSG_R20",
+    "MSG_R20_OTHERS",
+    "MSG_R21",
+    "TAG",
+    "CheckSettings",
+    "Evaluation",
+    "FaceView",
+    "Finding",
+    "ImageView",
+    "analyse_image",
+    "evaluate",
+    "face_view",
+    "identify",
+    "school_contact_details",
+]
 
 
 @dataclass(frozen=True)
-class CheckSettings:
-    detector: DetectorSettings
-    tolerance: float
-    margin: float
-    min_identify_px: int
-    min_face_px: int
-    published_long_side: int
+class _Register:
+    """What the register says about one post's people, read once for every rule step."""
 
-    @classmethod
-    def from_django(cls, *, school_id: int | None = None) -> "CheckSettings":
-        """The deployment's settings; with a school, its R21 published size (R1 is judged
-        at the size that will really be published)."""
-        from ..selectors import school_image_guidance
-
-        min_face = int(settings.FACE_MIN_IDENTIFIABLE_PX)
-        published = int(settings.PUBLISHED_LONG_SIDE)
-        if school_id is not None:
-            published = school_image_guidance(school_id=school_id).published_long_side
-        return cls(
-            detector=DetectorSettings(min_face_px=min_face, published_long_side=published),
-            tolerance=float(settings.FACE_MATCH_TOLERANCE),
-            margin=float(settings.FACE_MATCH_MARGIN),
-            min_identify_px=int(settings.FACE_MIN_IDENTIFY_PX),
-            min_face_px=min_face,
-            published_long_side=published,
-        )
+    people: list[RegisterPerson]
+    by_key: dict[int, RegisterPerson]
+    channels: Sequence[str]
+    person_ids: set[int]  # identified people in faces under review, adult tags aside
+    flagged: set[int]  # R16: of those, the ones with an active safeguarding flag
+    photo: dict[str, dict[int, Any]]  # channel -> person -> photo decision (R1)
+    first_name_ok: dict[str, dict[int, Any]]  # channel -> person -> first-name decision (R4)
+    adult_tags_need_confirmation: bool
 
 
-@dataclass
-class FaceView:
-    box: FaceBox
-    identifiable: bool
-    source: str = "detected"
-    person_id: int | None = None
-    distance: float | None = None
-    match_reason: str | None = None
-    tag: str = ""
-    blurred: bool = False
-    face_id: int | None = None
-    # R1/R3: "open" keeps the post blocked; "upheld" means never identify this face again.
-    identity_dispute: str = ""
-    adult_name: str = ""
-    adult_confirmed: bool = False
+def evaluate(
+    *, school: Any, channels: Sequence[str], text: str, images: Sequence[ImageView]
+) -> Evaluation:
+    """Apply R1, R2, R4, R5, R16, R20 and R21 to one post's content.
 
-    @property
-    def needs_review(self) -> bool:
-        return self.identifiable and not self.blurred and self.tag != "not_a_face"
-
-
-def face_view(face: Any) -> FaceView:
-    """The check's view of a stored face (a moderation.models.Face)."""
-    return FaceView(
-        box=FaceBox(face.top, face.right, face.bottom, face.left),
-        identifiable=face.identifiable,
-        source=face.source,
-        person_id=face.person_id,
-        distance=face.distance,
-        tag=face.tag,
-        blurred=face.blurred,
-        face_id=face.pk,
-        identity_dispute=face.identity_dispute,
-        adult_name=face.adult_name,
-        adult_confirmed=face.adult_confirmed_by_id is not None,
+    1. Read the register: the school's people, and consent per channel for the people
+       identified in the faces under review.
+    2. Judge every face (R1, R2, R16) and record what the check saw of it.
+    3. Judge the text and every alt text: names (R16, R4) and contact details (R5).
+    4. Warn of close-ups (R21); last, ask the approver to look at every photo (R20).
+    5. Add the findings up to a verdict.
+    """
+    review = [(img, f) for img in images for f in img.faces if f.needs_review]
+    register = _read_register(school, channels, review)
+    findings: list[Finding] = []
+    snapshot: list[dict[str, Any]] = []
+    for img in images:
+        for face in img.faces:
+            findings.extend(_face_findings(img, face, register))
+            snapshot.append(_face_snapshot(img, face, register))
+    identifiable = bool(review)
+    findings.extend(_text_findings(school, text, images, register, identifiable=identifiable))
+    findings.extend(_close_up_findings(images, school_id=school.pk))
+    findings.extend(_confirmation_findings(images))
+    return Evaluation(
+        verdict=_verdict(findings),
+        findings=findings,
+        faces=snapshot,
+        has_identifiable_faces=identifiable,
+        has_identifiable_pupils=_any_pupil(review, register.person_ids),
     )
 
 
-@dataclass
-class ImageView:
-    key: Any  # the PostImage id, or the path given to check_post
-    alt_text: str
-    faces: list[FaceView]
-    width: int = 0  # upright original size; 0 = unknown (no R21 close-up check)
-    height: int = 0
-
-
-@dataclass
-class Finding:
-    rule: str
-    severity: str
-    message: str
-    image: Any = None
-    face_id: int | None = None
-    box: list[int] | None = None
-    field: str | None = None
-    span: list[int] | None = None
-    person_id: int | None = None
-    record_id: int | None = None
-    channel: str | None = None
-    remedies: list[str] = dc_field(default_factory=list)
-
-    def as_dict(self) -> dict[str, Any]:
-        return {k: v for k, v in asdict(self).items() if v is not None}
-
-
-@dataclass
-class Evaluation:
-    verdict: str
-    findings: list[Finding]
-    faces: list[dict[str, Any]]
-    has_identifiable_faces: bool
-    has_identifiable_pupils: bool
-
-
-def analyse_image(
-    data: bytes, *, check: CheckSettings, gallery: Gallery[int] | None
-) -> tuple[DetectionResult, list[FaceView]]:
-    """Detect every face; identify the identifiable ones against the gallery (R1, R3)."""
-    detection = detect_faces(data, check.detector)
-    long_side = max(detection.width, detection.height)
-    views = [
-        FaceView(
-            box=box,
-            identifiable=is_identifiable(
-                box,
-                original_long_side=long_side,
-                published_long_side=check.published_long_side,
-                min_face_px=check.min_face_px,
-            ),
-        )
-        for box in detection.boxes
+def _read_register(
+    school: Any, channels: Sequence[str], review: Sequence[tuple[ImageView, FaceView]]
+) -> _Register:
+    people = [
+        RegisterPerson(key=pid, first_names=tuple(firsts), last_name=last)
+        for pid, firsts, last in consent_selectors.register_people(school=school)
     ]
-    identify(data, views, check=check, gallery=gallery)
-    return detection, views
+    adult_tags_need_confirmation = _adult_tags_need_confirmation(school)
+    person_ids = {f.person_id for _, f in review if f.person_id and f.tag != "adult_consent"}
+    flagged = consent_selectors.person_flags_blocking(person_ids=person_ids)
+    photo = {
+        ch: consent_selectors.photo_decisions(person_ids=person_ids, channel=ch) for ch in channels
+    }
+    first_name_ok = {
+        ch: consent_selectors.first_name_decisions(person_ids=person_ids, channel=ch)
+        for ch in channels
+    }
+    return _Register(
+        people=people,
+        by_key={p.key: p for p in people},
+        channels=channels,
+        person_ids=person_ids,
+        flagged=flagged,
+        photo=photo,
+        first_name_ok=first_name_ok,
+        adult_tags_need_confirmation=adult_tags_need_confirmation,
+    )
 
 
-def identify(
-    data: bytes, views: Sequence[FaceView], *, check: CheckSettings, gallery: Gallery[int] | None
-) -> None:
-    """Fill person_id/distance on untagged identifiable faces. Without a gallery (no DPIA,
-    no biometric consent: R3, R19) nothing is identified and every face goes to tagging."""
-    todo = [v for v in views if v.needs_review and not v.tag and v.person_id is None]
-    for v in todo:
-        if v.identity_dispute == DISPUTE_UPHELD:
-            # A leader ruled the last identification wrong: the face stays unknown (R2)
-            # rather than being matched again, to the same person or a near miss.
-            v.match_reason = "identification_disputed"
-    todo = [v for v in todo if v.identity_dispute != DISPUTE_UPHELD]
-    if not todo or gallery is None or len(gallery) == 0:
-        for v in todo:
-            v.match_reason = "no_gallery"
-        return
-    # match_face never identifies a face below min_identify_px: skip its encoding (the
-    # costly part, ~20 ms a face) and record the same reason match_face would give.
-    for v in todo:
-        if v.box.height < check.min_identify_px:
-            v.match_reason = "too_small"
-    todo = [v for v in todo if v.box.height >= check.min_identify_px]
-    for view, encoding in zip(todo, encode_faces(data, [v.box for v in todo]), strict=True):
-        match = match_face(
-            encoding,
-            gallery,
-            face_px=view.box.height,
-            tolerance=check.tolerance,
-            margin=check.margin,
-            min_identify_px=check.min_identify_px,
-        )
-        view.person_id, view.distance, view.match_reason = match.key, match.distance, match.reason
+def _adult_tags_need_confirmation(school: Any) -> bool:
+    """The school's policy; off for a school without one (or no school: `check_post`)."""
+    from ..selectors import school_adult_tags_need_confirmation
+
+    school_id = getattr(school, "pk", None)
+    return school_id is not None and school_adult_tags_need_confirmation(school_id=school_id)
+
+
+def _verdict(findings: Sequence[Finding]) -> str:
+    severities = {f.severity for f in findings}
+    return "blocked" if BLOCK in severities else "needs_tagging" if TAG in severities else "ready"
+
+
+# --- faces: R1, R2, R16 ----------------------------------------------------------------------
 
 
 def _face_finding(
@@ -260,185 +198,108 @@ def _who(person_id: int, register: dict[int, RegisterPerson]) -> str:
     return f"{first} {person.last_name[:1]}.".strip()
 
 
-def evaluate(
-    *, school: Any, channels: Sequence[str], text: str, images: Sequence[ImageView]
-) -> Evaluation:
-    """Apply R1, R2, R4, R5, R16 and R20 to one post's content."""
-    people = [
-        RegisterPerson(key=pid, first_names=tuple(firsts), last_name=last)
-        for pid, firsts, last in consent_selectors.register_people(school=school)
-    ]
-    register = {p.key: p for p in people}
-    findings: list[Finding] = []
-    adult_tags_need_confirmation = _adult_tags_need_confirmation(school)
+def _face_findings(img: ImageView, face: FaceView, register: _Register) -> list[Finding]:
+    if not face.needs_review:
+        return []
+    if face.tag == "adult_consent":
+        return _adult_tag_findings(img, face, register)
+    if face.person_id:
+        return _identified_face_findings(img, face, face.person_id, register)
+    return [_face_finding("R2", TAG, MSG_R2, img, face, remedies=["tag", "blur", "not_a_face"])]
 
-    review = [(img, f) for img in images for f in img.faces if f.needs_review]
-    person_ids = {f.person_id for _, f in review if f.person_id and f.tag != "adult_consent"}
-    flagged = consent_selectors.person_flags_blocking(person_ids=person_ids)
-    photo = {
-        ch: consent_selectors.photo_decisions(person_ids=person_ids, channel=ch) for ch in channels
-    }
-    first_name_ok = {
-        ch: consent_selectors.first_name_decisions(person_ids=person_ids, channel=ch)
-        for ch in channels
-    }
-    snapshot: list[dict[str, Any]] = []
-    confirmations: list[Finding] = []
 
-    for img in images:
-        # R20: one confirmation per photo, asked of the approver (post_approve enforces it);
-        # listed after everything that must be fixed first.
-        confirmations.append(
-            Finding(
-                rule="R20",
-                severity=CONFIRM,
-                message=(MSG_R20_OTHERS if any(f.needs_review for f in img.faces) else MSG_R20),
-                image=img.key,
-                remedies=["confirm_no_identifiable_faces", "add_face"],
-            )
+def _adult_tag_findings(img: ImageView, face: FaceView, register: _Register) -> list[Finding]:
+    """R2: a named adult, attested by the tagger (recorded and audited); by school policy a
+    non-leader's attestation waits for a leader's confirmation."""
+    if not register.adult_tags_need_confirmation or face.adult_confirmed:
+        return []
+    message = MSG_R2_ADULT_UNCONFIRMED.format(name=face.adult_name or "unnamed")
+    return [_face_finding("R2", TAG, message, img, face, remedies=["confirm_adult", "blur"])]
+
+
+def _identified_face_findings(
+    img: ImageView, face: FaceView, pid: int, register: _Register
+) -> list[Finding]:
+    """R16 alone for a flagged person, whatever their consent (blur or remove the photo);
+    otherwise R1 for an open identity dispute and for every channel their photo consent does
+    not cover."""
+    if pid in register.flagged:
+        remedies = ["blur", "remove_image"]
+        return [_face_finding("R16", BLOCK, MSG_R16, img, face, person_id=pid, remedies=remedies)]
+    findings = []
+    if face.identity_dispute == DISPUTE_OPEN:
+        message = MSG_R1_DISPUTED.format(who=_who(pid, register.by_key))
+        remedies = ["resolve_dispute", "blur", "remove_image"]
+        findings.append(
+            _face_finding("R1", BLOCK, message, img, face, person_id=pid, remedies=remedies)
         )
-        for face in img.faces:
-            consent_view: dict[str, Any] = {}
-            if face.needs_review and face.tag == "adult_consent":
-                # A named adult, attested by the tagger (recorded and audited); by school
-                # policy a non-leader's attestation waits for a leader's confirmation.
-                if adult_tags_need_confirmation and not face.adult_confirmed:
-                    findings.append(
-                        _face_finding(
-                            "R2",
-                            TAG,
-                            MSG_R2_ADULT_UNCONFIRMED.format(name=face.adult_name or "unnamed"),
-                            img,
-                            face,
-                            remedies=["confirm_adult", "blur"],
-                        )
-                    )
-            elif face.needs_review and face.person_id:
-                pid = face.person_id
-                if pid in flagged:
-                    findings.append(
-                        _face_finding(
-                            "R16",
-                            BLOCK,
-                            MSG_R16,
-                            img,
-                            face,
-                            person_id=pid,
-                            remedies=["blur", "remove_image"],
-                        )
-                    )
-                elif face.identity_dispute == DISPUTE_OPEN:
-                    findings.append(
-                        _face_finding(
-                            "R1",
-                            BLOCK,
-                            MSG_R1_DISPUTED.format(who=_who(pid, register)),
-                            img,
-                            face,
-                            person_id=pid,
-                            remedies=["resolve_dispute", "blur", "remove_image"],
-                        )
-                    )
-                for ch in channels:
-                    decision = photo[ch].get(pid)
-                    consent_view[ch] = {
-                        "allowed": bool(decision and decision.allowed),
-                        "reason": decision.reason if decision else "No record",
-                        "record_id": decision.record_id if decision else None,
-                    }
-                    if pid not in flagged and not (decision and decision.allowed):
-                        message = MSG_R1.format(
-                            who=_who(pid, register), channel=channel_name_in_sentence(ch)
-                        )
-                        findings.append(
-                            _face_finding(
-                                "R1",
-                                BLOCK,
-                                message,
-                                img,
-                                face,
-                                channel=ch,
-                                person_id=pid,
-                                record_id=decision.record_id if decision else None,
-                                remedies=["blur", "remove_channel", "remove_image"],
-                            )
-                        )
-            elif face.needs_review:
-                findings.append(
-                    _face_finding(
-                        "R2", TAG, MSG_R2, img, face, remedies=["tag", "blur", "not_a_face"]
-                    )
-                )
-            snapshot.append(
-                {
-                    "image": img.key,
-                    "face_id": face.face_id,
-                    "box": list(face.box.as_tuple()),
-                    "identifiable": face.identifiable,
-                    "source": face.source,
-                    "person_id": face.person_id,
-                    "distance": face.distance,
-                    "match_reason": face.match_reason,
-                    "tag": face.tag,
-                    "blurred": face.blurred,
-                    "flagged": face.person_id in flagged,
-                    "identity_dispute": face.identity_dispute,
-                    "consent": consent_view,
-                }
-            )
-
-    identifiable = bool(review)
-    fields = [("text", text)] + [(f"alt_text:{img.key}", img.alt_text) for img in images]
-    index = NameIndex.build(people)
-    never_named = _never_named_index(people)
-    for field_name, value in fields:
-        if not value:
+    for ch in register.channels:
+        decision = register.photo[ch].get(pid)
+        if decision and decision.allowed:
             continue
-        mentions = never_named.find_mentions(value) if never_named else []
-        findings.extend(_never_named_findings(field_name, mentions))
-        findings.extend(
-            _name_findings(
-                index,
-                field_name,
-                value,
-                identifiable,
-                register,
-                review_people=person_ids,
-                channels=channels,
-                first_name_ok=first_name_ok,
-                never_named=mentions,
+        message = MSG_R1.format(
+            who=_who(pid, register.by_key), channel=channel_name_in_sentence(ch)
+        )
+        findings.append(
+            _face_finding(
+                "R1",
+                BLOCK,
+                message,
+                img,
+                face,
+                channel=ch,
+                person_id=pid,
+                record_id=decision.record_id if decision else None,
+                remedies=["blur", "remove_channel", "remove_image"],
             )
         )
-        findings.extend(_contact_findings(school, field_name, value))
-    findings.extend(_close_up_findings(images, school_id=school.pk))
-    findings.extend(confirmations)
-
-    severities = {f.severity for f in findings}
-    verdict = (
-        "blocked" if BLOCK in severities else "needs_tagging" if TAG in severities else "ready"
-    )
-    return Evaluation(
-        verdict=verdict,
-        findings=findings,
-        faces=snapshot,
-        has_identifiable_faces=identifiable,
-        has_identifiable_pupils=_any_pupil(review, person_ids),
-    )
+    return findings
 
 
-def _adult_tags_need_confirmation(school: Any) -> bool:
-    """The school's policy; off for a school without one (or no school: `check_post`)."""
-    from ..selectors import school_adult_tags_need_confirmation
+def _face_snapshot(img: ImageView, face: FaceView, register: _Register) -> dict[str, Any]:
+    """The face as the check saw it, with the photo consent per channel it relied on."""
+    return {
+        "image": img.key,
+        "face_id": face.face_id,
+        "box": list(face.box.as_tuple()),
+        "identifiable": face.identifiable,
+        "source": face.source,
+        "person_id": face.person_id,
+        "distance": face.distance,
+        "match_reason": face.match_reason,
+        "tag": face.tag,
+        "blurred": face.blurred,
+        "flagged": face.person_id in register.flagged,
+        "identity_dispute": face.identity_dispute,
+        "consent": _photo_consent_view(face, register),
+    }
 
-    school_id = getattr(school, "pk", None)
-    return school_id is not None and school_adult_tags_need_confirmation(school_id=school_id)
+
+def _photo_consent_view(face: FaceView, register: _Register) -> dict[str, Any]:
+    """Channel -> the photo decision R1 relied on, for a face identified as somebody on the
+    register (not a tagged adult); empty for any other face."""
+    pid = face.person_id
+    if not (face.needs_review and face.tag != "adult_consent" and pid):
+        return {}
+    view = {}
+    for ch in register.channels:
+        decision = register.photo[ch].get(pid)
+        view[ch] = {
+            "allowed": bool(decision and decision.allowed),
+            "reason": decision.reason if decision else "No record",
+            "record_id": decision.record_id if decision else None,
+        }
+    return view
 
 
-MSG_R21 = (
-    "A face fills {share:.0%} of this photo: a close-up, face-on picture. If this is a pupil, "
-    "use a wider shot (2026 guidance: close-ups of pupils' faces are what AI-made images "
-    "are built from)."
-)
+def _any_pupil(review: Sequence[tuple[ImageView, FaceView]], person_ids: set[int]) -> bool:
+    """Unknown faces count as pupils until tagged otherwise (the safe assumption)."""
+    if any(f.person_id is None and f.tag != "adult_consent" for _, f in review):
+        return True
+    return bool(person_ids) and consent_selectors.any_pupils(person_ids=person_ids)
+
+
+# --- photos as a whole: R21, R20 -------------------------------------------------------------
 
 
 def _close_up_findings(images: Sequence[ImageView], *, school_id: int) -> list[Finding]:
@@ -461,96 +322,47 @@ def _close_up_findings(images: Sequence[ImageView], *, school_id: int) -> list[F
     return findings
 
 
-def _any_pupil(review: Sequence[tuple[ImageView, FaceView]], person_ids: set[int]) -> bool:
-    """Unknown faces count as pupils until tagged otherwise (the safe assumption)."""
-    if any(f.person_id is None and f.tag != "adult_consent" for _, f in review):
-        return True
-    return bool(person_ids) and consent_selectors.any_pupils(person_ids=person_ids)
+def _confirmation_findings(images: Sequence[ImageView]) -> list[Finding]:
+    """R20: one confirmation per photo, asked of the approver (post_approve enforces it);
+    listed after everything that must be fixed first."""
+    return [
+        Finding(
+            rule="R20",
+            severity=CONFIRM,
+            message=(MSG_R20_OTHERS if any(f.needs_review for f in img.faces) else MSG_R20),
+            image=img.key,
+            remedies=["confirm_no_identifiable_faces", "add_face"],
+        )
+        for img in images
+    ]
 
 
-def _name_findings(
-    index: NameIndex,
-    field_name: str,
-    value: str,
-    identifiable: bool,
-    register: dict[int, RegisterPerson],
+# --- text and alt text: R16, R4, R5 ----------------------------------------------------------
+
+
+def _text_findings(
+    school: Any,
+    text: str,
+    images: Sequence[ImageView],
+    register: _Register,
     *,
-    review_people: set[int],
-    channels: Sequence[str],
-    first_name_ok: dict[str, dict[int, Any]],
-    never_named: Sequence[NameHit] = (),
-) -> Iterable[Finding]:
-    """R4: names beside an identifiable face.
-
-    A name of someone who must never be named (``never_named``, R16) is
-    :func:`_never_named_findings`' finding, not R4's; and wherever a name may be theirs,
-    "use the first name only" is never offered, because their first name must not appear
-    either.
-    """
-    if not identifiable:
-        return []
-    flagged = {hit.key for hit in never_named}
-    flagged_spans = [(hit.start, hit.end) for hit in never_named]
-
-    def remedies(start: int, end: int) -> list[str]:
-        if any(start < e and s < end for s, e in flagged_spans):
-            return ["edit_text", "blur", "remove_image"]  # R16: no first name either
-        return ["edit_text", "use_first_name_only", "blur", "remove_image"]
-
-    out: list[Finding] = []
-    full = index.find_full_names(value)
-    for hit in full:
-        if hit.key in flagged:
+    identifiable: bool,
+) -> list[Finding]:
+    """Per field (the text, then each alt text): a never-named person's name (R16), names
+    beside an identifiable face (R4), contact details (R5)."""
+    fields = [("text", text)] + [(f"alt_text:{img.key}", img.alt_text) for img in images]
+    index = NameIndex.build(register.people)
+    never_named = _never_named_index(register.people)
+    findings: list[Finding] = []
+    for field_name, value in fields:
+        if not value:
             continue
-        out.append(
-            Finding(
-                rule="R4",
-                severity=BLOCK,
-                field=field_name,
-                span=[hit.start, hit.end],
-                person_id=hit.key,
-                message=MSG_R4_FULL.format(name=hit.matched),
-                remedies=remedies(hit.start, hit.end),
-            )
-        )
-    full_spans = [(h.start, h.end) for h in full]
-    for likely in index.find_likely_full_names(value, exclude_spans=full_spans):
-        out.append(
-            Finding(
-                rule="R4",
-                severity=BLOCK,
-                field=field_name,
-                span=[likely.start, likely.end],
-                message=MSG_R4_LIKELY.format(name=likely.matched),
-                remedies=remedies(likely.start, likely.end),
-            )
-        )
-    for hit in index.find_first_names(value):
-        if hit.key not in review_people or any(s <= hit.start < e for s, e in full_spans):
-            continue
-        if hit.key in flagged:
-            continue
-        for ch in channels:
-            decision = first_name_ok[ch].get(hit.key)
-            if not (decision and decision.allowed):
-                out.append(
-                    Finding(
-                        rule="R4",
-                        severity=BLOCK,
-                        field=field_name,
-                        span=[hit.start, hit.end],
-                        person_id=hit.key,
-                        channel=ch,
-                        record_id=decision.record_id if decision else None,
-                        message=MSG_R4_FIRST.format(
-                            name=hit.matched,
-                            who=_who(hit.key, register),
-                            channel=channel_name_in_sentence(ch),
-                        ),
-                        remedies=["edit_text", "blur", "remove_image"],
-                    )
-                )
-    return out
+        mentions = never_named.find_mentions(value) if never_named else []
+        findings.extend(_never_named_findings(field_name, mentions))
+        if identifiable:
+            findings.extend(_name_findings(index, field_name, value, register, mentions))
+        findings.extend(_contact_findings(school, field_name, value))
+    return findings
 
 
 def _never_named_index(people: Sequence[RegisterPerson]) -> NameIndex | None:
@@ -585,6 +397,103 @@ def _never_named_findings(field_name: str, mentions: Sequence[NameHit]) -> list[
         )
         for hit in mentions
     ]
+
+
+def _name_findings(
+    index: NameIndex,
+    field_name: str,
+    value: str,
+    register: _Register,
+    never_named: Sequence[NameHit],
+) -> list[Finding]:
+    """R4: names beside an identifiable face, in one field.
+
+    A name of someone who must never be named (``never_named``, R16) is
+    :func:`_never_named_findings`' finding, not R4's; and wherever a name may be theirs,
+    "use the first name only" is never offered, because their first name must not appear
+    either.
+    """
+    flagged = {hit.key for hit in never_named}
+    flagged_spans = [(hit.start, hit.end) for hit in never_named]
+    full = index.find_full_names(value)
+    full_spans = [(h.start, h.end) for h in full]
+    likely = index.find_likely_full_names(value, exclude_spans=full_spans)
+    first_names = [
+        hit
+        for hit in index.find_first_names(value)
+        if hit.key in register.person_ids
+        and not any(s <= hit.start < e for s, e in full_spans)
+        and hit.key not in flagged
+    ]
+    return [
+        *(
+            _name_finding(field_name, hit, MSG_R4_FULL, flagged_spans, person_id=hit.key)
+            for hit in full
+            if hit.key not in flagged
+        ),
+        *(_name_finding(field_name, hit, MSG_R4_LIKELY, flagged_spans) for hit in likely),
+        *(
+            finding
+            for hit in first_names
+            for finding in _first_name_findings(field_name, hit, register)
+        ),
+    ]
+
+
+def _name_finding(
+    field_name: str,
+    hit: NameHit | LikelyName,
+    message: str,
+    flagged_spans: Sequence[tuple[int, int]],
+    *,
+    person_id: int | None = None,
+) -> Finding:
+    """R4 for a full name, registered or likely."""
+    if any(hit.start < end and start < hit.end for start, end in flagged_spans):
+        remedies = ["edit_text", "blur", "remove_image"]  # R16: no first name either
+    else:
+        remedies = ["edit_text", "use_first_name_only", "blur", "remove_image"]
+    return Finding(
+        rule="R4",
+        severity=BLOCK,
+        field=field_name,
+        span=[hit.start, hit.end],
+        person_id=person_id,
+        message=message.format(name=hit.matched),
+        remedies=remedies,
+    )
+
+
+def _first_name_findings(field_name: str, hit: NameHit, register: _Register) -> list[Finding]:
+    """R4 for a first name of a person in a photo, on each channel their consent for their
+    name does not cover."""
+    findings = []
+    for ch in register.channels:
+        decision = register.first_name_ok[ch].get(hit.key)
+        if decision and decision.allowed:
+            continue
+        message = MSG_R4_FIRST.format(
+            name=hit.matched,
+            who=_who(hit.key, register.by_key),
+            channel=channel_name_in_sentence(ch),
+        )
+        findings.append(
+            Finding(
+                rule="R4",
+                severity=BLOCK,
+                field=field_name,
+                span=[hit.start, hit.end],
+                person_id=hit.key,
+                channel=ch,
+                record_id=decision.record_id if decision else None,
+                message=message,
+                remedies=["edit_text", "blur", "remove_image"],
+            )
+        )
+    return findings
+
+
+# --- contact details: R5 ---------------------------------------------------------------------
 
 
 def school_contact_details(school: Any) -> list[str]:

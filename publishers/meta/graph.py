@@ -17,6 +17,7 @@ import hmac
 import json
 import logging
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -115,35 +116,79 @@ def graph_error(
 
     ``creating`` marks the call that makes the post public (``/feed``, a published
     ``/photos`` or ``/media_publish``): an unexpected or duplicate error there may hide a
-    success, so it becomes ``outcome_unknown`` instead of a plain retry.
+    success, so it becomes ``outcome_unknown`` instead of a plain retry. The rules are asked
+    in order, the first that knows the error answers.
     """
     error = payload.get("error") if isinstance(payload, dict) else None
     if not isinstance(error, dict):
-        detail = f"HTTP {status} without a Graph error body"
-        if status == 404:
-            return PublisherError.missing(platform, detail=detail)
-        if status == 429:
-            wait = _wait_from_headers(headers) or DEFAULT_RATE_LIMIT_WAIT
-            return PublisherError.rate_limited(platform, wait, detail=detail)
-        if status >= 500:
-            if creating:
-                return PublisherError.unknown_outcome(platform, detail=detail)
-            return PublisherError.transient(platform, detail=detail)
-        return PublisherError.rejected(platform, detail=detail)
-
+        return _error_without_body(status, headers, platform=platform, creating=creating)
     code = error.get("code")
     subcode = error.get("error_subcode")
-    detail = (
-        f"HTTP {status} code={code} subcode={subcode} type={error.get('type')} "
-        f"fbtrace_id={error.get('fbtrace_id')}: {error.get('message')}"
+    failure = _GraphFailure(
+        status=status,
+        code=code,
+        subcode=subcode,
+        error=error,
+        headers=headers,
+        platform=platform,
+        creating=creating,
+        detail=(
+            f"HTTP {status} code={code} subcode={subcode} type={error.get('type')} "
+            f"fbtrace_id={error.get('fbtrace_id')}: {error.get('message')}"
+        ),
     )
-    user_text = error.get("error_user_msg")
+    for rule in (_gone_or_reconnect, _limit_reached, _refused_by_policy):
+        found = rule(failure)
+        if found is not None:
+            return found
+    return _transient_or_rejected(failure)
 
+
+def _error_without_body(
+    status: int, headers: Mapping[str, str], *, platform: str, creating: bool
+) -> PublisherError:
+    """A failure whose body is no Graph error: judged by the HTTP status alone."""
+    detail = f"HTTP {status} without a Graph error body"
+    if status == 404:
+        return PublisherError.missing(platform, detail=detail)
+    if status == 429:
+        wait = _wait_from_headers(headers) or DEFAULT_RATE_LIMIT_WAIT
+        return PublisherError.rate_limited(platform, wait, detail=detail)
+    if status >= 500:
+        if creating:
+            return PublisherError.unknown_outcome(platform, detail=detail)
+        return PublisherError.transient(platform, detail=detail)
+    return PublisherError.rejected(platform, detail=detail)
+
+
+@dataclass(frozen=True)
+class _GraphFailure:
+    """A failed Graph answer with an error body, as the rules below read it."""
+
+    status: int
+    code: Any
+    subcode: Any
+    error: dict[str, Any]
+    headers: Mapping[str, str]
+    platform: str
+    creating: bool
+    detail: str
+
+
+def _gone_or_reconnect(failure: _GraphFailure) -> PublisherError | None:
+    """The token no longer works, or the object is gone."""
+    code, platform, detail = failure.code, failure.platform, failure.detail
     if code in _RECONNECT_CODES:
         return PublisherError.reconnect(platform, detail=detail)
-    if (code == 100 and subcode == 33) or code == 803 or status == 404:
+    if (code == 100 and failure.subcode == 33) or code == 803 or failure.status == 404:
         return PublisherError.missing(platform, detail=detail)
-    if subcode == 2207042:
+    return None
+
+
+def _limit_reached(failure: _GraphFailure) -> PublisherError | None:
+    """A daily, rate or posting limit: retried after the wait it calls for."""
+    code, platform, detail = failure.code, failure.platform, failure.detail
+    if failure.subcode == 2207042:
         return PublisherError(
             "Instagram allows 100 posts a day from apps and that limit has been reached. "
             "We will try again later.",
@@ -151,8 +196,8 @@ def graph_error(
             platform=platform,
             detail=detail,
         )
-    if code in _RATE_LIMIT_CODES or status == 429:
-        wait = _wait_from_headers(headers) or DEFAULT_RATE_LIMIT_WAIT
+    if code in _RATE_LIMIT_CODES or failure.status == 429:
+        wait = _wait_from_headers(failure.headers) or DEFAULT_RATE_LIMIT_WAIT
         return PublisherError.rate_limited(platform, wait, detail=detail)
     if code == 341:
         return PublisherError(
@@ -162,6 +207,12 @@ def graph_error(
             platform=platform,
             detail=detail,
         )
+    return None
+
+
+def _refused_by_policy(failure: _GraphFailure) -> PublisherError | None:
+    """The platform's policy, a duplicate post, or a permission the app lacks."""
+    code, platform, detail = failure.code, failure.platform, failure.detail
     if code == 368:
         return PublisherError(
             f"{platform} has temporarily blocked this account from doing this because of its "
@@ -172,7 +223,7 @@ def graph_error(
             detail=detail,
         )
     if code == 506:
-        if creating:
+        if failure.creating:
             return PublisherError.unknown_outcome(platform, detail=detail)
         return PublisherError.rejected(
             platform, "It matches a post that is already published.", detail=detail
@@ -185,10 +236,18 @@ def graph_error(
             platform=platform,
             detail=detail,
         )
-    if code in _TRANSIENT_CODES or error.get("is_transient") is True or status >= 500:
-        if creating:
+    return None
+
+
+def _transient_or_rejected(failure: _GraphFailure) -> PublisherError:
+    """The rest: retried if Graph says it may pass, otherwise rejected with its own words."""
+    platform, detail = failure.platform, failure.detail
+    transient = failure.code in _TRANSIENT_CODES or failure.error.get("is_transient") is True
+    if transient or failure.status >= 500:
+        if failure.creating:
             return PublisherError.unknown_outcome(platform, detail=detail)
         return PublisherError.transient(platform, detail=detail)
+    user_text = failure.error.get("error_user_msg")
     return PublisherError.rejected(platform, str(user_text) if user_text else None, detail=detail)
 
 

@@ -336,15 +336,6 @@ def test_contacts_are_imported_and_matched_again_on_reimport(school: Any) -> Non
     ]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "Found when on_commit work stopped running at once: people_import queues a leaver "
-        "with a face enrolment twice (consent_ended_queue for ended_left and again for "
-        "enrolled leavers, consent/mis_import.py), so the handlers are told twice. The old "
-        "autouse fixture hid it: the first task purged the enrolment before the second query."
-    ),
-)
 def test_leavers_in_a_new_export_are_marked_left_which_ends_their_consent(
     school: Any, ended_calls: Any, django_capture_on_commit_callbacks: Any
 ) -> None:

@@ -538,7 +538,7 @@ def test_the_sweep_settles_a_post_left_publishing(
 ) -> None:
     post = make_post(channels=("x",))
     with monkeypatch.context() as patched:
-        patched.setattr(services, "publications_settle", lambda *, post_id: None)
+        patched.setattr(services_common, "publications_settle", lambda *, post_id: None)
         with committed():
             services.publications_start(post_id=post.pk)
     post.refresh_from_db()

@@ -88,10 +88,11 @@ from .retention import (
     comments_retention_purge,
 )
 from .screening import comment_screen, labels_json
-from .screening_settings import screening_settings_update
+from .screening_settings import MAX_WORD_CHARS, screening_settings_update
 from .webhooks import webhook_event_ingest
 
 __all__ = [
+    "MAX_WORD_CHARS",
     "comment_polling_channel_stop",
     "ALREADY_COUNTERSIGNED",
     "ALREADY_DELETED",
