@@ -340,6 +340,27 @@ def _confirmation_findings(images: Sequence[ImageView]) -> list[Finding]:
 # --- text and alt text: R16, R4, R5 ----------------------------------------------------------
 
 
+def _text_finding(
+    rule: str,
+    field_name: str,
+    start: int,
+    end: int,
+    message: str,
+    remedies: list[str],
+    **extra: Any,
+) -> Finding:
+    """A blocking finding about a span of the text or of an alt text."""
+    return Finding(
+        rule=rule,
+        severity=BLOCK,
+        message=message,
+        field=field_name,
+        span=[start, end],
+        remedies=remedies,
+        **extra,
+    )
+
+
 def _text_findings(
     school: Any,
     text: str,
@@ -386,14 +407,14 @@ def _never_named_findings(field_name: str, mentions: Sequence[NameHit]) -> list[
     the register); the leader reviewing the post can see whose name it is.
     """
     return [
-        Finding(
-            rule="R16",
-            severity=BLOCK,
-            field=field_name,
-            span=[hit.start, hit.end],
+        _text_finding(
+            "R16",
+            field_name,
+            hit.start,
+            hit.end,
+            MSG_R16_NAME.format(name=hit.matched),
+            ["edit_text"],
             person_id=hit.key,
-            message=MSG_R16_NAME.format(name=hit.matched),
-            remedies=["edit_text"],
         )
         for hit in mentions
     ]
@@ -453,14 +474,9 @@ def _name_finding(
         remedies = ["edit_text", "blur", "remove_image"]  # R16: no first name either
     else:
         remedies = ["edit_text", "use_first_name_only", "blur", "remove_image"]
-    return Finding(
-        rule="R4",
-        severity=BLOCK,
-        field=field_name,
-        span=[hit.start, hit.end],
-        person_id=person_id,
-        message=message.format(name=hit.matched),
-        remedies=remedies,
+    message = message.format(name=hit.matched)
+    return _text_finding(
+        "R4", field_name, hit.start, hit.end, message, remedies, person_id=person_id
     )
 
 
@@ -478,16 +494,16 @@ def _first_name_findings(field_name: str, hit: NameHit, register: _Register) -> 
             channel=channel_name_in_sentence(ch),
         )
         findings.append(
-            Finding(
-                rule="R4",
-                severity=BLOCK,
-                field=field_name,
-                span=[hit.start, hit.end],
+            _text_finding(
+                "R4",
+                field_name,
+                hit.start,
+                hit.end,
+                message,
+                ["edit_text", "blur", "remove_image"],
                 person_id=hit.key,
                 channel=ch,
                 record_id=decision.record_id if decision else None,
-                message=message,
-                remedies=["edit_text", "blur", "remove_image"],
             )
         )
     return findings
@@ -510,14 +526,15 @@ def school_contact_details(school: Any) -> list[str]:
 
 
 def _contact_findings(school: Any, field_name: str, value: str) -> list[Finding]:
+    allowed = school_contact_details(school)
     return [
-        Finding(
-            rule="R5",
-            severity=BLOCK,
-            field=field_name,
-            span=[hit.start, hit.end],
-            message=MSG_R5.format(what=CONTACT_LABELS.get(hit.kind, hit.kind), value=hit.matched),
-            remedies=["edit_text"],
+        _text_finding(
+            "R5",
+            field_name,
+            hit.start,
+            hit.end,
+            MSG_R5.format(what=CONTACT_LABELS.get(hit.kind, hit.kind), value=hit.matched),
+            ["edit_text"],
         )
-        for hit in find_contact_details(value, allowed=school_contact_details(school))
+        for hit in find_contact_details(value, allowed=allowed)
     ]

@@ -45,7 +45,7 @@ click, a missed name can identify a child):
 * First names alone must be capitalised in the text (or a CamelCase hashtag part):
   otherwise a pupil called Will or Grace would match every "will" and "grace".
 
-The modules, in the order a search uses them (the public names are re-exported here, so
+The modules, each using only those above it (the public names are re-exported here, so
 callers write ``from moderation.checks.names import NameIndex``):
 
 | module | what |
@@ -54,9 +54,9 @@ callers write ``from moderation.checks.names import NameIndex``):
 | ``keys`` | ``normalise`` and ``name_key``: the one folding rule |
 | ``data`` | ``RegisterPerson`` in; ``NameHit`` and ``LikelyName`` out |
 | ``tokens`` | letter runs ("atoms"), the joins between them, windows of joinable atoms |
-| ``index`` | ``NameIndex``: full names, first names and mentions of registered people |
 | ``wordlists`` | first names, English words and census surnames, loaded once |
 | ``likely`` | ``find_likely_full_names``: names of people outside the register |
+| ``index`` | ``NameIndex``: full names, first names and mentions of registered people |
 """
 
 from .data import LikelyName, NameHit, RegisterPerson
