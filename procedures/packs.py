@@ -69,7 +69,7 @@ class AuthorHistory:
 def instructions_for(platform: str, *, school_slug: str) -> tuple[dict[str, Any], str]:
     """The platform's instructions and where they came from: the school's override, the
     installation's override, or the packaged file."""
-    override = str(getattr(settings, "PROCEDURES_PLATFORM_DIR", "") or "")
+    override = settings.PROCEDURES_PLATFORM_DIR
     candidates = []
     if override:
         candidates += [
