@@ -158,6 +158,9 @@ class FindingOutput(serializers.Serializer):
     person_id = serializers.IntegerField(required=False)
     record_id = serializers.IntegerField(required=False)
     channel = serializers.ChoiceField(CHANNEL_CHOICES, required=False)
+    face_share = serializers.FloatField(
+        required=False, help_text="R21: the share of the picture the face fills, 0 to 1."
+    )
     remedies = serializers.ListField(child=serializers.CharField())
 
 

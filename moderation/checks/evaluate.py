@@ -318,7 +318,9 @@ def _close_up_findings(images: Sequence[ImageView], *, school_id: int) -> list[F
             share = face_share(face.box, width=img.width, height=img.height)
             if share >= threshold:
                 message = MSG_R21.format(share=share)  # the measured share, shown to people
-                findings.append(_face_finding("R21", severity, message, img, face))
+                findings.append(
+                    _face_finding("R21", severity, message, img, face, face_share=round(share, 4))
+                )
     return findings
 
 

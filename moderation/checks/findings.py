@@ -76,6 +76,8 @@ class Finding:
     person_id: int | None = None
     record_id: int | None = None
     channel: str | None = None
+    # R21: the share of the picture the face fills (0-1), as data for screens and reports.
+    face_share: float | None = None
     remedies: list[str] = dc_field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:

@@ -1614,15 +1614,25 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** @description GET the school's approval policy and pause state; POST pause or resume (audited). */
+        /**
+         * @description GET the school's approval policy and pause state; POST pause or resume; PATCH the
+         *     policy (a leader or trust administrator; audited).
+         */
         get: operations["schools_publishing_retrieve"];
         put?: never;
-        /** @description GET the school's approval policy and pause state; POST pause or resume (audited). */
+        /**
+         * @description GET the school's approval policy and pause state; POST pause or resume; PATCH the
+         *     policy (a leader or trust administrator; audited).
+         */
         post: operations["schools_publishing_create"];
         delete?: never;
         options?: never;
         head?: never;
-        patch?: never;
+        /**
+         * @description GET the school's approval policy and pause state; POST pause or resume; PATCH the
+         *     policy (a leader or trust administrator; audited).
+         */
+        patch: operations["schools_publishing_partial_update"];
         trace?: never;
     };
     "/api/schools/{school_id}/screening": {
@@ -2516,6 +2526,11 @@ export interface components {
             person_id?: number;
             record_id?: number;
             channel?: components["schemas"]["ChannelEnum"];
+            /**
+             * Format: double
+             * @description R21: the share of the picture the face fills, 0 to 1.
+             */
+            face_share?: number;
             remedies: string[];
         };
         /**
@@ -2976,6 +2991,20 @@ export interface components {
         };
         PatchedPostImageInputRequest: {
             alt_text?: string;
+        };
+        /**
+         * @description Any of the settings; what is left out stays as it is. The service checks ranges,
+         *     so the API and the admin refuse the same values with the same words.
+         */
+        PatchedSchoolPublishingPolicyInputRequest: {
+            approvals_required?: number;
+            approvals_required_identifiable_pupils?: number;
+            dsl_clearance_required?: boolean;
+            daily_digest?: boolean;
+            adult_tags_need_leader_confirmation?: boolean;
+            /** @description Pixels, 320 to 4096; null: the default (1280). */
+            published_long_side?: number | null;
+            close_up_faces_block?: boolean;
         };
         PatchedSchoolScreeningInputRequest: {
             thresholds?: {
@@ -3443,6 +3472,7 @@ export interface components {
             /** @default false */
             whole_trust: boolean;
         };
+        /** @description The school's approval policy, its R21 image guidance and its pause state. */
         SchoolPublishingOutput: {
             school: number;
             approvals_required: number;
@@ -3450,6 +3480,12 @@ export interface components {
             dsl_clearance_required: boolean;
             daily_digest: boolean;
             adult_tags_need_leader_confirmation: boolean;
+            /** @description Long side (px) of the largest picture published: the school's or the default. */
+            readonly published_long_side: number;
+            /** @description True when the school has not set its own long side. */
+            readonly published_long_side_is_default: boolean;
+            /** @description A close-up, face-on photo blocks the post instead of warning (R21). */
+            readonly close_up_faces_block: boolean;
             /** Format: date-time */
             paused_at: string | null;
             pause_reason: string;
@@ -6396,6 +6432,33 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["SchoolPublishingOutput"][];
+                };
+            };
+        };
+    };
+    schools_publishing_partial_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                school_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PatchedSchoolPublishingPolicyInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["PatchedSchoolPublishingPolicyInputRequest"];
+                "multipart/form-data": components["schemas"]["PatchedSchoolPublishingPolicyInputRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SchoolPublishingOutput"];
                 };
             };
         };

@@ -163,6 +163,8 @@ export interface Finding {
   span: [number, number] | null;
   personId: number | null;
   channel: Channel | null;
+  /** R21: the share of the picture the face fills, 0 to 1. */
+  faceShare: number | null;
   remedies: string[];
 }
 
@@ -205,6 +207,7 @@ function findingView(value: FindingOutput): Finding {
     span: span(value.span),
     personId: value.person_id ?? null,
     channel: value.channel ?? null,
+    faceShare: value.face_share ?? null,
     remedies: value.remedies,
   };
 }

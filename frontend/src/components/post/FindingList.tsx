@@ -56,6 +56,9 @@ export function FindingList({
                     </span>
                   </p>
                   <p className="finding__message">{finding.message}</p>
+                  {finding.faceShare !== null ? (
+                    <p className="hint finding__measure">Face share of the photo: {formatShare(finding.faceShare)}</p>
+                  ) : null}
                   {actions ? actions(finding, index) : null}
                 </li>
               ))}
@@ -65,4 +68,9 @@ export function FindingList({
       })}
     </div>
   );
+}
+
+/** 0.153 -> "15%": whole percents, as the message words it. */
+function formatShare(share: number): string {
+  return `${Math.round(share * 100)}%`;
 }

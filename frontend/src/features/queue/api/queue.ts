@@ -11,6 +11,7 @@ import { CHECKING_STATUSES, diffView, type PostDetail } from "../../../lib/post"
 export type QueueQuery = NonNullable<paths["/api/posts"]["get"]["parameters"]["query"]>;
 type ApproveBody = NonNullable<paths["/api/posts/{post_id}/approve"]["post"]["requestBody"]>["content"]["application/json"];
 type PublishingBody = NonNullable<paths["/api/schools/{school_id}/publishing"]["post"]["requestBody"]>["content"]["application/json"];
+type PublishingPolicyBody = NonNullable<paths["/api/schools/{school_id}/publishing"]["patch"]["requestBody"]>["content"]["application/json"];
 export type Publishing = paths["/api/schools/{school_id}/publishing"]["get"]["responses"][200]["content"]["application/json"];
 
 const queueKey = ["queue", "list"] as const;
@@ -119,6 +120,16 @@ export function useSetPublishing(schoolId: number) {
       unwrap(api.POST("/api/schools/{school_id}/publishing", { params: { path: { school_id: schoolId } }, body })),
     // A trust-wide pause changes other schools too: ask for every school's state again.
     onSuccess: () => queryClient.invalidateQueries({ queryKey: ["queue", "publishing"] }),
+  });
+}
+
+/** A leader changes the school's policy (here: R21, the photos it publishes); audited. */
+export function useSetPublishingPolicy(schoolId: number) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (body: PublishingPolicyBody) =>
+      unwrap(api.PATCH("/api/schools/{school_id}/publishing", { params: { path: { school_id: schoolId } }, body })),
+    onSuccess: (policy) => queryClient.setQueryData(publishingKey(schoolId), policy),
   });
 }
 

@@ -8,6 +8,7 @@ import { StatusBadge } from "../../../components/StatusBadge";
 import { errorMessages } from "../../../lib/errors";
 import { formatDateTime } from "../../../lib/format";
 import { usePublishing, useSetPublishing } from "../api/queue";
+import { PhotoGuidanceForm } from "./PhotoGuidanceForm";
 
 export interface PublishingSchool {
   id: number;
@@ -16,7 +17,7 @@ export interface PublishingSchool {
   trustAdmin: boolean;
 }
 
-/** Emergency stop: pause (with a reason) or resume publishing, per school. */
+/** Emergency stop: pause (with a reason) or resume publishing, per school; and the photos it publishes (R21). */
 export function PublishingPage({ schools }: { schools: PublishingSchool[] }) {
   const [flash, setFlash] = useState<{ message: string | null; stamp: number }>({ message: null, stamp: 0 });
   return (
@@ -123,6 +124,7 @@ function SchoolPublishing({ school, onDone }: { school: PublishingSchool; onDone
           </button>
         </form>
       )}
+      <PhotoGuidanceForm schoolId={school.id} schoolName={school.name} policy={state} onDone={onDone} />
     </section>
   );
 }

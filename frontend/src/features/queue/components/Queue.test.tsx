@@ -2,11 +2,11 @@ import { screen, waitFor, within } from "@testing-library/react";
 import { describe, expect, it } from "vitest";
 import { fakeApi, meFor } from "../../../test/fakeApi";
 import { checkRun, face, faceCheck, HASH, image, NO_FACE_FINDING, page, post } from "../../../test/posts";
+import { POLICY } from "../../../test/publishing";
 import { renderApp } from "../../../test/renderApp";
 
 const HEAD = meFor(["leader", "staff"], { email: "head@oakfield.test", full_name: "Hana Head" });
 const HEAD_ID = HEAD.id; // 7
-const POLICY = { school: 1, approvals_required: 1, approvals_required_identifiable_pupils: 1, dsl_clearance_required: false, daily_digest: false, paused_at: null, pause_reason: "" };
 
 const READY = post({
   id: 12,
