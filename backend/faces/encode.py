@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import numpy as np
 from PIL import Image
 
-from .decode import decode_upright
+from .decode import drop_upright, take_upright
 from .detect import FaceBox
 from .library import face_recognition_library
 
@@ -23,9 +23,10 @@ def encode_faces(data: bytes, boxes: Sequence[FaceBox]) -> list[np.ndarray]:
     accuracy (dlib works on 150 px chips) and saves time.
     """
     if not boxes:
+        drop_upright(data)
         return []
     fr = face_recognition_library()
-    img = decode_upright(data)  # full resolution: small faces keep every pixel
+    img = take_upright(data)  # full resolution: small faces keep every pixel
     encodings: list[np.ndarray] = []
     for box in boxes:
         pad = round(max(box.height, box.width) * ENCODE_CONTEXT)
