@@ -67,7 +67,9 @@ def retention_policy_set(
     if evidence_days is not None and not (MIN_EVIDENCE_DAYS <= evidence_days <= MAX_EVIDENCE_DAYS):
         raise InvalidInput(EVIDENCE_DAYS_RANGE, field="evidence_days")
     with transaction.atomic():
-        policy, _ = RetentionPolicy.objects.select_for_update().get_or_create(school=school)
+        policy, _ = RetentionPolicy.objects.select_for_update(of=("self",)).get_or_create(
+            school=school
+        )
         changes: dict[str, list[int]] = {}
         for name, value in (
             ("leaver_encodings_days", leaver_encodings_days),

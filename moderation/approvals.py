@@ -21,6 +21,8 @@ from backend.accounts.selectors import school_ids_for_user, user_has_role
 from backend.audit.services import audit_record
 from backend.common.actors import SYSTEM_RELEASE, SystemActor
 from backend.common.errors import Conflict, InvalidInput, Refused
+from backend.common.normalise import check_schedule, clean_text
+from backend.common.retry import retry_on_deadlock
 
 # Through the module: ``publishing.publications_start`` is looked up when a post is
 # released, so a test can stand in for publishers.
@@ -50,6 +52,7 @@ NOT_THIS_POSTS_IMAGE = "Only photos of this post can be confirmed (not: {ids})."
 REASON_REQUIRED = "Give a reason: the author will see it."
 COMMENT_REQUIRED = "Say what needs changing: the author will see it."
 NOT_IN_THREAD = "Only the author and the school's leaders can write on this post."
+NOTE_EMPTY = "Write something first."
 NOT_PAUSER = "Only a leader or trust administrator of the school can pause publishing."
 ALREADY_PAUSED = "Publishing is already paused for {school}."
 NOT_PAUSED = "Publishing is not paused for {school}."
@@ -70,6 +73,7 @@ def school_policy_get_or_create(school: School | int) -> SchoolPolicy:
 # --- decisions ------------------------------------------------------------------------------
 
 
+@retry_on_deadlock
 def post_approve(
     *,
     post_id: int,
@@ -116,8 +120,11 @@ def post_approve(
             channels=post.channels,
             acknowledged=acknowledged,
         )
-        if scheduled_at is not ... and scheduled_at is not None and scheduled_at < timezone.now():
-            raise InvalidInput(SCHEDULE_IN_PAST, field="scheduled_at")
+        if scheduled_at is not ... and scheduled_at is not None:
+            now = timezone.now()
+            if scheduled_at < now:
+                raise InvalidInput(SCHEDULE_IN_PAST, field="scheduled_at")
+            check_schedule(scheduled_at, now=now)
         try:
             with transaction.atomic():
                 Approval.objects.create(
@@ -203,8 +210,10 @@ def _check_every_image_confirmed(post: Post, confirmed_images: Sequence[int]) ->
     return sorted(confirmed)
 
 
+@retry_on_deadlock
 def post_reject(*, post_id: int, actor: User, reason: str) -> Post:
-    if not reason.strip():
+    reason = clean_text(reason, field="reason", required=False, multiline=True)
+    if not reason:
         raise InvalidInput(REASON_REQUIRED, field="reason")
     with transaction.atomic():
         post = post_lock(post_id)
@@ -223,8 +232,10 @@ def post_reject(*, post_id: int, actor: User, reason: str) -> Post:
     return post
 
 
+@retry_on_deadlock
 def post_request_changes(*, post_id: int, actor: User, comment: str) -> Post:
-    if not comment.strip():
+    comment = clean_text(comment, field="comment", required=False, multiline=True)
+    if not comment:
         raise InvalidInput(COMMENT_REQUIRED, field="comment")
     with transaction.atomic():
         post = post_lock(post_id)
@@ -259,16 +270,15 @@ def _check_decider(*, post: Post, actor: User) -> None:
 
 def post_note_add(*, post: Post, author: User, text: str) -> PostNote:
     """The thread on a post: the author and the school's leaders talk about a draft."""
-    if not text.strip():
-        raise InvalidInput("Write something first.", field="text")
+    text = clean_text(text, field="text", required=False, multiline=True)
+    if not text:
+        raise InvalidInput(NOTE_EMPTY, field="text")
     if post.author_id != author.pk and not user_has_role(
         user=author, school=post.school_id, roles=[Role.LEADER, Role.DSL]
     ):
         raise Refused(NOT_IN_THREAD)
     with transaction.atomic():
-        note = PostNote.objects.create(
-            post=post, author=author, text=text.strip(), version=post.version
-        )
+        note = PostNote.objects.create(post=post, author=author, text=text, version=post.version)
         audit_record(
             action="post.note_added",
             actor=author,
@@ -535,7 +545,7 @@ def school_policy_update(*, school: School, actor: User, changes: dict[str, Any]
         raise Refused(NOT_POLICY_EDITOR)
     clean = school_policy_validate(changes=changes)
     with transaction.atomic():
-        policy = SchoolPolicy.objects.select_for_update().get(
+        policy = SchoolPolicy.objects.select_for_update(of=("self",)).get(
             pk=school_policy_get_or_create(school).pk
         )
         changed = {name: v for name, v in clean.items() if getattr(policy, name) != v}

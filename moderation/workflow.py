@@ -70,7 +70,7 @@ STALE = "Someone else changed this post a moment ago. Reload it and try again."
 def post_lock(post_id: int) -> Post:
     """The post, locked for the rest of the caller's transaction (``select_for_update``),
     so decisions that count or compare (approvals, settling) see one truth."""
-    return Post.objects.select_for_update().select_related("school").get(pk=post_id)
+    return Post.objects.select_for_update(of=("self",)).select_related("school").get(pk=post_id)
 
 
 def post_transition(

@@ -69,6 +69,10 @@ def embedded_env(var_dir: Path, port: int, heartbeat: float, broker: str = "") -
             "HEARTBEAT_SECONDS": str(heartbeat),
             "DJANGO_DEBUG": "false",
             "LOG_LEVEL": "WARNING",
+            # One soak client is every "parent" at once: the per-address limit on the
+            # public comment form would (rightly) stop it after five comments.
+            "WEBSITE_COMMENTS_PER_ADDRESS": "100000",
+            "WEBSITE_COMMENTS_PER_ENTRY": "100000",
         }
     )
     if broker:  # e.g. the stock "filesystem://", to compare

@@ -5,6 +5,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django_otp import DEVICE_ID_SESSION_KEY
@@ -27,6 +28,12 @@ def _private_media(settings: Any, tmp_path: Any) -> None:
         },
     }
     settings.MEDIA_ROOT = str(tmp_path / "private")
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache() -> None:
+    """Throttle and rate-limit counters live in the cache: each test starts from zero."""
+    cache.clear()
 
 
 @pytest.fixture

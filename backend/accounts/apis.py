@@ -2,16 +2,15 @@
 
 from typing import Any
 
-from django.contrib.auth import logout
 from django.middleware.csrf import get_token
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
-from backend.common.errors import Conflict, NotFound
+from backend.common.errors import NotFound
+from backend.common.throttling import AddressScopedRateThrottle
 from backend.common.types import AuthedRequest
 
 from .models import Device, Membership, Role
@@ -28,9 +27,11 @@ from .services import (
     device_enrol,
     device_revoke,
     membership_head_teacher_set,
+    membership_sign_in_unlock,
     totp_device_confirm,
     totp_device_create,
     user_login,
+    user_logout,
 )
 
 
@@ -71,7 +72,7 @@ class CsrfApi(APIView):
 
 class LoginApi(APIView):
     permission_classes = [AllowAny]
-    throttle_classes = [ScopedRateThrottle]
+    throttle_classes = [AddressScopedRateThrottle]
     throttle_scope = "login"
 
     class InputSerializer(serializers.Serializer):
@@ -97,7 +98,7 @@ class LogoutApi(APIView):
 
     @extend_schema(request=None, responses={204: None})
     def post(self, request: AuthedRequest) -> Response:
-        logout(request._request)
+        user_logout(request=request._request, actor=request.user)
         return Response(status=204)
 
 
@@ -119,8 +120,6 @@ class TotpSetupApi(APIView):
 
     @extend_schema(request=None, responses=OutputSerializer)
     def post(self, request: AuthedRequest) -> Response:
-        if request.user.totpdevice_set.filter(confirmed=True).exists():  # type: ignore[attr-defined]
-            raise Conflict("Two-factor sign-in is already set up for you.")
         device = totp_device_create(user=request.user)
         return Response({"otpauth_uri": device.config_url})
 
@@ -212,6 +211,16 @@ class MembershipListApi(APIView):
         return Response(MembershipOutput(memberships_for_school(school=school), many=True).data)
 
 
+def _membership_for_trust_admin(
+    *, request: AuthedRequest, school_id: int, membership_id: int
+) -> Membership:
+    school = school_get_for_user(user=request.user, school_id=school_id, roles=[Role.TRUST_ADMIN])
+    membership = memberships_for_school(school=school).filter(pk=membership_id).first()
+    if membership is None:
+        raise NotFound("No such membership at this school.")
+    return membership
+
+
 class MembershipHeadTeacherApi(APIView):
     """Trust admins mark a leader as the head teacher, who with the DSL alone sees
     escalated comments (R13), or clear the mark."""
@@ -223,18 +232,30 @@ class MembershipHeadTeacherApi(APIView):
     def post(self, request: AuthedRequest, school_id: int, membership_id: int) -> Response:
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        school = school_get_for_user(
-            user=request.user, school_id=school_id, roles=[Role.TRUST_ADMIN]
+        membership = _membership_for_trust_admin(
+            request=request, school_id=school_id, membership_id=membership_id
         )
-        membership = memberships_for_school(school=school).filter(pk=membership_id).first()
-        if membership is None:
-            raise NotFound("No such membership at this school.")
         membership = membership_head_teacher_set(
             membership=membership,
             is_head_teacher=data.validated_data["is_head_teacher"],
             actor=request.user,
         )
         return Response(MembershipOutput(membership).data)
+
+
+class MembershipSignInUnlockApi(APIView):
+    """Trust admins lift a member's sign-in lock-out before the cool-off ends."""
+
+    class OutputSerializer(serializers.Serializer):
+        cleared = serializers.IntegerField(help_text="Lock-out records removed.")
+
+    @extend_schema(request=None, responses=OutputSerializer)
+    def post(self, request: AuthedRequest, school_id: int, membership_id: int) -> Response:
+        membership = _membership_for_trust_admin(
+            request=request, school_id=school_id, membership_id=membership_id
+        )
+        cleared = membership_sign_in_unlock(membership=membership, actor=request.user)
+        return Response(self.OutputSerializer({"cleared": cleared}).data)
 
 
 class CurrentDeviceApi(APIView):

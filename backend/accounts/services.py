@@ -2,7 +2,8 @@
 
 import secrets
 
-from django.contrib.auth import authenticate, login
+from axes.utils import reset as axes_reset
+from django.contrib.auth import authenticate, login, logout
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
@@ -11,6 +12,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from backend.audit.services import audit_record
 from backend.common.actors import OPERATOR, Actor, SystemActor, actor_user, require_role
+from backend.common.client_address import client_address
 from backend.common.errors import Conflict, InvalidInput, Refused
 
 from .models import Device, Membership, Role, School, Trust, User, hash_device_token
@@ -27,6 +29,7 @@ SCHOOL_EXISTS = "A school with this slug already exists."
 NOT_OPERATOR = "Only the system's operator can do this."
 NOT_MEMBERSHIP_GRANTER = "Only a trust administrator of this school can give people roles here."
 HEAD_TEACHER_NOT_LEADER = "Only a member of the leadership team can be the head teacher."
+TOTP_ALREADY_SET_UP = "Two-factor sign-in is already set up for you."
 
 DEVICE_TOKEN_PREFIX = "dev_"
 LAST_SEEN_RESOLUTION_SECONDS = 60
@@ -39,6 +42,14 @@ def _check_operator(*, actor: Actor, message: str = NOT_OPERATOR) -> None:
             raise Refused(message)
     elif not actor.is_superuser:
         raise Refused(message)
+
+
+def _check_trust_admin_or_operator(*, actor: Actor, school: School | int, message: str) -> None:
+    """A trust administrator of the school, or the operator (shell, demo, superuser)."""
+    if isinstance(actor, SystemActor) or actor.is_superuser:
+        _check_operator(actor=actor, message=message)
+    else:
+        require_role(actor=actor, school=school, roles=[Role.TRUST_ADMIN], message=message)
 
 
 def school_create(*, slug: str, name: str, trust: Trust | None = None, actor: Actor) -> School:
@@ -68,10 +79,7 @@ def school_details_update(*, school: School, changes: dict[str, str], actor: Act
 
     A trust administrator of the school, or the operator. Unknown fields are refused by
     name; the audit event records each change before and after."""
-    if isinstance(actor, SystemActor) or actor.is_superuser:
-        _check_operator(actor=actor, message=NOT_TRUST_ADMIN)
-    else:
-        require_role(actor=actor, school=school, roles=[Role.TRUST_ADMIN], message=NOT_TRUST_ADMIN)
+    _check_trust_admin_or_operator(actor=actor, school=school, message=NOT_TRUST_ADMIN)
     for field in changes:
         if field not in SCHOOL_DETAIL_FIELDS:
             raise InvalidInput(f"{field!r} cannot be changed here.", field=field)
@@ -110,12 +118,7 @@ def user_create(*, email: str, password: str | None, full_name: str = "", actor:
 
 
 def membership_grant(*, user: User, school: School, role: str, actor: Actor) -> Membership:
-    if isinstance(actor, SystemActor) or actor.is_superuser:
-        _check_operator(actor=actor, message=NOT_MEMBERSHIP_GRANTER)
-    else:
-        require_role(
-            actor=actor, school=school, roles=[Role.TRUST_ADMIN], message=NOT_MEMBERSHIP_GRANTER
-        )
+    _check_trust_admin_or_operator(actor=actor, school=school, message=NOT_MEMBERSHIP_GRANTER)
     if role not in Role.values:
         raise InvalidInput(
             f"Unknown role {role!r}; choose one of {', '.join(Role.values)}.", field="role"
@@ -143,15 +146,9 @@ def membership_head_teacher_set(
     the demo seeder, a Django superuser in the admin), as for `membership_grant`. Only a
     leader can be head teacher.
     """
-    if isinstance(actor, SystemActor) or actor.is_superuser:
-        _check_operator(actor=actor, message=NOT_TRUST_ADMIN)
-    else:
-        require_role(
-            actor=actor,
-            school=membership.school_id,
-            roles=[Role.TRUST_ADMIN],
-            message=NOT_TRUST_ADMIN,
-        )
+    _check_trust_admin_or_operator(
+        actor=actor, school=membership.school_id, message=NOT_TRUST_ADMIN
+    )
     if is_head_teacher and membership.role != Role.LEADER:
         raise InvalidInput(HEAD_TEACHER_NOT_LEADER, field="is_head_teacher")
     with transaction.atomic():
@@ -175,9 +172,16 @@ def membership_head_teacher_set(
 
 
 def totp_device_create(*, user: User, confirmed: bool = False) -> TOTPDevice:
-    """A new authenticator secret for the user (replacing any unconfirmed one)."""
-    TOTPDevice.objects.filter(user=user, confirmed=False).delete()
-    return TOTPDevice.objects.create(user=user, name="authenticator", confirmed=confirmed)
+    """A new authenticator secret for the user (replacing any unconfirmed one).
+
+    Audited (issue 16) without the secret: the event says a set-up began, not its key."""
+    if TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+        raise Conflict(TOTP_ALREADY_SET_UP)
+    with transaction.atomic():
+        TOTPDevice.objects.filter(user=user, confirmed=False).delete()
+        device = TOTPDevice.objects.create(user=user, name="authenticator", confirmed=confirmed)
+        audit_record(action="user.two_factor_setup_started", actor=user, target=user, data={})
+    return device
 
 
 def totp_device_confirm(*, request: HttpRequest, user: User, token: str) -> None:
@@ -208,6 +212,8 @@ def user_login(*, request: HttpRequest, email: str, password: str, otp_token: st
             if not otp_token:
                 raise InvalidInput(OTP_REQUIRED, field="otp_token", code="otp_required")
             if not device.verify_token(otp_token):
+                # The password was right, so Axes saw no failure: this one is recorded here.
+                sign_in_failure_record(request=request, email=user.email)
                 raise Refused(OTP_WRONG, field="otp_token", code="otp_wrong")
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             otp_login(request, device)
@@ -217,6 +223,52 @@ def user_login(*, request: HttpRequest, email: str, password: str, otp_token: st
     login(request, user, backend="django.contrib.auth.backends.ModelBackend")
     audit_record(action="user.login", actor=user, data={"two_factor": False})
     return user
+
+
+def user_logout(*, request: HttpRequest, actor: User) -> None:
+    """Sign out, audited (issue 16) before the session ends so the event names the user."""
+    audit_record(action="user.logout", actor=actor, target=actor)
+    logout(request)
+
+
+def sign_in_failure_record(*, request: HttpRequest | None, email: str) -> None:
+    """A failed sign-in (wrong password, unknown email, locked out, wrong one-time code), as
+    an audit event with the email tried and the client address; never the password.
+
+    Called for Django's ``user_login_failed`` signal, so the admin's sign-in counts too."""
+    email = email.strip().lower()[:254]
+    user = User.objects.filter(email=email).first() if email else None
+    audit_record(
+        action="user.login_failed",
+        actor=None,
+        target=user,
+        data={
+            "email": email,
+            "address": client_address(request) if request is not None else "",
+            "locked_out": bool(getattr(request, "axes_locked_out", False)),
+        },
+    )
+
+
+def membership_sign_in_unlock(*, membership: Membership, actor: Actor) -> int:
+    """Lift a sign-in lock-out early for a member of the school (every address it was locked
+    from); return how many lock-out records were cleared.
+
+    A trust administrator of that school, or the operator."""
+    _check_trust_admin_or_operator(
+        actor=actor, school=membership.school_id, message=NOT_TRUST_ADMIN
+    )
+    user = membership.user
+    with transaction.atomic():
+        cleared = axes_reset(username=user.email)
+        audit_record(
+            action="user.sign_in_unlocked",
+            actor=actor,
+            school=School(pk=membership.school_id),
+            target=user,
+            data={"membership": membership.pk, "cleared": cleared},
+        )
+    return cleared
 
 
 def device_enrol(*, school: School, name: str, actor: Actor) -> tuple[Device, str]:

@@ -20,6 +20,11 @@ urlpatterns = [
         name="membership-head-teacher",
     ),
     path(
+        "schools/<int:school_id>/memberships/<int:membership_id>/unlock",
+        apis.MembershipSignInUnlockApi.as_view(),
+        name="membership-unlock",
+    ),
+    path(
         "schools/<int:school_id>/devices/<int:device_id>/revoke",
         apis.DeviceRevokeApi.as_view(),
         name="device-revoke",

@@ -20,7 +20,7 @@ def audit_record(
     """Append one event to the chain. Joins the caller's transaction, so an event is never
     written for a change that rolled back."""
     with transaction.atomic():
-        head, _ = AuditHead.objects.select_for_update().get_or_create(id=1)
+        head, _ = AuditHead.objects.select_for_update(of=("self",)).get_or_create(id=1)
         event = AuditEvent(
             seq=head.seq + 1,
             created_at=timezone.now(),

@@ -40,3 +40,10 @@ class Conflict(DomainError):
 
     status_code = status.HTTP_409_CONFLICT
     code = "conflict"
+
+
+class RateLimited(DomainError):
+    """Too many requests of this kind from this client, or to this thing, for now (429)."""
+
+    status_code = status.HTTP_429_TOO_MANY_REQUESTS
+    code = "rate_limited"

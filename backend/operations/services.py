@@ -154,7 +154,7 @@ def notifications_send_pending(*, actor: SystemActor, limit: int = 500) -> int:
     now = timezone.now()
     with transaction.atomic():
         rows = list(
-            Notification.objects.select_for_update(skip_locked=True)
+            Notification.objects.select_for_update(skip_locked=True, of=("self",))
             .filter(sent_at__isnull=True)
             .order_by("created_at", "pk")[:limit]
         )

@@ -122,10 +122,18 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
 
-# Lock-out after repeated failed logins (per user name and address).
+# Proxies whose X-Forwarded-For is believed (addresses or CIDR ranges, comma-separated).
+# Empty: the connection's own address is the client (backend/common/client_address.py).
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
+
+# Lock-out after repeated failed logins, per account AND address (issue 16: by account
+# alone, anyone behind the school's proxy could lock the head teacher out), for a cool-off;
+# a trust admin can lift it early (membership_sign_in_unlock). Counts live in the database.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.5)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "backend.common.client_address.client_address"
+AXES_USERNAME_CALLABLE = "backend.accounts.hooks.axes_username"
 AXES_USERNAME_FORM_FIELD = "email"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
@@ -176,7 +184,13 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 25,
     "EXCEPTION_HANDLER": "backend.common.api.api_exception_handler",
-    "DEFAULT_THROTTLE_RATES": {"login": "20/min"},
+    "DEFAULT_THROTTLE_RATES": {"login": env.str("LOGIN_THROTTLE_RATE", default="20/min")},
+    # JSON nested deeper than a request needs is a 400, not a RecursionError (issue 16).
+    "DEFAULT_PARSER_CLASSES": [
+        "backend.common.parsers.DepthLimitedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
 }
 OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="School post queue")
 SPECTACULAR_SETTINGS = {
@@ -211,9 +225,26 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
+# Throttle counters must be shared by every web process (issue 16): Redis where there is
+# one, else the database (the embedded run; `embedded_prepare` creates the table).
+REDIS_URL = env.str("REDIS_URL", default="")
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        if REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "django_cache"}
+    )
+}
+
+# Public website comment form (R11, issue 16): at most this many comments per client
+# address, and per news item, in each window (seconds).
+WEBSITE_COMMENTS_PER_ADDRESS = env.int("WEBSITE_COMMENTS_PER_ADDRESS", default=5)
+WEBSITE_COMMENTS_ADDRESS_WINDOW = env.int("WEBSITE_COMMENTS_ADDRESS_WINDOW", default=600)
+WEBSITE_COMMENTS_PER_ENTRY = env.int("WEBSITE_COMMENTS_PER_ENTRY", default=30)
+WEBSITE_COMMENTS_ENTRY_WINDOW = env.int("WEBSITE_COMMENTS_ENTRY_WINDOW", default=3600)
+
 # Celery. Production: Redis. Embedded: a filesystem broker, so a real worker (and beat)
 # runs beside the web process with nothing else installed.
-REDIS_URL = env.str("REDIS_URL", default="")
 # The embedded broker is kombu's filesystem transport with atomic writes
 # (backend/operations/transport.py; the stock "filesystem://" races and kills the worker).
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL or "embeddedfs://")

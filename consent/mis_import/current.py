@@ -99,7 +99,7 @@ def mis_import_snapshot(*, school: School) -> Snapshot:
     """Read (and lock, for the caller's transaction) what the import compares against."""
     people = {
         p.mis_id: p
-        for p in Person.objects.select_for_update()
+        for p in Person.objects.select_for_update(of=("self",))
         .filter(school=school, erased_at__isnull=True)
         .exclude(mis_id="")
     }

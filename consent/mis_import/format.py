@@ -109,6 +109,7 @@ INVISIBLE_CHARACTERS = (
 )
 BAD_DATE = "{column}: {value!r} is not a date in the form YYYY-MM-DD."
 FUTURE_DATE = "{column}: {value} is in the future."
+EARLY_DATE = "{column}: {value} is before {earliest}."
 BAD_BOOL = "{column}: {value!r} is not true or false."
 BAD_KIND = "kind: {value!r} is not pupil, staff or adult."
 BAD_ANSWER = "{column}: {value!r} is not granted, refused or blank."

@@ -14,6 +14,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from backend.common.normalise import EARLIEST_BIRTH
 from backend.common.textfold import has_invisible
 
 from ..models import PersonKind
@@ -31,6 +32,7 @@ from .format import (
     DATE_NEEDED,
     DUPLICATE_HEADER,
     DUPLICATE_MIS_ID,
+    EARLY_DATE,
     FALSE,
     FILE_EMPTY,
     FILE_NOT_TEXT,
@@ -98,6 +100,9 @@ def _date(column: str, raw: str, errors: list[str], *, today: datetime.date) -> 
         return None
     if day > today:
         errors.append(FUTURE_DATE.format(column=column, value=raw))
+        return None
+    if day < EARLIEST_BIRTH:  # no date in a school's register is older (issue 16 item 4)
+        errors.append(EARLY_DATE.format(column=column, value=raw, earliest=EARLIEST_BIRTH))
         return None
     return day
 

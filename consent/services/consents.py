@@ -14,6 +14,7 @@ from backend.accounts.models import School
 from backend.audit.services import audit_record
 from backend.common.actors import OPERATOR, Actor, actor_user
 from backend.common.errors import Conflict, InvalidInput, Refused
+from backend.common.normalise import clean_text
 
 from ..derivation import BIOMETRIC_ADULT_AGE, age_on, default_expiry
 from ..models import (
@@ -176,7 +177,7 @@ def consent_record_many(
     given_on = given_on or local_today()
     with transaction.atomic():
         # Validate against the locked, current row (it may have left a moment ago).
-        person = Person.objects.select_for_update().get(pk=person.pk)
+        person = Person.objects.select_for_update(of=("self",)).get(pk=person.pk)
         check_live(person)
         if contact is not None:
             contact = Contact.objects.get(pk=contact.pk)
@@ -188,8 +189,10 @@ def consent_record_many(
             given_on=given_on,
             expires_on=expires_on,
             evidence=evidence,
-            evidence_reference=evidence_reference,
-            notes=notes,
+            evidence_reference=clean_text(
+                evidence_reference, field="evidence_reference", required=False
+            ),
+            notes=clean_text(notes, field="notes", required=False, multiline=True),
         )
         expiries = {p: _validate_decision(person=person, purpose=p, form=form) for p in purposes}
         before = allowed_purposes(person_ids=[person.pk])
@@ -231,8 +234,8 @@ def _record_append(
         given_on=form.given_on,
         expires_on=expires_on,
         evidence=form.evidence,
-        evidence_reference=form.evidence_reference.strip(),
-        notes=form.notes.strip(),
+        evidence_reference=form.evidence_reference,
+        notes=form.notes,
         recorded_by=actor_user(actor),
         recorded_at=recorded_at,
     )

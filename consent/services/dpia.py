@@ -11,6 +11,7 @@ from backend.accounts.models import School
 from backend.audit.services import audit_record
 from backend.common.actors import OPERATOR, Actor
 from backend.common.errors import InvalidInput
+from backend.common.normalise import check_dpia_signed_at, clean_text
 
 from ..selectors import DPIA_ROLES
 from .common import check_role
@@ -27,11 +28,15 @@ def school_dpia_record(
 ) -> School:
     """R19: record the DPIA and the DPO's sign-off; face identification is on from now."""
     check_role(actor=actor, school=school, roles=DPIA_ROLES, message=NOT_DPIA_ROLE, system=OPERATOR)
-    if not reference.strip() or not dpo_name.strip():
-        raise InvalidInput(DPIA_FIELDS, field="reference" if not reference.strip() else "dpo")
+    reference = clean_text(reference, field="reference", required=False, max_length=100)
+    dpo_name = clean_text(dpo_name, field="dpo_name", required=False, max_length=200)
+    if not reference or not dpo_name:
+        raise InvalidInput(DPIA_FIELDS, field="reference" if not reference else "dpo_name")
+    if signed_at is not None:
+        check_dpia_signed_at(signed_at, field="signed_at")
     with transaction.atomic():
-        school.dpia_reference = reference.strip()[:100]
-        school.dpo_name = dpo_name.strip()[:200]
+        school.dpia_reference = reference
+        school.dpo_name = dpo_name
         school.dpia_signed_at = signed_at or timezone.now()
         school.save(update_fields=["dpia_reference", "dpo_name", "dpia_signed_at"])
         audit_record(

@@ -113,7 +113,7 @@ def _enrolments_store(
     created: list[FaceEnrolment] = []
     try:
         with transaction.atomic():
-            Person.objects.select_for_update().filter(pk=person.pk).first()
+            Person.objects.select_for_update(of=("self",)).filter(pk=person.pk).first()
             _check_biometric_consent(person)
             for face in faces:
                 enrolment = FaceEnrolment(
@@ -172,7 +172,9 @@ def face_enrolment_photo_read(*, enrolment: FaceEnrolment, actor: User) -> bytes
 def face_enrolments_purge(*, person: Person, reason: str, actor: Actor) -> int:
     """Delete every enrolment of the person (rows now, photo files after commit); audited."""
     with transaction.atomic():
-        enrolments = list(FaceEnrolment.objects.select_for_update().filter(person=person))
+        enrolments = list(
+            FaceEnrolment.objects.select_for_update(of=("self",)).filter(person=person)
+        )
         if not enrolments:
             return 0
         names = [e.photo.name for e in enrolments]

@@ -36,7 +36,7 @@ def person_erase(*, person: Person, confirm: str, actor: User) -> Person:
     if confirm.strip() not in {person.mis_id or str(person.pk), str(person.pk)}:
         raise InvalidInput(ERASE_CONFIRM, field="confirm")
     with transaction.atomic():
-        person = Person.objects.select_for_update().get(pk=person.pk)
+        person = Person.objects.select_for_update(of=("self",)).get(pk=person.pk)
         enrolments = face_enrolments_purge(person=person, reason=REASON_ERASED, actor=actor)
         evidence = list(ConsentEvidence.objects.filter(person=person))
         delete_files_on_commit([e.file.name for e in evidence])

@@ -37,7 +37,7 @@ def consent_expiry_sweep(*, now: datetime.datetime | None = None) -> dict[str, i
     now = now or timezone.now()
     today = timezone.localdate(now)
     with transaction.atomic():
-        state = SweepState.objects.select_for_update().filter(name=EXPIRY_SWEEP).first()
+        state = SweepState.objects.select_for_update(of=("self",)).filter(name=EXPIRY_SWEEP).first()
         start = timezone.localdate(state.last_run_at) if state else None
         expired = set(
             expired_grants_between(start=start, end=today).values_list("person_id", "purpose")

@@ -8,6 +8,7 @@ from django.utils import timezone
 from backend.accounts.models import School, User
 from backend.audit.services import audit_record
 from backend.common.errors import Conflict, InvalidInput
+from backend.common.normalise import clean_text
 
 from ..models import FlagKind, Person, SafeguardingFlag
 from ..selectors import SENSITIVE_ROLES, allowed_purposes
@@ -28,14 +29,17 @@ def flag_add(*, person: Person, kind: str, note: str = "", actor: User) -> Safeg
             UNKNOWN_FLAG.format(value=kind, choices=", ".join(FlagKind.values)), field="kind"
         )
     with transaction.atomic():
-        Person.objects.select_for_update().filter(pk=person.pk).first()
+        Person.objects.select_for_update(of=("self",)).filter(pk=person.pk).first()
         if SafeguardingFlag.objects.filter(
             person=person, kind=kind, ended_at__isnull=True
         ).exists():
             raise Conflict(FLAG_ACTIVE, field="kind")
         before = allowed_purposes(person_ids=[person.pk])
         flag = SafeguardingFlag.objects.create(
-            person=person, kind=kind, note=note.strip(), recorded_by=actor
+            person=person,
+            kind=kind,
+            note=clean_text(note, field="note", required=False, multiline=True),
+            recorded_by=actor,
         )
         # The kind is not written to the audit data: the trail is readable by trust admins.
         audit_record(

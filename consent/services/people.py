@@ -17,6 +17,7 @@ from backend.accounts.models import School, User
 from backend.audit.services import audit_record
 from backend.common.actors import OPERATOR, Actor
 from backend.common.errors import Conflict, InvalidInput
+from backend.common.normalise import check_date_of_birth, clean_text
 from backend.common.textfold import has_invisible
 
 from ..models import Contact, FaceEnrolment, Person, PersonKind
@@ -60,6 +61,20 @@ def _check_names_visible(**names: str | None) -> None:
             raise InvalidInput(NAME_INVISIBLE.format(field=field), field=field)
 
 
+PERSON_TEXT_FIELDS = (*NAME_FIELDS, "mis_id", "year_group", "registration_group")
+
+
+def _cleaned_changes(changes: dict[str, Any]) -> dict[str, Any]:
+    """`changes` with every text normalised (issue 16 item 4) and the date of birth checked."""
+    cleaned = dict(changes)
+    for field in PERSON_TEXT_FIELDS:
+        if field in cleaned:
+            cleaned[field] = clean_text(cleaned[field], field=field, required=False)
+    if cleaned.get("date_of_birth") is not None:
+        check_date_of_birth(cleaned["date_of_birth"])
+    return cleaned
+
+
 def person_create(
     *,
     school: School,
@@ -76,28 +91,32 @@ def person_create(
     check_role(
         actor=actor, school=school, roles=MANAGE_ROLES, message=NOT_CONSENT_ADMIN, system=OPERATOR
     )
-    if not legal_first_name.strip() or not last_name.strip():
-        raise InvalidInput(NAME_REQUIRED, field="legal_first_name")
     _check_names_visible(
         legal_first_name=legal_first_name,
         preferred_first_name=preferred_first_name,
         last_name=last_name,
     )
-    mis_id = mis_id.strip()
-    if mis_id and Person.objects.filter(school=school, mis_id=mis_id).exists():
+    cleaned = _cleaned_changes(
+        {
+            "legal_first_name": legal_first_name,
+            "preferred_first_name": preferred_first_name,
+            "last_name": last_name,
+            "year_group": year_group,
+            "registration_group": registration_group,
+            "mis_id": mis_id,
+            "date_of_birth": date_of_birth,
+        }
+    )
+    for field in ("legal_first_name", "last_name"):
+        if not cleaned[field]:
+            raise InvalidInput(NAME_REQUIRED, field=field)
+    if (
+        cleaned["mis_id"]
+        and Person.objects.filter(school=school, mis_id=cleaned["mis_id"]).exists()
+    ):
         raise Conflict(MIS_ID_TAKEN, field="mis_id")
     with transaction.atomic():
-        person = Person.objects.create(
-            school=school,
-            kind=kind,
-            mis_id=mis_id,
-            legal_first_name=legal_first_name.strip(),
-            preferred_first_name=preferred_first_name.strip(),
-            last_name=last_name.strip(),
-            year_group=year_group.strip(),
-            registration_group=registration_group.strip(),
-            date_of_birth=date_of_birth,
-        )
+        person = Person.objects.create(school=school, kind=kind, **cleaned)
         audit_record(action="person.created", actor=actor, school=school, target=person)
     return person
 
@@ -110,8 +129,9 @@ def person_update(*, person: Person, changes: dict[str, Any], actor: User) -> Pe
     for name in changes:
         if name not in PERSON_EDITABLE:
             raise InvalidInput(UNKNOWN_FIELD.format(field=name), field=name)
+    _check_names_visible(**{k: v for k, v in changes.items() if k in NAME_FIELDS})
+    changes = _cleaned_changes(changes)
     if "mis_id" in changes:
-        changes["mis_id"] = (changes["mis_id"] or "").strip()
         if (
             changes["mis_id"]
             and Person.objects.filter(school_id=person.school_id, mis_id=changes["mis_id"])
@@ -120,9 +140,8 @@ def person_update(*, person: Person, changes: dict[str, Any], actor: User) -> Pe
         ):
             raise Conflict(MIS_ID_TAKEN, field="mis_id")
     for name in ("legal_first_name", "last_name"):
-        if name in changes and not (changes[name] or "").strip():
+        if name in changes and not changes[name]:
             raise InvalidInput(NAME_REQUIRED, field=name)
-    _check_names_visible(**{k: v for k, v in changes.items() if k in NAME_FIELDS})
     changed = [name for name, value in changes.items() if getattr(person, name) != value]
     if not changed:
         return person
@@ -158,7 +177,7 @@ def person_leave(*, person: Person, left_on: datetime.date | None = None, actor:
     if left_on > local_today():
         raise InvalidInput(LEFT_IN_FUTURE, field="left_on")
     with transaction.atomic():
-        person = Person.objects.select_for_update().get(pk=person.pk)
+        person = Person.objects.select_for_update(of=("self",)).get(pk=person.pk)
         if not person.on_roll:
             raise Conflict(ALREADY_LEFT)
         before = allowed_purposes(person_ids=[person.pk])
@@ -199,13 +218,13 @@ def contact_create(
         system=OPERATOR,
     )
     check_live(person)
-    if not name.strip():
-        raise InvalidInput("Give the contact's name.", field="name")
+    name = clean_text(name, field="name")
+    relationship = clean_text(relationship, field="relationship", required=False)
     with transaction.atomic():
         contact = Contact.objects.create(
             person=person,
-            name=name.strip(),
-            relationship=relationship.strip(),
+            name=name,
+            relationship=relationship,
             has_parental_responsibility=has_parental_responsibility,
             court_order=court_order,
         )
@@ -231,6 +250,10 @@ def contact_update(*, contact: Contact, changes: dict[str, Any], actor: User) ->
     for name in changes:
         if name not in CONTACT_EDITABLE:
             raise InvalidInput(UNKNOWN_FIELD.format(field=name), field=name)
+    changes = dict(changes)
+    for field, required in (("name", True), ("relationship", False)):
+        if field in changes:
+            changes[field] = clean_text(changes[field], field=field, required=required)
     changed = [name for name, value in changes.items() if getattr(contact, name) != value]
     if not changed:
         return contact

@@ -67,7 +67,11 @@ def comment_reclassify(
                  message=NOT_A_MODERATOR)  # fmt: skip
     clean = _clean_labels(labels)
     with transaction.atomic():
-        correction = CommentCorrection.objects.select_for_update().filter(comment=comment).first()
+        correction = (
+            CommentCorrection.objects.select_for_update(of=("self",))
+            .filter(comment=comment)
+            .first()
+        )
         if correction is not None and correction.labels == clean:
             return correction
         before = correction.labels if correction is not None else None
@@ -99,7 +103,9 @@ def screening_sensitivity_set(
             BAD_SENSITIVITY.format(choices=", ".join(SENSITIVITIES)), field="sensitivity"
         )
     with transaction.atomic():
-        stored, _ = ScreeningSettings.objects.select_for_update().get_or_create(school=school)
+        stored, _ = ScreeningSettings.objects.select_for_update(of=("self",)).get_or_create(
+            school=school
+        )
         if stored.sensitivity == sensitivity:
             return stored
         before = stored.sensitivity

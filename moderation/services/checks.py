@@ -49,7 +49,7 @@ def post_run_checks(*, post_id: int) -> CheckRun | None:
         result.verdict
     ]
     with transaction.atomic():
-        current = Post.objects.select_for_update().get(pk=post.pk)
+        current = Post.objects.select_for_update(of=("self",)).get(pk=post.pk)
         if current.version != version or current.status != S.CHECKING:
             return None  # edited while we ran: the edit queued a fresh run
         run = CheckRun.objects.create(

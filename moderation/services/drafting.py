@@ -18,6 +18,8 @@ from backend.accounts.models import Device, Role, User
 from backend.accounts.selectors import user_has_role
 from backend.audit.services import audit_record
 from backend.common.errors import Conflict, InvalidInput, Refused
+from backend.common.normalise import check_schedule
+from backend.common.retry import retry_on_deadlock
 
 from .. import imaging
 from ..models import CHANNEL_TEXT_LIMITS, MAX_IMAGES, Post, PostImage
@@ -79,8 +81,11 @@ def _validate_content(
         raise InvalidInput(EMPTY_POST, field="text")
     if require_content and "instagram" in channels and image_count == 0:
         raise InvalidInput(INSTAGRAM_NEEDS_IMAGE, field="channels")
-    if scheduled_at is not None and scheduled_at < timezone.now():
-        raise InvalidInput(SCHEDULE_IN_PAST, field="scheduled_at")
+    if scheduled_at is not None:
+        now = timezone.now()
+        if scheduled_at < now:
+            raise InvalidInput(SCHEDULE_IN_PAST, field="scheduled_at")
+        check_schedule(scheduled_at, now=now)
     return channels
 
 
@@ -207,7 +212,7 @@ def post_image_add(
     saved: list[Any] = []
     try:
         with transaction.atomic():
-            locked = Post.objects.select_for_update().get(pk=post.pk)
+            locked = Post.objects.select_for_update(of=("self",)).get(pk=post.pk)
             count = locked.images.count()
             if count >= MAX_IMAGES:
                 raise InvalidInput(TOO_MANY_IMAGES, field="image")
@@ -293,6 +298,7 @@ def post_image_remove(*, image: PostImage, actor: User, device: Device | None) -
         transaction.on_commit(lambda: [f.storage.delete(f.name) for f in files])
 
 
+@retry_on_deadlock
 def post_submit(*, post: Post, actor: User, device: Device | None) -> Post:
     _check_device(device=device, user=actor, school_id=post.school_id)
     _check_author(post=post, user=actor)
@@ -303,7 +309,14 @@ def post_submit(*, post: Post, actor: User, device: Device | None) -> Post:
         scheduled_at=post.scheduled_at,
         require_content=True,
     )
-    with transaction.atomic():
-        post_transition(post=post, to=S.SUBMITTED, actor=actor, submitted_at=timezone.now())
-        checks_queue(post)
+    seen_status = post.status
+    try:
+        with transaction.atomic():
+            post_transition(post=post, to=S.SUBMITTED, actor=actor, submitted_at=timezone.now())
+            checks_queue(post)
+    except Exception:
+        # Rolled back: the post in memory must say what the database says again, so a
+        # retry after a deadlock (retry_on_deadlock) moves it from the status it had.
+        post.status = seen_status
+        raise
     return post

@@ -13,6 +13,7 @@ from backend.accounts.models import Role, User
 from backend.accounts.selectors import user_has_role
 from backend.audit.services import audit_record
 from backend.common.errors import Conflict, InvalidInput, Refused
+from backend.common.normalise import clean_text
 from backend.faces.detect import FaceBox
 from consent import selectors as consent_selectors
 
@@ -139,7 +140,11 @@ def face_tag(
         ):
             raise InvalidInput(UNKNOWN_PERSON, field="person_id")
         person = person_id
-    adult = adult_name.strip() if tag == Face.Tag.ADULT_CONSENT else ""
+    adult = (
+        clean_text(adult_name, field="adult_name", required=False)
+        if tag == Face.Tag.ADULT_CONSENT
+        else ""
+    )
     if tag == Face.Tag.ADULT_CONSENT and not adult:
         raise InvalidInput(ADULT_NAME_REQUIRED, field="adult_name")
     if len(adult) > 200:
@@ -229,7 +234,7 @@ def face_dispute_raise(*, face: Face, actor: User, reason: str) -> FaceDispute:
     _check_tagger(post=post, user=actor)
     if post.status not in EDITABLE:
         raise Conflict(NOT_EDITABLE, field="status")
-    reason = reason.strip()
+    reason = clean_text(reason, field="reason", required=False, multiline=True)
     if not reason:
         raise InvalidInput(DISPUTE_REASON_REQUIRED, field="reason")
     face.refresh_from_db()
@@ -237,7 +242,7 @@ def face_dispute_raise(*, face: Face, actor: User, reason: str) -> FaceDispute:
         raise Conflict(NOT_IDENTIFIED, field="face")
     _check_face_not_flagged(face=face, post=post)
     with transaction.atomic():
-        locked = Face.objects.select_for_update().get(pk=face.pk)
+        locked = Face.objects.select_for_update(of=("self",)).get(pk=face.pk)
         if locked.identity_dispute == Face.IdentityDispute.OPEN:
             raise Conflict(DISPUTE_ALREADY_OPEN, field="face")
         dispute = FaceDispute.objects.create(
@@ -280,11 +285,11 @@ def face_dispute_resolve(
         raise Refused(NOT_LEADER)
     if outcome not in (FaceDispute.Status.UPHELD, FaceDispute.Status.REJECTED):
         raise InvalidInput(BAD_OUTCOME, field="outcome")
-    reason = reason.strip()
+    reason = clean_text(reason, field="reason", required=False, multiline=True)
     if not reason:
         raise InvalidInput(RESOLUTION_REASON_REQUIRED, field="reason")
     with transaction.atomic():
-        locked = FaceDispute.objects.select_for_update().get(pk=dispute.pk)
+        locked = FaceDispute.objects.select_for_update(of=("self",)).get(pk=dispute.pk)
         if locked.status != FaceDispute.Status.OPEN:
             if locked.status == outcome:
                 return locked

@@ -69,7 +69,7 @@ def mention_watch_update(
                 BAD_TERMS.format(limit=MAX_TERMS, chars=MAX_TERM_CHARS), field="terms"
             )
     with transaction.atomic():
-        watch, _ = MentionWatch.objects.select_for_update().get_or_create(school=school)
+        watch, _ = MentionWatch.objects.select_for_update(of=("self",)).get_or_create(school=school)
         if cleaned is not None:
             watch.terms = cleaned
         if bluesky_enabled is not None:

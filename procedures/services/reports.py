@@ -135,7 +135,7 @@ def platform_report_outcome_record(
             BAD_OUTCOME.format(outcomes=", ".join(PlatformReport.Outcome.values)), field="outcome"
         )
     with transaction.atomic():
-        report = PlatformReport.objects.select_for_update().get(pk=report.pk)
+        report = PlatformReport.objects.select_for_update(of=("self",)).get(pk=report.pk)
         previous = report.outcome
         report.outcome = outcome
         report.outcome_note = note.strip()

@@ -86,7 +86,7 @@ def x_budget_update(
     or off; the comments app's fetch channels follow, so polling really stops."""
     check_leader(actor=actor, school=school)
     with transaction.atomic():
-        stored, _ = XBudget.objects.select_for_update().get_or_create(school=school)
+        stored, _ = XBudget.objects.select_for_update(of=("self",)).get_or_create(school=school)
         if monthly_budget_usd is not ...:
             stored.monthly_budget_usd = _clean_budget(monthly_budget_usd)
         if reply_polling_enabled is not None:

@@ -12,7 +12,8 @@ from django.utils.module_loading import import_string
 
 from backend.accounts.models import Role, School, User
 from backend.audit.services import audit_record
-from backend.common.errors import Conflict, InvalidInput
+from backend.common.errors import Conflict, InvalidInput, RateLimited
+from backend.common.ratelimit import Window
 
 from ..models import WebsiteComment, WebsiteEntry
 from . import common
@@ -25,14 +26,44 @@ COMMENT_TEXT_REQUIRED = "Please write a comment."
 COMMENT_TOO_LONG = "Comments can be at most {limit} characters."
 COMMENT_ALREADY_DECIDED = "This comment was already {status}."
 COMMENT_STATUS = "Choose approved or rejected."
+COMMENT_RATE_ADDRESS = (
+    "You have sent several comments in a short time. Please wait a few minutes and try again."
+)
+COMMENT_RATE_ENTRY = "This news item has had many comments recently. Please try again later."
 
 COMMENT_MAX_CHARS = 2000
 COMMENT_NAME_MAX_CHARS = 80
 
 
-def website_comment_submit(*, entry: WebsiteEntry, author_name: str, text: str) -> WebsiteComment:
+def _comment_windows() -> tuple[Window, Window]:
+    """Per client address and per news item (settings read per call, so tests can set them)."""
+    return (
+        Window(
+            "website-comments-address",
+            settings.WEBSITE_COMMENTS_PER_ADDRESS,
+            settings.WEBSITE_COMMENTS_ADDRESS_WINDOW,
+        ),
+        Window(
+            "website-comments-entry",
+            settings.WEBSITE_COMMENTS_PER_ENTRY,
+            settings.WEBSITE_COMMENTS_ENTRY_WINDOW,
+        ),
+    )
+
+
+def website_comment_submit(
+    *, entry: WebsiteEntry, author_name: str, text: str, client_address: str | None = None
+) -> WebsiteComment:
     """A member of the public comments on a news item. Stored pending: nothing shows until
-    a leader approves it (R11)."""
+    a leader approves it (R11).
+
+    Rate-limited per client address (when the comment came through the form) and per news
+    item (issue 16: 25 anonymous comments in 0.8 s were all accepted)."""
+    by_address, by_entry = _comment_windows()
+    if client_address is not None and by_address.is_full(client_address):
+        raise RateLimited(COMMENT_RATE_ADDRESS)
+    if by_entry.is_full(str(entry.pk)):
+        raise RateLimited(COMMENT_RATE_ENTRY)
     author_name, text = author_name.strip(), text.strip()
     if not author_name:
         raise InvalidInput(COMMENT_NAME_REQUIRED, field="author_name")
@@ -55,6 +86,9 @@ def website_comment_submit(*, entry: WebsiteEntry, author_name: str, text: str) 
         # Screened when it is submitted, not at the next poll (issue 13): it is local.
         comment_id = comment.pk
         transaction.on_commit(lambda: _website_comment_handlers(website_comment_id=comment_id))
+    if client_address is not None:
+        by_address.hit(client_address)
+    by_entry.hit(str(entry.pk))
     return comment
 
 

@@ -25,6 +25,7 @@ from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed, Syn
 from django.views.decorators.http import require_GET, require_http_methods
 
 from backend.accounts.models import School
+from backend.common.client_address import client_address
 from backend.common.errors import DomainError, NotFound
 from moderation import interface
 from publishers import selectors, services
@@ -89,6 +90,7 @@ def news_entry(request: HttpRequest, school_slug: str, entry_id: int) -> HttpRes
     school = _school(school_slug)
     entry = _entry(school.slug, entry_id)
     errors: dict[str, str] = {}
+    error_status = 400
     form: dict[str, Any] = {"author_name": "", "text": ""}
     if request.method == "POST":
         form = {
@@ -100,10 +102,14 @@ def news_entry(request: HttpRequest, school_slug: str, entry_id: int) -> HttpRes
             return HttpResponseRedirect(f"{links.entry_path(entry)}?comment=received")
         try:
             services.website_comment_submit(
-                entry=entry, author_name=form["author_name"], text=form["text"]
+                entry=entry,
+                author_name=form["author_name"],
+                text=form["text"],
+                client_address=client_address(request),
             )
         except DomainError as error:
             errors[error.field or "text"] = error.message
+            error_status = error.status_code  # 429 when rate-limited
         else:
             return HttpResponseRedirect(f"{links.entry_path(entry)}?comment=received")
     response = render(
@@ -118,7 +124,7 @@ def news_entry(request: HttpRequest, school_slug: str, entry_id: int) -> HttpRes
             "form": form,
             "news_url": links.news_path(school.slug),
         },
-        status=400 if errors else 200,
+        status=error_status if errors else 200,
     )
     return _no_cache(response)
 

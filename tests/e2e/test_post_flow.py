@@ -191,7 +191,10 @@ def test_a_post_goes_from_the_tablet_through_the_checks_to_approval(
             small.get_by_role("button", name="Approve this post").click()
             expect(
                 small.get_by_text(
-                    re.compile(r"^Approved(\. It is being published now| and published)\.$")
+                    re.compile(
+                        r"^Approved(\. It is being published now| and published"
+                        r"|\. It will be published) to the school website( in a moment)?\.$"
+                    )
                 )
             ).to_be_visible(timeout=SLOW)
             shoot(small, "5-approved-phone.png")

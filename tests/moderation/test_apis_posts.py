@@ -2,10 +2,12 @@
 naming the field, nothing stored on rejection, private originals, cross-school isolation."""
 
 import io
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from django.core.files.storage import default_storage
+from django.utils import timezone
 from PIL import Image
 
 from backend.accounts.models import Role
@@ -17,6 +19,11 @@ from tests.factories import member
 from tests.moderation.factories import draft, fixture_bytes
 
 S = Post.Status
+
+
+def _day_ahead(days: int) -> str:
+    """A date `days` from today, inside the year a post may be scheduled (issue 16 item 4)."""
+    return (timezone.now() + timedelta(days=days)).date().isoformat()
 
 
 def _jpeg(size: tuple[int, int] = (640, 480), exif: Any = None) -> bytes:
@@ -231,7 +238,7 @@ def test_the_queue_lists_the_most_urgent_first_with_filters(
 ) -> None:
     client = tablet_as(teacher)
     ids = []
-    for when in ("2031-01-03T09:00:00Z", "2031-01-01T09:00:00Z", None):
+    for when in (f"{_day_ahead(32)}T09:00:00Z", f"{_day_ahead(30)}T09:00:00Z", None):
         body = {"text": "Trip", "channels": ["website"], "scheduled_at": when}
         post_id = client.post("/api/posts", body, format="json").json()["id"]
         with committed():
@@ -240,7 +247,9 @@ def test_the_queue_lists_the_most_urgent_first_with_filters(
     queue = api_as(head_teacher).get("/api/posts?status=awaiting_approval").json()
     assert [p["id"] for p in queue["results"]] == [ids[1], ids[0], ids[2]]
     window = (
-        api_as(head_teacher).get("/api/posts?scheduled_from=2031-01-02T00:00:00Z").json()["results"]
+        api_as(head_teacher)
+        .get(f"/api/posts?scheduled_from={_day_ahead(31)}T00:00:00Z")
+        .json()["results"]
     )
     assert [p["id"] for p in window] == [ids[0]]
 
@@ -252,7 +261,7 @@ def test_a_leader_approves_through_the_api_with_the_hash_they_saw(
     client = tablet_as(teacher)
     post_id = client.post(
         "/api/posts",
-        {"text": "Choir", "channels": ["website"], "scheduled_at": "2031-06-01T09:00:00Z"},
+        {"text": "Choir", "channels": ["website"], "scheduled_at": f"{_day_ahead(60)}T09:00:00Z"},
         format="json",
     ).json()["id"]
     detail = client.post(f"/api/posts/{post_id}/submit").json()

@@ -19,6 +19,7 @@ from moderation.models import Post
 from publishers import media, services
 from publishers.models import ChannelAccount, Publication, WebsiteComment, WebsiteEntry
 from publishers.services import common as services_common
+from publishers.services.website_comments import COMMENT_RATE_ADDRESS, COMMENT_RATE_ENTRY
 from tests.commits import committed
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -255,3 +256,51 @@ def test_a_forged_or_expired_image_link_is_refused(
     later = signing.time.time() + media.MEDIA_URL_MAX_AGE.total_seconds() + 5
     monkeypatch.setattr(signing.time, "time", lambda: later)
     assert client.get(f"/media/p/{token}").status_code == 404
+
+
+def _comment(client: Client, entry: WebsiteEntry, address: str) -> Any:
+    with committed():
+        return client.post(
+            page(entry), {"author_name": "Gran", "text": "Lovely!"}, REMOTE_ADDR=address
+        )
+
+
+def test_it_limits_comments_per_address_with_a_clear_message_and_429(
+    entry: WebsiteEntry, client: Client, settings: Any
+) -> None:
+    settings.WEBSITE_COMMENTS_PER_ADDRESS = 2
+    assert [_comment(client, entry, "203.0.113.5").status_code for _ in range(2)] == [302, 302]
+
+    response = _comment(client, entry, "203.0.113.5")
+
+    assert response.status_code == 429
+    assert COMMENT_RATE_ADDRESS in response.content.decode()
+    assert WebsiteComment.objects.count() == 2
+
+
+def test_it_limits_comments_per_address_whatever_forwarded_for_says(
+    entry: WebsiteEntry, client: Client, settings: Any
+) -> None:
+    settings.WEBSITE_COMMENTS_PER_ADDRESS = 1
+    _comment(client, entry, "203.0.113.5")
+    with committed():
+        response = client.post(
+            page(entry),
+            {"author_name": "Gran", "text": "Again"},
+            REMOTE_ADDR="203.0.113.5",
+            HTTP_X_FORWARDED_FOR="192.0.2.1",
+        )
+    assert response.status_code == 429
+
+
+def test_it_limits_comments_per_news_item_from_any_address(
+    entry: WebsiteEntry, client: Client, settings: Any
+) -> None:
+    settings.WEBSITE_COMMENTS_PER_ENTRY = 2
+    _comment(client, entry, "203.0.113.1")
+    _comment(client, entry, "203.0.113.2")
+
+    response = _comment(client, entry, "203.0.113.3")
+
+    assert response.status_code == 429
+    assert COMMENT_RATE_ENTRY in response.content.decode()

@@ -1,18 +1,16 @@
 import { useQuery } from "@tanstack/react-query";
 import { Icon } from "../components/Icon";
 import { api, unwrap } from "../lib/api";
+import { formatDateTime, formatTime } from "../lib/format";
 
 /** How often the layout asks whether background work (publishing, checks, emails) runs. */
 export const BACKGROUND_STATUS_POLL_MS = 30_000;
-
-const time = new Intl.DateTimeFormat("en-GB", { timeStyle: "short" });
-const dayAndTime = new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeStyle: "short" });
 
 /** "11:32" today, "3 Dec 2026, 11:32" on another day. */
 function since(value: string): string {
   const date = new Date(value);
   if (Number.isNaN(date.getTime())) return "";
-  return date.toDateString() === new Date().toDateString() ? time.format(date) : dayAndTime.format(date);
+  return date.toDateString() === new Date().toDateString() ? formatTime(value) : formatDateTime(value);
 }
 
 /**

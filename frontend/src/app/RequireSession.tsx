@@ -3,6 +3,7 @@ import { Navigate, useLocation } from "react-router";
 import { ErrorSummary } from "../components/ErrorSummary";
 import { Loading } from "../components/Loading";
 import { needsTwoFactorSetup, useMe, type Me } from "../features/auth/api/session";
+import { withNext } from "../features/auth/nextPath";
 import { errorMessages } from "../lib/errors";
 
 /** Signed in, with two-factor sign-in passed where the role needs it; else redirect. */
@@ -21,10 +22,8 @@ export function RequireSession({ children }: { children: (me: Me) => ReactNode }
       </main>
     );
   }
-  if (!me.data) {
-    const next = `${location.pathname}${location.search}`;
-    return <Navigate to={next === "/" ? "/signin" : `/signin?next=${encodeURIComponent(next)}`} replace />;
-  }
-  if (needsTwoFactorSetup(me.data)) return <Navigate to="/two-factor/setup" replace />;
+  const next = `${location.pathname}${location.search}`;
+  if (!me.data) return <Navigate to={withNext("/signin", next)} replace />;
+  if (needsTwoFactorSetup(me.data)) return <Navigate to={withNext("/two-factor/setup", next)} replace />;
   return <>{children(me.data)}</>;
 }

@@ -1545,6 +1545,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/schools/{school_id}/memberships/{membership_id}/unlock": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Trust admins lift a member's sign-in lock-out before the cool-off ends. */
+        post: operations["schools_memberships_unlock_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/schools/{school_id}/mention-watch": {
         parameters: {
             query?: never;
@@ -2725,6 +2742,10 @@ export interface components {
             full_name: string;
             role: components["schemas"]["RoleEnum"];
             is_head_teacher?: boolean;
+        };
+        MembershipSignInUnlockOutput: {
+            /** @description Lock-out records removed. */
+            cleared: number;
         };
         MentionCaptureOutput: {
             readonly id: number;
@@ -6255,6 +6276,28 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["MembershipOutput"];
+                };
+            };
+        };
+    };
+    schools_memberships_unlock_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                membership_id: number;
+                school_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MembershipSignInUnlockOutput"];
                 };
             };
         };

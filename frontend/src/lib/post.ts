@@ -43,6 +43,13 @@ export function channelLabel(channel: string): string {
   return isChannel(channel) ? CHANNEL_LABELS[channel] : channel;
 }
 
+/** "the school website, X and Facebook": a post's channels in a sentence. */
+export function channelsInWords(channels: readonly string[]): string {
+  const names = channels.map((channel) => (channel === "website" ? "the school website" : channelLabel(channel)));
+  if (names.length <= 1) return names[0] ?? "no channel";
+  return `${names.slice(0, -1).join(", ")} and ${names[names.length - 1]}`;
+}
+
 export function postChannels(post: { channels?: readonly Channel[] }): Channel[] {
   return [...(post.channels ?? [])];
 }
@@ -58,6 +65,23 @@ export function spanToUtf16(text: string, span: readonly [number, number]): [num
   const start = points.slice(0, span[0]).join("").length;
   const end = points.slice(0, span[1]).join("").length;
   return [start, end];
+}
+
+/** The start of a post's text on one line, cut at `length` characters with an ellipsis. */
+export function postExcerpt(text: string | undefined, length = 90): string {
+  const clean = (text ?? "").trim().replace(/\s+/g, " ");
+  return clean.length > length ? `${clean.slice(0, length)}…` : clean;
+}
+
+/**
+ * What a post is called in lists: the start of its text; a draft with no text is an
+ * "Untitled draft" (not "photos only": it may have no photos either).
+ */
+export function postTitle(post: { id: number; text?: string; status?: string; image_count?: number }, length = 90): string {
+  const words = postExcerpt(post.text, length);
+  if (words) return words;
+  if ((post.status ?? "draft") === "draft") return "Untitled draft";
+  return post.image_count ? `Post ${post.id} (photos only)` : `Post ${post.id}`;
 }
 
 // --- statuses -------------------------------------------------------------------------------
@@ -392,6 +416,7 @@ export const RULE_TITLES: Record<string, string> = {
   R5: "Personal contact details",
   R16: "Do not publish",
   R20: "A leader looks for anyone missed",
+  R21: "A close-up of a face",
 };
 
 /** A finding's title in words; disputes and adult confirmations have their own. */

@@ -12,6 +12,8 @@ from django.utils import timezone
 
 from backend.accounts.models import User
 from backend.common.errors import Conflict, InvalidInput
+from backend.common.normalise import clean_text
+from backend.common.retry import retry_on_deadlock
 
 from .. import selectors
 from ..models import Comment, Evidence, ModerationAction
@@ -46,6 +48,7 @@ def comment_viewed(*, comment: Comment, actor: User) -> None:
         audit_comment("comment.viewed", comment, actor=actor)
 
 
+@retry_on_deadlock
 def comment_approve(*, comment: Comment, actor: User, note: str = "") -> Comment:
     """Approve: the comment stays or becomes visible (unhidden on the platform; on the
     website channel, approved)."""
@@ -69,6 +72,7 @@ def comment_approve(*, comment: Comment, actor: User, note: str = "") -> Comment
     return comment_reload(comment)
 
 
+@retry_on_deadlock
 def comment_keep_hidden(*, comment: Comment, actor: User, note: str = "") -> Comment:
     """Keep it hidden (or hide it now if it is visible: evidence first, R12)."""
     check_can_act(actor=actor, comment=comment)
@@ -87,6 +91,7 @@ def comment_keep_hidden(*, comment: Comment, actor: User, note: str = "") -> Com
     return comment_reload(comment)
 
 
+@retry_on_deadlock
 def comment_delete(*, comment: Comment, actor: User, note: str = "") -> Comment:
     """Delete it on the platform, after capturing evidence (R12)."""
     check_can_act(actor=actor, comment=comment)
@@ -162,7 +167,7 @@ def comment_assign(*, comment: Comment, actor: User, assignee: User | None) -> C
 
 def comment_note_add(*, comment: Comment, actor: User, text: str) -> ModerationAction:
     check_can_act(actor=actor, comment=comment)
-    text = text.strip()
+    text = clean_text(text, field="text", required=False, multiline=True)
     if not text:
         raise InvalidInput(NOTE_REQUIRED, field="text")
     with transaction.atomic():

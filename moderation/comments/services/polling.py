@@ -205,7 +205,9 @@ def comment_polling_channel_stop(
     decided by a task, not a leader); a leader can turn it on again in the settings.
     True when polling was on and is now off; safe to repeat."""
     with transaction.atomic():
-        stored, _ = ScreeningSettings.objects.select_for_update().get_or_create(school_id=school_id)
+        stored, _ = ScreeningSettings.objects.select_for_update(of=("self",)).get_or_create(
+            school_id=school_id
+        )
         if channel not in stored.fetch_channels:
             return False
         stored.fetch_channels = [c for c in stored.fetch_channels if c != channel]

@@ -103,7 +103,9 @@ def screening_settings_update(
     }
     changes = _clean_changes(thresholds, word_lists, fetch_channels)
     with transaction.atomic():
-        stored, _ = ScreeningSettings.objects.select_for_update().get_or_create(school=school)
+        stored, _ = ScreeningSettings.objects.select_for_update(of=("self",)).get_or_create(
+            school=school
+        )
         for field, value in changes.items():
             setattr(stored, field, value)
         stored.updated_by = actor

@@ -22,6 +22,9 @@ class Command(BaseCommand):
         if pending:
             self.stdout.write(f"Applying {len(pending)} migration(s)...")
             call_command("migrate", interactive=False, verbosity=0)
+        # The database cache holds the throttle counters shared by every process (issue 16);
+        # a no-op when the table exists or the cache is Redis.
+        call_command("createcachetable", verbosity=0)
         logins = Path(settings.VAR_DIR) / DEMO_LOGINS_FILE
         if pending or not logins.exists():
             self.stdout.write("Seeding the demo school...")

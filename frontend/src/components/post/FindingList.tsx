@@ -8,17 +8,23 @@ const GROUPS: Array<{ severity: string; title: string; icon: "cross" | "alert" |
   { severity: "confirm", title: "For the approver to confirm", icon: "info" },
 ];
 
-/** What the checks found, grouped by how serious, in plain English, with where it is. */
+/**
+ * What the checks found, grouped by how serious, in plain English, with where it is. Rule
+ * codes ("R1") mean nothing to the staff who fix a post: only leaders and auditors, who
+ * look rules up, get them, folded away under "Details".
+ */
 export function FindingList({
   post,
   findings,
   actions,
   headingLevel = 3,
+  showRuleCodes = false,
 }: {
   post: { images: PostImage[] };
   findings: Finding[];
   actions?: (finding: Finding, index: number) => ReactNode;
   headingLevel?: 2 | 3;
+  showRuleCodes?: boolean;
 }) {
   const Heading = headingLevel === 2 ? "h2" : "h3";
   if (findings.length === 0) {
@@ -52,10 +58,16 @@ export function FindingList({
                     {findingPlace(post, finding)}
                     <span className="finding__rule">
                       {" · "}
-                      {findingTitle(finding)} ({finding.rule})
+                      {findingTitle(finding)}
                     </span>
                   </p>
                   <p className="finding__message">{finding.message}</p>
+                  {showRuleCodes ? (
+                    <details className="finding__details">
+                      <summary>Details</summary>
+                      <p className="hint">Safeguarding rule {finding.rule}</p>
+                    </details>
+                  ) : null}
                   {finding.faceShare !== null ? (
                     <p className="hint finding__measure">Face share of the photo: {formatShare(finding.faceShare)}</p>
                   ) : null}

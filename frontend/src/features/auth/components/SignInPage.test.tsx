@@ -22,6 +22,25 @@ const OTP_WRONG = {
   },
 };
 
+const UNVERIFIED_LEADER = meFor(["leader"], { two_factor_verified: false, full_name: "Pat Head" });
+const OTPAUTH_URI = "otpauth://totp/School%20post%20queue:head%40oakfield.test?secret=JBSWY3DPEHPK3PXPJBSWY3DP&issuer=School%20post%20queue";
+
+/** A leader who has no authenticator yet: signing in sends them to set one up. */
+function unverifiedLeaderApi() {
+  return fakeApi({
+    "GET /api/auth/me": SIGNED_OUT,
+    "POST /api/auth/login": { status: 200, body: UNVERIFIED_LEADER },
+    "POST /api/auth/totp/setup": { status: 200, body: { otpauth_uri: OTPAUTH_URI } },
+    "POST /api/auth/totp/confirm": { status: 200, body: { ...UNVERIFIED_LEADER, two_factor_verified: true } },
+  });
+}
+
+async function signIn(user: ReturnType<typeof renderApp>["user"], email: string) {
+  await user.type(await screen.findByLabelText("Email"), email);
+  await user.type(screen.getByLabelText("Password"), "correct-horse-battery");
+  await user.click(screen.getByRole("button", { name: "Sign in" }));
+}
+
 describe("sign-in", () => {
   it("sends a staff member to the dashboard with their schools, roles and menu", async () => {
     document.cookie = "csrftoken=token-from-cookie; path=/";
@@ -125,19 +144,10 @@ describe("sign-in", () => {
   });
 
   it("sends a leader without an authenticator to set one up, with a local QR code", async () => {
-    const unverified = meFor(["leader"], { two_factor_verified: false, full_name: "Pat Head" });
-    const uri = "otpauth://totp/School%20post%20queue:head%40oakfield.test?secret=JBSWY3DPEHPK3PXPJBSWY3DP&issuer=School%20post%20queue";
-    const api = fakeApi({
-      "GET /api/auth/me": SIGNED_OUT,
-      "POST /api/auth/login": { status: 200, body: unverified },
-      "POST /api/auth/totp/setup": { status: 200, body: { otpauth_uri: uri } },
-      "POST /api/auth/totp/confirm": { status: 200, body: { ...unverified, two_factor_verified: true } },
-    });
+    const api = unverifiedLeaderApi();
     const { user } = renderApp("/signin");
 
-    await user.type(await screen.findByLabelText("Email"), "head@oakfield.test");
-    await user.type(screen.getByLabelText("Password"), "correct-horse-battery");
-    await user.click(screen.getByRole("button", { name: "Sign in" }));
+    await signIn(user, "head@oakfield.test");
 
     await screen.findByRole("heading", { name: "Set up two-factor sign-in" });
     expect(api.find("POST", "/api/auth/totp/setup")).toHaveLength(0); // only on request
@@ -146,7 +156,7 @@ describe("sign-in", () => {
     const qr = await screen.findByRole("img", { name: "QR code to scan with your authenticator app" });
     expect(qr.tagName.toLowerCase()).toBe("svg");
     expect(qr.querySelector("path")?.getAttribute("d")).toMatch(/^M\d+,\d+h1v1h-1z/);
-    expect(screen.getByTestId("otpauth-uri")).toHaveTextContent(uri);
+    expect(screen.getByTestId("otpauth-uri")).toHaveTextContent(OTPAUTH_URI);
     expect(screen.getByText("JBSW Y3DP EHPK 3PXP JBSW Y3DP")).toBeInTheDocument();
 
     await user.type(screen.getByLabelText("Code from the app"), "654321");
@@ -163,9 +173,20 @@ describe("sign-in", () => {
     });
     const { user } = renderApp("/this-tablet");
 
-    await user.type(await screen.findByLabelText("Email"), "teacher@oakfield.test");
-    await user.type(screen.getByLabelText("Password"), "correct-horse-battery");
-    await user.click(screen.getByRole("button", { name: "Sign in" }));
+    await signIn(user, "teacher@oakfield.test");
+
+    expect(await screen.findByRole("heading", { name: "This tablet" })).toBeInTheDocument();
+  });
+
+  it("brings a leader who must first set up two-factor sign-in back to the page they wanted", async () => {
+    unverifiedLeaderApi();
+    const { user } = renderApp("/this-tablet");
+
+    await signIn(user, "head@oakfield.test");
+    await screen.findByRole("heading", { name: "Set up two-factor sign-in" });
+    await user.click(screen.getByRole("button", { name: "Show my set-up code" }));
+    await user.type(await screen.findByLabelText("Code from the app"), "654321");
+    await user.click(screen.getByRole("button", { name: "Turn on two-factor sign-in" }));
 
     expect(await screen.findByRole("heading", { name: "This tablet" })).toBeInTheDocument();
   });

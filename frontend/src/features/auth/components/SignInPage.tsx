@@ -6,13 +6,9 @@ import { Loading } from "../../../components/Loading";
 import { Page } from "../../../components/Page";
 import { errorMessages } from "../../../lib/errors";
 import { needsTwoFactorSetup, useMe, useSignIn } from "../api/session";
+import { safeNext, withNext } from "../nextPath";
 
 const FIELDS = ["email", "password", "otp_token"] as const;
-
-/** Only paths inside this app, never another site ("//evil.example"). */
-function safeNext(value: string | null): string {
-  return value && value.startsWith("/") && !value.startsWith("//") ? value : "/";
-}
 
 export function SignInPage() {
   const me = useMe();
@@ -20,6 +16,8 @@ export function SignInPage() {
   const navigate = useNavigate();
   const [params] = useSearchParams();
   const next = safeNext(params.get("next"));
+  // A role that must set up two-factor sign-in first still ends on the page it wanted.
+  const setUpTwoFactor = withNext("/two-factor/setup", next);
 
   const [email, setEmail] = useState("");
   const [password, setPassword] = useState("");
@@ -38,7 +36,7 @@ export function SignInPage() {
 
   if (me.isPending) return <Loading />;
   if (me.data && !signIn.isPending && !signIn.isSuccess) {
-    return <Navigate to={needsTwoFactorSetup(me.data) ? "/two-factor/setup" : next} replace />;
+    return <Navigate to={needsTwoFactorSetup(me.data) ? setUpTwoFactor : next} replace />;
   }
 
   function submit(event: FormEvent<HTMLFormElement>) {
@@ -51,7 +49,7 @@ export function SignInPage() {
           if (errorMessages(error).code === "otp_required") setOtpAsked(true);
         },
         onSuccess: (user) =>
-          navigate(needsTwoFactorSetup(user) ? "/two-factor/setup" : next, { replace: true }),
+          navigate(needsTwoFactorSetup(user) ? setUpTwoFactor : next, { replace: true }),
       },
     );
   }

@@ -1,5 +1,5 @@
 import { useState, type FormEvent } from "react";
-import { Navigate, useNavigate } from "react-router";
+import { Navigate, useNavigate, useSearchParams } from "react-router";
 import { ErrorSummary } from "../../../components/ErrorSummary";
 import { Field } from "../../../components/Field";
 import { Loading } from "../../../components/Loading";
@@ -7,6 +7,7 @@ import { Page } from "../../../components/Page";
 import { errorMessages } from "../../../lib/errors";
 import { needsTwoFactorSetup, useMe } from "../api/session";
 import { secretFromUri, useConfirmTwoFactor, useStartTwoFactorSetup } from "../api/twoFactor";
+import { safeNext } from "../nextPath";
 import { QrCode } from "./QrCode";
 import { SignOutButton } from "./SignOutButton";
 
@@ -24,10 +25,12 @@ export function TwoFactorSetupPage() {
   const confirm = useConfirmTwoFactor();
   const navigate = useNavigate();
   const [code, setCode] = useState("");
+  const [params] = useSearchParams();
+  const next = safeNext(params.get("next"));
 
   if (me.isPending) return <Loading />;
   if (!me.data) return <Navigate to="/signin" replace />;
-  if (!needsTwoFactorSetup(me.data) && !confirm.isSuccess) return <Navigate to="/" replace />;
+  if (!needsTwoFactorSetup(me.data) && !confirm.isSuccess) return <Navigate to={next} replace />;
 
   const startErrors = errorMessages(start.error);
   const confirmErrors = errorMessages(confirm.error, ["otp_token"]);
@@ -37,7 +40,7 @@ export function TwoFactorSetupPage() {
   function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     confirm.mutate(code.replace(/\s+/g, ""), {
-      onSuccess: () => navigate("/", { replace: true }),
+      onSuccess: () => navigate(next, { replace: true }),
     });
   }
 

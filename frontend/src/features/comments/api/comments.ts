@@ -149,6 +149,31 @@ export function labelSpans(labels: CommentLabel[]): Array<[number, number]> {
   });
 }
 
+/** One kind of harm a comment was held for, however many times the screeners found it. */
+export interface LabelGroup {
+  label: string;
+  /** The surest of its findings, 0 to 1. */
+  score: number;
+  /** Each different reason given, once. */
+  reasons: string[];
+}
+
+/**
+ * The labels grouped by kind, surest first: a comment with an email, a phone number and a
+ * postcode is held for "Personal details" once, not three times.
+ */
+export function labelGroups(labels: CommentLabel[]): LabelGroup[] {
+  const groups = new Map<string, LabelGroup>();
+  for (const { label, score, reason } of labels) {
+    const group = groups.get(label) ?? { label, score, reasons: [] };
+    group.score = Math.max(group.score, score);
+    const why = reason?.trim();
+    if (why && !group.reasons.includes(why)) group.reasons.push(why);
+    groups.set(label, group);
+  }
+  return [...groups.values()].sort((a, b) => b.score - a.score);
+}
+
 // --- the school's screening settings (leaders change them; the DSL reads them) ---------------
 
 type ScreeningBody = NonNullable<paths["/api/schools/{school_id}/screening"]["put"]["requestBody"]>["content"]["application/json"];

@@ -9,6 +9,7 @@ import { HighlightedText } from "../../../components/post/HighlightedText";
 import { errorMessages } from "../../../lib/errors";
 import { formatDateTime } from "../../../lib/format";
 import {
+  labelGroups,
   labelSpans,
   useAddCommentNote,
   useAssign,
@@ -146,13 +147,17 @@ function CommentScreen({ comment, userId, userName }: { comment: CommentDetail; 
           <p>The screening found nothing wrong{comment.channel === "website" ? "; website comments wait for approval anyway" : ""}.</p>
         ) : (
           <ul className="finding-list">
-            {labels.map((label, index) => (
-              <li key={index} className={`finding ${comment.escalated ? "finding--block" : "finding--tag"}`}>
+            {labelGroups(labels).map((group) => (
+              <li key={group.label} className={`finding ${comment.escalated ? "finding--block" : "finding--tag"}`}>
                 <p className="finding__place">
-                  {words(LABEL_WORDS, label.label)}
-                  <span className="finding__rule"> · {Math.round(label.score * 100)}% sure</span>
+                  {words(LABEL_WORDS, group.label)}
+                  <span className="finding__rule"> · {Math.round(group.score * 100)}% sure</span>
                 </p>
-                {label.reason ? <p className="finding__message">{label.reason}</p> : null}
+                {group.reasons.map((reason) => (
+                  <p key={reason} className="finding__message">
+                    {reason}
+                  </p>
+                ))}
               </li>
             ))}
           </ul>

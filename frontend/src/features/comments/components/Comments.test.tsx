@@ -142,6 +142,39 @@ describe("comment moderation", () => {
     expect(api.find("POST", "/api/comments/51/delete")[0]?.body).toEqual({ note: "Reported to police" });
   });
 
+  it("names each reason a comment was held once, however many times it was found", async () => {
+    const found = (span: [number, number], reason: string) => ({ label: "personal_data", score: 1.0, span, screener: "rules", reason });
+    const text = "Call 07700 900123 or 07700 900456, email a@b.test, at SW1A 1AA";
+    fakeApi({
+      ...base,
+      "GET /api/comments/51": {
+        status: 200,
+        body: detail({
+          text,
+          escalated: false,
+          labels: [found([5, 17], "A phone number."), found([21, 33], "A phone number."), found([41, 49], "An email address."), found([54, 62], "A postcode."), { label: "profanity", score: 0.6, span: null, reason: "" }],
+        }),
+      },
+    });
+    renderApp("/comments/51");
+
+    const why = await screen.findByRole("region", { name: "Why it was held" });
+    expect(within(why).getAllByRole("listitem").map((item) => item.querySelector(".finding__place")?.textContent)).toEqual([
+      "Personal details · 100% sure",
+      "Swearing · 60% sure",
+    ]);
+    expect(within(why).getAllByText("A phone number.")).toHaveLength(1);
+    expect(within(why).getByText("A postcode.")).toBeInTheDocument();
+  });
+
+  it("writes a history entry it has no words for as a capitalised label, not a code", async () => {
+    const unknown = { ...detail().actions[0], id: 2, kind: "moved_to_archive", platform_op: "", platform_state: "" };
+    fakeApi({ ...base, "GET /api/comments/51": { status: 200, body: detail({ actions: [unknown] }) } });
+    renderApp("/comments/51");
+
+    expect(await screen.findByText("Moved to archive")).toBeInTheDocument();
+  });
+
   it("has a second person countersign evidence before it can be exported", async () => {
     let signed = false;
     const api = fakeApi({

@@ -7,7 +7,7 @@ import { Page } from "../../../components/Page";
 import { Pagination } from "../../../components/Pagination";
 import { errorMessages } from "../../../lib/errors";
 import { formatDateTime } from "../../../lib/format";
-import { useBulk, useComments, type BulkAction, type CommentQuery } from "../api/comments";
+import { labelGroups, useBulk, useComments, type BulkAction, type CommentQuery } from "../api/comments";
 import { MentionsPanel } from "./MentionsPanel";
 import { BULK_WORDS, CHANNEL_WORDS, LABEL_WORDS, REVIEW_WORDS, words } from "./words";
 
@@ -183,9 +183,9 @@ export function CommentsPage({ userId, seesEscalations }: { userId: number; sees
                       </span>
                     ) : null}
                     <span className="status status--neutral">{words(REVIEW_WORDS, row.review)}</span>
-                    {labels.map((label) => (
-                      <span key={label.label} className="tag-label">
-                        {words(LABEL_WORDS, label.label)}
+                    {labelGroups(labels).map((group) => (
+                      <span key={group.label} className="tag-label">
+                        {words(LABEL_WORDS, group.label)}
                       </span>
                     ))}
                   </p>

@@ -64,5 +64,9 @@ export const BULK_WORDS: Record<string, string> = {
 
 export function words(map: Record<string, string>, code: string | undefined | null): string {
   if (!code) return "";
-  return map[code] ?? code.replace(/_/g, " ");
+  const known = map[code];
+  if (known !== undefined) return known;
+  // A code with no words yet still reads as a label: "Escalated to dsl", not "escalated_to_dsl".
+  const plain = code.replace(/_/g, " ");
+  return plain.charAt(0).toUpperCase() + plain.slice(1);
 }

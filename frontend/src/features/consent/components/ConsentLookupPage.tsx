@@ -7,6 +7,7 @@ import { Loading } from "../../../components/Loading";
 import { Page } from "../../../components/Page";
 import { Pagination } from "../../../components/Pagination";
 import { errorMessages } from "../../../lib/errors";
+import { formatDate } from "../../../lib/format";
 import { usePeopleList, useStatusSearch, type StatusRow } from "../api/consent";
 import { DpiaPanel } from "./DpiaPanel";
 import { CHANNEL_NAMES, CHANNEL_ORDER, hasAny, KIND_LABELS, label, READ_ROLES, type ConsentSchool } from "./labels";
@@ -165,7 +166,7 @@ function Lookup({ school, multiple }: { school: ConsentSchool; multiple: boolean
                     {label(KIND_LABELS, row.kind)}
                     {row.year_group ? ` · ${row.year_group}` : ""}
                     {row.mis_id ? ` · MIS ${row.mis_id}` : ""}
-                    {row.on_roll ? "" : ` · left ${row.left_on ?? ""}`}
+                    {row.on_roll ? "" : row.left_on ? ` · left ${formatDate(row.left_on)}` : " · left"}
                   </p>
                   {row.do_not_publish ? (
                     <span className="status status--danger">

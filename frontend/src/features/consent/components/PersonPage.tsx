@@ -6,7 +6,7 @@ import { Icon } from "../../../components/Icon";
 import { Loading } from "../../../components/Loading";
 import { Page } from "../../../components/Page";
 import { errorMessages } from "../../../lib/errors";
-import { formatDateTime } from "../../../lib/format";
+import { formatDate, formatDateTime } from "../../../lib/format";
 import { usePerson, usePersonStatus, useTimeline } from "../api/consent";
 import { useConsentSchool } from "./ConsentLookupPage";
 import { DecisionCell, DoNotPublishBanner } from "./Decision";
@@ -165,7 +165,7 @@ function Person({ school, personId }: { school: ConsentSchool; personId: number 
                 <dt>Group</dt>
                 <dd>{[detail.data.year_group, detail.data.registration_group].filter(Boolean).join(", ") || "—"}</dd>
                 <dt>On roll</dt>
-                <dd>{detail.data.on_roll ? "Yes" : `No, left ${detail.data.left_on ?? ""}`}</dd>
+                <dd>{detail.data.on_roll ? "Yes" : detail.data.left_on ? `No, left ${formatDate(detail.data.left_on)}` : "No"}</dd>
                 <dt>Reference photos</dt>
                 <dd>{detail.data.enrolments}</dd>
               </dl>
@@ -229,8 +229,8 @@ function Person({ school, personId }: { school: ConsentSchool; personId: number 
                       </p>
                       <p className="hint">
                         By {r.contact ? contactName(r.contact) : label(GIVEN_BY_LABELS, r.given_by).replace(/^The /, "the ")} · {label(METHOD_LABELS, r.method)}
-                        {r.given_on ? ` · given ${r.given_on}` : ""}
-                        {r.expires_on ? ` · expires ${r.expires_on}` : ""}
+                        {r.given_on ? ` · given ${formatDate(r.given_on)}` : ""}
+                        {r.expires_on ? ` · expires ${formatDate(r.expires_on)}` : ""}
                       </p>
                       {r.notes ? <p>{r.notes}</p> : null}
                       {r.evidence && admin ? (

@@ -103,6 +103,24 @@ describe("the register, for consent administrators", () => {
     expect(api.find("POST", "/api/people/70/leave")[0]?.body).toEqual({ left_on: "2026-11-01" });
   });
 
+  it("writes every date the same way, never as 2026-09-05", async () => {
+    const record = {
+      id: 3, purpose: "photo_website", decision: "granted", given_by: "contact", contact: { id: 4, name: "Mum Jones", relationship: "Mother" }, method: "paper_form",
+      given_on: "2026-09-05", expires_on: "2027-08-31", evidence: null, evidence_reference: "", notes: "", import_run: null, recorded_by: "Carla Consent", recorded_at: "2026-09-05T09:00:00Z",
+    };
+    fakeApi(
+      admin({
+        "GET /api/people/70": { status: 200, body: { ...AMELIA, on_roll: false, left_on: "2026-12-05" } },
+        "GET /api/people/70/consent": { status: 200, body: { current: {}, records: [record] } },
+      }),
+    );
+    renderApp("/consent/1/people/70");
+
+    expect(await screen.findByText(/given 5 Sep 2026 · expires 31 Aug 2027/)).toBeInTheDocument();
+    expect(screen.getByText("No, left 5 Dec 2026")).toBeInTheDocument();
+    expect(document.body.textContent).not.toMatch(/\d{4}-\d{2}-\d{2}/);
+  });
+
   it("erases a person only once their MIS id is typed out", async () => {
     const api = fakeApi(
       admin({

@@ -7,13 +7,8 @@ import { Pagination } from "../../../components/Pagination";
 import { StatusBadge } from "../../../components/StatusBadge";
 import { errorMessages } from "../../../lib/errors";
 import { formatDateTime } from "../../../lib/format";
-import { CHANNEL_LABELS, postChannels, statusMeta } from "../../../lib/post";
+import { CHANNEL_LABELS, postChannels, postTitle, statusMeta } from "../../../lib/post";
 import { useMyPosts } from "../api/posts";
-
-function excerpt(text: string | undefined): string {
-  const clean = (text ?? "").trim().replace(/\s+/g, " ");
-  return clean.length > 90 ? `${clean.slice(0, 90)}…` : clean;
-}
 
 /** The author's own posts, newest problems first, each with its status in words. */
 export function MyPostsPage({ userId }: { userId: number }) {
@@ -41,7 +36,7 @@ export function MyPostsPage({ userId }: { userId: number }) {
                   <li key={post.id} className="card post-card">
                     <div className="card-main">
                       <h2 className="post-card__title">
-                        <Link to={`/posts/${post.id}`}>{excerpt(post.text) || `Post ${post.id} (photos only)`}</Link>
+                        <Link to={`/posts/${post.id}`}>{postTitle(post)}</Link>
                       </h2>
                       <p className="post-card__meta">
                         <StatusBadge label={meta.label} tone={meta.tone} icon={meta.icon} prefix="Status:" />

@@ -8,9 +8,8 @@ import { Page } from "../../../components/Page";
 import { StatusBadge } from "../../../components/StatusBadge";
 import { errorMessages } from "../../../lib/errors";
 import { formatDateTime } from "../../../lib/format";
-import { channelLabel, imageSrc } from "../../../lib/post";
+import { channelLabel, imageSrc, postExcerpt } from "../../../lib/post";
 import { takedownChannels, useConfirmTakedown, useTakedown, useTakedownPosts, type Takedown } from "../api/publishing";
-import { excerpt } from "./TakedownsPage";
 import { channelProgress, takedownWords } from "./words";
 
 /** One takedown: what must come down and why, the one confirmation, then progress per channel. */
@@ -38,7 +37,7 @@ function TakedownScreen({ takedown }: { takedown: Takedown }) {
   const words = takedownWords(takedown.state);
   const channels = takedownChannels(takedown);
   const stillUp = channels.filter((c) => c.state !== "taken_down");
-  const title = post && excerpt(post.text, 50) ? `Takedown: ${excerpt(post.text, 50)}` : `Takedown of post ${takedown.post}`;
+  const title = post && postExcerpt(post.text, 50) ? `Takedown: ${postExcerpt(post.text, 50)}` : `Takedown of post ${takedown.post}`;
 
   function confirmIt() {
     confirm.mutate(undefined, {

@@ -6,14 +6,9 @@ import { Page } from "../../../components/Page";
 import { StatusBadge } from "../../../components/StatusBadge";
 import { errorMessages } from "../../../lib/errors";
 import { formatDateTime } from "../../../lib/format";
-import { channelLabel, imageSrc, type PostDetail } from "../../../lib/post";
+import { channelLabel, imageSrc, postTitle, type PostDetail } from "../../../lib/post";
 import { takedownChannels, useTakedownPosts, useTakedowns, type Takedown } from "../api/publishing";
 import { channelProgress, takedownWords } from "./words";
-
-export function excerpt(text: string | undefined, length = 140): string {
-  const clean = (text ?? "").trim().replace(/\s+/g, " ");
-  return clean.length > length ? `${clean.slice(0, length)}…` : clean;
-}
 
 const GROUPS: Array<{ state: Takedown["state"]; title: string; empty: string }> = [
   { state: "awaiting_confirmation", title: "Must come down: waiting for you to confirm", empty: "Nothing is waiting for a confirmation." },
@@ -80,7 +75,7 @@ export function TakedownsPage() {
 function TakedownCard({ takedown, post }: { takedown: Takedown; post: PostDetail | undefined }) {
   const words = takedownWords(takedown.state);
   const channels = takedownChannels(takedown);
-  const title = post ? excerpt(post.text) || `Post ${takedown.post} (photos only)` : `Post ${takedown.post}`;
+  const title = post ? postTitle(post, 140) : `Post ${takedown.post}`;
   return (
     <li className={`card takedown-card takedown-card--${takedown.state ?? "unknown"}`}>
       {post && post.images[0] ? (

@@ -8,7 +8,7 @@ import { Pagination } from "../../../components/Pagination";
 import { StatusBadge } from "../../../components/StatusBadge";
 import { errorMessages } from "../../../lib/errors";
 import { formatDateTime } from "../../../lib/format";
-import { CHANNEL_LABELS, CHANNELS, isChannel, postChannels, statusMeta, type PostStatus } from "../../../lib/post";
+import { CHANNEL_LABELS, CHANNELS, isChannel, postChannels, postTitle, statusMeta, type PostStatus } from "../../../lib/post";
 import { useQueue, type QueueQuery } from "../api/queue";
 import type { SchoolRef } from "./types";
 
@@ -33,11 +33,6 @@ const VIEWS: Record<string, { label: string; statuses: PostStatus[] }> = {
   taken_down: { label: "Taken down", statuses: ["takedown_requested", "taken_down"] },
   all: { label: "All posts", statuses: [] },
 };
-
-function excerpt(text: string | undefined): string {
-  const clean = (text ?? "").trim().replace(/\s+/g, " ");
-  return clean.length > 110 ? `${clean.slice(0, 110)}…` : clean;
-}
 
 function dayStart(value: string): string | undefined {
   return value ? new Date(`${value}T00:00:00`).toISOString() : undefined;
@@ -151,7 +146,7 @@ export function ApprovalQueuePage({ schools }: { schools: SchoolRef[] }) {
                 <li key={post.id} className="card post-card">
                   <div className="card-main">
                     <h2 className="post-card__title">
-                      <Link to={`/queue/${post.id}`}>{excerpt(post.text) || `Post ${post.id} (photos only)`}</Link>
+                      <Link to={`/queue/${post.id}`}>{postTitle(post, 110)}</Link>
                     </h2>
                     <p className="post-card__meta">
                       <StatusBadge label={meta.label} tone={meta.tone} icon={meta.icon} prefix="Status:" />

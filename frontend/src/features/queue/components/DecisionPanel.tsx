@@ -3,7 +3,7 @@ import { ErrorSummary } from "../../../components/ErrorSummary";
 import { Icon } from "../../../components/Icon";
 import { errorMessages } from "../../../lib/errors";
 import { formatDateTime } from "../../../lib/format";
-import { approvalsView, imageSrc, statusMeta, type PostDetail } from "../../../lib/post";
+import { approvalsView, channelsInWords, imageSrc, postChannels, statusMeta, type PostDetail } from "../../../lib/post";
 import { useApprove, useReject, useRequestChanges, type Publishing } from "../api/queue";
 import { X_OVER_BUDGET, XCostNotice } from "./XCostNotice";
 
@@ -15,6 +15,25 @@ function toLocalInput(iso: string | null | undefined): string {
   if (Number.isNaN(date.getTime())) return "";
   const pad = (n: number) => String(n).padStart(2, "0");
   return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}T${pad(date.getHours())}:${pad(date.getMinutes())}`;
+}
+
+/** After an approval, what happens next, in words: when, and on which channels. */
+function approvalOutcome(updated: PostDetail): string {
+  const where = channelsInWords(postChannels(updated));
+  switch (updated.status) {
+    case "awaiting_approval":
+      return "Your approval is recorded. It needs another leader's approval before it is published.";
+    case "scheduled":
+      return `Approved. It will be published at ${formatDateTime(updated.scheduled_at)} to ${where}.`;
+    case "approved":
+      return `Approved. It will be published to ${where} in a moment.`;
+    case "publishing":
+      return `Approved. It is being published now to ${where}.`;
+    case "published":
+      return `Approved and published to ${where}.`;
+    default:
+      return `Approved. ${statusMeta(updated.status).explain}`;
+  }
 }
 
 /**
@@ -171,18 +190,7 @@ function ApproveForm({ post, onDone }: { post: PostDetail; onDone: (message: str
         ...(acceptXCost ? { acknowledged: [X_OVER_BUDGET] } : {}),
       },
       {
-        onSuccess: (updated) =>
-          onDone(
-            updated.status === "awaiting_approval"
-              ? "Your approval is recorded. It still needs another approval."
-              : updated.status === "scheduled"
-                ? `Approved. It will be published at ${formatDateTime(updated.scheduled_at)}.`
-                : updated.status === "published"
-                  ? "Approved and published."
-                  : updated.status === "publishing"
-                    ? "Approved. It is being published now."
-                    : `Approved. The post is now ${statusMeta(updated.status).label.toLowerCase()}.`,
-          ),
+        onSuccess: (updated) => onDone(approvalOutcome(updated)),
       },
     );
   }

@@ -34,6 +34,18 @@ export function PublishingPage({ schools }: { schools: PublishingSchool[] }) {
   );
 }
 
+function leadersApprovals(count: number): string {
+  return count === 1 ? "1 leader's approval" : `${count} leaders' approvals`;
+}
+
+/** "Each post needs 1 leader's approval before it is published.": the rule, in a sentence. */
+function approvalRule(policy: { approvals_required: number; approvals_required_identifiable_pupils: number; dsl_clearance_required: boolean }): string {
+  const withPupils = policy.approvals_required_identifiable_pupils;
+  const more = withPupils > policy.approvals_required ? ` (${leadersApprovals(withPupils)} when pupils can be identified)` : "";
+  const dsl = policy.dsl_clearance_required ? " The DSL must also clear posts that show pupils." : "";
+  return `Each post needs ${leadersApprovals(policy.approvals_required)}${more} before it is published.${dsl}`;
+}
+
 function SchoolPublishing({ school, onDone }: { school: PublishingSchool; onDone: (message: string) => void }) {
   const id = useId();
   const publishing = usePublishing(school.id);
@@ -78,11 +90,7 @@ function SchoolPublishing({ school, onDone }: { school: PublishingSchool; onDone
         </p>
       ) : null}
       <p className="hint">
-        Approvals needed: {state.approvals_required}
-        {state.approvals_required_identifiable_pupils > state.approvals_required
-          ? ` (${state.approvals_required_identifiable_pupils} when pupils can be identified)`
-          : ""}
-        {state.dsl_clearance_required ? ". The DSL must also clear posts that show pupils." : "."}
+        {approvalRule(state)}
       </p>
       <ErrorSummary messages={errors.top} />
       {paused ? (

@@ -1,5 +1,6 @@
 import { screen, waitFor, within } from "@testing-library/react";
 import { describe, expect, it } from "vitest";
+import { formatDateTime } from "../../../lib/format";
 import { fakeApi, meFor } from "../../../test/fakeApi";
 import { checkRun, face, faceCheck, HASH, image, NO_FACE_FINDING, page, post } from "../../../test/posts";
 import { POLICY } from "../../../test/publishing";
@@ -95,8 +96,27 @@ describe("approval queue", () => {
     // R20: faces were found, and the leader still looks at the photo for anyone missed.
     await user.click(screen.getByRole("checkbox", { name: "Photo 1: No other identifiable person in this photo" }));
     await user.click(screen.getByRole("button", { name: "Approve this post" }));
-    expect(await screen.findByText("Approved. It is being published now.")).toHaveFocus();
+    expect(await screen.findByText("Approved. It is being published now to the school website.")).toHaveFocus();
     expect(api.find("POST", "/api/posts/12/approve")[0]?.body).toEqual({ content_hash: HASH, scheduled_at: null, confirmed_images: [31] });
+  });
+
+  it("says when and where an approved post will be published", async () => {
+    const scheduled = { ...READY, status: "scheduled" as const, channels: ["website" as const, "facebook" as const], scheduled_at: "2026-12-05T15:30:00Z" };
+    fakeApi(routes({ "POST /api/posts/12/approve": { status: 200, body: scheduled } }));
+    const { user } = renderApp("/queue/12");
+
+    await user.click(await screen.findByRole("checkbox", { name: "Photo 1: No other identifiable person in this photo" }));
+    await user.click(screen.getByRole("button", { name: "Approve this post" }));
+
+    const when = formatDateTime("2026-12-05T15:30:00Z");
+    expect(await screen.findByText(`Approved. It will be published at ${when} to the school website and Facebook.`)).toHaveFocus();
+  });
+
+  it("gives a leader each finding's rule code under its details", async () => {
+    fakeApi(routes({ "GET /api/posts/12": { status: 200, body: { ...READY, check_run: checkRun([NO_FACE_FINDING], [], "ready") } } }));
+    renderApp("/queue/12");
+
+    expect(await screen.findByText("Safeguarding rule R20")).toBeInTheDocument();
   });
 
   it("asks for one confirmation per photo, faces found or not, and sends them (R20)", async () => {

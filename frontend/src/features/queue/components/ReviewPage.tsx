@@ -122,7 +122,7 @@ function ReviewScreen({ post, userId, publishing }: { post: PostDetail; userId: 
             <p className="hint">
               Checked {formatDateTime(run.createdAt)}. Verdict: {run.verdict === "ready" ? "ready for approval" : run.verdict.replace("_", " ")}.
             </p>
-            <FindingList post={post} findings={findings} />
+            <FindingList post={post} findings={findings} showRuleCodes />
           </>
         ) : (
           <p>Not checked yet.</p>

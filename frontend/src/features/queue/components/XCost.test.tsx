@@ -42,7 +42,7 @@ describe("what X costs, before approval", () => {
     await user.click(await screen.findByRole("checkbox", { name: "I accept this cost beyond the school's X budget" }, { timeout: 10_000 }));
     await user.click(screen.getByRole("button", { name: "Approve this post" }));
 
-    await screen.findByText("Approved. It is being published now.");
+    await screen.findByText("Approved. It is being published now to X.");
     expect(api.find("POST", "/api/posts/12/approve")[0]?.body).toMatchObject({ acknowledged: ["x_over_budget"] });
   });
 });

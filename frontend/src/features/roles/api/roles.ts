@@ -33,3 +33,15 @@ export function useSetHeadTeacher(schoolId: number) {
     onSuccess: () => queryClient.invalidateQueries({ queryKey: membershipsKey(schoolId) }),
   });
 }
+
+/** Lift a member's sign-in lock-out before its cool-off ends (audited). */
+export function useUnlockSignIn(schoolId: number) {
+  return useMutation({
+    mutationFn: ({ membershipId }: { membershipId: number }) =>
+      unwrap(
+        api.POST("/api/schools/{school_id}/memberships/{membership_id}/unlock", {
+          params: { path: { school_id: schoolId, membership_id: membershipId } },
+        }),
+      ),
+  });
+}

@@ -4,7 +4,7 @@ import { Flash } from "../../../components/Flash";
 import { Loading } from "../../../components/Loading";
 import { Page } from "../../../components/Page";
 import { errorMessages } from "../../../lib/errors";
-import { useMemberships, useSetHeadTeacher, type Membership } from "../api/roles";
+import { useMemberships, useSetHeadTeacher, useUnlockSignIn, type Membership } from "../api/roles";
 
 export interface SchoolRef {
   id: number;
@@ -45,6 +45,7 @@ function personName(membership: Membership): string {
 function SchoolRoles({ school }: { school: SchoolRef }) {
   const memberships = useMemberships(school.id);
   const setHead = useSetHeadTeacher(school.id);
+  const unlock = useUnlockSignIn(school.id);
   const [flash, setFlash] = useState<{ message: string; stamp: number } | null>(null);
   const headingId = `roles-${school.id}`;
 
@@ -63,12 +64,29 @@ function SchoolRoles({ school }: { school: SchoolRef }) {
     );
   }
 
+  function unlockSignIn(membership: Membership) {
+    unlock.mutate(
+      { membershipId: membership.id },
+      {
+        onSuccess: ({ cleared }) =>
+          setFlash({
+            message:
+              cleared > 0
+                ? `${personName(membership)} can sign in again.`
+                : `${personName(membership)} was not locked out.`,
+            stamp: Date.now(),
+          }),
+      },
+    );
+  }
+
   const rows = memberships.data ?? [];
   return (
     <section className="panel" aria-labelledby={headingId}>
       <h2 id={headingId}>{school.name}</h2>
       <Flash message={flash?.message ?? null} stamp={flash?.stamp} />
       <ErrorSummary messages={errorMessages(setHead.error, []).top} title="Could not change the head teacher" />
+      <ErrorSummary messages={errorMessages(unlock.error, []).top} title="Could not lift the sign-in lock-out" />
       {memberships.isPending ? <Loading /> : null}
       {memberships.isError ? <ErrorSummary messages={errorMessages(memberships.error).top} /> : null}
       {rows.length > 0 ? (
@@ -79,6 +97,7 @@ function SchoolRoles({ school }: { school: SchoolRef }) {
               <th scope="col">Person</th>
               <th scope="col">Role</th>
               <th scope="col">Head teacher</th>
+              <th scope="col">Sign-in</th>
             </tr>
           </thead>
           <tbody>
@@ -98,6 +117,16 @@ function SchoolRoles({ school }: { school: SchoolRef }) {
                       {membership.is_head_teacher ? `Remove ${personName(membership)} as head teacher` : `Make ${personName(membership)} the head teacher`}
                     </button>
                   ) : null}
+                </td>
+                <td>
+                  <button
+                    type="button"
+                    className="button"
+                    disabled={unlock.isPending}
+                    onClick={() => unlockSignIn(membership)}
+                  >
+                    {`Unlock sign-in for ${personName(membership)}`}
+                  </button>
                 </td>
               </tr>
             ))}
