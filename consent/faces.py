@@ -13,9 +13,10 @@ import io
 from dataclasses import dataclass
 
 import numpy as np
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image
 
 from backend.common.errors import InvalidInput
+from backend.faces.decode import ImageRejected, ImageTooLargeToCheck, decode_upright_fitting
 from backend.faces.detect import DetectorSettings, FaceBox, detect_faces
 from backend.faces.encode import encode_faces
 
@@ -37,13 +38,11 @@ MANY_FACES_CODE = "many_faces"  # the front end then asks the administrator to p
 PHOTO_TOO_LARGE = "The reference photo is larger than {megabytes} MB."
 
 MAX_PHOTO_BYTES = 15 * 1024 * 1024
-MAX_PIXELS = 40_000_000
 STORED_LONG_SIDE = 1200  # enough for re-encoding later; less data kept
 MIN_FACE_PX = 60  # match_face only identifies faces of 60 px or more; enrol no smaller
 # A portrait often has a second, much smaller face in it (a badge, a poster, someone far
 # behind): the person's own face must be at least this many times as tall as any other.
 DOMINANT_FACE_RATIO = 2.0
-ACCEPTED_FORMATS = {"JPEG", "PNG", "WEBP", "HEIF"}  # HEIF: pillow-heif, via backend.faces
 
 
 @dataclass(frozen=True)
@@ -58,14 +57,12 @@ def _clean_jpeg(data: bytes) -> bytes:
             PHOTO_TOO_LARGE.format(megabytes=MAX_PHOTO_BYTES // 2**20), field="photo"
         )
     try:
-        with Image.open(io.BytesIO(data)) as probe:
-            if probe.format not in ACCEPTED_FORMATS:
-                raise InvalidInput(NOT_AN_IMAGE, field="photo")
-            if probe.width * probe.height > MAX_PIXELS:
-                raise InvalidInput(NOT_AN_IMAGE, field="photo")
-            img = ImageOps.exif_transpose(probe)
-            img = img.convert("RGB")
-    except (UnidentifiedImageError, OSError, Image.DecompressionBombError) as exc:
+        # Refused from the header when its pixels would exceed the decoded-memory budget;
+        # otherwise decoded already downscaled (we keep STORED_LONG_SIDE at most).
+        img = decode_upright_fitting(data, long_side=STORED_LONG_SIDE)
+    except ImageTooLargeToCheck as exc:
+        raise InvalidInput(exc.message, field="photo") from exc
+    except ImageRejected as exc:
         raise InvalidInput(NOT_AN_IMAGE, field="photo") from exc
     img.thumbnail((STORED_LONG_SIDE, STORED_LONG_SIDE), Image.Resampling.LANCZOS)
     # A fresh image from pixels only: no EXIF, GPS, XMP or ICC rides along.

@@ -28,6 +28,7 @@ from backend.faces.decode import (
     DAMAGED,
     NOT_AN_IMAGE,
     ImageRejected,
+    decode_upright_fitting,
     fresh_rgb,
     normalise,
     open_checked,
@@ -100,6 +101,9 @@ def inspect_upload(data: bytes, *, max_bytes: int, max_pixels: int) -> UploadInf
     4. The file must end properly (JPEG EOI, PNG IEND, WebP RIFF size): truncated uploads
        are refused whatever Pillow's global LOAD_TRUNCATED_IMAGES switch says.
     5. verify() checks structure (PNG CRCs), then a full decode catches corrupt data.
+
+    Anything whose RGB pixels would exceed the decoded-memory budget (IMAGE_MAX_DECODED_MB)
+    is refused at step 2, from the header (backend.faces.decode.check_decoded_budget).
     """
     if not data:
         raise ImageRejected(EMPTY_FILE)
@@ -124,7 +128,13 @@ def inspect_upload(data: bytes, *, max_bytes: int, max_pixels: int) -> UploadInf
         # verify() must come straight after open, leaves the image unusable, and misses
         # truncated JPEG data: so verify a fresh handle, then decode another one fully.
         open_checked(data, fmt, max_pixels).verify()
-        open_checked(data, fmt, max_pixels).load()
+        whole = open_checked(data, fmt, max_pixels)
+        if fmt == "JPEG":
+            # At 1/8 scale libjpeg still entropy-decodes every block, which is what this
+            # decode is for (truncation is caught by the end-marker walk above), but never
+            # holds the full-size pixels: 2 MB instead of 144 for a 48 MP photo.
+            whole.draft(whole.mode, (whole.width // 8, whole.height // 8))
+        whole.load()
     except ImageRejected:
         raise
     except (OSError, SyntaxError, ValueError, struct.error, EOFError) as exc:
@@ -159,6 +169,13 @@ def publishable_variants(
     for name, long_side in zip(VARIANT_NAMES, long_sides, strict=False):
         variants[name] = _jpeg_bytes(_fit(source, long_side), quality)
     return variants
+
+
+def upload_variants(data: bytes, *, long_sides: tuple[int, ...]) -> dict[str, bytes]:
+    """publishable_variants of an accepted upload, decoded already downscaled to about twice
+    the largest variant: the full-size pixels of a big photo are never held."""
+    upright = decode_upright_fitting(data, long_side=max(long_sides))
+    return publishable_variants(upright, long_sides=long_sides)
 
 
 def variant_long_sides(published_long_side: int) -> tuple[int, int, int]:

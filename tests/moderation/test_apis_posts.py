@@ -13,8 +13,10 @@ from PIL import Image
 from backend.accounts.models import Role
 from backend.accounts.services import device_enrol, device_revoke
 from backend.common.actors import SYSTEM_SHELL
+from backend.faces.decode import TOO_LARGE_TO_CHECK
 from moderation.models import Post, PostImage
 from tests.commits import commits_for_real, committed
+from tests.faces.big_images import HUGE_ONE_BIT_SIZE, forbid_decoding, one_bit_png
 from tests.factories import member
 from tests.moderation.factories import draft, fixture_bytes
 
@@ -136,6 +138,32 @@ def test_a_decompression_bomb_is_refused(
     )
     assert response.status_code == 400 and "megapixels" in response.json()["image"][0]
     assert not PostImage.objects.exists()
+
+
+def test_it_refuses_a_photo_over_the_decoded_memory_budget_before_decoding_it(
+    tablet_as: Any, teacher: Any, draft_id: int, monkeypatch: Any
+) -> None:
+    # 6 KB on disk, 49 MP: under UPLOAD_MAX_PIXELS, ~150 MB once decoded as RGB.
+    data = one_bit_png(*HUGE_ONE_BIT_SIZE)
+    forbid_decoding(monkeypatch)
+
+    response = tablet_as(teacher).post(
+        f"/api/posts/{draft_id}/images", {"image": _upload(data, "big.png")}, format="multipart"
+    )
+
+    assert response.status_code == 400
+    assert response.json()["image"] == [TOO_LARGE_TO_CHECK.format(megapixels=49, most=48)]
+    assert not PostImage.objects.exists() and _stored_files() == []
+
+
+def test_it_accepts_a_12_mp_phone_photo_within_the_decoded_memory_budget(
+    tablet_as: Any, teacher: Any, draft_id: int
+) -> None:
+    response = tablet_as(teacher).post(
+        f"/api/posts/{draft_id}/images", {"image": _upload(_jpeg((4000, 3000)))}, format="multipart"
+    )
+
+    assert response.status_code == 201, response.json()
 
 
 def test_a_fifth_photo_is_refused(tablet_as: Any, teacher: Any, draft_id: int) -> None:

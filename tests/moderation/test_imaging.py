@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import struct
-import zlib
 
 import numpy as np
 import pytest
@@ -20,6 +19,12 @@ from moderation.imaging import (
     metadata_present,
     normalise,
     publishable_variants,
+)
+from tests.faces.big_images import (
+    HUGE_ONE_BIT_SIZE,
+    forbid_decoding,
+    header_only_png,
+    one_bit_png,
 )
 from tests.moderation.face_fixtures import SOURCE_FACES, fixture_bytes
 
@@ -37,22 +42,6 @@ def _hopper() -> Image.Image:
     """Hopper's pixels only (the file's JPEG comment would otherwise follow them around)."""
     with Image.open(io.BytesIO(fixture_bytes("hopper.jpg"))) as im:
         return Image.frombytes("RGB", im.size, im.convert("RGB").tobytes())
-
-
-def _png_chunk(kind: bytes, body: bytes) -> bytes:
-    return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
-
-
-def _png_declaring(width: int, height: int) -> bytes:
-    """A tiny PNG whose header claims a huge canvas: a classic decompression bomb."""
-    ihdr = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    idat = zlib.compress(b"\x00" * 1024)
-    return (
-        b"\x89PNG\r\n\x1a\n"
-        + _png_chunk(b"IHDR", ihdr)
-        + _png_chunk(b"IDAT", idat)
-        + _png_chunk(b"IEND", b"")
-    )
 
 
 def _with_all_metadata(img: Image.Image, *, orientation: int = 1) -> bytes:
@@ -245,7 +234,7 @@ def test_it_rejects_a_corrupt_png() -> None:
 
 
 def test_it_rejects_a_decompression_bomb_before_decoding_it() -> None:
-    bomb = _png_declaring(100_000, 100_000)  # 10 gigapixels declared in a ~100 byte file
+    bomb = header_only_png(100_000, 100_000)  # 10 gigapixels declared in a ~100 byte file
 
     with pytest.raises(ImageRejected) as err:
         inspect_upload(bomb, **LIMITS)
@@ -255,7 +244,7 @@ def test_it_rejects_a_decompression_bomb_before_decoding_it() -> None:
 
 def test_it_turns_pillows_own_bomb_guard_into_a_rejection() -> None:
     # Our limit set absurdly high: Pillow's DecompressionBombError must still be caught.
-    bomb = _png_declaring(30_000, 30_000)
+    bomb = header_only_png(30_000, 30_000)
 
     with pytest.raises(ImageRejected) as err:
         inspect_upload(bomb, max_bytes=20 * MB, max_pixels=10**12)
@@ -530,3 +519,24 @@ def test_blurring_accepts_an_image_and_ignores_degenerate_boxes() -> None:
     out = blur_regions(img, [(10, 10, 10, 10), (200, 300, 250, 260)])
 
     assert Image.open(io.BytesIO(out)).size == (128, 128)
+
+
+def test_it_refuses_an_upload_over_the_decoded_memory_budget_from_its_header(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    data = one_bit_png(*HUGE_ONE_BIT_SIZE)  # 49 MP: under the 50 MP pixel limit
+    forbid_decoding(monkeypatch)
+
+    with pytest.raises(ImageRejected) as err:
+        inspect_upload(data, max_bytes=20 * MB, max_pixels=50_000_000)
+
+    assert err.value.message == decode.TOO_LARGE_TO_CHECK.format(megapixels=49, most=48)
+
+
+def test_it_makes_the_same_size_variants_from_an_upload_decoded_reduced() -> None:
+    data = _encode(Image.new("RGB", (6000, 4000), (90, 120, 200)))
+
+    variants = imaging.upload_variants(data, long_sides=(1280, 960, 400))
+
+    sizes = {name: Image.open(io.BytesIO(jpeg)).size for name, jpeg in variants.items()}
+    assert sizes == {"large": (1280, 853), "medium": (960, 640), "thumb": (400, 267)}
