@@ -262,3 +262,12 @@ def schools_with_new_corrections() -> list[int]:
         for row in latest
         if row["school_id"] not in fitted or row["latest"] > fitted[row["school_id"]]
     )
+
+
+def screening_refit_due(*, actor: Actor = SYSTEM_SCREENING_REFIT) -> dict[str, bool]:
+    """The weekly refit: every school with corrections newer than its installed adaptation,
+    by slug, and whether its refit was installed (a worse one never is)."""
+    return {
+        school.slug: school_screening_refit(school=school, actor=actor).installed
+        for school in School.objects.filter(pk__in=schools_with_new_corrections())
+    }

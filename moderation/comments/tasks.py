@@ -119,18 +119,9 @@ def screening_refit_due() -> dict[str, bool]:
     weekly refit is switched on)."""
     if not settings.SCREENING_WEEKLY_REFIT:
         return {}
-    from backend.accounts.models import School
+    from .corrections import screening_refit_due as refit_due
 
-    from .corrections import (
-        SYSTEM_SCREENING_REFIT,
-        school_screening_refit,
-        schools_with_new_corrections,
-    )
-
-    return {
-        school.slug: school_screening_refit(school=school, actor=SYSTEM_SCREENING_REFIT).installed
-        for school in School.objects.filter(pk__in=schools_with_new_corrections())
-    }
+    return refit_due()
 
 
 @shared_task(name="comments.retention_purge", acks_late=True, time_limit=1800)
