@@ -65,6 +65,10 @@ format: $(STAMP)
 	.venv/bin/ruff format .
 	.venv/bin/ruff check --fix .
 
+# Issue 19: every metric beside a baseline measured in the same run, into bench/results.json
+# (docs/performance.md). PostgreSQL and Redis from DATABASE_URL / REDIS_URL (local defaults;
+# the benches use their own database, dropped and recreated); metrics needing a missing
+# service are reported as not measured.
 bench: $(STAMP)
 	$(PY) bench/run.py
 

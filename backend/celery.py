@@ -8,7 +8,8 @@ from typing import Any
 
 from celery import Celery, Task, signals
 from django.core.exceptions import ImproperlyConfigured
-from kombu.exceptions import OperationalError
+
+from backend.common.dispatch import BROKER_ERRORS
 
 # Registers the embedded broker's scheme (``embeddedfs://``) before any connection is made.
 from backend.operations import transport as _embedded_transport
@@ -30,7 +31,7 @@ class SweptTask(Task):  # type: ignore[misc]
             return super().apply_async(*args, **kwargs)
         try:
             return super().apply_async(*args, **kwargs)
-        except (OperationalError, OSError) as exc:
+        except BROKER_ERRORS as exc:
             log.error("Could not queue %s (%s); its beat sweep will pick it up.", self.name, exc)
             return None
 
@@ -48,8 +49,29 @@ app.conf.update(
     task_default_retry_delay=10,
     result_expires=3600,
     broker_connection_retry_on_startup=True,
-    # Longer than any task or countdown we use, so Redis does not redeliver a running task.
-    broker_transport_options={"visibility_timeout": 3600},
+    # Nothing reads a task's return value in the product (issue 16): with results on, every
+    # send first subscribed to the result store, and with Redis down a request hung ~20 s
+    # and answered 500 ("Retry limit exceeded ... must be restarted") after its commit.
+    # Tests that wait for a result ask for it (``apply_async(..., ignore_result=False)``).
+    task_ignore_result=True,
+    # A broker that is down must not hold a request: two quick tries, then the caller logs
+    # it and the sweep sends the work later (backend/common/dispatch.py).
+    task_publish_retry_policy={
+        "max_retries": 2,
+        "interval_start": 0,
+        "interval_step": 0.2,
+        "interval_max": 0.5,
+    },
+    broker_connection_timeout=2.0,
+    # Longer than any task or countdown we use, so Redis does not redeliver a running task;
+    # socket timeouts so a broker that vanishes mid-send fails fast instead of hanging.
+    broker_transport_options={
+        "visibility_timeout": 3600,
+        "socket_connect_timeout": 2.0,
+        "socket_timeout": 5.0,
+    },
+    redis_socket_connect_timeout=2.0,
+    redis_socket_timeout=5.0,
     timezone="Europe/London",
 )
 #: The apps a worker discovers tasks in. Each app's tasks.py declares its periodic tasks in

@@ -27,6 +27,9 @@ urlpatterns = [
     re_path(r"^(?!api/|admin/|static/|healthz).*$", spa_index, name="spa"),
 ]
 
+# A lost database outside a view answers 503, not 500 (issue 16).
+handler500 = "backend.common.middleware.server_error"
+
 admin.site.site_header = "School post queue — administration"
 if settings.DEBUG:
     admin.site.site_title = "School post queue (embedded)"

@@ -1,15 +1,11 @@
 """MIS import benchmark: a generated 10,000-pupil CSV imported into a fresh school, twice.
 
-    .venv/bin/python bench/import_bench.py            # throwaway in-memory SQLite
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/test .venv/bin/python bench/import_bench.py
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench .venv/bin/python -m bench.import_bench
 
-Database: Django's test-database machinery (`setup_databases`), so nothing real is
-touched. BENCH_DATABASE_URL, if set, is used as DATABASE_URL (as for the other benches).
-With neither set, the test settings give an in-memory SQLite database; with a PostgreSQL
-URL a throwaway `test_import_bench_<pid>` database is created and dropped (never the
-`test_<name>` database a concurrent pytest run may be using). If Django is already
-configured (e.g. by a test), run() uses the database it is given and only creates its own
-uniquely named school. bench/run.py runs it in its own process.
+Database: the benchmarks' own PostgreSQL database (bench/services.py: created and migrated
+when missing, never a database without "bench" in its name); each run imports into a new,
+uniquely named school. If Django is already configured (e.g. by a test), run() uses the
+database it is given. Without PostgreSQL the metric is reported as not measured.
 
 Reports rows/second for: the first import (everyone new), the same file again (must
 change nothing), and a changed file (5% leavers, 5% new consent answers).
@@ -21,13 +17,14 @@ import csv
 import datetime
 import io
 import json
-import os
 import random
 import sys
 import time
 import uuid
-from pathlib import Path
 from typing import Any
+
+from bench.metrics import metric, skipped
+from bench.services import ServiceMissing, django_on_postgres
 
 ROWS = 10_000
 HEADER = [
@@ -144,40 +141,36 @@ def generate_csv(rows: int = ROWS, *, seed: int = 7, changed: bool = False) -> b
     return out.getvalue().encode()
 
 
-def _setup_django() -> Any:
-    """Configure Django if nobody did; return the test-database state to tear down."""
+def run(rows: int = ROWS) -> dict[str, Any]:
+    """``mis_import_rows_per_s`` on the benchmarks' PostgreSQL database (bench/services.py);
+    when Django is already configured (a test), on the database it was given."""
     from django.conf import settings
 
-    if settings.configured:
-        return None
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "backend.settings.test")
-    if os.environ.get("BENCH_DATABASE_URL"):  # as the other benches (bench/django_setup.py)
-        os.environ["DATABASE_URL"] = os.environ["BENCH_DATABASE_URL"]
-    import django
-
-    django.setup()
-    from django.db import connections
-    from django.test.utils import setup_databases, setup_test_environment
-
-    # A database of its own, so a test run elsewhere on the same server is never touched.
-    test = connections.databases["default"].setdefault("TEST", {})
-    if connections["default"].vendor != "sqlite":
-        test["NAME"] = f"test_import_bench_{os.getpid()}"
-    setup_test_environment()
-    return setup_databases(verbosity=0, interactive=False, serialized_aliases=[])
-
-
-def run(rows: int = ROWS) -> dict[str, Any]:
-    state = _setup_django()
-    try:
-        return _bench(rows)
-    finally:
-        if state is not None:
-            from django.test.utils import teardown_databases, teardown_test_environment
-
-            teardown_databases(state, verbosity=0)
-            teardown_test_environment()
+    if not settings.configured:
+        try:
+            django_on_postgres()
+        except ServiceMissing as exc:
+            return {"metrics": [skipped("mis_import_rows_per_s", "rows_per_s", str(exc))]}
+    details = _bench(rows)
+    first, same, changed = details["first"], details["same_again"], details["changed"]
+    return {
+        "metrics": [
+            metric(
+                "mis_import_rows_per_s",
+                first["rows_per_second"],
+                "rows_per_s",
+                n=1,
+                notes=(
+                    f"{rows}-pupil CSV (9 consent columns, 2 contacts) into a new school on "
+                    f"{details['database']}: {first['seconds']} s; the same file again "
+                    f"{same['rows_per_second']} rows/s (changed nothing); 5% leavers and 5% "
+                    f"changed answers {changed['rows_per_second']} rows/s"
+                ),
+                digits=0,
+            )
+        ],
+        "details": details,
+    }
 
 
 def _bench(rows: int) -> dict[str, Any]:
@@ -224,4 +217,4 @@ def _bench(rows: int) -> dict[str, Any]:
 
 
 if __name__ == "__main__":
-    print(json.dumps(run(int(sys.argv[1]) if len(sys.argv) > 1 else ROWS), indent=2))
+    print(json.dumps(run(int(sys.argv[1]) if len(sys.argv) > 1 else ROWS), indent=2, default=str))

@@ -11,6 +11,16 @@ urlpatterns = [
     ),
     path("schools/<int:school_id>/imports", apis.ImportListApi.as_view(), name="consent-imports"),
     path(
+        "schools/<int:school_id>/imports/columns",
+        apis.ImportColumnsApi.as_view(),
+        name="consent-import-columns",
+    ),
+    path(
+        "schools/<int:school_id>/imports/template",
+        apis.ImportTemplateApi.as_view(),
+        name="consent-import-template",
+    ),
+    path(
         "schools/<int:school_id>/imports/<int:import_id>",
         apis.ImportDetailApi.as_view(),
         name="consent-import",

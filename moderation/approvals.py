@@ -20,6 +20,7 @@ from backend.accounts.models import Role, School, User
 from backend.accounts.selectors import school_ids_for_user, user_has_role
 from backend.audit.services import audit_record
 from backend.common.actors import SYSTEM_RELEASE, SystemActor
+from backend.common.dispatch import send_after_commit
 from backend.common.errors import Conflict, InvalidInput, Refused
 from backend.common.normalise import check_schedule, clean_text
 from backend.common.retry import retry_on_deadlock
@@ -295,8 +296,7 @@ def post_note_add(*, post: Post, author: User, text: str) -> PostNote:
 def _queue_release(post: Post) -> None:
     from .tasks import release_post
 
-    post_id = post.pk
-    transaction.on_commit(lambda: release_post.delay(post_id))
+    send_after_commit(release_post, post.pk)
 
 
 def post_recheck_reason(post: Post, *, channels: Sequence[str] | None = None) -> str | None:

@@ -133,7 +133,9 @@ def inspect_upload(data: bytes, *, max_bytes: int, max_pixels: int) -> UploadInf
             # At 1/8 scale libjpeg still entropy-decodes every block, which is what this
             # decode is for (truncation is caught by the end-marker walk above), but never
             # holds the full-size pixels: 2 MB instead of 144 for a 48 MP photo.
-            whole.draft(whole.mode, (whole.width // 8, whole.height // 8))
+            # (At least 1 pixel: Pillow divides by the requested size; a photo under 8
+            # pixels a side gave a ZeroDivisionError and a 500, found by the fuzz run.)
+            whole.draft(whole.mode, (max(1, whole.width // 8), max(1, whole.height // 8)))
         whole.load()
     except ImageRejected:
         raise

@@ -27,6 +27,7 @@ models. Moderation is the app above: it calls publishers' services and selectors
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from backend.accounts.models import User
@@ -146,8 +147,9 @@ def post_taken_down(*, post_id: int) -> None:
     takedowns.post_mark_taken_down(post_id=post_id)
 
 
-def post_ids_publishing() -> set[int]:
-    return selectors.post_ids_in_status(status=S.PUBLISHING)
+def post_ids_publishing(*, released_before: datetime | None = None) -> set[int]:
+    """Posts in ``publishing``; with ``released_before``, only those unchanged since then."""
+    return selectors.post_ids_in_status(status=S.PUBLISHING, updated_before=released_before)
 
 
 def post_ids_published(*, school_id: int) -> set[int]:

@@ -23,6 +23,7 @@ from .models import (
     Post,
     PostImage,
     PostNote,
+    PostSeen,
     SchoolPolicy,
 )
 
@@ -264,10 +265,14 @@ def post_publishable(*, post_id: int) -> PublishableContent:
 PUBLISHED_STATUSES = ("published", "partially_published", "publishing")
 
 
-def post_ids_in_status(*, status: str, school_id: int | None = None) -> set[int]:
+def post_ids_in_status(
+    *, status: str, school_id: int | None = None, updated_before: datetime | None = None
+) -> set[int]:
     posts = Post.objects.filter(status=status)
     if school_id is not None:
         posts = posts.filter(school_id=school_id)
+    if updated_before is not None:
+        posts = posts.filter(updated_at__lte=updated_before)
     return set(posts.values_list("id", flat=True))
 
 
@@ -303,11 +308,17 @@ def posts_featuring_person(
     return Post.objects.filter(pk__in=ids).select_related("school")
 
 
+def post_seen_version(*, post: Post, user: User) -> int | None:
+    """The version of ``post`` that ``user`` last had in front of them, or None."""
+    return PostSeen.objects.filter(post=post, user=user).values_list("version", flat=True).first()
+
+
 def post_diff_since(*, post: Post, version: int) -> dict[str, Any]:
     """What changed between a version a leader saw (as checked) and the current one."""
     import difflib
 
     from .models import content_snapshot
+    from .word_diff import word_diff
 
     then_run = post.check_runs.filter(version=version).order_by("-id").first()
     if then_run is None or not then_run.content:
@@ -324,6 +335,7 @@ def post_diff_since(*, post: Post, version: int) -> dict[str, Any]:
                 then["text"].splitlines(), now["text"].splitlines(), "before", "now", lineterm=""
             )
         ),
+        "text_changes": word_diff(then["text"], now["text"]),
         "channels": {"before": then["channels"], "now": now["channels"]},
         "images_added": sorted(set(now_images) - set(then_images)),
         "images_removed": sorted(set(then_images) - set(now_images)),

@@ -2,6 +2,7 @@ from typing import Any
 
 from celery import shared_task
 from celery.schedules import crontab
+from django.conf import settings
 
 from .services import post_run_checks
 
@@ -65,9 +66,9 @@ def purge_originals() -> int:
 #: This app's periodic tasks; backend/celery.py assembles the one beat schedule from these.
 BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
     # Publish what is due (R9 re-check first), expire what was never approved.
-    "release-due-posts": {"task": "moderation.release_due", "schedule": 60.0},
+    "release-due-posts": {"task": "moderation.release_due", "schedule": settings.SWEEP_SECONDS},
     # Posts whose checks or release were queued while no worker ran, or lost with one.
-    "sweep-lost-posts": {"task": "moderation.sweep_lost", "schedule": 60.0},
+    "sweep-lost-posts": {"task": "moderation.sweep_lost", "schedule": settings.SWEEP_SECONDS},
     "approval-digest": {
         "task": "moderation.approval_digest",
         "schedule": crontab(hour=7, minute=30),

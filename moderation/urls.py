@@ -51,6 +51,7 @@ urlpatterns = [
     path("posts/<int:post_id>/notes", apis.PostNoteApi.as_view(), name="post-notes"),
     path("posts/<int:post_id>/history", apis.PostHistoryApi.as_view(), name="post-history"),
     path("posts/<int:post_id>/diff", apis.PostVersionDiffApi.as_view(), name="post-diff"),
+    path("posts/<int:post_id>/seen", apis.PostSeenApi.as_view(), name="post-seen"),
     path(
         "schools/<int:school_id>/publishing",
         apis.SchoolPublishingApi.as_view(),

@@ -432,3 +432,24 @@ class ChannelKindListApi(APIView):
     @extend_schema(responses=ChannelKindOutput(many=True))
     def get(self, request: AuthedRequest) -> Response:
         return Response(ChannelKindOutput(publisher_classes(), many=True).data)
+
+
+class SchoolChannelsApi(APIView):
+    """GET: every kind of channel and whether this school can post to it now (issue 17,
+    item 6). Any member of the school may ask: staff are offered only the connected ones,
+    and a trust administrator is told which are missing."""
+
+    class OutputSerializer(serializers.Serializer):
+        kind = serializers.ChoiceField(ChannelKind.choices)
+        label = serializers.CharField()  # type: ignore[assignment]
+        connected = serializers.BooleanField()
+
+    @extend_schema(responses=OutputSerializer(many=True))
+    def get(self, request: AuthedRequest, school_id: int) -> Response:
+        school = school_get_for_user(user=request.user, school_id=school_id)
+        connected = selectors.channel_kinds_connected(school_id=school.pk)
+        rows = [
+            {"kind": p.kind, "label": p.label, "connected": p.kind in connected}
+            for p in publisher_classes()
+        ]
+        return Response(self.OutputSerializer(rows, many=True).data)

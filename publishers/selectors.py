@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Max, Prefetch, Q, QuerySet
 
 from backend.accounts.models import Role, User
 from backend.accounts.selectors import school_ids_for_user, school_ids_seeing_escalations
@@ -56,6 +56,19 @@ def publication_outcomes(*, post_id: int) -> dict[str, str]:
 
 def channel_accounts_for_school(*, school_id: int) -> QuerySet[ChannelAccount]:
     return ChannelAccount.objects.filter(school_id=school_id).select_related("school")
+
+
+def channel_kinds_connected(*, school_id: int) -> frozenset[str]:
+    """The channels a post of this school can go out on (issue 17, item 6): those with a
+    switched-on account. The website needs none: its account is made when the school first
+    publishes, so it counts as connected unless a trust administrator switched it off."""
+    accounts = dict(
+        ChannelAccount.objects.filter(school_id=school_id).values_list("kind", "enabled")
+    )
+    connected = {kind for kind, enabled in accounts.items() if enabled}
+    if accounts.get(ChannelKind.WEBSITE, True):
+        connected.add(ChannelKind.WEBSITE)
+    return frozenset(connected)
 
 
 def channel_account_for(*, school_id: int, kind: str) -> ChannelAccount | None:
@@ -250,6 +263,16 @@ def publication_by_external_id(
 
 def webhook_event_get(*, event_id: int) -> WebhookEvent | None:
     return WebhookEvent.objects.select_related("account", "school").filter(pk=event_id).first()
+
+
+def website_comments_received(*, since: datetime, until: datetime) -> dict[int, datetime]:
+    """Per website publication, when its latest comment received in [since, until] came."""
+    rows = (
+        WebsiteComment.objects.filter(created_at__gte=since, created_at__lte=until)
+        .values("entry__publication_id")
+        .annotate(latest=Max("created_at"))
+    )
+    return {int(r["entry__publication_id"]): r["latest"] for r in rows}
 
 
 def website_comment_publication_id(*, website_comment_id: int) -> int | None:

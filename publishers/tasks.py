@@ -11,6 +11,7 @@ from typing import Any
 
 from celery import shared_task
 from celery.schedules import crontab
+from django.conf import settings
 
 from . import services
 
@@ -66,7 +67,10 @@ def process_webhook_event(event_id: int) -> bool:
 
 #: This app's periodic tasks; backend/celery.py assembles the one beat schedule from these.
 BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
-    "publishers-recover-stuck": {"task": "publishers.recover_stuck", "schedule": 60.0},
+    "publishers-recover-stuck": {
+        "task": "publishers.recover_stuck",
+        "schedule": settings.SWEEP_SECONDS,
+    },
     "publishers-check-health": {
         "task": "publishers.check_health",
         "schedule": crontab(hour=6, minute=15),

@@ -5,6 +5,9 @@ from . import apis
 urlpatterns = [
     path("channels/kinds", apis.ChannelKindListApi.as_view(), name="channel-kinds"),
     path(
+        "schools/<int:school_id>/channels", apis.SchoolChannelsApi.as_view(), name="school-channels"
+    ),
+    path(
         "schools/<int:school_id>/channel-accounts",
         apis.ChannelAccountListApi.as_view(),
         name="channel-accounts",

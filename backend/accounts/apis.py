@@ -261,6 +261,9 @@ class MembershipSignInUnlockApi(APIView):
 class CurrentDeviceApi(APIView):
     """Lets a tablet check its stored credential (R7) before anyone tries to post."""
 
+    reads_device_token = True
+    schema_extra_error_codes = ("404",)
+
     class OutputSerializer(serializers.Serializer):
         id = serializers.IntegerField()
         name = serializers.CharField()

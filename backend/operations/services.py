@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from backend.audit.services import audit_record
 from backend.common.actors import SystemActor
+from backend.common.dispatch import send_now
 from backend.common.errors import InvalidInput, Refused
 
 from .models import Heartbeat, Notification
@@ -133,10 +134,8 @@ def notification_queue(
 def _send_soon() -> None:
     from .tasks import send_notifications
 
-    try:
-        send_notifications.apply_async(countdown=settings.NOTIFICATION_DIGEST_SECONDS)
-    except Exception:
-        log.warning("Could not queue sending notifications; the sweep will.", exc_info=True)
+    # A broker that refuses is logged; operations.send_notifications runs every minute.
+    send_now(send_notifications, countdown=settings.NOTIFICATION_DIGEST_SECONDS)
 
 
 def _digest(rows: Sequence[Notification]) -> tuple[str, str]:

@@ -35,5 +35,8 @@ BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
         "schedule": float(settings.HEARTBEAT_SECONDS),
     },
     # Emails the outbox holds (normally sent a few seconds after they are queued).
-    "operations-send-notifications": {"task": "operations.send_notifications", "schedule": 60.0},
+    "operations-send-notifications": {
+        "task": "operations.send_notifications",
+        "schedule": settings.SWEEP_SECONDS,
+    },
 }

@@ -54,6 +54,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # The database gone away answers 503 with a plain message, not 500 (issue 16).
+    "backend.common.middleware.DatabaseUnavailableMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -88,6 +90,15 @@ DATABASES = {
     "default": env.db_url("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}"),
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+# A connection PostgreSQL dropped (restart, failover, pg_terminate_backend) is found and
+# replaced at the next request instead of failing it (issue 16); kept this many seconds.
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=0)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # A database that does not answer fails the request in seconds (503), not minutes.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "connect_timeout", env.int("DB_CONNECT_TIMEOUT", default=5)
+    )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # The embedded run has a web process and a worker writing to one file (issue 13):
     # WAL lets readers go on while one writes; a writer waits up to 20 s for another
@@ -226,11 +237,16 @@ SPECTACULAR_SETTINGS = {
 }
 
 # Throttle counters must be shared by every web process (issue 16): Redis where there is
-# one, else the database (the embedded run; `embedded_prepare` creates the table).
+# one, else the database (the embedded run; `embedded_prepare` creates the table). With
+# Redis down they are counted per process for a while, never a 500 (backend/common/cache.py).
 REDIS_URL = env.str("REDIS_URL", default="")
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        {
+            "BACKEND": "backend.common.cache.FallbackRedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": 1.0, "socket_timeout": 1.0},
+        }
         if REDIS_URL
         else {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "django_cache"}
     )
@@ -255,6 +271,13 @@ CELERY_FILESYSTEM_DIR = VAR_DIR / "celery-broker"
 # One queue per stack sharing a broker (tests that start a worker and beat set their own).
 CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_TASK_DEFAULT_QUEUE", default="celery")
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
+# A prefork child is replaced after the task that takes it past this resident memory (KiB):
+# a backstop for leaks in compiled libraries (libfacedetection leaks ~2 MB a photo and now
+# runs in a recycled helper process, backend/faces/libface_process.py; issue 19,
+# docs/performance.md). No effect on the solo pool.
+CELERY_WORKER_MAX_MEMORY_PER_CHILD = env.int(
+    "CELERY_WORKER_MAX_MEMORY_PER_CHILD", default=1_500_000
+)
 # Liveness (issue 13): workers and beat write a heartbeat this often; one older than two
 # periods means that part has stopped (/healthz 503, the leaders' banner).
 HEARTBEAT_SECONDS = env.float("HEARTBEAT_SECONDS", default=15.0)
@@ -326,7 +349,15 @@ PUBLISHERS_WEBSITE_COMMENT_HANDLERS = env.list(
 # Publishing (exactly once): tries before a transient error fails a publication; age after
 # which a publication still "attempting" is reconciled (above the task's 5-minute limit).
 PUBLISHERS_MAX_ATTEMPTS = env.int("PUBLISHERS_MAX_ATTEMPTS", default=8)
-PUBLISHERS_STUCK_AFTER_MINUTES = env.int("PUBLISHERS_STUCK_AFTER_MINUTES", default=10)
+PUBLISHERS_STUCK_AFTER_MINUTES = env.float("PUBLISHERS_STUCK_AFTER_MINUTES", default=10)
+
+# The sweeps for lost work (issue 16, docs/reliability.md): how often beat runs them, and
+# how long work may wait in a state before its message is taken as lost and sent again.
+# Every re-send is safe to repeat; shorter deadlines only cost duplicate messages.
+SWEEP_SECONDS = env.float("SWEEP_SECONDS", default=60.0)
+SWEEP_CHECKS_LOST_AFTER_SECONDS = env.float("SWEEP_CHECKS_LOST_AFTER_SECONDS", default=300.0)
+SWEEP_RELEASE_LOST_AFTER_SECONDS = env.float("SWEEP_RELEASE_LOST_AFTER_SECONDS", default=60.0)
+PUBLISHERS_REQUEUE_GRACE_SECONDS = env.float("PUBLISHERS_REQUEUE_GRACE_SECONDS", default=120.0)
 # Honour an account's config["api_base"] (local fakes in tests). Never in production.
 PUBLISHERS_ALLOW_CUSTOM_HOSTS = env.bool("PUBLISHERS_ALLOW_CUSTOM_HOSTS", default=False)
 # Optional product-wide Meta app secret / verify token for the Facebook webhook (each

@@ -18,7 +18,7 @@ from .dpia import SchoolDpiaApi
 from .enrolments import EnrolmentDetailApi, EnrolmentListApi, EnrolmentPhotoApi
 from .evidence import EvidenceFileApi, EvidenceListApi
 from .flags import FlagEndApi, FlagListApi
-from .imports import ImportDetailApi, ImportListApi
+from .imports import ImportColumnsApi, ImportDetailApi, ImportListApi, ImportTemplateApi
 from .people import PersonDetailApi, PersonEraseApi, PersonExportApi, PersonLeaveApi, PersonListApi
 from .status import PersonStatusApi, PublishStatusListApi
 
@@ -33,8 +33,10 @@ __all__ = [
     "EvidenceListApi",
     "FlagEndApi",
     "FlagListApi",
+    "ImportColumnsApi",
     "ImportDetailApi",
     "ImportListApi",
+    "ImportTemplateApi",
     "ObjectionApi",
     "PersonDetailApi",
     "PersonEraseApi",

@@ -55,7 +55,14 @@ class EvidenceListApi(APIView):
 class EvidenceFileApi(APIView):
     """Stream one evidence file to a consent administrator (audited)."""
 
-    @extend_schema(responses={(200, "application/octet-stream"): bytes})
+    # The file as stored: the kinds consent_evidence_upload accepts.
+    @extend_schema(
+        responses={
+            (200, "application/pdf"): bytes,
+            (200, "image/jpeg"): bytes,
+            (200, "image/png"): bytes,
+        }
+    )
     def get(self, request: AuthedRequest, person_id: int, evidence_id: int) -> HttpResponse:
         person = person_for(request, person_id, MANAGE_ROLES)
         evidence = consent_evidence_for_person(person=person).filter(pk=evidence_id).first()

@@ -1,8 +1,10 @@
-"""MIS CSV imports: run one, list runs, read a run's report."""
+"""MIS CSV imports: run one, list runs, read a run's report; the column guide and a CSV
+template with exactly the headers the import reads."""
 
 from __future__ import annotations
 
-from drf_spectacular.utils import extend_schema
+from django.http import HttpResponse
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.parsers import FormParser, MultiPartParser
@@ -12,6 +14,7 @@ from rest_framework.views import APIView
 from backend.common.errors import NotFound
 from backend.common.types import AuthedRequest
 
+from ..mis_import.columns import TEMPLATE_FILENAME, import_columns, import_template_csv
 from ..models import ImportRun
 from ..selectors import MANAGE_ROLES, imports_for_school
 from ..services import people_import_from_csv
@@ -74,6 +77,9 @@ class ImportSummaryOutput(serializers.ModelSerializer[ImportRun]):
 class ImportListApi(APIView):
     """Run an MIS import (multipart `file`, optional `full_roll`); list past runs."""
 
+    # Hand-paginated below; declared so the schema shows the page envelope and `page`.
+    pagination_class = PageNumberPagination
+
     parser_classes = [MultiPartParser, FormParser]
 
     class InputSerializer(serializers.Serializer):
@@ -82,7 +88,7 @@ class ImportListApi(APIView):
     @extend_schema(responses=ImportSummaryOutput(many=True))
     def get(self, request: AuthedRequest, school_id: int) -> Response:
         school = school_for(request, school_id, MANAGE_ROLES)
-        paginator = PageNumberPagination()
+        paginator = self.pagination_class()
         page = paginator.paginate_queryset(imports_for_school(school=school), request, view=self)
         return paginator.get_paginated_response(ImportSummaryOutput(page, many=True).data)
 
@@ -127,3 +133,29 @@ class ImportDetailApi(APIView):
         if run is None:
             raise NotFound("No such import for this school.")
         return Response(self.OutputSerializer(run).data)
+
+
+class ImportColumnsApi(APIView):
+    """What each column of the MIS CSV holds (the guide the import page shows)."""
+
+    class OutputSerializer(serializers.Serializer):
+        header = serializers.CharField()
+        mandatory = serializers.BooleanField(help_text="the import refuses a file without it")
+        values = serializers.CharField()
+        notes = serializers.CharField(allow_blank=True)
+
+    @extend_schema(responses=OutputSerializer(many=True))
+    def get(self, request: AuthedRequest, school_id: int) -> Response:
+        school_for(request, school_id, MANAGE_ROLES)
+        return Response(self.OutputSerializer(import_columns(), many=True).data)
+
+
+class ImportTemplateApi(APIView):
+    """A CSV with only the header row: exactly the headers the import reads."""
+
+    @extend_schema(responses={(200, "text/csv"): OpenApiResponse(response=str, description="CSV")})
+    def get(self, request: AuthedRequest, school_id: int) -> HttpResponse:
+        school_for(request, school_id, MANAGE_ROLES)
+        response = HttpResponse(import_template_csv(), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{TEMPLATE_FILENAME}"'
+        return response

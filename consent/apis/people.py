@@ -21,6 +21,9 @@ class PersonListApi(APIView):
     """List and search a school's register (consent_admin, leader, dsl); add a person
     (consent_admin)."""
 
+    # Hand-paginated below; declared so the schema shows the page envelope and `page`.
+    pagination_class = PageNumberPagination
+
     class FilterSerializer(serializers.Serializer):
         search = serializers.CharField(required=False, allow_blank=True, default="")
         kind = serializers.ChoiceField(choices=PersonKind.choices, required=False)
@@ -63,7 +66,7 @@ class PersonListApi(APIView):
         filters = self.FilterSerializer(data=request.query_params)
         filters.is_valid(raise_exception=True)
         qs = people_for_school(school=school, **filters.validated_data)
-        paginator = PageNumberPagination()
+        paginator = self.pagination_class()
         page = paginator.paginate_queryset(qs, request, view=self)
         return paginator.get_paginated_response(self.OutputSerializer(page, many=True).data)
 

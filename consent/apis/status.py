@@ -61,6 +61,9 @@ class PublishStatusListApi(APIView):
     """Search people on roll and see, per channel, whether their photo, full name and first
     name may be published. Any member of staff; never contacts or flags' reasons."""
 
+    # Hand-paginated below; declared so the schema shows the page envelope and `page`.
+    pagination_class = PageNumberPagination
+
     class FilterSerializer(serializers.Serializer):
         search = serializers.CharField(required=False, allow_blank=True, default="")
 
@@ -70,7 +73,7 @@ class PublishStatusListApi(APIView):
         filters = self.FilterSerializer(data=request.query_params)
         filters.is_valid(raise_exception=True)
         qs = people_for_school(school=school, search=filters.validated_data["search"], on_roll=True)
-        paginator = PageNumberPagination()
+        paginator = self.pagination_class()
         page = list(paginator.paginate_queryset(qs, request, view=self) or [])
         rows = _status_rows(request, school, page)
         return paginator.get_paginated_response(PublishStatusOutput(rows, many=True).data)

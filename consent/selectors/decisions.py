@@ -42,11 +42,16 @@ def load_facts(
     person_ids: Iterable[int] | None = None,
     school: School | None = None,
     at: datetime.datetime | None = None,
+    purposes: Sequence[str] | None = None,
 ) -> tuple[dict[int, PersonFacts], dict[int, list[RecordFacts]]]:
-    """People and their consent records as plain facts, in two queries."""
+    """People and their consent records as plain facts, in two queries; only the records
+    of ``purposes`` when given (a decision reads its own purpose's records alone, and the
+    face check's gallery asks about biometric consent for a whole school at every check)."""
     at = _now(at)
     people = Person.objects.all()
     records = ConsentRecord.objects.all()
+    if purposes is not None:
+        records = records.filter(purpose__in=list(purposes))
     if person_ids is not None:
         ids = list({int(i) for i in person_ids})
         people = people.filter(pk__in=ids)
@@ -142,7 +147,7 @@ def decisions_for(
     """Every asked purpose for every asked person (two queries)."""
     at = _now(at)
     ids = list(person_ids)
-    facts, records = load_facts(person_ids=ids, at=at)
+    facts, records = load_facts(person_ids=ids, at=at, purposes=purposes)
     age = settings.CONSENT_COMPETENCE_AGE
     return {
         pid: {

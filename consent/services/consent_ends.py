@@ -21,6 +21,7 @@ from django.utils import timezone
 from backend.accounts.models import School
 from backend.audit.services import audit_record
 from backend.common.actors import SYSTEM_CONSENT_ENDED
+from backend.common.dispatch import send_after_commit
 
 from ..handlers import ConsentEndedHandler, consent_ended_handler_name, consent_ended_handlers
 from ..models import ConsentEnd, FaceEnrolment
@@ -65,13 +66,8 @@ def _consent_end_tasks_queue(end_ids: list[int]) -> None:
     # consent.tasks imports the services (tasks are thin wrappers), so import it at call time.
     from consent.tasks import consent_ended
 
-    def send() -> None:
-        try:
-            consent_ended.delay(end_ids=end_ids)
-        except Exception:  # the outbox row stays; the sweep re-queues it
-            logger.exception("Could not queue consent-ended work %s; the sweep will.", end_ids)
-
-    transaction.on_commit(send)
+    # A broker that refuses is logged; the outbox row stays and the expiry sweep re-queues it.
+    send_after_commit(consent_ended, end_ids=end_ids)
 
 
 def consent_end_dispatch_if_ended(

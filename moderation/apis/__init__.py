@@ -3,7 +3,7 @@ screen's concern; ``urls.py`` names the views through this package.
 
 | module | views |
 |---|---|
-| ``posts`` | list, create, detail, edit, submit, history, diff |
+| ``posts`` | list, create, detail, edit, submit, history, diff, seen |
 | ``images`` | photos and their files |
 | ``faces`` | face review (R1, R2, R20) |
 | ``decisions`` | approve, reject, request changes, notes, the school's publishing policy |
@@ -31,6 +31,7 @@ from .posts import (
     PostDetailApi,
     PostHistoryApi,
     PostListApi,
+    PostSeenApi,
     PostSubmitApi,
     PostVersionDiffApi,
 )
@@ -53,6 +54,7 @@ __all__ = [
     "PostNoteApi",
     "PostRejectApi",
     "PostRequestChangesApi",
+    "PostSeenApi",
     "PostSubmitApi",
     "PostSummaryOutput",
     "PostVersionDiffApi",

@@ -1,5 +1,5 @@
 """Posts on the tablet and in the queue: list, create, read, edit, submit, history and
-the diff a leader sees since the version they checked."""
+the diff a leader sees since the version they last saw, and marking a version seen."""
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
@@ -152,7 +152,13 @@ class PostVersionDiffApi(APIView):
 
         from_version = serializers.IntegerField()
         to_version = serializers.IntegerField()
+
+        class TextChangeOut(serializers.Serializer):
+            change = serializers.ChoiceField(["same", "added", "removed"])
+            text = serializers.CharField(trim_whitespace=False)
+
         text_diff = serializers.ListField(child=serializers.CharField())
+        text_changes = TextChangeOut(many=True)
         channels = ChannelsOut()
         images_added = serializers.ListField(child=serializers.IntegerField())
         images_removed = serializers.ListField(child=serializers.IntegerField())
@@ -169,3 +175,19 @@ class PostVersionDiffApi(APIView):
         except ValueError as exc:
             raise InvalidInput("Give the version you last saw as ?since=N.", field="since") from exc
         return Response(selectors.post_diff_since(post=post, version=since))
+
+
+class PostSeenApi(APIView):
+    """POST: a leader has this version of the post in front of them (item 9 of issue 17).
+    Answers the version they had seen before, which "Changed since you last looked"
+    compares with; safe to repeat."""
+
+    class OutputSerializer(serializers.Serializer):
+        version = serializers.IntegerField()
+        previous_version = serializers.IntegerField(allow_null=True)
+
+    @extend_schema(request=None, responses=OutputSerializer)
+    def post(self, request: AuthedRequest, post_id: int) -> Response:
+        post = selectors.post_get(user=request.user, post_id=post_id)
+        previous = services.post_mark_seen(post=post, actor=request.user)
+        return Response({"version": post.version, "previous_version": previous})

@@ -51,6 +51,7 @@ from .findings import (
     Finding,
 )
 from .names import LikelyName, NameHit, NameIndex, RegisterPerson
+from .names.cache import index_for as names_index_for
 
 __all__ = [
     "BLOCK",
@@ -374,7 +375,7 @@ def _text_findings(
     """Per field (the text, then each alt text): a never-named person's name (R16), names
     beside an identifiable face (R4), contact details (R5)."""
     fields = [("text", text)] + [(f"alt_text:{img.key}", img.alt_text) for img in images]
-    index = NameIndex.build(register.people)
+    index = names_index_for(school.pk, register.people)
     never_named = _never_named_index(register.people)
     findings: list[Finding] = []
     for field_name, value in fields:
@@ -443,7 +444,7 @@ def _name_findings(
     likely = index.find_likely_full_names(value, exclude_spans=full_spans)
     first_names = [
         hit
-        for hit in index.find_first_names(value)
+        for hit in index.find_first_names(value, only=register.person_ids)
         if hit.key in register.person_ids
         and not any(s <= hit.start < e for s, e in full_spans)
         and hit.key not in flagged

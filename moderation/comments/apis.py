@@ -89,6 +89,9 @@ class CommentListApi(APIView):
     """The moderation dashboard: comments the user may see, escalated first, newest first.
     ``queue=open`` lists what awaits a decision."""
 
+    # Hand-paginated below; declared so the schema shows the page envelope and `page`.
+    pagination_class = PageNumberPagination
+
     class FilterSerializer(serializers.Serializer):
         school = serializers.IntegerField(required=False)
         queue = serializers.ChoiceField(Comment.Review.choices, required=False)
@@ -136,7 +139,7 @@ class CommentListApi(APIView):
             assigned_to=assigned_to,
             publication_id=f.get("publication"),
         )
-        paginator = PageNumberPagination()
+        paginator = self.pagination_class()
         page = paginator.paginate_queryset(qs, request, view=self)
         return paginator.get_paginated_response(self.OutputSerializer(page, many=True).data)
 
@@ -153,6 +156,12 @@ class CommentEvidenceSummarySerializer(serializers.Serializer):
     captured_by = serializers.CharField(help_text='the person, or "system"')
     countersigned_by = serializers.CharField(allow_null=True)
     countersigned_at = serializers.DateTimeField(allow_null=True)
+    can_export = serializers.BooleanField(
+        help_text="whether the user asking may export it now (R12: two people stand behind it)"
+    )
+    export_reason = serializers.CharField(
+        help_text="why they may or may not export it, in words to show beside the record"
+    )
 
 
 class CommentDetailApi(APIView):
@@ -173,20 +182,23 @@ class CommentDetailApi(APIView):
 
         @extend_schema_field(CommentEvidenceSummarySerializer(many=True))
         def get_evidence(self, comment: Comment) -> list[dict[str, Any]]:
-            summaries = selectors.comment_evidence_summaries(comment=comment)
+            summaries = selectors.comment_evidence_summaries(
+                comment=comment, user=self.context["request"].user
+            )
             rows = CommentEvidenceSummarySerializer(summaries, many=True).data
             return cast(list[dict[str, Any]], rows)  # a ReturnList (many=True)
 
     @staticmethod
     def render(request: AuthedRequest, comment_id: int, status: int = 200) -> Response:
         comment = selectors.comment_get_for_user(user=request.user, comment_id=comment_id)
-        return Response(CommentDetailApi.OutputSerializer(comment).data, status=status)
+        output = CommentDetailApi.OutputSerializer(comment, context={"request": request})
+        return Response(output.data, status=status)
 
     @extend_schema(responses=OutputSerializer)
     def get(self, request: AuthedRequest, comment_id: int) -> Response:
         comment = selectors.comment_get_for_user(user=request.user, comment_id=comment_id)
         services.comment_viewed(comment=comment, actor=request.user)
-        return Response(self.OutputSerializer(comment).data)
+        return Response(self.OutputSerializer(comment, context={"request": request}).data)
 
 
 class _NoteInput(serializers.Serializer):

@@ -163,6 +163,8 @@ class CommentEvidenceExportApi(APIView):
     """A signed JSON bundle (``?as=json``, default) or a PDF (``?as=pdf``); refused (409)
     until a second person has countersigned."""
 
+    schema_extra_error_codes = ("409",)
+
     class FilterSerializer(serializers.Serializer):
         # Not "format": DRF reserves that query parameter for content negotiation.
         as_ = serializers.ChoiceField(["json", "pdf"], default="json")

@@ -179,10 +179,58 @@ def comment_evidence_for_comment(*, user: User, comment: Comment) -> QuerySet[Ev
     )
 
 
+# Why an export is refused (R12): the service raises these, and the comment's page shows the
+# same words beside the record instead of a button that cannot work.
+EXPORT_NEEDS_COUNTERSIGNATURE = (
+    "This evidence cannot be exported until a second person (a safeguarding lead or a leader) "
+    "has countersigned it."
+)
+EXPORT_NEEDS_SECOND_PERSON = (
+    "This evidence was captured automatically and you countersigned it: a second person must "
+    "export it, so that two people stand behind every export."
+)
+EVIDENCE_TAMPERED = (
+    "This evidence record no longer matches the hash taken when it was captured. It cannot be "
+    "exported; tell the data protection officer."
+)
+EXPORT_ALLOWED = "{captured} captured it and {countersigned} countersigned it: you may export it."
+
+
+@dataclass(frozen=True)
+class EvidenceExportRefusal:
+    code: str
+    message: str
+    # True: the record's state refuses it (409); False: this person may not (403).
+    conflict: bool
+
+
+def comment_evidence_export_refusal(
+    *, evidence: Evidence, user: User
+) -> EvidenceExportRefusal | None:
+    """Why ``user`` (a moderator of the comment) may not export this record now, or None.
+
+    Two different people always stand behind an export: the capturer and the
+    countersigner, or (for evidence the system captured) the countersigner and a different
+    exporter.
+    """
+    if not evidence.countersigned:
+        return EvidenceExportRefusal(
+            "countersignature_required", EXPORT_NEEDS_COUNTERSIGNATURE, conflict=True
+        )
+    if evidence.captured_by_id is None and evidence.countersigned_by_id == user.pk:
+        return EvidenceExportRefusal(
+            "second_person_required", EXPORT_NEEDS_SECOND_PERSON, conflict=False
+        )
+    if not evidence.intact:
+        return EvidenceExportRefusal("evidence_tampered", EVIDENCE_TAMPERED, conflict=True)
+    return None
+
+
 @dataclass(frozen=True)
 class CommentEvidenceSummary:
     """One evidence record as the comment's page lists it: who captured and countersigned
-    it, never its content (reading that is audited, R14)."""
+    it, and whether this user may export it and why, never its content (reading that is
+    audited, R14)."""
 
     id: int
     reason: str
@@ -191,24 +239,38 @@ class CommentEvidenceSummary:
     captured_by: str  # the person, or "system" when screening captured it
     countersigned_by: str | None
     countersigned_at: datetime | None
+    can_export: bool
+    export_reason: str
 
 
-def comment_evidence_summaries(*, comment: Comment) -> list[CommentEvidenceSummary]:
-    """The comment's evidence records, oldest first (prefetched by `comment_get_for_user`)."""
-    return [
-        CommentEvidenceSummary(
-            id=evidence.pk,
-            reason=evidence.reason,
-            sha256=evidence.sha256,
-            captured_at=evidence.captured_at,
-            captured_by=str(evidence.captured_by) if evidence.captured_by else "system",
-            countersigned_by=(
-                str(evidence.countersigned_by) if evidence.countersigned_by else None
-            ),
-            countersigned_at=evidence.countersigned_at,
-        )
-        for evidence in comment.evidence.all()
-    ]
+def _evidence_summary(evidence: Evidence, *, user: User) -> CommentEvidenceSummary:
+    captured_by = str(evidence.captured_by) if evidence.captured_by else "system"
+    countersigned_by = str(evidence.countersigned_by) if evidence.countersigned_by else None
+    refusal = comment_evidence_export_refusal(evidence=evidence, user=user)
+    return CommentEvidenceSummary(
+        id=evidence.pk,
+        reason=evidence.reason,
+        sha256=evidence.sha256,
+        captured_at=evidence.captured_at,
+        captured_by=captured_by,
+        countersigned_by=countersigned_by,
+        countersigned_at=evidence.countersigned_at,
+        can_export=refusal is None,
+        export_reason=(
+            refusal.message
+            if refusal is not None
+            else EXPORT_ALLOWED.format(
+                captured="The screening" if captured_by == "system" else captured_by,
+                countersigned=countersigned_by,
+            )
+        ),
+    )
+
+
+def comment_evidence_summaries(*, comment: Comment, user: User) -> list[CommentEvidenceSummary]:
+    """The comment's evidence records, oldest first (prefetched by `comment_get_for_user`),
+    as ``user`` sees them."""
+    return [_evidence_summary(evidence, user=user) for evidence in comment.evidence.all()]
 
 
 def comment_evidence_get_for_user(*, user: User, evidence_id: int) -> Evidence:

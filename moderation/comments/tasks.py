@@ -95,8 +95,11 @@ def website_comment_submitted(*, website_comment_id: int) -> None:
 BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
     # Poll what is due (cursors, back-off as posts age) and retry platform calls (hide,
     # delete, block) that have not gone through yet.
-    "comments-poll-due": {"task": "comments.poll_due", "schedule": 60.0},
-    "comments-retry-actions": {"task": "comments.retry_actions", "schedule": 60.0},
+    "comments-poll-due": {"task": "comments.poll_due", "schedule": settings.SWEEP_SECONDS},
+    "comments-retry-actions": {
+        "task": "comments.retry_actions",
+        "schedule": settings.SWEEP_SECONDS,
+    },
     # R15: nightly, after the originals purge (moderation) has run.
     "comments-retention-purge": {
         "task": "comments.retention_purge",

@@ -10,6 +10,7 @@ and the semantic screener's label where it adds something (``reconcile``).
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left
 
 from moderation.screening.screeners import (
@@ -51,20 +52,34 @@ def prepare(text: str, config: ScreeningConfig, *, author_is_new: bool = False) 
     return Comment(folded, config, rules, names, author_is_new)
 
 
-def reconcile(labels: list[Label]) -> list[Label]:
+def reconcile(labels: list[Label], text: str | None = None) -> list[Label]:
     """The semantic screener is a second opinion for what the rules miss. When any rule fired,
     its labels (with their precise evidence) stand, and the model adds only an escalating label
     where the rules found just something to hold ("Jack Smith brought a knife in" is a named
-    pupil to the rules and an allegation to the model). A rule's label is never dropped."""
+    pupil to the rules and an allegation to the model), and only if the rules' evidence leaves
+    some of ``text`` unexplained: a comment that is nothing but a disguised swear word ("@ss")
+    has nothing more for the model to read. A rule's label is never dropped."""
     ruled = {label.label for label in labels if label.screener != SEMANTIC}
     if not ruled:
         return labels
-    escalated = bool(ruled & ESCALATE_LABELS)
+    escalated = bool(ruled & ESCALATE_LABELS) or (text is not None and _explained(text, labels))
     return [
         label
         for label in labels
         if label.screener != SEMANTIC or (label.label in ESCALATE_LABELS and not escalated)
     ]
+
+
+_WORD_CHARACTER = re.compile(r"\w")
+
+
+def _explained(text: str, labels: list[Label]) -> bool:
+    """Whether every letter and digit of ``text`` lies in some rule's evidence span."""
+    spans = [label.span for label in labels if label.screener != SEMANTIC and label.span]
+    return all(
+        any(start <= m.start() < end for start, end in spans)
+        for m in _WORD_CHARACTER.finditer(text)
+    )
 
 
 def verdict_for(labels: list[Label]) -> Verdict:
@@ -106,7 +121,7 @@ def screen_comment(
         for screener in SCREENERS
         for label in screener(comment)
         if label.score >= config.threshold(label.label)
-    ])  # fmt: skip
+    ], text)  # fmt: skip
     labels += targeted_labels(comment, labels)  # R13: harm aimed at a findable child
     labels.sort(
         key=lambda label: (

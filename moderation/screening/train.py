@@ -208,8 +208,9 @@ def thresholds_at(
 def false_hold(
     held: NDArray[np.bool_], ordinary: NDArray[np.bool_], real: NDArray[np.bool_]
 ) -> float:
-    """The worse of the real and the school comments' false-hold rates."""
-    return max(float(held[ordinary & real].mean()), float(held[ordinary & ~real].mean()))
+    """The worse of the real and the school comments' false-hold rates (of those present)."""
+    groups = (ordinary & real, ordinary & ~real)
+    return max(float(held[group].mean()) for group in groups if group.any())
 
 
 def choose_thresholds(

@@ -9,6 +9,7 @@ One module per concern, the public names re-exported here so callers write
 | ``faces`` | face boxes, tags, adult confirmations, disputes, blur (R1, R2, R20) |
 | ``checks`` | the check run (the ``moderation.run_checks`` task's body) |
 | ``retention`` | private originals of finished posts (R6, R15) |
+| ``seen`` | the version each leader last saw ("Changed since you last looked") |
 | ``common`` | what a change after submission does (approvals voided, checks again) |
 
 Leader decisions and release are in ``moderation/approvals.py``; the takedown workflow in
@@ -66,6 +67,7 @@ from .faces import (
     post_blur_faces,
 )
 from .retention import FINAL_STATUSES, post_originals_purge
+from .seen import NOT_REVIEWER, post_mark_seen
 
 __all__ = [
     "ADULT_NAME_REQUIRED",
@@ -88,6 +90,7 @@ __all__ = [
     "NOT_EDITABLE",
     "NOT_IDENTIFIED",
     "NOT_LEADER",
+    "NOT_REVIEWER",
     "NOT_STAFF",
     "NOT_TAGGER",
     "NO_CHANNELS",
@@ -113,6 +116,7 @@ __all__ = [
     "post_image_add",
     "post_image_remove",
     "post_image_update",
+    "post_mark_seen",
     "post_originals_purge",
     "post_run_checks",
     "post_submit",

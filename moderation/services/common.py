@@ -3,8 +3,9 @@ approvals and sends the post back to the checks."""
 
 from typing import Any
 
-from django.db import transaction
 from django.utils import timezone
+
+from backend.common.dispatch import send_after_commit
 
 from ..models import Approval, Post
 from ..workflow import post_transition
@@ -33,5 +34,4 @@ def content_changed(*, post: Post, actor: Any) -> None:
 def checks_queue(post: Post) -> None:
     from ..tasks import run_checks
 
-    post_id = post.pk
-    transaction.on_commit(lambda: run_checks.delay(post_id))
+    send_after_commit(run_checks, post.pk)

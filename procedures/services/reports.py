@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.utils import timezone
@@ -23,6 +23,9 @@ NO_EVIDENCE = "Capture evidence of this comment first: the pack is filled from t
 EVIDENCE_TAMPERED = "The evidence record no longer matches its hash; tell the DSL at once."
 BAD_PLATFORM = "Choose one of: {platforms}."
 REPORTED_IN_FUTURE = "The time of the report cannot be in the future."
+REPORTED_BEFORE_COMMENT = "The time of the report cannot be before the comment appeared ({day})."
+# Someone may report a comment before our poller stores it: a day's grace before that.
+REPORT_BEFORE_STORED_GRACE = timedelta(days=1)
 BAD_OUTCOME = "Choose one of: {outcomes}."
 
 
@@ -98,6 +101,11 @@ def platform_report_record(
     reported_at = reported_at or now
     if reported_at > now:
         raise InvalidInput(REPORTED_IN_FUTURE, field="reported_at")
+    appeared = comment.platform_created_at or comment.created_at - REPORT_BEFORE_STORED_GRACE
+    if reported_at < appeared:
+        raise InvalidInput(
+            REPORTED_BEFORE_COMMENT.format(day=appeared.date().isoformat()), field="reported_at"
+        )
     with transaction.atomic():
         report = PlatformReport.objects.create(
             school=comment.school,

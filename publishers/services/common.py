@@ -21,6 +21,7 @@ from django.utils import timezone
 from backend.accounts.models import School, User
 from backend.accounts.selectors import user_has_role
 from backend.audit.services import audit_record
+from backend.common.dispatch import send_after_commit
 from backend.common.errors import Refused
 from moderation import interface
 
@@ -64,7 +65,8 @@ RECONCILE_LOOKS = 3
 RECONCILE_SKEW = timedelta(minutes=2)
 #: Deletes are retried until done; the wait grows to at most this.
 DELETE_BACKOFF_CAP_SECONDS = 60 * 60.0
-#: The sweep re-sends a queued publication this long after it was due.
+#: The sweep re-sends a queued publication this long after it was due (the default of
+#: PUBLISHERS_REQUEUE_GRACE_SECONDS, which the fault-run tests shorten).
 REQUEUE_GRACE = timedelta(minutes=2)
 #: While publishing is paused, check again this often.
 PAUSE_RECHECK = timedelta(minutes=5)
@@ -76,6 +78,10 @@ def max_attempts() -> int:
 
 def stuck_after() -> timedelta:
     return timedelta(minutes=float(settings.PUBLISHERS_STUCK_AFTER_MINUTES))
+
+
+def requeue_grace() -> timedelta:
+    return timedelta(seconds=float(settings.PUBLISHERS_REQUEUE_GRACE_SECONDS))
 
 
 def backoff_delay(
@@ -99,18 +105,11 @@ def backoff_delay(
 
 
 def queue_task(task_name: str, object_id: int, *, countdown: float | None = None) -> None:
-    """Send a publishers task after commit (tasks take ids only)."""
+    """Send a publishers task after commit (tasks take ids only); a broker that refuses is
+    logged, and ``recover_stuck`` sends it again."""
+    from .. import tasks  # the tasks module imports the services: import at call time
 
-    def send() -> None:
-        from .. import tasks  # the tasks module imports the services: import at send time
-
-        task = getattr(tasks, task_name)
-        if countdown and countdown > 0:
-            task.apply_async(args=[object_id], countdown=countdown)
-        else:
-            task.delay(object_id)
-
-    transaction.on_commit(send)
+    send_after_commit(getattr(tasks, task_name), object_id, countdown=countdown)
 
 
 def publication_load(publication_id: int) -> Publication | None:

@@ -13,7 +13,7 @@ from moderation import interface
 
 from ..models import Publication, Takedown, WebhookEvent
 from . import common
-from .publishing import publication_reconcile
+from .publishing import publication_reconcile, publications_start
 
 P = Publication.State
 
@@ -31,6 +31,9 @@ def publications_recover(
     3. Deletions of confirmed takedowns that are due: queue them again.
     4. Webhook events still unprocessed a while after they arrived: queue them again.
     5. Posts still ``publishing`` whose publications have all settled: settle them.
+    6. Posts ``publishing`` with no publication at all, a grace period after they were
+       released (the release committed, the process died before the rows were written):
+       start them; ``publications_start`` is safe to repeat.
     """
     now = now or timezone.now()
     older_than = common.stuck_after() if older_than is None else older_than
@@ -40,6 +43,7 @@ def publications_recover(
         "deletes": _requeue_deletes(now=now, limit=limit * 5),
         "webhook_events": _requeue_webhook_events(now=now, limit=limit * 5),
         "settled": _settle_forgotten_posts(),
+        "started": _start_forgotten_posts(now=now, limit=limit * 5),
     }
 
 
@@ -52,41 +56,44 @@ def _reconcile_stuck(*, now: datetime, older_than: timedelta, limit: int) -> int
 
 
 def _requeue_overdue(*, now: datetime, limit: int) -> int:
+    grace = common.requeue_grace()
     overdue = Publication.objects.filter(state=P.QUEUED).filter(
-        Q(next_attempt_at__lte=now - common.REQUEUE_GRACE)
-        | Q(next_attempt_at__isnull=True, updated_at__lte=now - common.REQUEUE_GRACE)
+        Q(next_attempt_at__lte=now - grace)
+        | Q(next_attempt_at__isnull=True, updated_at__lte=now - grace)
     )
     pub_ids = list(overdue.values_list("id", flat=True)[:limit])
     for pub_id in pub_ids:
         with transaction.atomic():
             Publication.objects.filter(pk=pub_id, state=P.QUEUED).update(
-                next_attempt_at=now + common.REQUEUE_GRACE
+                next_attempt_at=now + grace
             )
             common.queue_task("publish", pub_id)
     return len(pub_ids)
 
 
 def _requeue_deletes(*, now: datetime, limit: int) -> int:
+    grace = common.requeue_grace()
     deletions = (
         Publication.objects.filter(post__takedown__state=Takedown.State.CONFIRMED)
         .exclude(state=P.TAKEN_DOWN)
         .filter(
             Q(next_attempt_at__lte=now)
-            | Q(next_attempt_at__isnull=True, updated_at__lte=now - common.REQUEUE_GRACE)
+            | Q(next_attempt_at__isnull=True, updated_at__lte=now - grace)
         )
     )
     pub_ids = list(deletions.values_list("id", flat=True)[:limit])
     for pub_id in pub_ids:
         with transaction.atomic():
-            Publication.objects.filter(pk=pub_id).update(next_attempt_at=now + common.REQUEUE_GRACE)
+            Publication.objects.filter(pk=pub_id).update(next_attempt_at=now + grace)
             common.queue_task("delete_publication", pub_id)
     return len(pub_ids)
 
 
 def _requeue_webhook_events(*, now: datetime, limit: int) -> int:
     """Webhook events whose processing message was lost (broker down when they arrived)."""
+    grace = common.requeue_grace()
     unprocessed = WebhookEvent.objects.filter(
-        processed_at__isnull=True, received_at__lte=now - common.REQUEUE_GRACE
+        processed_at__isnull=True, received_at__lte=now - grace
     )
     event_ids = list(unprocessed.values_list("id", flat=True)[:limit])
     for event_id in event_ids:
@@ -103,3 +110,15 @@ def _settle_forgotten_posts() -> int:
     for post_id in post_ids:
         common.publications_settle(post_id=post_id)
     return len(post_ids)
+
+
+def _start_forgotten_posts(*, now: datetime, limit: int) -> int:
+    """Released posts whose publications were never created (issue 16)."""
+    post_ids = interface.post_ids_publishing(released_before=now - common.requeue_grace())
+    with_rows = set(
+        Publication.objects.filter(post_id__in=post_ids).values_list("post_id", flat=True)
+    )
+    forgotten = sorted(post_ids - with_rows)[:limit]
+    for post_id in forgotten:
+        publications_start(post_id=post_id)
+    return len(forgotten)

@@ -223,6 +223,24 @@ def test_the_detail_explains_the_verdict_and_lists_actions_and_evidence(
     assert "canonical" not in evidence
 
 
+def test_the_detail_says_who_may_export_each_record_and_why_r12(
+    three: Three, api_as: Api, head_teacher: User, safeguarding_lead: User
+) -> None:
+    evidence = three.escalated.evidence.get()  # captured by the screening, not a person
+    url = f"/api/comments/{three.escalated.pk}"
+    [before] = api_as(safeguarding_lead).get(url).json()["evidence"]
+    api_as(safeguarding_lead).post(f"/api/evidence/{evidence.pk}/countersign")
+
+    [signer] = api_as(safeguarding_lead).get(url).json()["evidence"]
+    [other] = api_as(head_teacher).get(url).json()["evidence"]
+
+    assert not before["can_export"] and "until a second person" in before["export_reason"]
+    assert not signer["can_export"] and "a second person must export" in signer["export_reason"]
+    assert api_as(safeguarding_lead).get(f"/api/evidence/{evidence.pk}/export").status_code == 403
+    assert other["can_export"] and "you may export it" in other["export_reason"]
+    assert api_as(head_teacher).get(f"/api/evidence/{evidence.pk}/export").status_code == 200
+
+
 # --------------------------------------------------------------------------- actions
 
 

@@ -339,6 +339,44 @@ def test_consent_admin_runs_an_import_and_reads_its_report(
     assert client.get(f"/api/schools/{school.pk}/imports").json()["count"] == 1
 
 
+def test_the_import_template_holds_exactly_the_headers_the_import_reads(
+    api_as: Any, school: Any, data_manager: Any
+) -> None:
+    client = api_as(data_manager)
+    template = client.get(f"/api/schools/{school.pk}/imports/template")
+    assert template.status_code == 200 and template["Content-Type"].startswith("text/csv")
+    assert "attachment" in template["Content-Disposition"]
+    header = template.content.decode().strip()
+    row = header.split(",")
+    assert row[:3] == ["mis_id", "legal_first_name", "preferred_first_name"]
+    assert "contact1_parental_responsibility" in row
+
+    values = ["N9", "Nina", "", "Shah", "pupil"] + [""] * (len(row) - 5)
+    filled = f"{header}\r\n{','.join(values)}\r\n"
+    run = client.post(
+        f"/api/schools/{school.pk}/imports",
+        {"file": SimpleUploadedFile("t.csv", filled.encode(), content_type="text/csv")},
+        format="multipart",
+    ).json()
+
+    assert (run["created"], run["error_count"]) == (1, 0)
+
+
+def test_the_column_guide_explains_every_column_of_the_template(
+    api_as: Any, school: Any, data_manager: Any, head_teacher: Any
+) -> None:
+    url = f"/api/schools/{school.pk}/imports/columns"
+    columns = api_as(data_manager).get(url).json()
+    by_header = {column["header"]: column for column in columns}
+    template = api_as(data_manager).get(f"/api/schools/{school.pk}/imports/template")
+
+    for header in template.content.decode().strip().split(","):
+        key = header if header in by_header else "contactN_" + header.split("_", 1)[1]
+        assert by_header[key]["values"], header
+    assert by_header["mis_id"]["mandatory"] and not by_header["kind"]["mandatory"]
+    assert api_as(head_teacher).get(url).status_code == 404  # consent administrators only
+
+
 # --- subject access and erasure --------------------------------------------------------------
 
 
@@ -372,6 +410,8 @@ ENDPOINTS = [
     ("get", "schools/{school}/imports", None),
     ("post", "schools/{school}/imports", "csv"),
     ("get", "schools/{school}/imports/{import_run}", None),
+    ("get", "schools/{school}/imports/columns", None),
+    ("get", "schools/{school}/imports/template", None),
     ("get", "schools/{school}/dpia", None),
     ("post", "schools/{school}/dpia", {"reference": "R", "dpo_name": "D"}),
     ("delete", "schools/{school}/dpia", None),

@@ -14,13 +14,7 @@ and nothing here calls a platform (no health check, no "post again").
 Screenshots: set E2E_SCREENSHOTS=/some/dir to keep them.
 """
 
-from pathlib import Path
-from typing import Any
-
-import pytest
 from django.utils import timezone
-from django_otp.oath import totp
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from backend.accounts.models import Role, School
 from backend.accounts.services import device_enrol
@@ -29,7 +23,7 @@ from consent.models import Contact, Person
 from moderation.models import Post
 from publishers import services as publisher_services
 from publishers.models import ChannelAccount, Publication, Takedown
-from tests.e2e.support import PASSWORD, PHONE, TABLET, front_end_ready, launch, screenshot_dir
+from tests.e2e.support import PHONE, TABLET, Browsing, one_time_codes
 from tests.factories import SchoolFactory, member
 from tests.publishers.factories import FACEBOOK_SECRETS, PAGE_ID, X_SECRETS, post_ready_to_publish
 
@@ -49,17 +43,8 @@ def _oakfield() -> School:
     return SchoolFactory(slug="oakfield", name="Oakfield Primary")
 
 
-def test_a_leader_handles_takedowns_publications_channels_and_screening(
-    live_server: Any, transactional_db: None, tmp_path: Path
-) -> None:
-    reason = front_end_ready()
-    if reason:
-        pytest.skip(reason)
-    sync_api = pytest.importorskip(
-        "playwright.sync_api", reason="the playwright package is not installed"
-    )
-    expect = sync_api.expect
-    shots = screenshot_dir(tmp_path)
+def test_a_leader_handles_takedowns_publications_channels_and_screening(e2e: Browsing) -> None:
+    expect, shoot = e2e.expect, e2e.shoot
 
     # --- all database work first (Playwright's sync API runs an event loop in this thread) ---
     school = _oakfield()
@@ -73,13 +58,7 @@ def test_a_leader_handles_takedowns_publications_channels_and_screening(
         email="head@oakfield.test",
         head_teacher=True,  # R13: the head sees escalated comments
     )
-    authenticator = TOTPDevice.objects.get(user=head, confirmed=True)
-    key, step, t0, digits = (
-        authenticator.bin_key,
-        authenticator.step,
-        authenticator.t0,
-        authenticator.digits,
-    )
+    one_time_code = one_time_codes(head)
     device, _ = device_enrol(school=school, name="Year 3 iPad", actor=SYSTEM_SHELL)
     now = timezone.now()
 
@@ -97,7 +76,7 @@ def test_a_leader_handles_takedowns_publications_channels_and_screening(
         channel="website",
         state=Publication.State.PUBLISHED,
         external_id="7",
-        url=f"{live_server.url}/news/oakfield/7",
+        url=f"{e2e.base_url}/news/oakfield/7",
         published_at=now,
         taken_down_at=None,
     )
@@ -119,7 +98,7 @@ def test_a_leader_handles_takedowns_publications_channels_and_screening(
         channel="website",
         state=Publication.State.PUBLISHED,
         external_id="8",
-        url=f"{live_server.url}/news/oakfield/8",
+        url=f"{e2e.base_url}/news/oakfield/8",
         published_at=now,
     )
     x_pub = Publication.objects.create(
@@ -175,159 +154,119 @@ def test_a_leader_handles_takedowns_publications_channels_and_screening(
         person=amelia, name="Mum Jones", relationship="Mother", has_parental_responsibility=True
     )
 
-    def one_time_code() -> str:
-        return str(totp(key, step=step, t0=t0, digits=digits)).zfill(digits)
+    with e2e.chromium() as browser:
+        context = browser.new_context(viewport=TABLET, has_touch=True)
+        page = context.new_page()
+        e2e.watch(page, console=True)
+        e2e.sign_in_with_code(page, "head@oakfield.test", one_time_code)
+        expect(page.get_by_role("heading", name="Your schools and roles")).to_be_visible()
+        nav = page.get_by_role("navigation", name="Main")
+        for item in ("Takedowns", "Channels", "Comments", "Consent"):
+            expect(nav.get_by_role("link", name=item, exact=True)).to_be_visible()
 
-    problems: list[str] = []
+        # --- takedowns: told on every screen, one deliberate confirmation ----------------
+        banner = page.get_by_role("region", name="Posts that must come down")
+        expect(banner).to_contain_text("A published post must come down")
+        banner.get_by_role("link", name="Review takedowns").click()
+        expect(page.get_by_text("1 post waiting for you to confirm.")).to_be_visible()
+        expect(page.get_by_text(WITHDRAWN)).to_be_visible()
+        expect(page.get_by_role("link", name="Sports day: Year 4 won the relay!")).to_be_visible()
+        shoot(page, "p1-takedowns-tablet.png")
+        page.get_by_role("link", name="Review and confirm").click()
+        expect(
+            page.get_by_role("heading", name="Takedown: Sports day: Year 4 won the relay!")
+        ).to_be_visible()
+        shoot(page, "p2-takedown-tablet.png")
+        page.get_by_role("button", name="Take it down from every channel").click()
+        expect(
+            page.get_by_text("Confirmed. The post is being deleted from every channel")
+        ).to_be_focused()
+        expect(page.get_by_role("button", name="Take it down from every channel")).to_have_count(0)
+        shoot(page, "p3-takedown-confirmed-tablet.png")
 
-    def watch(page: Any) -> None:
-        expected = ("/api/auth/me", "/api/auth/login")
-
-        def on_response(response: Any) -> None:
-            if response.status >= 400 and not any(part in response.url for part in expected):
-                problems.append(f"{response.status} {response.request.method} {response.url}")
-
-        def on_console(message: Any) -> None:
-            if message.type == "error" and not any(p in message.location["url"] for p in expected):
-                problems.append(f"console: {message.text}")
-
-        page.on("response", on_response)
-        page.on("console", on_console)
-
-    def shoot(page: Any, name: str) -> None:
-        page.wait_for_function(
-            "Array.from(document.images).every(i => i.complete && i.naturalWidth > 0)"
+        # --- a partly published post: record X as posted ---------------------------------
+        page.goto(f"{e2e.base_url}/queue/{trip.pk}")
+        channels = page.get_by_role("list", name="Channels")
+        x_item = channels.locator("li").filter(
+            has=page.get_by_role("heading", name="X", exact=True)
         )
-        page.screenshot(path=str(shots / name), full_page=True)
+        expect(x_item).to_contain_text("Not sure it appeared")
+        facebook_item = channels.locator("li").filter(
+            has=page.get_by_role("heading", name="Facebook", exact=True)
+        )
+        expect(facebook_item).to_contain_text("We tried 8 times and stopped")
+        shoot(page, "p4-publications-tablet.png")
+        x_item.get_by_role("button", name="Mark as posted").click()
+        x_item.get_by_label("Link to the post on X").fill(
+            "https://x.com/oakfield/status/1234567890"
+        )
+        x_item.get_by_role("button", name="Record as published").click()
+        expect(page.get_by_text("Recorded as published on X.")).to_be_visible()
+        expect(x_item.get_by_role("link", name="Open the post on X")).to_have_attribute(
+            "href", "https://x.com/oakfield/status/1234567890"
+        )
 
-    with sync_api.sync_playwright() as playwright:
-        browser = launch(playwright)
-        try:
-            context = browser.new_context(viewport=TABLET, has_touch=True)
-            page = context.new_page()
-            watch(page)
-            page.goto(f"{live_server.url}/signin")
-            page.get_by_label("Email").fill("head@oakfield.test")
-            page.get_by_label("Password").fill(PASSWORD)
-            page.get_by_role("button", name="Sign in").click()
-            page.get_by_label("One-time code").fill(one_time_code())
-            page.get_by_role("button", name="Sign in").click()
-            expect(page.get_by_role("heading", name="Your schools and roles")).to_be_visible()
-            nav = page.get_by_role("navigation", name="Main")
-            for item in ("Takedowns", "Channels", "Comments", "Consent"):
-                expect(nav.get_by_role("link", name=item, exact=True)).to_be_visible()
+        # --- channel accounts: health, problems, credentials never shown back ------------
+        nav.get_by_role("link", name="Channels", exact=True).click()
+        expect(page.get_by_text(TOKEN_EXPIRED)).to_be_visible()
+        shoot(page, "p5-channels-tablet.png")
+        card = (
+            page.get_by_role("list", name="Channel accounts")
+            .locator("li")
+            .filter(has=page.get_by_role("heading", name="Oakfield Primary Facebook Page"))
+        )
+        card.get_by_role("button", name="Change settings").click()
+        token = card.get_by_label("Page access token")
+        expect(token).to_have_attribute("type", "password")
+        expect(token).to_have_value("")
+        html = page.content()
+        assert not any(
+            secret in html for secret in [*X_SECRETS.values(), *FACEBOOK_SECRETS.values()]
+        )
+        shoot(page, "p6-channel-form-tablet.png")
+        card.get_by_role("button", name="Cancel").click()
 
-            # --- takedowns: told on every screen, one deliberate confirmation ----------------
-            banner = page.get_by_role("region", name="Posts that must come down")
-            expect(banner).to_contain_text("A published post must come down")
-            banner.get_by_role("link", name="Review takedowns").click()
-            expect(page.get_by_text("1 post waiting for you to confirm.")).to_be_visible()
-            expect(page.get_by_text(WITHDRAWN)).to_be_visible()
-            expect(
-                page.get_by_role("link", name="Sports day: Year 4 won the relay!")
-            ).to_be_visible()
-            shoot(page, "p1-takedowns-tablet.png")
-            page.get_by_role("link", name="Review and confirm").click()
-            expect(
-                page.get_by_role("heading", name="Takedown: Sports day: Year 4 won the relay!")
-            ).to_be_visible()
-            shoot(page, "p2-takedown-tablet.png")
-            page.get_by_role("button", name="Take it down from every channel").click()
-            expect(
-                page.get_by_text("Confirmed. The post is being deleted from every channel")
-            ).to_be_focused()
-            expect(
-                page.get_by_role("button", name="Take it down from every channel")
-            ).to_have_count(0)
-            shoot(page, "p3-takedown-confirmed-tablet.png")
+        # --- comment screening: settings and a preview ----------------------------------
+        page.goto(f"{e2e.base_url}/comments")
+        page.get_by_role("link", name="Screening settings and preview").click()
+        expect(
+            page.get_by_role("heading", name="Comment screening at Oakfield Primary")
+        ).to_be_visible()
+        page.get_by_label("Sample comment").fill("You are all idiots. Call me on 07700 900123")
+        page.get_by_role("button", name="Screen this comment").click()
+        result = page.locator(".preview-result")
+        expect(result).to_contain_text("Would be", timeout=60_000)
+        expect(result.locator("mark").first).to_be_visible()
+        shoot(page, "p7-screening-tablet.png")
 
-            # --- a partly published post: record X as posted ---------------------------------
-            page.goto(f"{live_server.url}/queue/{trip.pk}")
-            channels = page.get_by_role("list", name="Channels")
-            x_item = channels.locator("li").filter(
-                has=page.get_by_role("heading", name="X", exact=True)
-            )
-            expect(x_item).to_contain_text("Not sure it appeared")
-            facebook_item = channels.locator("li").filter(
-                has=page.get_by_role("heading", name="Facebook", exact=True)
-            )
-            expect(facebook_item).to_contain_text("We tried 8 times and stopped")
-            shoot(page, "p4-publications-tablet.png")
-            x_item.get_by_role("button", name="Mark as posted").click()
-            x_item.get_by_label("Link to the post on X").fill(
-                "https://x.com/oakfield/status/1234567890"
-            )
-            x_item.get_by_role("button", name="Record as published").click()
-            expect(page.get_by_text("Recorded as published on X.")).to_be_visible()
-            expect(x_item.get_by_role("link", name="Open the post on X")).to_have_attribute(
-                "href", "https://x.com/oakfield/status/1234567890"
-            )
+        # --- the register: a pupil's page with the administrator's tools ----------------
+        page.goto(f"{e2e.base_url}/consent/{school.pk}/people/{amelia.pk}")
+        expect(page.get_by_role("heading", name="Amelia Jones", level=1)).to_be_visible()
+        expect(page.get_by_role("link", name="Download Amelia Jones's data (ZIP)")).to_be_visible()
+        expect(page.get_by_role("region", name="Erase Amelia Jones")).to_be_visible()
+        shoot(page, "p8-person-tablet.png")
 
-            # --- channel accounts: health, problems, credentials never shown back ------------
-            nav.get_by_role("link", name="Channels", exact=True).click()
-            expect(page.get_by_text(TOKEN_EXPIRED)).to_be_visible()
-            shoot(page, "p5-channels-tablet.png")
-            card = (
-                page.get_by_role("list", name="Channel accounts")
-                .locator("li")
-                .filter(has=page.get_by_role("heading", name="Oakfield Primary Facebook Page"))
-            )
-            card.get_by_role("button", name="Change settings").click()
-            token = card.get_by_label("Page access token")
-            expect(token).to_have_attribute("type", "password")
-            expect(token).to_have_value("")
-            html = page.content()
-            assert not any(
-                secret in html for secret in [*X_SECRETS.values(), *FACEBOOK_SECRETS.values()]
-            )
-            shoot(page, "p6-channel-form-tablet.png")
-            card.get_by_role("button", name="Cancel").click()
-
-            # --- comment screening: settings and a preview ----------------------------------
-            page.goto(f"{live_server.url}/comments")
-            page.get_by_role("link", name="Screening settings and preview").click()
-            expect(
-                page.get_by_role("heading", name="Comment screening at Oakfield Primary")
-            ).to_be_visible()
-            page.get_by_label("Sample comment").fill("You are all idiots. Call me on 07700 900123")
-            page.get_by_role("button", name="Screen this comment").click()
-            result = page.locator(".preview-result")
-            expect(result).to_contain_text("Would be", timeout=60_000)
-            expect(result.locator("mark").first).to_be_visible()
-            shoot(page, "p7-screening-tablet.png")
-
-            # --- the register: a pupil's page with the administrator's tools ----------------
-            page.goto(f"{live_server.url}/consent/{school.pk}/people/{amelia.pk}")
-            expect(page.get_by_role("heading", name="Amelia Jones", level=1)).to_be_visible()
-            expect(
-                page.get_by_role("link", name="Download Amelia Jones's data (ZIP)")
-            ).to_be_visible()
-            expect(page.get_by_role("region", name="Erase Amelia Jones")).to_be_visible()
-            shoot(page, "p8-person-tablet.png")
-
-            # --- the same screens on a phone ------------------------------------------------
-            page.set_viewport_size(PHONE)
-            page.goto(f"{live_server.url}/")
-            menu = page.get_by_role("button", name="Menu")
-            expect(menu).to_be_visible()
-            expect(nav.get_by_role("link", name="Takedowns")).to_be_hidden()
-            menu.click()
-            expect(nav.get_by_role("link", name="Takedowns")).to_be_visible()
-            shoot(page, "p0-menu-phone.png")
-            for path, name in (
-                ("/takedowns", "p1-takedowns-phone.png"),
-                (f"/takedowns/{takedown.pk}", "p2-takedown-phone.png"),
-                (f"/queue/{trip.pk}", "p4-publications-phone.png"),
-                ("/channels", "p5-channels-phone.png"),
-                ("/comments/settings", "p7-screening-phone.png"),
-                (f"/consent/{school.pk}/people/{amelia.pk}", "p8-person-phone.png"),
-            ):
-                page.goto(f"{live_server.url}{path}")
-                expect(page.locator("h1")).to_be_visible()
-                page.wait_for_load_state("networkidle")
-                shoot(page, name)
-        finally:
-            browser.close()
+        # --- the same screens on a phone ------------------------------------------------
+        page.set_viewport_size(PHONE)
+        page.goto(f"{e2e.base_url}/")
+        menu = page.get_by_role("button", name="Menu")
+        expect(menu).to_be_visible()
+        expect(nav.get_by_role("link", name="Takedowns")).to_be_hidden()
+        menu.click()
+        expect(nav.get_by_role("link", name="Takedowns")).to_be_visible()
+        shoot(page, "p0-menu-phone.png")
+        for path, name in (
+            ("/takedowns", "p1-takedowns-phone.png"),
+            (f"/takedowns/{takedown.pk}", "p2-takedown-phone.png"),
+            (f"/queue/{trip.pk}", "p4-publications-phone.png"),
+            ("/channels", "p5-channels-phone.png"),
+            ("/comments/settings", "p7-screening-phone.png"),
+            (f"/consent/{school.pk}/people/{amelia.pk}", "p8-person-phone.png"),
+        ):
+            page.goto(f"{e2e.base_url}{path}")
+            expect(page.locator("h1")).to_be_visible()
+            page.wait_for_load_state("networkidle")
+            shoot(page, name)
 
     takedown.refresh_from_db()
     assert takedown.state in {Takedown.State.CONFIRMED, Takedown.State.DONE}
@@ -335,4 +274,4 @@ def test_a_leader_handles_takedowns_publications_channels_and_screening(
     x_pub.refresh_from_db()
     assert x_pub.state == Publication.State.PUBLISHED
     assert x_pub.url == "https://x.com/oakfield/status/1234567890"
-    assert problems == []
+    assert e2e.problems == []

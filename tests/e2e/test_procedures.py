@@ -16,21 +16,13 @@ import re
 from pathlib import Path
 from typing import Any
 
-import pytest
 from django.utils import timezone
 
 from backend.accounts.models import Role, School, User
 from moderation.comments import services as comment_services
 from moderation.comments.models import Comment
 from procedures.models import ParentLetter, PlatformReport
-from tests.e2e.support import (
-    TABLET,
-    front_end_ready,
-    launch,
-    one_time_codes,
-    screenshot_dir,
-    sign_in_with_code,
-)
+from tests.e2e.support import TABLET, Browsing, one_time_codes
 from tests.factories import SchoolFactory, member
 
 THREAT = "I know where you live. Watch your back, I'll be waiting at the gate"
@@ -103,17 +95,8 @@ def _write_to_the_parent(page: Any, expect: Any, shots: Path) -> None:
     page.screenshot(path=str(shots / "r4-letter-sent-tablet.png"), full_page=True)
 
 
-def test_a_head_teacher_reports_a_threat_and_writes_to_the_parent(
-    live_server: Any, transactional_db: None, tmp_path: Path
-) -> None:
-    reason = front_end_ready()
-    if reason:
-        pytest.skip(reason)
-    sync_api = pytest.importorskip(
-        "playwright.sync_api", reason="the playwright package is not installed"
-    )
-    expect = sync_api.expect
-    shots = screenshot_dir(tmp_path)
+def test_a_head_teacher_reports_a_threat_and_writes_to_the_parent(e2e: Browsing) -> None:
+    expect, shots = e2e.expect, e2e.shots
 
     # --- all database work first (Playwright's sync API runs an event loop in this thread) ---
     school = SchoolFactory(slug="oakfield", name="Oakfield Primary")
@@ -121,39 +104,23 @@ def test_a_head_teacher_reports_a_threat_and_writes_to_the_parent(
     one_time_code = one_time_codes(head)
     threat = _escalated_threat(school, head)
 
-    problems: list[str] = []
+    with e2e.chromium() as browser:
+        page = e2e.watch(browser.new_context(viewport=TABLET, has_touch=True).new_page())
+        e2e.sign_in_with_code(page, "head@oakfield.test", one_time_code)
+        expect(page.get_by_role("heading", name="Your schools and roles")).to_be_visible()
 
-    def watch(page: Any) -> None:
-        expected = ("/api/auth/me", "/api/auth/login")
+        # --- the escalation on the dashboard --------------------------------------------
+        page.goto(f"{e2e.base_url}/comments?view=escalated")
+        expect(page.get_by_text("I know where you live").first).to_be_visible()
+        expect(page.get_by_role("heading", name="Mentions of the school")).to_be_visible()
+        page.screenshot(path=str(shots / "r1-dashboard-tablet.png"), full_page=True)
+        page.goto(f"{e2e.base_url}/comments/{threat.pk}")
+        expect(page.get_by_role("heading", name="Report to the platform")).to_be_visible()
 
-        def on_response(response: Any) -> None:
-            if response.status >= 400 and not any(part in response.url for part in expected):
-                problems.append(f"{response.status} {response.request.method} {response.url}")
+        _report_it(page, expect, shots)
+        _write_to_the_parent(page, expect, shots)
 
-        page.on("response", on_response)
-
-    with sync_api.sync_playwright() as playwright:
-        browser = launch(playwright)
-        try:
-            page = browser.new_context(viewport=TABLET, has_touch=True).new_page()
-            watch(page)
-            sign_in_with_code(page, live_server.url, "head@oakfield.test", one_time_code)
-            expect(page.get_by_role("heading", name="Your schools and roles")).to_be_visible()
-
-            # --- the escalation on the dashboard --------------------------------------------
-            page.goto(f"{live_server.url}/comments?view=escalated")
-            expect(page.get_by_text("I know where you live").first).to_be_visible()
-            expect(page.get_by_role("heading", name="Mentions of the school")).to_be_visible()
-            page.screenshot(path=str(shots / "r1-dashboard-tablet.png"), full_page=True)
-            page.goto(f"{live_server.url}/comments/{threat.pk}")
-            expect(page.get_by_role("heading", name="Report to the platform")).to_be_visible()
-
-            _report_it(page, expect, shots)
-            _write_to_the_parent(page, expect, shots)
-        finally:
-            browser.close()
-
-    assert problems == []
+    assert e2e.problems == []
     report = PlatformReport.objects.get()
     assert (report.reference, report.reported_by_id) == ("FB-2026-123", head.pk)
     sent = ParentLetter.objects.get()

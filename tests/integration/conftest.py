@@ -12,6 +12,8 @@ from typing import Any
 import pytest
 from django.db import connection
 
+from tests.integration.fake_x import FakeXServer
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -94,3 +96,13 @@ def celery_worker_process(transactional_db: None, settings: Any) -> Iterator[Wor
     finally:
         worker.stop()
         app.conf.update(task_always_eager=saved[0], broker_url=saved[1], result_backend=saved[2])
+
+
+@pytest.fixture
+def fake_x_server() -> Iterator[FakeXServer]:
+    server = FakeXServer()
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()

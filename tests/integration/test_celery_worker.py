@@ -11,7 +11,7 @@ pytestmark = pytest.mark.integration
 
 
 def test_a_task_round_trips_through_a_real_worker(celery_worker_process: Any) -> None:
-    result = audit_heartbeat.apply_async(queue=celery_worker_process.queue)
+    result = audit_heartbeat.apply_async(queue=celery_worker_process.queue, ignore_result=False)
     intact = result.get(timeout=60)
     # The worker wrote to the same database the test reads, and its answer is what it
     # recorded. (Not whether the chain is intact: the database is flushed between the

@@ -8,13 +8,9 @@ from typing import Any
 
 import pytest
 
-from backend.accounts.models import Role
-from backend.accounts.services import device_enrol
-from backend.common.actors import SYSTEM_SHELL
 from moderation.models import Post
 from tests.background import WorkerWithBeat, require_services, wait_for
-from tests.conftest import signed_in
-from tests.factories import SchoolFactory, member
+from tests.integration.faults import FAST_SWEEPS, approve, oakfield_staff
 from tests.moderation.factories import submitted
 
 pytestmark = pytest.mark.integration
@@ -26,25 +22,19 @@ def test_a_post_approved_while_no_worker_ran_is_published_once_a_worker_returns(
     require_services()
     from backend.celery import app
 
-    school = SchoolFactory(slug="oakfield", name="Oakfield Primary")
-    teacher = member(school, Role.STAFF, email="teacher@oakfield.test")
-    head = member(school, Role.LEADER, Role.STAFF, email="head@oakfield.test")
-    tablet, token = device_enrol(school=school, name="Year 3 iPad", actor=SYSTEM_SHELL)
-    post = submitted(teacher, tablet, text="Well done to the choir", channels=("website",))
+    oakfield = oakfield_staff()
+    post = submitted(
+        oakfield.teacher, oakfield.tablet, text="Well done to the choir", channels=("website",)
+    )
     assert post.status == Post.Status.AWAITING_APPROVAL, post.status_reason
 
     worker = WorkerWithBeat(tmp_path=tmp_path, heartbeat_seconds=5, media_root=settings.MEDIA_ROOT)
+    worker.env.update(FAST_SWEEPS)  # the sweeps' deadlines in seconds, not minutes
     saved = (app.conf.task_always_eager, app.conf.broker_url)
     # No worker, and not even a broker to leave a message in.
     app.conf.update(task_always_eager=False, broker_url="redis://127.0.0.1:1/0")
     try:
-        client = signed_in(head)
-        client.credentials(HTTP_X_DEVICE_TOKEN=token)
-        response = client.post(
-            f"/api/posts/{post.pk}/approve",
-            {"content_hash": post.content_hash, "confirmed_images": []},
-            format="json",
-        )
+        response = approve(oakfield.on_tablet(oakfield.head), post)
         assert response.status_code == 200, response.content
         post.refresh_from_db()
         assert post.status != Post.Status.PUBLISHED

@@ -130,8 +130,8 @@ def test_it_does_not_flag_places_and_words_that_contain_swear_words(text: str) -
 
 @pytest.mark.parametrize(
     "text",
-    ["what a load of sh1t", regressed("@ss"), "f u c k this", "fuuuuck off", "f*ck off",
-     "f.u.c.k", "c**t", "bullsh!t", regressed("Ｆｕｃｋ"), regressed("f\u200buck")],
+    ["what a load of sh1t", "@ss", "f u c k this", "fuuuuck off", "f*ck off",
+     "f.u.c.k", "c**t", "bullsh!t", "Ｆｕｃｋ", "f\u200buck"],
 )  # fmt: skip
 def test_it_holds_profanity_however_it_is_disguised(text: str) -> None:
     result = screen_comment(text, SCHOOL)
@@ -418,6 +418,13 @@ def test_a_semantic_label_escalates_what_the_rules_only_held() -> None:
     assert reconcile([rule, model]) == [rule, model]
 
 
+def test_the_model_does_not_escalate_a_comment_the_rules_explain_word_for_word() -> None:
+    rule = Label("profanity", 1.0, (0, 3), "profanity", "profane word: '@ss'")
+    model = Label("sexual", 0.9, (0, 3), SEMANTIC, "reads as sexual")
+    assert reconcile([rule, model], "@ss") == [rule]
+    assert reconcile([rule, model], "@ss on the bus again") == [rule, model]
+
+
 def test_it_loads_the_semantic_model_once() -> None:
     assert semantic_model() is semantic_model()
 
@@ -693,13 +700,9 @@ def test_an_identity_word_in_a_neutral_sentence_is_not_hate(frame: str, term: st
     assert "hate" not in labels(frame.format(term))
 
 
-# Measured once the design was frozen: the second frame is missed for every group, the first
-# for "Mexican" (docs/screening.md, "Known regressions").
-ATTACKS = [
-    regressed(frame.format(term)) if "filth" in frame or term == "Mexican" else frame.format(term)
-    for frame in ATTACK_FRAMES
-    for term in IDENTITY_TERMS
-]
+# Measured after issue 15's first design: the second frame was missed for every group and the
+# first for "Mexican"; the hate rules now read both (docs/screening.md, "Known regressions").
+ATTACKS = [frame.format(term) for frame in ATTACK_FRAMES for term in IDENTITY_TERMS]
 
 
 @pytest.mark.parametrize("text", ATTACKS)

@@ -1,13 +1,14 @@
-import { BrowserRouter } from "react-router";
+import { useState } from "react";
+import { createBrowserRouter, RouterProvider } from "react-router";
 import { Providers } from "./providers";
-import { AppRoutes } from "./routes";
+import { appRoutes } from "./routes";
 
 export function App() {
+  // A data router, made once: pages with unsaved text can then hold an in-app navigation and ask.
+  const [router] = useState(() => createBrowserRouter(appRoutes));
   return (
     <Providers>
-      <BrowserRouter>
-        <AppRoutes />
-      </BrowserRouter>
+      <RouterProvider router={router} />
     </Providers>
   );
 }

@@ -1,6 +1,8 @@
 import { Link } from "react-router";
 import { Page } from "../components/Page";
 import { roleNames } from "../features/auth/api/session";
+import { usePostsNeedingChanges } from "../features/posts/api/posts";
+import { postTitle } from "../lib/post";
 import { readDeviceCredential } from "../lib/deviceCredential";
 import { useSignedInUser } from "./Layout";
 import { navFor, roleLabel } from "./roles";
@@ -16,6 +18,7 @@ export function HomePage() {
     bySchool.set(membership.school_id, school);
   }
   const deviceReady = readDeviceCredential() !== null;
+  const author = ["staff", "leader", "dsl"].some((role) => roles.has(role));
 
   return (
     <Page title={`Hello, ${me.full_name || me.email}`}>
@@ -32,6 +35,8 @@ export function HomePage() {
           </p>
         </div>
       ) : null}
+
+      {author ? <ChangesRequested authorId={me.id} /> : null}
 
       <section aria-labelledby="schools-heading" className="panel">
         <h2 id="schools-heading">Your schools and roles</h2>
@@ -72,5 +77,29 @@ export function HomePage() {
         </section>
       ) : null}
     </Page>
+  );
+}
+
+/** Item 5 of issue 17: after a leader asks for changes, the author hears it first thing. */
+function ChangesRequested({ authorId }: { authorId: number }) {
+  const posts = usePostsNeedingChanges(authorId, true);
+  const results = posts.data?.results ?? [];
+  const list = results.filter((post) => post.status === "changes_requested");
+  const count = list.length === results.length ? (posts.data?.count ?? 0) : list.length;
+  if (count === 0) return null;
+  return (
+    <section aria-labelledby="changes-heading" className="panel notice notice--warn">
+      <h2 id="changes-heading">
+        {count} post{count === 1 ? " needs" : "s need"} your changes
+      </h2>
+      <ul className="changes-requested">
+        {list.map((post) => (
+          <li key={post.id}>
+            <Link to={`/posts/${post.id}`}>{postTitle(post)}</Link>
+            {post.status_reason ? <p className="hint">The leader said: “{post.status_reason}”</p> : null}
+          </li>
+        ))}
+      </ul>
+    </section>
   );
 }

@@ -1,5 +1,5 @@
 import { lazy, Suspense, type ComponentType } from "react";
-import { Link, Route, Routes } from "react-router";
+import { createRoutesFromElements, Link, Outlet, Route, type RouteObject } from "react-router";
 import { Loading } from "../components/Loading";
 import { Page } from "../components/Page";
 import type { Me } from "../features/auth/api/session";
@@ -139,6 +139,12 @@ function ConsentRoute({ page: Screen }: { page: ComponentType<{ schools: Consent
   return <Screen schools={[...bySchool.values()]} />;
 }
 
+/** The school whose connected channels a new post is offered (item 6 of issue 17). */
+function NewPostRoute() {
+  const school = useSignedInUser().memberships.find((m) => ["staff", "leader", "dsl"].includes(m.role));
+  return <NewPostPage schoolId={school?.school_id} />;
+}
+
 function MyPostsRoute() {
   return <MyPostsPage userId={useSignedInUser().id} />;
 }
@@ -153,125 +159,149 @@ function NotFound() {
   );
 }
 
-export function AppRoutes() {
+/** Each screen's code loads lazily: until it arrives, say so. */
+function Screens() {
   return (
     <Suspense fallback={<Loading />}>
-      <Routes>
-      <Route path="/signin" element={<SignInPage />} />
-      <Route path="/two-factor/setup" element={<TwoFactorSetupPage />} />
-      <Route element={<RequireSession>{(me) => <Layout me={me} />}</RequireSession>}>
-        <Route index element={<HomePage />} />
-        <Route
-          path="posts/new"
-          element={
-            <RequireRole roles={["staff", "leader", "dsl"]} title="New post">
-              <NewPostPage />
-            </RequireRole>
-          }
-        />
-        <Route
-          path="posts"
-          element={
-            <RequireRole roles={["staff", "leader", "dsl"]} title="My posts">
-              <MyPostsRoute />
-            </RequireRole>
-          }
-        />
-        <Route
-          path="posts/:postId"
-          element={
-            <RequireRole roles={["staff", "leader", "dsl"]} title="Post">
-              <PostRoute />
-            </RequireRole>
-          }
-        />
-        <Route
-          path="queue"
-          element={
-            <RequireRole roles={["leader"]} title="Approval queue">
-              <QueueRoute />
-            </RequireRole>
-          }
-        />
-        <Route
-          path="queue/:postId"
-          element={
-            <RequireRole roles={["leader", "dsl"]} title="Review post">
-              <ReviewRoute />
-            </RequireRole>
-          }
-        />
-        <Route
-          path="publishing"
-          element={
-            <RequireRole roles={["leader", "trust_admin"]} title="Publishing">
-              <PublishingRoute />
-            </RequireRole>
-          }
-        />
-        <Route
-          path="comments"
-          element={
-            <RequireRole roles={["leader", "dsl"]} title="Comments">
-              <CommentsRoute />
-            </RequireRole>
-          }
-        />
-        <Route
-          path="comments/settings"
-          element={
-            <RequireRole roles={["leader", "dsl"]} title="Comment screening">
-              <ScreeningRoute />
-            </RequireRole>
-          }
-        />
-        <Route
-          path="comments/settings/:schoolId"
-          element={
-            <RequireRole roles={["leader", "dsl"]} title="Comment screening">
-              <ScreeningRoute />
-            </RequireRole>
-          }
-        />
-        <Route
-          path="takedowns"
-          element={
-            <RequireRole roles={["leader"]} title="Takedowns">
-              <TakedownsPage />
-            </RequireRole>
-          }
-        />
-        <Route
-          path="takedowns/:takedownId"
-          element={
-            <RequireRole roles={["leader"]} title="Takedown">
-              <TakedownPage />
-            </RequireRole>
-          }
-        />
-        <Route path="channels" element={<ChannelsRoute />} />
-        <Route path="channels/:schoolId" element={<ChannelsRoute />} />
-        <Route
-          path="comments/:commentId"
-          element={
-            <RequireRole roles={["leader", "dsl"]} title="Comment">
-              <CommentRoute />
-            </RequireRole>
-          }
-        />
-        <Route path="consent" element={<ConsentRoute page={ConsentSchoolsPage} />} />
-        <Route path="consent/:schoolId" element={<ConsentRoute page={ConsentLookupPage} />} />
-        <Route path="consent/:schoolId/people/new" element={<ConsentRoute page={AddPersonPage} />} />
-        <Route path="consent/:schoolId/people/:personId" element={<ConsentRoute page={PersonPage} />} />
-        <Route path="consent/:schoolId/imports" element={<ConsentRoute page={ImportPage} />} />
-        <Route path="consent/:schoolId/imports/:importId" element={<ConsentRoute page={ImportDetailPage} />} />
-        <Route path="devices" element={<DevicesRoute />} />
-        <Route path="devices/:schoolId" element={<DevicesRoute />} />
-        <Route path="this-tablet" element={<ThisTabletPage />} />
-        <Route path="roles" element={<RolesRoute />} />
-        <Route path="*" element={<NotFound />} />
-      </Route>
-      </Routes>
+      <Outlet />
     </Suspense>
   );
 }
+
+/** A screen that failed to draw: say so in words, with a way on, not a blank page. */
+function ScreenError() {
+  return (
+    <main className="main">
+      <section className="page" role="alert">
+        <h1>Something went wrong</h1>
+        <p>
+          This page could not be shown. Reload the page to try again, or <a href="/">go to the home page</a>.
+        </p>
+      </section>
+    </main>
+  );
+}
+
+/**
+ * The app's routes, for a data router (`createBrowserRouter`, or `createMemoryRouter` in tests):
+ * a data router is what lets a page with unsaved text hold an in-app navigation and ask first
+ * (`useBlocker`, see lib/useUnsavedChanges.ts).
+ */
+export const appRoutes: RouteObject[] = createRoutesFromElements(
+  <Route element={<Screens />} errorElement={<ScreenError />}>
+    <Route path="/signin" element={<SignInPage />} />
+    <Route path="/two-factor/setup" element={<TwoFactorSetupPage />} />
+    <Route element={<RequireSession>{(me) => <Layout me={me} />}</RequireSession>}>
+      <Route index element={<HomePage />} />
+      <Route
+        path="posts/new"
+        element={
+          <RequireRole roles={["staff", "leader", "dsl"]} title="New post">
+            <NewPostRoute />
+          </RequireRole>
+        }
+      />
+      <Route
+        path="posts"
+        element={
+          <RequireRole roles={["staff", "leader", "dsl"]} title="My posts">
+            <MyPostsRoute />
+          </RequireRole>
+        }
+      />
+      <Route
+        path="posts/:postId"
+        element={
+          <RequireRole roles={["staff", "leader", "dsl"]} title="Post">
+            <PostRoute />
+          </RequireRole>
+        }
+      />
+      <Route
+        path="queue"
+        element={
+          <RequireRole roles={["leader"]} title="Approval queue">
+            <QueueRoute />
+          </RequireRole>
+        }
+      />
+      <Route
+        path="queue/:postId"
+        element={
+          <RequireRole roles={["leader", "dsl"]} title="Review post">
+            <ReviewRoute />
+          </RequireRole>
+        }
+      />
+      <Route
+        path="publishing"
+        element={
+          <RequireRole roles={["leader", "trust_admin"]} title="Publishing">
+            <PublishingRoute />
+          </RequireRole>
+        }
+      />
+      <Route
+        path="comments"
+        element={
+          <RequireRole roles={["leader", "dsl"]} title="Comments">
+            <CommentsRoute />
+          </RequireRole>
+        }
+      />
+      <Route
+        path="comments/settings"
+        element={
+          <RequireRole roles={["leader", "dsl"]} title="Comment screening">
+            <ScreeningRoute />
+          </RequireRole>
+        }
+      />
+      <Route
+        path="comments/settings/:schoolId"
+        element={
+          <RequireRole roles={["leader", "dsl"]} title="Comment screening">
+            <ScreeningRoute />
+          </RequireRole>
+        }
+      />
+      <Route
+        path="takedowns"
+        element={
+          <RequireRole roles={["leader"]} title="Takedowns">
+            <TakedownsPage />
+          </RequireRole>
+        }
+      />
+      <Route
+        path="takedowns/:takedownId"
+        element={
+          <RequireRole roles={["leader"]} title="Takedown">
+            <TakedownPage />
+          </RequireRole>
+        }
+      />
+      <Route path="channels" element={<ChannelsRoute />} />
+      <Route path="channels/:schoolId" element={<ChannelsRoute />} />
+      <Route
+        path="comments/:commentId"
+        element={
+          <RequireRole roles={["leader", "dsl"]} title="Comment">
+            <CommentRoute />
+          </RequireRole>
+        }
+      />
+      <Route path="consent" element={<ConsentRoute page={ConsentSchoolsPage} />} />
+      <Route path="consent/:schoolId" element={<ConsentRoute page={ConsentLookupPage} />} />
+      <Route path="consent/:schoolId/people/new" element={<ConsentRoute page={AddPersonPage} />} />
+      <Route path="consent/:schoolId/people/:personId" element={<ConsentRoute page={PersonPage} />} />
+      <Route path="consent/:schoolId/imports" element={<ConsentRoute page={ImportPage} />} />
+      <Route path="consent/:schoolId/imports/:importId" element={<ConsentRoute page={ImportDetailPage} />} />
+      <Route path="devices" element={<DevicesRoute />} />
+      <Route path="devices/:schoolId" element={<DevicesRoute />} />
+      <Route path="this-tablet" element={<ThisTabletPage />} />
+      <Route path="roles" element={<RolesRoute />} />
+      <Route path="*" element={<NotFound />} />
+    </Route>
+  </Route>,
+);

@@ -1286,6 +1286,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/posts/{post_id}/seen": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * @description POST: a leader has this version of the post in front of them (item 9 of issue 17).
+         *     Answers the version they had seen before, which "Changed since you last looked"
+         *     compares with; safe to repeat.
+         */
+        post: operations["posts_seen_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/posts/{post_id}/submit": {
         parameters: {
             query?: never;
@@ -1394,6 +1415,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/schools/{school_id}/channels": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description GET: every kind of channel and whether this school can post to it now (issue 17,
+         *     item 6). Any member of the school may ask: staff are offered only the connected ones,
+         *     and a trust administrator is told which are missing.
+         */
+        get: operations["schools_channels_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/schools/{school_id}/devices": {
         parameters: {
             query?: never;
@@ -1482,6 +1524,40 @@ export interface paths {
             cookie?: never;
         };
         get: operations["schools_imports_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/schools/{school_id}/imports/columns": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description What each column of the MIS CSV holds (the guide the import page shows). */
+        get: operations["schools_imports_columns_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/schools/{school_id}/imports/template": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description A CSV with only the header row: exactly the headers the import reads. */
+        get: operations["schools_imports_template_retrieve"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1887,6 +1963,13 @@ export interface components {
             reports: components["schemas"]["_ReportOutput"][];
             letters: components["schemas"]["_LetterOutput"][];
         };
+        /**
+         * @description * `same` - same
+         *     * `added` - added
+         *     * `removed` - removed
+         * @enum {string}
+         */
+        ChangeEnum: "same" | "added" | "removed";
         ChannelAccountListInputRequest: {
             kind: components["schemas"]["ChannelEnum"];
             display_name: string;
@@ -2149,6 +2232,10 @@ export interface components {
             countersigned_by: string | null;
             /** Format: date-time */
             countersigned_at: string | null;
+            /** @description whether the user asking may export it now (R12: two people stand behind it) */
+            can_export: boolean;
+            /** @description why they may or may not export it, in words to show beside the record */
+            export_reason: string;
         };
         /**
          * @description One reason screening gave (``services.labels_json``): what fired, how sure, where in
@@ -2408,6 +2495,17 @@ export interface components {
             /** Format: date-time */
             created_at?: string;
         };
+        /** @description A refusal: the message, and for a domain error its code (and the field at fault, repeated as `<field>: [message]`). */
+        Error: {
+            /** @description What went wrong, in plain English. */
+            detail: string;
+            /** @description Why, for programs: e.g. refused, not_found, conflict, device_required, two_factor_required, rate_limited. */
+            code?: string;
+            /** @description The request field at fault, when there is one. */
+            field?: string;
+        } & {
+            [key: string]: string[];
+        };
         EvidenceOutput: {
             readonly id: number;
             original_name?: string;
@@ -2624,6 +2722,13 @@ export interface components {
          * @enum {string}
          */
         ImportChangeOutputActionEnum: "created" | "updated";
+        ImportColumnsOutput: {
+            header: string;
+            /** @description the import refuses a file without it */
+            mandatory: boolean;
+            values: string;
+            notes: string;
+        };
         ImportDetailOutput: {
             readonly id: number;
             filename?: string;
@@ -2892,10 +2997,89 @@ export interface components {
             escalation_note: string;
             instructions_from: string;
         };
+        OutputSerializerTextChangeOut: {
+            change: components["schemas"]["ChangeEnum"];
+            text: string;
+        };
         PackSerializerField: {
             key: string;
             title: string;
             value: string;
+        };
+        PaginatedAuditEventListOutputList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["AuditEventListOutput"][];
+        };
+        PaginatedCommentListOutputList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["CommentListOutput"][];
+        };
+        PaginatedImportSummaryOutputList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["ImportSummaryOutput"][];
+        };
+        PaginatedPersonListOutputList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["PersonListOutput"][];
+        };
+        PaginatedPublishStatusOutputList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["PublishStatusOutput"][];
         };
         ParentLetterCreateInputRequest: {
             /** @default  */
@@ -3289,6 +3473,10 @@ export interface components {
         PostRequestChangesInputRequest: {
             comment: string;
         };
+        PostSeenOutput: {
+            version: number;
+            previous_version: number | null;
+        };
         /**
          * @description * `draft` - Draft
          *     * `submitted` - Submitted
@@ -3340,6 +3528,7 @@ export interface components {
             from_version: number;
             to_version: number;
             text_diff: string[];
+            text_changes: components["schemas"]["OutputSerializerTextChangeOut"][];
             channels: components["schemas"]["OutputSerializerChannelsOut"];
             images_added: number[];
             images_removed: number[];
@@ -3467,6 +3656,11 @@ export interface components {
          * @enum {string}
          */
         RoleEnum: "staff" | "leader" | "dsl" | "consent_admin" | "trust_admin";
+        SchoolChannelsOutput: {
+            kind: components["schemas"]["ChannelEnum"];
+            label: string;
+            connected: boolean;
+        };
         SchoolDpiaInputRequest: {
             reference: string;
             dpo_name: string;
@@ -3610,6 +3804,17 @@ export interface components {
         TotpSetupOutput: {
             otpauth_uri: string;
         };
+        /** @description Bad input. Either a domain error (detail, code, field) or the messages per request field: `{field: [message, ...]}`, nested as the field is (an object for a nested object, keyed by index for a list). */
+        ValidationError: {
+            /** @description What went wrong, in plain English. */
+            detail?: string;
+            /** @description Why, for programs: e.g. refused, not_found, conflict, device_required, two_factor_required, rate_limited. */
+            code?: string;
+            /** @description The request field at fault, when there is one. */
+            field?: string;
+        } & {
+            [key: string]: unknown;
+        };
         WebsiteCommentOutput: {
             readonly id: number;
             entry: number;
@@ -3725,7 +3930,10 @@ export type $defs = Record<string, never>;
 export interface operations {
     audit_list: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description A page number within the paginated result set. */
+                page?: number;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -3737,7 +3945,25 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["AuditEventListOutput"][];
+                    "application/json": components["schemas"]["PaginatedAuditEventListOutputList"];
+                };
+            };
+            /** @description Not allowed: signed out, a role that may not, second factor needed, or (R7) no enrolled tablet. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such thing at a school of yours (another school's is not found too). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
         };
@@ -3784,6 +4010,42 @@ export interface operations {
                     "application/json": components["schemas"]["MeOutput"];
                 };
             };
+            /** @description Bad input: the body names the field at fault. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description Not allowed: signed out, a role that may not, second factor needed, or (R7) no enrolled tablet. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is not of a media type this operation reads. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests from this client for now. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     auth_logout_create: {
@@ -3802,6 +4064,33 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description Bad input: the body names the field at fault. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description Not allowed: signed out, a role that may not, second factor needed, or (R7) no enrolled tablet. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The thing's state does not allow this now (e.g. already decided). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     auth_me_retrieve: {
@@ -3819,6 +4108,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["MeOutput"];
+                };
+            };
+            /** @description Not allowed: signed out, a role that may not, second factor needed, or (R7) no enrolled tablet. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
         };
@@ -3846,6 +4144,42 @@ export interface operations {
                     "application/json": components["schemas"]["MeOutput"];
                 };
             };
+            /** @description Bad input: the body names the field at fault. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description Not allowed: signed out, a role that may not, second factor needed, or (R7) no enrolled tablet. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The thing's state does not allow this now (e.g. already decided). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is not of a media type this operation reads. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     auth_totp_setup_create: {
@@ -3863,6 +4197,33 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["TotpSetupOutput"];
+                };
+            };
+            /** @description Bad input: the body names the field at fault. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description Not allowed: signed out, a role that may not, second factor needed, or (R7) no enrolled tablet. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The thing's state does not allow this now (e.g. already decided). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
         };
@@ -3884,6 +4245,24 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ChannelAccountOutput"];
+                };
+            };
+            /** @description Not allowed: signed out, a role that may not, second factor needed, or (R7) no enrolled tablet. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such thing at a school of yours (another school's is not found too). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
         };
@@ -3913,6 +4292,51 @@ export interface operations {
                     "application/json": components["schemas"]["ChannelAccountOutput"];
                 };
             };
+            /** @description Bad input: the body names the field at fault. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description Not allowed: signed out, a role that may not, second factor needed, or (R7) no enrolled tablet. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such thing at a school of yours (another school's is not found too). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The thing's state does not allow this now (e.g. already decided). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is not of a media type this operation reads. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     channel_accounts_health_check_create: {
@@ -3934,6 +4358,42 @@ export interface operations {
                     "application/json": components["schemas"]["ChannelAccountOutput"];
                 };
             };
+            /** @description Bad input: the body names the field at fault. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description Not allowed: signed out, a role that may not, second factor needed, or (R7) no enrolled tablet. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such thing at a school of yours (another school's is not found too). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The thing's state does not allow this now (e.g. already decided). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     channels_kinds_list: {
@@ -3953,6 +4413,15 @@ export interface operations {
                     "application/json": components["schemas"]["ChannelKindOutput"][];
                 };
             };
+            /** @description Not allowed: signed out, a role that may not, second factor needed, or (R7) no enrolled tablet. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     comments_list: {
@@ -3962,6 +4431,8 @@ export interface operations {
                 assigned?: string;
                 channel?: string;
                 escalated?: boolean | null;
+                /** @description A page number within the paginated result set. */
+                page?: number;
                 publication?: number;
                 /**
                  * @description * `none` - Nothing to do
@@ -3996,7 +4467,34 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["CommentListOutput"][];
+                    "application/json": components["schemas"]["PaginatedCommentListOutputList"];
+                };
+            };
+            /** @description Bad input: the body names the field at fault. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description Not allowed: signed out, a role that may not, second factor needed, or (R7) no enrolled tablet. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such thing at a school of yours (another school's is not found too). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
         };
@@ -4018,6 +4516,24 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["CommentDetailOutput"];
+                };
+            };
+            /** @description Not allowed: signed out, a role that may not, second factor needed, or (R7) no enrolled tablet. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such thing at a school of yours (another school's is not found too). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
         };
@@ -4047,6 +4563,51 @@ export interface operations {
                     "application/json": components["schemas"]["CommentDetailOutput"];
                 };
             };
+            /** @description Bad input: the body names the field at fault. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description Not allowed: signed out, a role that may not, second factor needed, or (R7) no enrolled tablet. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such thing at a school of yours (another school's is not found too). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The thing's state does not allow this now (e.g. already decided). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is not of a media type this operation reads. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     comments_assign_create: {
@@ -4072,6 +4633,51 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["CommentDetailOutput"];
+                };
+            };
+            /** @description Bad input: the body names the field at fault. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description Not allowed: signed out, a role that may not, second factor needed, or (R7) no enrolled tablet. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such thing at a school of yours (another school's is not found too). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The thing's state does not allow this now (e.g. already decided). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is not of a media type this operation reads. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
         };
@@ -4101,6 +4707,51 @@ export interface operations {
                     "application/json": components["schemas"]["CommentDetailOutput"];
                 };
             };
+            /** @description Bad input: the body names the field at fault. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description Not allowed: signed out, a role that may not, second factor needed, or (R7) no enrolled tablet. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such thing at a school of yours (another school's is not found too). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The thing's state does not allow this now (e.g. already decided). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is not of a media type this operation reads. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     comments_delete_create: {
@@ -4128,6 +4779,51 @@ export interface operations {
                     "application/json": components["schemas"]["CommentDetailOutput"];
                 };
             };
+            /** @description Bad input: the body names the field at fault. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description Not allowed: signed out, a role that may not, second factor needed, or (R7) no enrolled tablet. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such thing at a school of yours (another school's is not found too). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The thing's state does not allow this now (e.g. already decided). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is not of a media type this operation reads. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     comments_evidence_list: {
@@ -4149,6 +4845,24 @@ export interface operations {
                     "application/json": components["schemas"]["CommentEvidenceOutput"][];
                 };
             };
+            /** @description Not allowed: signed out, a role that may not, second factor needed, or (R7) no enrolled tablet. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such thing at a school of yours (another school's is not found too). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     comments_evidence_create: {
@@ -4168,6 +4882,42 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["CommentEvidenceOutput"];
+                };
+            };
+            /** @description Bad input: the body names the field at fault. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description Not allowed: signed out, a role that may not, second factor needed, or (R7) no enrolled tablet. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such thing at a school of yours (another school's is not found too). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The thing's state does not allow this now (e.g. already decided). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
         };
@@ -4197,6 +4947,51 @@ export interface operations {
                     "application/json": components["schemas"]["CommentDetailOutput"];
                 };
             };
+            /** @description Bad input: the body names the field at fault. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description Not allowed: signed out, a role that may not, second factor needed, or (R7) no enrolled tablet. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such thing at a school of yours (another school's is not found too). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The thing's state does not allow this now (e.g. already decided). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is not of a media type this operation reads. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     comments_notes_list: {
@@ -4216,6 +5011,24 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["CommentNotesOutput"][];
+                };
+            };
+            /** @description Not allowed: signed out, a role that may not, second factor needed, or (R7) no enrolled tablet. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such thing at a school of yours (another school's is not found too). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
         };
@@ -4245,6 +5058,51 @@ export interface operations {
                     "application/json": components["schemas"]["CommentNotesOutput"];
                 };
             };
+            /** @description Bad input: the body names the field at fault. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description Not allowed: signed out, a role that may not, second factor needed, or (R7) no enrolled tablet. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such thing at a school of yours (another school's is not found too). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The thing's state does not allow this now (e.g. already decided). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is not of a media type this operation reads. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     comments_parent_letters_create: {
@@ -4270,6 +5128,51 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ParentLetterCreateOutput"];
+                };
+            };
+            /** @description Bad input: the body names the field at fault. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description Not allowed: signed out, a role that may not, second factor needed, or (R7) no enrolled tablet. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such thing at a school of yours (another school's is not found too). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The thing's state does not allow this now (e.g. already decided). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is not of a media type this operation reads. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
         };
@@ -4299,6 +5202,51 @@ export interface operations {
                     "application/json": components["schemas"]["PlatformReportCreateOutput"];
                 };
             };
+            /** @description Bad input: the body names the field at fault. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description Not allowed: signed out, a role that may not, second factor needed, or (R7) no enrolled tablet. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such thing at a school of yours (another school's is not found too). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The thing's state does not allow this now (e.g. already decided). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is not of a media type this operation reads. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     comments_procedures_retrieve: {
@@ -4318,6 +5266,24 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["CaseProceduresOutput"];
+                };
+            };
+            /** @description Not allowed: signed out, a role that may not, second factor needed, or (R7) no enrolled tablet. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such thing at a school of yours (another school's is not found too). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
         };
@@ -4347,12 +5313,60 @@ export interface operations {
                     "application/json": components["schemas"]["CommentReclassifyOutput"];
                 };
             };
+            /** @description Bad input: the body names the field at fault. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description Not allowed: signed out, a role that may not, second factor needed, or (R7) no enrolled tablet. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such thing at a school of yours (another school's is not found too). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The thing's state does not allow this now (e.g. already decided). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is not of a media type this operation reads. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     comments_reply_create: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The enrolled school tablet's credential (R7). Missing, unknown or revoked: 403. */
+                "X-Device-Token"?: string;
+            };
             path: {
                 comment_id: number;
             };
@@ -4372,6 +5386,51 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["CommentReplyOutput"];
+                };
+            };
+            /** @description Bad input: the body names the field at fault. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description Not allowed: signed out, a role that may not, second factor needed, or (R7) no enrolled tablet. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such thing at a school of yours (another school's is not found too). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The thing's state does not allow this now (e.g. already decided). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is not of a media type this operation reads. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
         };
@@ -4401,6 +5460,51 @@ export interface operations {
                     "application/json": components["schemas"]["CommentDetailOutput"];
                 };
             };
+            /** @description Bad input: the body names the field at fault. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description Not allowed: signed out, a role that may not, second factor needed, or (R7) no enrolled tablet. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such thing at a school of yours (another school's is not found too). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The thing's state does not allow this now (e.g. already decided). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is not of a media type this operation reads. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     comments_report_pack_retrieve: {
@@ -4420,6 +5524,24 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ReportPackOutput"];
+                };
+            };
+            /** @description Not allowed: signed out, a role that may not, second factor needed, or (R7) no enrolled tablet. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such thing at a school of yours (another school's is not found too). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
         };
@@ -4447,12 +5569,51 @@ export interface operations {
                     "application/json": components["schemas"]["CommentBulkOutput"][];
                 };
             };
+            /** @description Bad input: the body names the field at fault. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description Not allowed: signed out, a role that may not, second factor needed, or (R7) no enrolled tablet. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The thing's state does not allow this now (e.g. already decided). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is not of a media type this operation reads. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     devices_current_retrieve: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The enrolled school tablet's credential (R7). Missing, unknown or revoked: 403. */
+                "X-Device-Token"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -4464,6 +5625,24 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["CurrentDeviceOutput"];
+                };
+            };
+            /** @description Not allowed: signed out, a role that may not, second factor needed, or (R7) no enrolled tablet. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such thing at a school of yours (another school's is not found too). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
         };
@@ -4487,6 +5666,24 @@ export interface operations {
                     "application/json": components["schemas"]["CommentEvidenceDetailOutput"];
                 };
             };
+            /** @description Not allowed: signed out, a role that may not, second factor needed, or (R7) no enrolled tablet. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such thing at a school of yours (another school's is not found too). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     evidence_countersign_create: {
@@ -4506,6 +5703,42 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["CommentEvidenceCountersignOutput"];
+                };
+            };
+            /** @description Bad input: the body names the field at fault. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description Not allowed: signed out, a role that may not, second factor needed, or (R7) no enrolled tablet. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such thing at a school of yours (another school's is not found too). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The thing's state does not allow this now (e.g. already decided). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
         };
@@ -4532,6 +5765,42 @@ export interface operations {
                         [key: string]: unknown;
                     };
                     "application/pdf": string;
+                };
+            };
+            /** @description Bad input: the body names the field at fault. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description Not allowed: signed out, a role that may not, second factor needed, or (R7) no enrolled tablet. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such thing at a school of yours (another school's is not found too). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The thing's state does not allow this now (e.g. already decided). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
         };
@@ -4561,6 +5830,24 @@ export interface operations {
                     "application/json": components["schemas"]["MentionListOutput"][];
                 };
             };
+            /** @description Bad input: the body names the field at fault. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description Not allowed: signed out, a role that may not, second factor needed, or (R7) no enrolled tablet. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     mentions_capture_create: {
@@ -4580,6 +5867,42 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["MentionCaptureOutput"];
+                };
+            };
+            /** @description Bad input: the body names the field at fault. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description Not allowed: signed out, a role that may not, second factor needed, or (R7) no enrolled tablet. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such thing at a school of yours (another school's is not found too). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The thing's state does not allow this now (e.g. already decided). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
         };
@@ -4603,6 +5926,42 @@ export interface operations {
                     "application/json": components["schemas"]["MentionDismissOutput"];
                 };
             };
+            /** @description Bad input: the body names the field at fault. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description Not allowed: signed out, a role that may not, second factor needed, or (R7) no enrolled tablet. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such thing at a school of yours (another school's is not found too). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The thing's state does not allow this now (e.g. already decided). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     operations_status_retrieve: {
@@ -4620,6 +5979,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["BackgroundStatusOutput"];
+                };
+            };
+            /** @description Not allowed: signed out, a role that may not, second factor needed, or (R7) no enrolled tablet. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
         };
@@ -4641,6 +6009,24 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ParentLetterOutput"];
+                };
+            };
+            /** @description Not allowed: signed out, a role that may not, second factor needed, or (R7) no enrolled tablet. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such thing at a school of yours (another school's is not found too). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
         };
@@ -4670,6 +6056,51 @@ export interface operations {
                     "application/json": components["schemas"]["ParentLetterOutput"];
                 };
             };
+            /** @description Bad input: the body names the field at fault. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description Not allowed: signed out, a role that may not, second factor needed, or (R7) no enrolled tablet. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such thing at a school of yours (another school's is not found too). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The thing's state does not allow this now (e.g. already decided). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is not of a media type this operation reads. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     parent_letters_pdf_retrieve: {
@@ -4689,6 +6120,24 @@ export interface operations {
                 };
                 content: {
                     "application/pdf": string;
+                };
+            };
+            /** @description Not allowed: signed out, a role that may not, second factor needed, or (R7) no enrolled tablet. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such thing at a school of yours (another school's is not found too). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
         };
@@ -4712,6 +6161,42 @@ export interface operations {
                     "application/json": components["schemas"]["ParentLetterSendOutput"];
                 };
             };
+            /** @description Bad input: the body names the field at fault. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description Not allowed: signed out, a role that may not, second factor needed, or (R7) no enrolled tablet. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such thing at a school of yours (another school's is not found too). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The thing's state does not allow this now (e.g. already decided). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     people_retrieve: {
@@ -4731,6 +6216,24 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["PersonDetailOutput"];
+                };
+            };
+            /** @description Not allowed: signed out, a role that may not, second factor needed, or (R7) no enrolled tablet. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such thing at a school of yours (another school's is not found too). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
         };
@@ -4760,6 +6263,51 @@ export interface operations {
                     "application/json": components["schemas"]["PersonDetailOutput"];
                 };
             };
+            /** @description Bad input: the body names the field at fault. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description Not allowed: signed out, a role that may not, second factor needed, or (R7) no enrolled tablet. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such thing at a school of yours (another school's is not found too). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The thing's state does not allow this now (e.g. already decided). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is not of a media type this operation reads. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     people_consent_retrieve: {
@@ -4779,6 +6327,24 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ConsentTimelineOutput"];
+                };
+            };
+            /** @description Not allowed: signed out, a role that may not, second factor needed, or (R7) no enrolled tablet. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such thing at a school of yours (another school's is not found too). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
         };
@@ -4808,6 +6374,51 @@ export interface operations {
                     "application/json": components["schemas"]["ConsentTimelineOutput"];
                 };
             };
+            /** @description Bad input: the body names the field at fault. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description Not allowed: signed out, a role that may not, second factor needed, or (R7) no enrolled tablet. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such thing at a school of yours (another school's is not found too). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The thing's state does not allow this now (e.g. already decided). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is not of a media type this operation reads. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     people_contacts_list: {
@@ -4827,6 +6438,24 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ContactOutput"][];
+                };
+            };
+            /** @description Not allowed: signed out, a role that may not, second factor needed, or (R7) no enrolled tablet. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such thing at a school of yours (another school's is not found too). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
         };
@@ -4854,6 +6483,51 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ContactOutput"];
+                };
+            };
+            /** @description Bad input: the body names the field at fault. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description Not allowed: signed out, a role that may not, second factor needed, or (R7) no enrolled tablet. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such thing at a school of yours (another school's is not found too). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The thing's state does not allow this now (e.g. already decided). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is not of a media type this operation reads. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
         };
@@ -4884,6 +6558,51 @@ export interface operations {
                     "application/json": components["schemas"]["ContactOutput"];
                 };
             };
+            /** @description Bad input: the body names the field at fault. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description Not allowed: signed out, a role that may not, second factor needed, or (R7) no enrolled tablet. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such thing at a school of yours (another school's is not found too). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The thing's state does not allow this now (e.g. already decided). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is not of a media type this operation reads. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     people_enrolments_list: {
@@ -4903,6 +6622,24 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["EnrolmentOutput"][];
+                };
+            };
+            /** @description Not allowed: signed out, a role that may not, second factor needed, or (R7) no enrolled tablet. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such thing at a school of yours (another school's is not found too). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
         };
@@ -4934,6 +6671,51 @@ export interface operations {
                     "application/json": components["schemas"]["EnrolmentOutput"][];
                 };
             };
+            /** @description Bad input: the body names the field at fault. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description Not allowed: signed out, a role that may not, second factor needed, or (R7) no enrolled tablet. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such thing at a school of yours (another school's is not found too). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The thing's state does not allow this now (e.g. already decided). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is not of a media type this operation reads. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     people_enrolments_destroy: {
@@ -4955,6 +6737,42 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description Bad input: the body names the field at fault. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description Not allowed: signed out, a role that may not, second factor needed, or (R7) no enrolled tablet. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such thing at a school of yours (another school's is not found too). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The thing's state does not allow this now (e.g. already decided). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     people_enrolments_photo_retrieve: {
@@ -4975,6 +6793,24 @@ export interface operations {
                 };
                 content: {
                     "image/jpeg": string;
+                };
+            };
+            /** @description Not allowed: signed out, a role that may not, second factor needed, or (R7) no enrolled tablet. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such thing at a school of yours (another school's is not found too). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
         };
@@ -5004,6 +6840,51 @@ export interface operations {
                     "application/json": components["schemas"]["PersonEraseOutput"];
                 };
             };
+            /** @description Bad input: the body names the field at fault. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description Not allowed: signed out, a role that may not, second factor needed, or (R7) no enrolled tablet. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such thing at a school of yours (another school's is not found too). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The thing's state does not allow this now (e.g. already decided). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is not of a media type this operation reads. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     people_evidence_list: {
@@ -5023,6 +6904,24 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["EvidenceOutput"][];
+                };
+            };
+            /** @description Not allowed: signed out, a role that may not, second factor needed, or (R7) no enrolled tablet. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such thing at a school of yours (another school's is not found too). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
         };
@@ -5053,6 +6952,51 @@ export interface operations {
                     "application/json": components["schemas"]["EvidenceOutput"];
                 };
             };
+            /** @description Bad input: the body names the field at fault. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description Not allowed: signed out, a role that may not, second factor needed, or (R7) no enrolled tablet. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such thing at a school of yours (another school's is not found too). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The thing's state does not allow this now (e.g. already decided). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is not of a media type this operation reads. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     people_evidence_file_retrieve: {
@@ -5072,7 +7016,27 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/octet-stream": string;
+                    "application/pdf": string;
+                    "image/jpeg": string;
+                    "image/png": string;
+                };
+            };
+            /** @description Not allowed: signed out, a role that may not, second factor needed, or (R7) no enrolled tablet. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such thing at a school of yours (another school's is not found too). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
         };
@@ -5096,6 +7060,24 @@ export interface operations {
                     "application/zip": string;
                 };
             };
+            /** @description Not allowed: signed out, a role that may not, second factor needed, or (R7) no enrolled tablet. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such thing at a school of yours (another school's is not found too). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     people_flags_list: {
@@ -5115,6 +7097,24 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["FlagOutput"][];
+                };
+            };
+            /** @description Not allowed: signed out, a role that may not, second factor needed, or (R7) no enrolled tablet. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such thing at a school of yours (another school's is not found too). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
         };
@@ -5144,6 +7144,51 @@ export interface operations {
                     "application/json": components["schemas"]["FlagOutput"];
                 };
             };
+            /** @description Bad input: the body names the field at fault. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description Not allowed: signed out, a role that may not, second factor needed, or (R7) no enrolled tablet. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such thing at a school of yours (another school's is not found too). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The thing's state does not allow this now (e.g. already decided). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is not of a media type this operation reads. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     people_flags_end_create: {
@@ -5164,6 +7209,42 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["FlagOutput"];
+                };
+            };
+            /** @description Bad input: the body names the field at fault. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description Not allowed: signed out, a role that may not, second factor needed, or (R7) no enrolled tablet. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such thing at a school of yours (another school's is not found too). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The thing's state does not allow this now (e.g. already decided). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
         };
@@ -5193,6 +7274,51 @@ export interface operations {
                     "application/json": components["schemas"]["PersonLeaveOutput"];
                 };
             };
+            /** @description Bad input: the body names the field at fault. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description Not allowed: signed out, a role that may not, second factor needed, or (R7) no enrolled tablet. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such thing at a school of yours (another school's is not found too). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The thing's state does not allow this now (e.g. already decided). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is not of a media type this operation reads. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     people_objection_create: {
@@ -5220,6 +7346,51 @@ export interface operations {
                     "application/json": components["schemas"]["ObjectionOutput"];
                 };
             };
+            /** @description Bad input: the body names the field at fault. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description Not allowed: signed out, a role that may not, second factor needed, or (R7) no enrolled tablet. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such thing at a school of yours (another school's is not found too). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The thing's state does not allow this now (e.g. already decided). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is not of a media type this operation reads. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     people_status_retrieve: {
@@ -5239,6 +7410,24 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["PublishStatusOutput"];
+                };
+            };
+            /** @description Not allowed: signed out, a role that may not, second factor needed, or (R7) no enrolled tablet. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such thing at a school of yours (another school's is not found too). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
         };
@@ -5266,6 +7455,51 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["PlatformReportOutcomeOutput"];
+                };
+            };
+            /** @description Bad input: the body names the field at fault. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description Not allowed: signed out, a role that may not, second factor needed, or (R7) no enrolled tablet. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such thing at a school of yours (another school's is not found too). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The thing's state does not allow this now (e.g. already decided). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is not of a media type this operation reads. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
         };
@@ -5302,12 +7536,42 @@ export interface operations {
                     "application/json": components["schemas"]["PostListPageOutput"];
                 };
             };
+            /** @description Bad input: the body names the field at fault. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description Not allowed: signed out, a role that may not, second factor needed, or (R7) no enrolled tablet. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such thing at a school of yours (another school's is not found too). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     posts_create: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The enrolled school tablet's credential (R7). Missing, unknown or revoked: 403. */
+                "X-Device-Token"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -5325,6 +7589,42 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["PostDetailOutput"];
+                };
+            };
+            /** @description Bad input: the body names the field at fault. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description Not allowed: signed out, a role that may not, second factor needed, or (R7) no enrolled tablet. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The thing's state does not allow this now (e.g. already decided). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is not of a media type this operation reads. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
         };
@@ -5348,12 +7648,33 @@ export interface operations {
                     "application/json": components["schemas"]["PostDetailOutput"];
                 };
             };
+            /** @description Not allowed: signed out, a role that may not, second factor needed, or (R7) no enrolled tablet. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such thing at a school of yours (another school's is not found too). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     posts_partial_update: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The enrolled school tablet's credential (R7). Missing, unknown or revoked: 403. */
+                "X-Device-Token"?: string;
+            };
             path: {
                 post_id: number;
             };
@@ -5373,6 +7694,51 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["PostDetailOutput"];
+                };
+            };
+            /** @description Bad input: the body names the field at fault. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description Not allowed: signed out, a role that may not, second factor needed, or (R7) no enrolled tablet. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such thing at a school of yours (another school's is not found too). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The thing's state does not allow this now (e.g. already decided). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is not of a media type this operation reads. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
         };
@@ -5402,12 +7768,60 @@ export interface operations {
                     "application/json": components["schemas"]["PostDetailOutput"];
                 };
             };
+            /** @description Bad input: the body names the field at fault. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description Not allowed: signed out, a role that may not, second factor needed, or (R7) no enrolled tablet. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such thing at a school of yours (another school's is not found too). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The thing's state does not allow this now (e.g. already decided). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is not of a media type this operation reads. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     posts_blur_create: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The enrolled school tablet's credential (R7). Missing, unknown or revoked: 403. */
+                "X-Device-Token"?: string;
+            };
             path: {
                 post_id: number;
             };
@@ -5427,6 +7841,51 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["PostDetailOutput"];
+                };
+            };
+            /** @description Bad input: the body names the field at fault. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description Not allowed: signed out, a role that may not, second factor needed, or (R7) no enrolled tablet. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such thing at a school of yours (another school's is not found too). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The thing's state does not allow this now (e.g. already decided). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is not of a media type this operation reads. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
         };
@@ -5450,6 +7909,33 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["PostVersionDiffOutput"];
+                };
+            };
+            /** @description Bad input: the body names the field at fault. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description Not allowed: signed out, a role that may not, second factor needed, or (R7) no enrolled tablet. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such thing at a school of yours (another school's is not found too). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
         };
@@ -5480,6 +7966,51 @@ export interface operations {
                     "application/json": components["schemas"]["PostDetailOutput"];
                 };
             };
+            /** @description Bad input: the body names the field at fault. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description Not allowed: signed out, a role that may not, second factor needed, or (R7) no enrolled tablet. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such thing at a school of yours (another school's is not found too). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The thing's state does not allow this now (e.g. already decided). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is not of a media type this operation reads. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     posts_faces_confirm_adult_create: {
@@ -5500,6 +8031,42 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["PostDetailOutput"];
+                };
+            };
+            /** @description Bad input: the body names the field at fault. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description Not allowed: signed out, a role that may not, second factor needed, or (R7) no enrolled tablet. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such thing at a school of yours (another school's is not found too). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The thing's state does not allow this now (e.g. already decided). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
         };
@@ -5530,6 +8097,51 @@ export interface operations {
                     "application/json": components["schemas"]["PostDetailOutput"];
                 };
             };
+            /** @description Bad input: the body names the field at fault. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description Not allowed: signed out, a role that may not, second factor needed, or (R7) no enrolled tablet. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such thing at a school of yours (another school's is not found too). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The thing's state does not allow this now (e.g. already decided). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is not of a media type this operation reads. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     posts_faces_tag_create: {
@@ -5558,6 +8170,51 @@ export interface operations {
                     "application/json": components["schemas"]["PostDetailOutput"];
                 };
             };
+            /** @description Bad input: the body names the field at fault. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description Not allowed: signed out, a role that may not, second factor needed, or (R7) no enrolled tablet. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such thing at a school of yours (another school's is not found too). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The thing's state does not allow this now (e.g. already decided). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is not of a media type this operation reads. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     posts_history_list: {
@@ -5579,12 +8236,33 @@ export interface operations {
                     "application/json": components["schemas"]["PostHistoryOutput"][];
                 };
             };
+            /** @description Not allowed: signed out, a role that may not, second factor needed, or (R7) no enrolled tablet. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such thing at a school of yours (another school's is not found too). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     posts_images_create: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The enrolled school tablet's credential (R7). Missing, unknown or revoked: 403. */
+                "X-Device-Token"?: string;
+            };
             path: {
                 post_id: number;
             };
@@ -5605,12 +8283,60 @@ export interface operations {
                     "application/json": components["schemas"]["PostDetailOutput"];
                 };
             };
+            /** @description Bad input: the body names the field at fault. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description Not allowed: signed out, a role that may not, second factor needed, or (R7) no enrolled tablet. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such thing at a school of yours (another school's is not found too). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The thing's state does not allow this now (e.g. already decided). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is not of a media type this operation reads. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     posts_images_destroy: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The enrolled school tablet's credential (R7). Missing, unknown or revoked: 403. */
+                "X-Device-Token"?: string;
+            };
             path: {
                 image_id: number;
                 post_id: number;
@@ -5627,12 +8353,51 @@ export interface operations {
                     "application/json": components["schemas"]["PostDetailOutput"];
                 };
             };
+            /** @description Bad input: the body names the field at fault. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description Not allowed: signed out, a role that may not, second factor needed, or (R7) no enrolled tablet. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such thing at a school of yours (another school's is not found too). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The thing's state does not allow this now (e.g. already decided). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     posts_images_partial_update: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The enrolled school tablet's credential (R7). Missing, unknown or revoked: 403. */
+                "X-Device-Token"?: string;
+            };
             path: {
                 image_id: number;
                 post_id: number;
@@ -5651,6 +8416,51 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["PostDetailOutput"];
+                };
+            };
+            /** @description Bad input: the body names the field at fault. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description Not allowed: signed out, a role that may not, second factor needed, or (R7) no enrolled tablet. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such thing at a school of yours (another school's is not found too). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The thing's state does not allow this now (e.g. already decided). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is not of a media type this operation reads. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
         };
@@ -5681,6 +8491,51 @@ export interface operations {
                     "application/json": components["schemas"]["PostDetailOutput"];
                 };
             };
+            /** @description Bad input: the body names the field at fault. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description Not allowed: signed out, a role that may not, second factor needed, or (R7) no enrolled tablet. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such thing at a school of yours (another school's is not found too). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The thing's state does not allow this now (e.g. already decided). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is not of a media type this operation reads. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     posts_images_file_retrieve: {
@@ -5702,6 +8557,24 @@ export interface operations {
                 };
                 content: {
                     "image/jpeg": string;
+                };
+            };
+            /** @description Not allowed: signed out, a role that may not, second factor needed, or (R7) no enrolled tablet. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such thing at a school of yours (another school's is not found too). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
         };
@@ -5731,6 +8604,51 @@ export interface operations {
                     "application/json": components["schemas"]["PostDetailOutput"];
                 };
             };
+            /** @description Bad input: the body names the field at fault. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description Not allowed: signed out, a role that may not, second factor needed, or (R7) no enrolled tablet. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such thing at a school of yours (another school's is not found too). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The thing's state does not allow this now (e.g. already decided). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is not of a media type this operation reads. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     posts_publications_list: {
@@ -5750,6 +8668,24 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["PublicationOutput"][];
+                };
+            };
+            /** @description Not allowed: signed out, a role that may not, second factor needed, or (R7) no enrolled tablet. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such thing at a school of yours (another school's is not found too). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
         };
@@ -5779,6 +8715,51 @@ export interface operations {
                     "application/json": components["schemas"]["PostDetailOutput"];
                 };
             };
+            /** @description Bad input: the body names the field at fault. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description Not allowed: signed out, a role that may not, second factor needed, or (R7) no enrolled tablet. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such thing at a school of yours (another school's is not found too). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The thing's state does not allow this now (e.g. already decided). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is not of a media type this operation reads. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     posts_request_changes_create: {
@@ -5806,9 +8787,54 @@ export interface operations {
                     "application/json": components["schemas"]["PostDetailOutput"];
                 };
             };
+            /** @description Bad input: the body names the field at fault. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description Not allowed: signed out, a role that may not, second factor needed, or (R7) no enrolled tablet. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such thing at a school of yours (another school's is not found too). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The thing's state does not allow this now (e.g. already decided). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is not of a media type this operation reads. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
-    posts_submit_create: {
+    posts_seen_create: {
         parameters: {
             query?: never;
             header?: never;
@@ -5824,7 +8850,103 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    "application/json": components["schemas"]["PostSeenOutput"];
+                };
+            };
+            /** @description Bad input: the body names the field at fault. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description Not allowed: signed out, a role that may not, second factor needed, or (R7) no enrolled tablet. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such thing at a school of yours (another school's is not found too). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The thing's state does not allow this now (e.g. already decided). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    posts_submit_create: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The enrolled school tablet's credential (R7). Missing, unknown or revoked: 403. */
+                "X-Device-Token"?: string;
+            };
+            path: {
+                post_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
                     "application/json": components["schemas"]["PostDetailOutput"];
+                };
+            };
+            /** @description Bad input: the body names the field at fault. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description Not allowed: signed out, a role that may not, second factor needed, or (R7) no enrolled tablet. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such thing at a school of yours (another school's is not found too). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The thing's state does not allow this now (e.g. already decided). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
         };
@@ -5854,6 +8976,51 @@ export interface operations {
                     "application/json": components["schemas"]["TakedownOutput"];
                 };
             };
+            /** @description Bad input: the body names the field at fault. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description Not allowed: signed out, a role that may not, second factor needed, or (R7) no enrolled tablet. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such thing at a school of yours (another school's is not found too). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The thing's state does not allow this now (e.g. already decided). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is not of a media type this operation reads. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     posts_x_cost_retrieve: {
@@ -5873,6 +9040,24 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["PostXCostOutput"];
+                };
+            };
+            /** @description Not allowed: signed out, a role that may not, second factor needed, or (R7) no enrolled tablet. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such thing at a school of yours (another school's is not found too). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
         };
@@ -5902,6 +9087,51 @@ export interface operations {
                     "application/json": components["schemas"]["PublicationOutput"];
                 };
             };
+            /** @description Bad input: the body names the field at fault. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description Not allowed: signed out, a role that may not, second factor needed, or (R7) no enrolled tablet. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such thing at a school of yours (another school's is not found too). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The thing's state does not allow this now (e.g. already decided). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is not of a media type this operation reads. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     publications_post_again_create: {
@@ -5923,6 +9153,42 @@ export interface operations {
                     "application/json": components["schemas"]["PublicationOutput"];
                 };
             };
+            /** @description Bad input: the body names the field at fault. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description Not allowed: signed out, a role that may not, second factor needed, or (R7) no enrolled tablet. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such thing at a school of yours (another school's is not found too). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The thing's state does not allow this now (e.g. already decided). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     schools_channel_accounts_list: {
@@ -5942,6 +9208,24 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ChannelAccountOutput"][];
+                };
+            };
+            /** @description Not allowed: signed out, a role that may not, second factor needed, or (R7) no enrolled tablet. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such thing at a school of yours (another school's is not found too). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
         };
@@ -5971,6 +9255,90 @@ export interface operations {
                     "application/json": components["schemas"]["ChannelAccountOutput"];
                 };
             };
+            /** @description Bad input: the body names the field at fault. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description Not allowed: signed out, a role that may not, second factor needed, or (R7) no enrolled tablet. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such thing at a school of yours (another school's is not found too). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The thing's state does not allow this now (e.g. already decided). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is not of a media type this operation reads. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    schools_channels_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                school_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SchoolChannelsOutput"][];
+                };
+            };
+            /** @description Not allowed: signed out, a role that may not, second factor needed, or (R7) no enrolled tablet. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such thing at a school of yours (another school's is not found too). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     schools_devices_list: {
@@ -5990,6 +9358,24 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["DeviceOutput"][];
+                };
+            };
+            /** @description Not allowed: signed out, a role that may not, second factor needed, or (R7) no enrolled tablet. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such thing at a school of yours (another school's is not found too). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
         };
@@ -6019,6 +9405,51 @@ export interface operations {
                     "application/json": components["schemas"]["DeviceListEnrolledOutput"];
                 };
             };
+            /** @description Bad input: the body names the field at fault. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description Not allowed: signed out, a role that may not, second factor needed, or (R7) no enrolled tablet. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such thing at a school of yours (another school's is not found too). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The thing's state does not allow this now (e.g. already decided). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is not of a media type this operation reads. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     schools_devices_revoke_create: {
@@ -6041,6 +9472,42 @@ export interface operations {
                     "application/json": components["schemas"]["DeviceOutput"];
                 };
             };
+            /** @description Bad input: the body names the field at fault. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description Not allowed: signed out, a role that may not, second factor needed, or (R7) no enrolled tablet. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such thing at a school of yours (another school's is not found too). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The thing's state does not allow this now (e.g. already decided). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     schools_dpia_retrieve: {
@@ -6060,6 +9527,24 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["SchoolDpiaOutput"];
+                };
+            };
+            /** @description Not allowed: signed out, a role that may not, second factor needed, or (R7) no enrolled tablet. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such thing at a school of yours (another school's is not found too). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
         };
@@ -6089,29 +9574,54 @@ export interface operations {
                     "application/json": components["schemas"]["SchoolDpiaOutput"];
                 };
             };
-        };
-    };
-    schools_dpia_destroy: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                school_id: number;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description No response body */
-            204: {
+            /** @description Bad input: the body names the field at fault. */
+            400: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description Not allowed: signed out, a role that may not, second factor needed, or (R7) no enrolled tablet. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such thing at a school of yours (another school's is not found too). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The thing's state does not allow this now (e.g. already decided). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is not of a media type this operation reads. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
             };
         };
     };
-    schools_imports_list: {
+    schools_dpia_destroy: {
         parameters: {
             query?: never;
             header?: never;
@@ -6127,7 +9637,85 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ImportSummaryOutput"][];
+                    "application/json": components["schemas"]["SchoolDpiaOutput"];
+                };
+            };
+            /** @description Bad input: the body names the field at fault. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description Not allowed: signed out, a role that may not, second factor needed, or (R7) no enrolled tablet. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such thing at a school of yours (another school's is not found too). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The thing's state does not allow this now (e.g. already decided). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    schools_imports_list: {
+        parameters: {
+            query?: {
+                /** @description A page number within the paginated result set. */
+                page?: number;
+            };
+            header?: never;
+            path: {
+                school_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedImportSummaryOutputList"];
+                };
+            };
+            /** @description Not allowed: signed out, a role that may not, second factor needed, or (R7) no enrolled tablet. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such thing at a school of yours (another school's is not found too). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
         };
@@ -6159,6 +9747,51 @@ export interface operations {
                     "application/json": components["schemas"]["ImportSummaryOutput"];
                 };
             };
+            /** @description Bad input: the body names the field at fault. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description Not allowed: signed out, a role that may not, second factor needed, or (R7) no enrolled tablet. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such thing at a school of yours (another school's is not found too). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The thing's state does not allow this now (e.g. already decided). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is not of a media type this operation reads. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     schools_imports_retrieve: {
@@ -6181,6 +9814,103 @@ export interface operations {
                     "application/json": components["schemas"]["ImportDetailOutput"];
                 };
             };
+            /** @description Not allowed: signed out, a role that may not, second factor needed, or (R7) no enrolled tablet. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such thing at a school of yours (another school's is not found too). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    schools_imports_columns_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                school_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportColumnsOutput"][];
+                };
+            };
+            /** @description Not allowed: signed out, a role that may not, second factor needed, or (R7) no enrolled tablet. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such thing at a school of yours (another school's is not found too). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    schools_imports_template_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                school_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description CSV */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                };
+            };
+            /** @description Not allowed: signed out, a role that may not, second factor needed, or (R7) no enrolled tablet. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such thing at a school of yours (another school's is not found too). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     schools_letter_template_retrieve: {
@@ -6200,6 +9930,24 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["LetterTemplateOutput"];
+                };
+            };
+            /** @description Not allowed: signed out, a role that may not, second factor needed, or (R7) no enrolled tablet. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such thing at a school of yours (another school's is not found too). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
         };
@@ -6229,6 +9977,51 @@ export interface operations {
                     "application/json": components["schemas"]["LetterTemplateOutput"];
                 };
             };
+            /** @description Bad input: the body names the field at fault. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description Not allowed: signed out, a role that may not, second factor needed, or (R7) no enrolled tablet. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such thing at a school of yours (another school's is not found too). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The thing's state does not allow this now (e.g. already decided). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is not of a media type this operation reads. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     schools_memberships_list: {
@@ -6248,6 +10041,24 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["MembershipOutput"][];
+                };
+            };
+            /** @description Not allowed: signed out, a role that may not, second factor needed, or (R7) no enrolled tablet. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such thing at a school of yours (another school's is not found too). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
         };
@@ -6278,6 +10089,51 @@ export interface operations {
                     "application/json": components["schemas"]["MembershipOutput"];
                 };
             };
+            /** @description Bad input: the body names the field at fault. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description Not allowed: signed out, a role that may not, second factor needed, or (R7) no enrolled tablet. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such thing at a school of yours (another school's is not found too). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The thing's state does not allow this now (e.g. already decided). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is not of a media type this operation reads. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     schools_memberships_unlock_create: {
@@ -6300,6 +10156,42 @@ export interface operations {
                     "application/json": components["schemas"]["MembershipSignInUnlockOutput"];
                 };
             };
+            /** @description Bad input: the body names the field at fault. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description Not allowed: signed out, a role that may not, second factor needed, or (R7) no enrolled tablet. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such thing at a school of yours (another school's is not found too). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The thing's state does not allow this now (e.g. already decided). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     schools_mention_watch_retrieve: {
@@ -6319,6 +10211,24 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["MentionWatchOutput"];
+                };
+            };
+            /** @description Not allowed: signed out, a role that may not, second factor needed, or (R7) no enrolled tablet. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such thing at a school of yours (another school's is not found too). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
         };
@@ -6348,6 +10258,51 @@ export interface operations {
                     "application/json": components["schemas"]["MentionWatchOutput"];
                 };
             };
+            /** @description Bad input: the body names the field at fault. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description Not allowed: signed out, a role that may not, second factor needed, or (R7) no enrolled tablet. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such thing at a school of yours (another school's is not found too). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The thing's state does not allow this now (e.g. already decided). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is not of a media type this operation reads. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     schools_people_list: {
@@ -6360,6 +10315,8 @@ export interface operations {
                  */
                 kind?: "pupil" | "staff" | "adult";
                 on_roll?: boolean | null;
+                /** @description A page number within the paginated result set. */
+                page?: number;
                 search?: string;
                 year_group?: string;
             };
@@ -6376,7 +10333,34 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PersonListOutput"][];
+                    "application/json": components["schemas"]["PaginatedPersonListOutputList"];
+                };
+            };
+            /** @description Bad input: the body names the field at fault. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description Not allowed: signed out, a role that may not, second factor needed, or (R7) no enrolled tablet. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such thing at a school of yours (another school's is not found too). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
         };
@@ -6406,11 +10390,58 @@ export interface operations {
                     "application/json": components["schemas"]["PersonListOutput"];
                 };
             };
+            /** @description Bad input: the body names the field at fault. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description Not allowed: signed out, a role that may not, second factor needed, or (R7) no enrolled tablet. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such thing at a school of yours (another school's is not found too). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The thing's state does not allow this now (e.g. already decided). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is not of a media type this operation reads. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     schools_people_status_list: {
         parameters: {
             query?: {
+                /** @description A page number within the paginated result set. */
+                page?: number;
                 search?: string;
             };
             header?: never;
@@ -6426,7 +10457,34 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PublishStatusOutput"][];
+                    "application/json": components["schemas"]["PaginatedPublishStatusOutputList"];
+                };
+            };
+            /** @description Bad input: the body names the field at fault. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description Not allowed: signed out, a role that may not, second factor needed, or (R7) no enrolled tablet. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such thing at a school of yours (another school's is not found too). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
         };
@@ -6448,6 +10506,24 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["SchoolPublishingOutput"];
+                };
+            };
+            /** @description Not allowed: signed out, a role that may not, second factor needed, or (R7) no enrolled tablet. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such thing at a school of yours (another school's is not found too). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
         };
@@ -6477,6 +10553,51 @@ export interface operations {
                     "application/json": components["schemas"]["SchoolPublishingOutput"][];
                 };
             };
+            /** @description Bad input: the body names the field at fault. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description Not allowed: signed out, a role that may not, second factor needed, or (R7) no enrolled tablet. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such thing at a school of yours (another school's is not found too). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The thing's state does not allow this now (e.g. already decided). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is not of a media type this operation reads. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     schools_publishing_partial_update: {
@@ -6504,6 +10625,51 @@ export interface operations {
                     "application/json": components["schemas"]["SchoolPublishingOutput"];
                 };
             };
+            /** @description Bad input: the body names the field at fault. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description Not allowed: signed out, a role that may not, second factor needed, or (R7) no enrolled tablet. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such thing at a school of yours (another school's is not found too). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The thing's state does not allow this now (e.g. already decided). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is not of a media type this operation reads. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     schools_screening_retrieve: {
@@ -6523,6 +10689,24 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["SchoolScreeningOutput"];
+                };
+            };
+            /** @description Not allowed: signed out, a role that may not, second factor needed, or (R7) no enrolled tablet. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such thing at a school of yours (another school's is not found too). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
         };
@@ -6552,6 +10736,51 @@ export interface operations {
                     "application/json": components["schemas"]["SchoolScreeningOutput"];
                 };
             };
+            /** @description Bad input: the body names the field at fault. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description Not allowed: signed out, a role that may not, second factor needed, or (R7) no enrolled tablet. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such thing at a school of yours (another school's is not found too). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The thing's state does not allow this now (e.g. already decided). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is not of a media type this operation reads. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     schools_screening_partial_update: {
@@ -6577,6 +10806,51 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["SchoolScreeningOutput"];
+                };
+            };
+            /** @description Bad input: the body names the field at fault. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description Not allowed: signed out, a role that may not, second factor needed, or (R7) no enrolled tablet. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such thing at a school of yours (another school's is not found too). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The thing's state does not allow this now (e.g. already decided). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is not of a media type this operation reads. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
         };
@@ -6606,6 +10880,51 @@ export interface operations {
                     "application/json": components["schemas"]["SchoolScreeningPreviewOutput"];
                 };
             };
+            /** @description Bad input: the body names the field at fault. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description Not allowed: signed out, a role that may not, second factor needed, or (R7) no enrolled tablet. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such thing at a school of yours (another school's is not found too). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The thing's state does not allow this now (e.g. already decided). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is not of a media type this operation reads. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     schools_screening_sensitivity_retrieve: {
@@ -6625,6 +10944,24 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["SchoolScreeningSensitivityOutput"];
+                };
+            };
+            /** @description Not allowed: signed out, a role that may not, second factor needed, or (R7) no enrolled tablet. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such thing at a school of yours (another school's is not found too). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
         };
@@ -6654,6 +10991,51 @@ export interface operations {
                     "application/json": components["schemas"]["SchoolScreeningSensitivityOutput"];
                 };
             };
+            /** @description Bad input: the body names the field at fault. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description Not allowed: signed out, a role that may not, second factor needed, or (R7) no enrolled tablet. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such thing at a school of yours (another school's is not found too). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The thing's state does not allow this now (e.g. already decided). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is not of a media type this operation reads. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     schools_x_costs_retrieve: {
@@ -6673,6 +11055,24 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["XCostsOutput"];
+                };
+            };
+            /** @description Not allowed: signed out, a role that may not, second factor needed, or (R7) no enrolled tablet. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such thing at a school of yours (another school's is not found too). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
         };
@@ -6702,6 +11102,51 @@ export interface operations {
                     "application/json": components["schemas"]["XCostsOutput"];
                 };
             };
+            /** @description Bad input: the body names the field at fault. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description Not allowed: signed out, a role that may not, second factor needed, or (R7) no enrolled tablet. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such thing at a school of yours (another school's is not found too). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The thing's state does not allow this now (e.g. already decided). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is not of a media type this operation reads. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     takedowns_list: {
@@ -6722,6 +11167,24 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["TakedownOutput"][];
+                };
+            };
+            /** @description Bad input: the body names the field at fault. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description Not allowed: signed out, a role that may not, second factor needed, or (R7) no enrolled tablet. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
         };
@@ -6745,6 +11208,24 @@ export interface operations {
                     "application/json": components["schemas"]["TakedownOutput"];
                 };
             };
+            /** @description Not allowed: signed out, a role that may not, second factor needed, or (R7) no enrolled tablet. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such thing at a school of yours (another school's is not found too). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     takedowns_confirm_create: {
@@ -6764,6 +11245,42 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["TakedownOutput"];
+                };
+            };
+            /** @description Bad input: the body names the field at fault. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description Not allowed: signed out, a role that may not, second factor needed, or (R7) no enrolled tablet. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such thing at a school of yours (another school's is not found too). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The thing's state does not allow this now (e.g. already decided). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
         };
@@ -6788,6 +11305,24 @@ export interface operations {
                     "application/json": components["schemas"]["WebsiteCommentOutput"][];
                 };
             };
+            /** @description Bad input: the body names the field at fault. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description Not allowed: signed out, a role that may not, second factor needed, or (R7) no enrolled tablet. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     website_comments_approve_create: {
@@ -6809,6 +11344,42 @@ export interface operations {
                     "application/json": components["schemas"]["WebsiteCommentOutput"];
                 };
             };
+            /** @description Bad input: the body names the field at fault. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description Not allowed: signed out, a role that may not, second factor needed, or (R7) no enrolled tablet. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such thing at a school of yours (another school's is not found too). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The thing's state does not allow this now (e.g. already decided). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     website_comments_reject_create: {
@@ -6828,6 +11399,42 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["WebsiteCommentOutput"];
+                };
+            };
+            /** @description Bad input: the body names the field at fault. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description Not allowed: signed out, a role that may not, second factor needed, or (R7) no enrolled tablet. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such thing at a school of yours (another school's is not found too). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The thing's state does not allow this now (e.g. already decided). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
         };

@@ -1,11 +1,10 @@
 /**
  * DRF's page of results ({count, next, previous, results}).
  *
- * SCHEMA-GAP (docs/architecture.md, "Front end"): the list views that paginate by hand
- * (/api/schools/{id}/people, .../people/status, .../imports, /api/comments) are described
- * in openapi.yaml as plain arrays without the `page` parameter, so the generated types say
- * `T[]`. `asPage` accepts either shape and keeps the item type from the generated schema; it
- * stays correct once the schema describes the page.
+ * The hand-paginated list views (/api/schools/{id}/people, .../people/status, .../imports,
+ * /api/comments, /api/audit) are described in openapi.yaml with this envelope and the `page`
+ * parameter (issue 16). `asPage` still accepts a bare array (a test fake may send one) and
+ * keeps the item type from the generated schema.
  */
 export interface Page<T> {
   count: number;
@@ -16,8 +15,15 @@ export interface Page<T> {
 
 export const PAGE_SIZE_HINT = 25;
 
-export function asPage<T>(data: T[]): Page<T> {
-  // The generated type says T[]; the server sends a page. Check which arrived.
+/** The page as the generated schema types it (`next`/`previous` may be absent). */
+export interface PageBody<T> {
+  count: number;
+  next?: string | null;
+  previous?: string | null;
+  results: T[];
+}
+
+export function asPage<T>(data: PageBody<T> | T[]): Page<T> {
   const raw: unknown = data;
   if (Array.isArray(raw)) return { count: raw.length, next: null, previous: null, results: raw as T[] };
   if (raw !== null && typeof raw === "object" && Array.isArray((raw as { results?: unknown }).results)) {

@@ -309,6 +309,8 @@ export interface PostDiff {
   fromVersion: number;
   toVersion: number;
   textDiff: string[];
+  /** The text word by word: runs kept, removed and added since the version seen. */
+  textChanges: Array<{ change: "same" | "added" | "removed"; text: string }>;
   channelsBefore: string[];
   channelsNow: string[];
   imagesAdded: number[];
@@ -322,6 +324,7 @@ export function diffView(diff: PostDiffOutput): PostDiff {
     fromVersion: diff.from_version,
     toVersion: diff.to_version,
     textDiff: diff.text_diff,
+    textChanges: diff.text_changes,
     channelsBefore: diff.channels.before,
     channelsNow: diff.channels.now,
     imagesAdded: diff.images_added,

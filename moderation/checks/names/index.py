@@ -167,14 +167,20 @@ class NameIndex:
                     for key in self.full_names.get(letters[at : at + length], ()):
                         yield key, offsets[at], offsets[at + length - 1] + 1
 
-    def find_first_names(self, text: str) -> list[NameHit]:
+    def find_first_names(self, text: str, *, only: Collection[int] | None = None) -> list[NameHit]:
         """Capitalised registered first names, one hit per person who bears the name.
 
         A word after a title is a surname ("Miss Rose"), so it is no pupil's first name.
+        ``only``: look for these people's names alone (R4 asks about the people in the
+        photos); the same hits as filtering the full answer by key, without making one hit
+        per namesake in a large register (every "Amelia" of a trust, for each "Amelia").
         """
-        return _found_in(text, self._first_names)
+        wanted = None if only is None else frozenset(only)
+        return _found_in(text, lambda folded: self._first_names(folded, wanted))
 
-    def _first_names(self, folded: FoldedText) -> set[tuple[int, int, int]]:
+    def _first_names(
+        self, folded: FoldedText, only: frozenset[int] | None = None
+    ) -> set[tuple[int, int, int]]:
         text = folded.text
         atoms = tokenise(text, folded.hidden)
         found: set[tuple[int, int, int]] = set()
@@ -184,7 +190,8 @@ class NameIndex:
             if after_title(text, atoms, i):
                 continue
             for j, first in windows(atoms, i, self.max_first_words, self.max_letters):
-                for key in self.first_names.get(first, ()):
+                keys = self.first_names.get(first, frozenset())
+                for key in keys if only is None else keys & only:
                     found.add((key, atoms.starts[i], atoms.ends[j]))
         return found
 

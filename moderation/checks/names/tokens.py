@@ -9,6 +9,7 @@ import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from enum import IntEnum
+from functools import lru_cache
 
 from .keys import MARKS, name_key
 from .tuning import MIN_CAMEL_PREFIX, TITLES
@@ -92,9 +93,14 @@ class Atoms:
         return len(self.norms)
 
 
+@lru_cache(maxsize=32)
 def tokenise(text: str, hidden: frozenset[int] = frozenset()) -> Atoms:
     """Atoms of ``text``; ``hidden`` holds offsets where invisible characters were dropped
-    (:class:`textfold.FoldedText`), and a letter run is also cut there (a HIDDEN join)."""
+    (:class:`textfold.FoldedText`), and a letter run is also cut there (a HIDDEN join).
+
+    Memoised (issue 19): the names check reads each field three times (full names, likely
+    names, first names) and tokenising was a third of its time. Callers only read the
+    returned atoms; they must never change them."""
     atoms = Atoms([], [], [], [], [])
     prev_end: int | None = None
     hidden_at = sorted(hidden)

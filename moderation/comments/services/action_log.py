@@ -17,6 +17,7 @@ from backend.accounts.models import School
 from backend.audit.services import audit_record
 from backend.common.actors import Actor, actor_user
 from backend.common.channels import ChannelKind
+from backend.common.dispatch import send_after_commit
 
 from ..models import Comment, ModerationAction
 
@@ -40,14 +41,9 @@ def after_commit(func: Callable[[], Any]) -> None:
 
 
 def _queue_platform_call(action: ModerationAction) -> None:
-    action_id = action.pk
+    from ..tasks import apply_action  # the tasks import the services: import at call time
 
-    def send() -> None:
-        from ..tasks import apply_action
-
-        apply_action.delay(action_id)
-
-    after_commit(send)
+    send_after_commit(apply_action, action.pk)  # comments.retry_actions sends it if lost
 
 
 def action_record(

@@ -20,12 +20,7 @@ from .. import selectors
 from ..models import Evidence, canonical_json, sha256_text
 from ..pdf import comment_evidence_pdf
 from .evidence import user_ref
-from .messages import (
-    EVIDENCE_TAMPERED,
-    EXPORT_FORMAT,
-    EXPORT_NEEDS_COUNTERSIGNATURE,
-    EXPORT_NEEDS_SECOND_PERSON,
-)
+from .messages import EXPORT_FORMAT
 
 COMMENT_EVIDENCE_BUNDLE_FORMAT = "school-post-queue/evidence-bundle/v1"
 EXPORT_FORMATS = ("json", "pdf")
@@ -64,12 +59,10 @@ def _check_may_export(*, evidence: Evidence, actor: User, fmt: str) -> None:
         raise InvalidInput(EXPORT_FORMAT, field="format")
     if not selectors.user_may_moderate(user=actor, comment=evidence.comment):  # R13
         raise NotFound(selectors.NO_SUCH_EVIDENCE)
-    if not evidence.countersigned:
-        raise Conflict(EXPORT_NEEDS_COUNTERSIGNATURE, code="countersignature_required")
-    if evidence.captured_by_id is None and evidence.countersigned_by_id == actor.pk:
-        raise Refused(EXPORT_NEEDS_SECOND_PERSON, code="second_person_required")
-    if not evidence.intact:
-        raise Conflict(EVIDENCE_TAMPERED, code="evidence_tampered")
+    refusal = selectors.comment_evidence_export_refusal(evidence=evidence, user=actor)
+    if refusal is not None:
+        error = Conflict if refusal.conflict else Refused
+        raise error(refusal.message, code=refusal.code)
 
 
 def _bundle(evidence: Evidence, *, actor: User) -> dict[str, Any]:
@@ -105,12 +98,8 @@ def _bundle(evidence: Evidence, *, actor: User) -> dict[str, Any]:
 def comment_evidence_export(
     *, evidence: Evidence, actor: User, fmt: str = "json"
 ) -> CommentEvidenceExport:
-    """Export a signed JSON bundle or a PDF, only once a second person has countersigned.
-
-    Two different people always stand behind an export: the capturer and the
-    countersigner, or (for evidence the system captured) the countersigner and a different
-    exporter.
-    """
+    """Export a signed JSON bundle or a PDF, only once a second person has countersigned
+    (``selectors.comment_evidence_export_refusal``: two people stand behind every export)."""
     _check_may_export(evidence=evidence, actor=actor, fmt=fmt)
     bundle = _bundle(evidence, actor=actor)
     stem = f"evidence-{evidence.pk}-comment-{evidence.comment_id}"

@@ -3,6 +3,14 @@ shows it and the tests assert it."""
 
 from __future__ import annotations
 
+# The export refusals are read by the comment page too (whether a user may export), so they
+# live with that rule in the selectors.
+from ..selectors import (  # noqa: F401
+    EVIDENCE_TAMPERED,
+    EXPORT_NEEDS_COUNTERSIGNATURE,
+    EXPORT_NEEDS_SECOND_PERSON,
+)
+
 NOT_A_MODERATOR = "Only the school's leaders and safeguarding leads can moderate comments."
 NOT_A_LEADER = "Only the school's leadership team can change the screening settings."
 COMMENT_DELETED = "This comment has been deleted."
@@ -27,18 +35,6 @@ COUNTERSIGN_SAME_PERSON = (
     "Evidence must be countersigned by a different person from the one who captured it."
 )
 COUNTERSIGN_ROLE = "Only a safeguarding lead or a leader of this school can countersign evidence."
-EXPORT_NEEDS_COUNTERSIGNATURE = (
-    "This evidence cannot be exported until a second person (a safeguarding lead or a leader) "
-    "has countersigned it."
-)
-EXPORT_NEEDS_SECOND_PERSON = (
-    "This evidence was captured automatically and you countersigned it: a second person must "
-    "export it, so that two people stand behind every export."
-)
-EVIDENCE_TAMPERED = (
-    "This evidence record no longer matches the hash taken when it was captured. It cannot be "
-    "exported; tell the data protection officer."
-)
 EXPORT_FORMAT = "Choose json or pdf."
 BAD_THRESHOLD = "Thresholds are numbers between 0 and 1 for these labels: {labels}."
 BAD_WORDS = "Give a list of words or phrases, each at most {limit} characters."

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 from backend.audit.services import audit_record
@@ -31,6 +31,11 @@ MAX_PAGES_PER_POLL = 10
 POLL_LEASE = timedelta(minutes=5)
 POLL_FAILURE_CAP = timedelta(hours=6)
 POLL_WINDOW = timedelta(days=30)
+#: A website comment not read by a poll this long after it arrived was not screened on
+#: arrival (its message was lost): its news item is polled at once. Comments older than
+#: the look-back have been read by the item's regular polls.
+WEBSITE_COMMENT_GRACE = timedelta(minutes=2)
+WEBSITE_COMMENT_LOOKBACK = timedelta(days=1)
 # Polling slows down as a post ages: (age below, poll every).
 POLL_STEPS: tuple[tuple[timedelta, timedelta], ...] = (
     (timedelta(hours=1), timedelta(minutes=2)),
@@ -79,11 +84,30 @@ def _poll_states_ensure(now: datetime) -> int:
     return len(rows)
 
 
+def _website_polls_hasten(now: datetime) -> int:
+    """Website comments are screened when they arrive (``website_comment_poll_now``); one
+    whose message was lost (broker down, worker killed) and that no poll has read since
+    makes its news item due now, instead of at its next look (up to 12 hours for an old
+    item). Issue 16: no comment waits unscreened beyond the sweep's deadline."""
+    received = publishers_selectors.website_comments_received(
+        since=now - WEBSITE_COMMENT_LOOKBACK, until=now - WEBSITE_COMMENT_GRACE
+    )
+    hastened = 0
+    for publication_id, latest in received.items():
+        hastened += (
+            PollState.objects.filter(publication_id=publication_id, next_poll_at__gt=now)
+            .filter(Q(last_polled_at__isnull=True) | Q(last_polled_at__lt=latest))
+            .update(next_poll_at=now)
+        )
+    return hastened
+
+
 def polls_claim_due(*, now: datetime | None = None, limit: int = 500) -> list[int]:
     """Publication ids whose comments are due to be read, each claimed for a few minutes
     so a second beat tick does not queue it again."""
     now = now or timezone.now()
     _poll_states_ensure(now)
+    _website_polls_hasten(now)
     due = list(
         PollState.objects.filter(next_poll_at__lte=now)
         .order_by("next_poll_at")

@@ -72,17 +72,30 @@ const DISPUTE_OUTCOMES: Record<string, string> = {
   rejected: "a leader decided the recognition is right",
 };
 
+/** Who tagged a face and when, in words: "tagged as an adult by Sam Teacher, 5 Dec 2026, 14:02". */
+export function taggedBy(face: PostFace): string | null {
+  if (!face.tag || !face.tagged_by_name) return null;
+  const what = face.tag === "adult_consent" ? "Tagged as an adult" : face.tag === "not_a_face" ? "Marked as not a face" : "Tagged";
+  return `${what} by ${face.tagged_by_name}${face.tagged_at ? `, ${formatDateTime(face.tagged_at)}` : ""}`;
+}
+
+/** What the full-screen viewer says beside a face's number: what it is, and who said so. */
+export function faceNote(face: PostFace, check: FaceCheck | undefined, channels: readonly string[]): string {
+  const who = taggedBy(face);
+  const label = faceState(face, check, channels).label;
+  return who ? `${label}. ${who}.` : `${label}.`;
+}
+
 /** Who tagged the face and when, which adult, who confirmed it, and any dispute (R1, R2). */
 function FaceRecord({ face }: { face: PostFace }) {
-  const tagged = face.tag && face.tagged_by_name;
+  const tagged = taggedBy(face);
   const disputes = face.disputes ?? [];
   if (!tagged && disputes.length === 0) return null;
   return (
     <ul className="face-record hint">
       {tagged ? (
         <li>
-          Tagged by {face.tagged_by_name}
-          {face.tagged_at ? `, ${formatDateTime(face.tagged_at)}` : ""}
+          {tagged}
           {face.tag === "adult_consent" && face.adult_confirmed_by_name
             ? face.adult_confirmed_by === face.tagged_by
               ? " (a leader)"

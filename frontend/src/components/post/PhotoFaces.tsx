@@ -1,31 +1,19 @@
 import { useRef, useState, type PointerEvent, type ReactNode } from "react";
-import type { Box, Tone } from "../../lib/post";
+import type { Box } from "../../lib/post";
+import { boxStyle, FaceBoxes, type FaceMark } from "./FaceBoxes";
+import { PhotoViewer } from "./PhotoViewer";
 
-export interface FaceMark {
-  id: number;
-  /** [top, right, bottom, left] in pixels of the original photo. */
-  box: Box;
-  /** Shown on the box and in the list beside the photo. */
-  number: number;
-  tone: Tone;
-  /** The finding being looked at points here. */
-  current?: boolean;
+export { boxStyle, type FaceMark };
+
+/** Tap to see the photo full screen: the larger copy to load, and the viewer's title. */
+interface Enlarge {
+  src: string;
+  title: string;
 }
 
 interface Drawing {
   box: Box | null;
   onChange: (box: Box | null) => void;
-}
-
-/** Where a box sits, in percent of the photo: scales with whatever size it is shown at. */
-export function boxStyle(box: Box, width: number, height: number) {
-  const [top, right, bottom, left] = box;
-  return {
-    left: `${(left / width) * 100}%`,
-    top: `${(top / height) * 100}%`,
-    width: `${((right - left) / width) * 100}%`,
-    height: `${((bottom - top) / height) * 100}%`,
-  };
 }
 
 function clamp(value: number): number {
@@ -45,6 +33,7 @@ export function PhotoFaces({
   faces,
   drawing,
   caption,
+  enlarge,
 }: {
   src: string;
   alt: string;
@@ -54,8 +43,11 @@ export function PhotoFaces({
   faces: FaceMark[];
   drawing?: Drawing | undefined;
   caption?: ReactNode;
+  enlarge?: Enlarge | undefined;
 }) {
   const frame = useRef<HTMLDivElement>(null);
+  const [viewing, setViewing] = useState(false);
+  const zoomable = enlarge && !drawing;
   const [start, setStart] = useState<{ x: number; y: number } | null>(null);
 
   function point(event: PointerEvent<HTMLDivElement>) {
@@ -94,19 +86,14 @@ export function PhotoFaces({
 
   return (
     <figure className="photo">
-      <div className={`photo__frame${drawing ? " photo__frame--drawing" : ""}`} ref={frame} style={{ aspectRatio: `${width} / ${height}`, maxWidth: `min(100%, calc(70vh * ${(width / height).toFixed(4)}))` }}>
-        <img src={src} alt={alt} width={width} height={height} draggable={false} />
-        {faces.map((face) => (
-          <span
-            key={face.id}
-            className={`face-box face-box--${face.tone}${face.current ? " face-box--current" : ""}`}
-            style={boxStyle(face.box, width, height)}
-            aria-hidden="true"
-            data-testid={`face-box-${face.id}`}
-          >
-            <span className="face-box__number">{face.number}</span>
-          </span>
-        ))}
+      <div className={`photo__frame${drawing ? " photo__frame--drawing" : ""}${zoomable ? " photo__frame--zoomable" : ""}`} ref={frame} style={{ aspectRatio: `${width} / ${height}`, maxWidth: `min(100%, calc(70vh * ${(width / height).toFixed(4)}))` }}>
+        <img src={src} alt={alt} width={width} height={height} draggable={false} onClick={zoomable ? () => setViewing(true) : undefined} />
+        <FaceBoxes faces={faces} width={width} height={height} />
+        {zoomable ? (
+          <button type="button" className="photo__enlarge" aria-label={`Enlarge ${enlarge.title.toLowerCase()}`} onClick={() => setViewing(true)}>
+            Enlarge
+          </button>
+        ) : null}
         {drawing ? <div className="photo__draw-layer" {...handlers} aria-hidden="true" data-testid="draw-layer" /> : null}
         {drawing?.box ? (
           <span className="face-box face-box--new" style={boxStyle(drawing.box, width, height)} aria-hidden="true">
@@ -115,6 +102,9 @@ export function PhotoFaces({
         ) : null}
       </div>
       {caption ? <figcaption>{caption}</figcaption> : null}
+      {zoomable && viewing ? (
+        <PhotoViewer src={enlarge.src} alt={alt} width={width} height={height} faces={faces} title={enlarge.title} onClose={() => setViewing(false)} />
+      ) : null}
     </figure>
   );
 }

@@ -10,7 +10,7 @@ import { api, unwrap } from "../../../lib/api";
 import { asPage } from "../../../lib/pages";
 
 export type CommentQuery = NonNullable<paths["/api/comments"]["get"]["parameters"]["query"]>;
-export type CommentRow = paths["/api/comments"]["get"]["responses"][200]["content"]["application/json"][number];
+export type CommentRow = paths["/api/comments"]["get"]["responses"][200]["content"]["application/json"]["results"][number];
 export type CommentDetail = paths["/api/comments/{comment_id}"]["get"]["responses"][200]["content"]["application/json"];
 export type CommentAction = CommentDetail["actions"][number];
 export type BulkBody = NonNullable<paths["/api/comments/bulk"]["post"]["requestBody"]>["content"]["application/json"];

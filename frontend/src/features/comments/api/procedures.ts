@@ -127,7 +127,7 @@ export function useSaveMentionWatch(schoolId: number) {
 
 // --- matching the author to a parent on the register (leaders and the DSL only) ---
 
-export type RegisterPupil = paths["/api/schools/{school_id}/people"]["get"]["responses"][200]["content"]["application/json"][number];
+export type RegisterPupil = paths["/api/schools/{school_id}/people"]["get"]["responses"][200]["content"]["application/json"]["results"][number];
 export type RegisterContact = paths["/api/people/{person_id}/contacts"]["get"]["responses"][200]["content"]["application/json"][number];
 
 export function usePupilSearch(schoolId: number, search: string) {

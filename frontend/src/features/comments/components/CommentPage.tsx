@@ -21,6 +21,7 @@ import {
   type CommentDetail,
   type Decision,
 } from "../api/comments";
+import { ChannelLink } from "./ChannelLink";
 import { EvidencePanel } from "./EvidencePanel";
 import { ProceduresPanel } from "./ProceduresPanel";
 import { ReclassifyForm } from "./ReclassifyForm";
@@ -43,12 +44,34 @@ export function CommentPage({ userId, userName }: { userId: number; userName: st
   return <CommentScreen key={id} comment={comment.data} userId={userId} userName={userName} />;
 }
 
-const DECISIONS: Array<{ key: Decision; label: string; confirm?: string; tone: string }> = [
-  { key: "approve", label: "Approve (show it)", tone: "button--primary" },
-  { key: "keep-hidden", label: "Keep hidden", tone: "button--secondary" },
-  { key: "delete", label: "Delete", tone: "button--danger-outline", confirm: "Delete this comment on the platform? Evidence is captured first; this cannot be undone." },
-  { key: "block-author", label: "Block the author", tone: "button--danger-outline", confirm: "Block this author from the school's page? (Only some platforms allow it.)" },
-];
+type DecisionChoice = { key: Decision; label: string; confirm?: string; tone: string };
+
+const DELETE: DecisionChoice = { key: "delete", label: "Delete", tone: "button--danger-outline", confirm: "Delete this comment on the platform? Evidence is captured first; this cannot be undone." };
+const BLOCK: DecisionChoice = { key: "block-author", label: "Block the author", tone: "button--danger-outline", confirm: "Block this author from the school's page? (Only some platforms allow it.)" };
+
+/**
+ * The decisions offered, the primary one first. On an escalated comment (a threat, hate, an
+ * allegation) keeping it hidden is the safe default, and showing it asks first, naming what
+ * it was escalated for.
+ */
+function decisionsFor(comment: CommentDetail): DecisionChoice[] {
+  if (!comment.escalated) {
+    return [{ key: "approve", label: "Approve (show it)", tone: "button--primary" }, { key: "keep-hidden", label: "Keep hidden", tone: "button--secondary" }, DELETE, BLOCK];
+  }
+  const why = labelGroups(comment.labels).map((group) => words(LABEL_WORDS, group.label).toLowerCase());
+  const risk = why.length ? `It was escalated to the DSL as: ${why.join(", ")}.` : "It was escalated to the DSL.";
+  return [
+    { key: "keep-hidden", label: "Keep hidden", tone: "button--primary" },
+    {
+      key: "approve",
+      label: "Show it publicly",
+      tone: "button--danger-outline",
+      confirm: `Show this comment to everyone who can see the post? ${risk} Pupils, parents and the person it is about may read it.`,
+    },
+    DELETE,
+    BLOCK,
+  ];
+}
 
 function CommentScreen({ comment, userId, userName }: { comment: CommentDetail; userId: number; userName: string }) {
   const id = useId();
@@ -63,6 +86,7 @@ function CommentScreen({ comment, userId, userName }: { comment: CommentDetail; 
   const earlier = comment.previous_texts.map((previous) => previous.text);
   const open = comment.review === "open";
   const deleted = comment.status === "deleted";
+  const decisions = decisionsFor(comment);
 
   function run(decision: Decision) {
     setConfirming(null);
@@ -121,14 +145,7 @@ function CommentScreen({ comment, userId, userName }: { comment: CommentDetail; 
           <dt>Where</dt>
           <dd>
             {words(CHANNEL_WORDS, comment.channel)}
-            {comment.permalink ? (
-              <>
-                {" · "}
-                <a href={comment.permalink} target="_blank" rel="noreferrer noopener">
-                  Open on the platform
-                </a>
-              </>
-            ) : null}
+            <ChannelLink href={comment.permalink}>Open on the platform</ChannelLink>
           </dd>
           <dt>Written</dt>
           <dd>{formatDateTime(comment.platform_created_at ?? comment.created_at)}</dd>
@@ -189,10 +206,10 @@ function CommentScreen({ comment, userId, userName }: { comment: CommentDetail; 
             {!open ? <p className="hint">Already decided ({words(REVIEW_WORDS, comment.review).toLowerCase()}); you can still change it.</p> : null}
             {confirming ? (
               <div className="confirm" role="group" aria-label="Confirm">
-                <p>{DECISIONS.find((d) => d.key === confirming)?.confirm}</p>
+                <p>{decisions.find((d) => d.key === confirming)?.confirm}</p>
                 <div className="actions">
                   <button type="button" className="button button--danger" onClick={() => run(confirming)}>
-                    Yes, {DECISIONS.find((d) => d.key === confirming)?.label.toLowerCase()}
+                    Yes, {decisions.find((d) => d.key === confirming)?.label.toLowerCase()}
                   </button>
                   <button type="button" className="button button--secondary" autoFocus onClick={() => setConfirming(null)}>
                     Cancel
@@ -201,7 +218,7 @@ function CommentScreen({ comment, userId, userName }: { comment: CommentDetail; 
               </div>
             ) : (
               <div className="actions">
-                {DECISIONS.map((d) => (
+                {decisions.map((d) => (
                   <button
                     key={d.key}
                     type="button"

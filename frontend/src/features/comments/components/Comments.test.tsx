@@ -44,10 +44,13 @@ function detail(extra: Record<string, unknown> = {}) {
     ...comment(),
     previous_texts: [],
     actions: [{ id: 1, kind: "hide", actor: null, actor_name: "system", note: "", data: {}, platform_op: "hide", platform_state: "done", attempts: 1, last_error: "", next_attempt_at: null, completed_at: "2026-11-03T10:01:05Z", reply_post: null, created_at: "2026-11-03T10:01:00Z" }],
-    evidence: [{ id: 8, reason: "before_hide", sha256: "c".repeat(64), captured_at: "2026-11-03T10:01:00Z", captured_by: "system", countersigned_by: null, countersigned_at: null }],
+    evidence: [{ id: 8, reason: "before_hide", sha256: "c".repeat(64), captured_at: "2026-11-03T10:01:00Z", captured_by: "system", countersigned_by: null, countersigned_at: null, can_export: false, export_reason: UNSIGNED }],
     ...extra,
   };
 }
+
+const UNSIGNED = "This evidence cannot be exported until a second person (a safeguarding lead or a leader) has countersigned it.";
+const SECOND_PERSON = "This evidence was captured automatically and you countersigned it: a second person must export it, so that two people stand behind every export.";
 
 const base = {
   "GET /api/auth/me": { status: 200, body: DSL },
@@ -175,7 +178,7 @@ describe("comment moderation", () => {
     expect(await screen.findByText("Moved to archive")).toBeInTheDocument();
   });
 
-  it("has a second person countersign evidence before it can be exported", async () => {
+  it("has a second person countersign evidence, and offers export only to whom the server allows, saying why (item 13)", async () => {
     let signed = false;
     const api = fakeApi({
       ...base,
@@ -183,8 +186,8 @@ describe("comment moderation", () => {
         status: 200,
         body: detail({
           evidence: [
-            { id: 8, reason: "before_hide", sha256: "c".repeat(64), captured_at: "2026-11-03T10:01:00Z", captured_by: "system", countersigned_by: signed ? "Dee Safeguarding" : null, countersigned_at: signed ? "2026-11-03T11:00:00Z" : null },
-            { id: 9, reason: "manual", sha256: "d".repeat(64), captured_at: "2026-11-03T10:30:00Z", captured_by: "Dee Safeguarding", countersigned_by: null, countersigned_at: null },
+            { id: 8, reason: "before_hide", sha256: "c".repeat(64), captured_at: "2026-11-03T10:01:00Z", captured_by: "system", countersigned_by: signed ? "Dee Safeguarding" : null, countersigned_at: signed ? "2026-11-03T11:00:00Z" : null, can_export: false, export_reason: signed ? SECOND_PERSON : UNSIGNED },
+            { id: 9, reason: "manual", sha256: "d".repeat(64), captured_at: "2026-11-03T10:30:00Z", captured_by: "Dee Safeguarding", countersigned_by: "Helen Head", countersigned_at: "2026-11-03T10:40:00Z", can_export: true, export_reason: "Dee Safeguarding captured it and Helen Head countersigned it: you may export it." },
           ],
         }),
       }),
@@ -192,24 +195,105 @@ describe("comment moderation", () => {
         signed = true;
         return { status: 200, body: { id: 8 } };
       },
-      "GET /api/evidence/8": { status: 200, body: { id: 8, comment: 51, reason: "before_hide", sha256: "c".repeat(64), intact: true, captured_by: null, captured_by_name: "system", captured_at: "2026-11-03T10:01:00Z", countersigned_by: null, countersigned_by_name: null, countersigned_at: null, record: {}, canonical: '{"text":"I know where that teacher lives"}' } },
     });
     const { user } = renderApp("/comments/51");
 
     const records = await screen.findByRole("list", { name: "Evidence records" });
     const [system, own] = within(records).getAllByRole("listitem");
-    expect(within(own!).getByText("You captured it: someone else must countersign.")).toBeInTheDocument();
-    expect(within(own!).queryByRole("button", { name: /Countersign/ })).toBeNull();
+    expect(within(own!).getByRole("link", { name: "Download PDF" })).toHaveAttribute("href", "/api/evidence/9/export?as=pdf");
+    expect(within(own!).getByRole("link", { name: "Download the record (signed JSON)" })).toHaveAttribute("href", "/api/evidence/9/export?as=json");
+    expect(within(system!).queryByRole("link", { name: /Download/ })).toBeNull();
+    expect(within(system!).getByText(UNSIGNED)).toBeInTheDocument();
 
-    await user.click(within(system!).getByRole("button", { name: "View the record" }));
-    expect(await within(system!).findByText("Intact: matches its SHA-256")).toBeInTheDocument();
-    expect(within(system!).getByText('{"text":"I know where that teacher lives"}')).toBeInTheDocument();
-
-    expect(within(system!).queryByRole("link", { name: "Download PDF" })).toBeNull();
     await user.click(within(system!).getByRole("button", { name: /Countersign/ }));
-    expect(await screen.findByText("Evidence countersigned. It can now be exported.")).toBeInTheDocument();
-    await waitFor(() => expect(within(screen.getAllByRole("listitem").find((li) => li.textContent?.includes("Captured before hiding"))!).getByRole("link", { name: "Download PDF" })).toHaveAttribute("href", "/api/evidence/8/export?as=pdf"));
+    expect(await screen.findByText("Evidence countersigned.")).toBeInTheDocument();
+    await waitFor(() => expect(screen.getByText(SECOND_PERSON)).toBeInTheDocument());
+    const signedItem = screen.getAllByRole("listitem").find((li) => li.textContent?.includes("Captured before hiding"))!;
+    expect(within(signedItem).queryByRole("link", { name: /Download/ })).toBeNull();
+    expect(within(signedItem).queryByRole("button", { name: /Countersign/ })).toBeNull();
     expect(api.find("POST", "/api/evidence/8/countersign")).toHaveLength(1);
+  });
+
+  it("tells whoever captured evidence that someone else must countersign it", async () => {
+    const own = { id: 9, reason: "manual", sha256: "d".repeat(64), captured_at: "2026-11-03T10:30:00Z", captured_by: "Dee Safeguarding", countersigned_by: null, countersigned_at: null, can_export: false, export_reason: UNSIGNED };
+    fakeApi({ ...base, "GET /api/comments/51": { status: 200, body: detail({ evidence: [own] }) } });
+    renderApp("/comments/51");
+
+    const records = await screen.findByRole("list", { name: "Evidence records" });
+    expect(within(records).getByText("You captured it: someone else must countersign.")).toBeInTheDocument();
+    expect(within(records).queryByRole("button", { name: /Countersign/ })).toBeNull();
+  });
+
+  it("shows an evidence record as a readable record, not raw JSON (item 12)", async () => {
+    const canonical = '{"comment":{"text":"I know where that teacher lives"}}';
+    const signed = { id: 8, reason: "before_hide", sha256: "c".repeat(64), captured_at: "2026-11-03T10:01:00Z", captured_by: "system", countersigned_by: "Dee Safeguarding", countersigned_at: "2026-11-03T11:00:00Z", can_export: false, export_reason: SECOND_PERSON };
+    fakeApi({
+      ...base,
+      "GET /api/comments/51": { status: 200, body: detail({ evidence: [signed] }) },
+      "GET /api/evidence/8": {
+        status: 200,
+        body: {
+          id: 8, comment: 51, reason: "before_hide", sha256: "c".repeat(64), intact: true, captured_by: null, captured_by_name: "system", captured_at: "2026-11-03T10:01:00Z",
+          countersigned_by: 7, countersigned_by_name: "Dee Safeguarding", countersigned_at: "2026-11-03T11:00:00Z", canonical,
+          record: {
+            format: "school-post-queue/comment-evidence/v1", school: { id: 1, name: "Oakfield" },
+            publication: { id: 3, post_id: 12, external_id: "p1", url: "https://facebook.example/p/1" },
+            comment: {
+              channel: "facebook", external_id: "fb_1", post_external_id: "p1", parent_external_id: "", author_id: "u1", author_name: "Angry Person",
+              text: "I know where that teacher lives", previous_texts: [], permalink: "https://facebook.example/c/1",
+              platform_created_at: "2026-11-03T10:00:00Z", edited_at: null, first_stored_at: "2026-11-03T10:00:30Z", media: [], verdict: "escalate", escalated: true,
+              labels: [{ label: "threat", score: 0.97, span: [0, 31], screener: "rules", reason: "Says they know where someone lives." }],
+            },
+            media_possibly_indecent: false, media_policy: "", reason: "before_hide", captured_at: "2026-11-03T10:01:00Z", captured_by: { system: "captured automatically" },
+          },
+        },
+      },
+    });
+    const { user } = renderApp("/comments/51");
+
+    await user.click(await screen.findByRole("button", { name: "View the record" }));
+    const record = await screen.findByRole("group", { name: "The evidence record" });
+    const facts = Object.fromEntries(within(record).getAllByRole("term").map((term) => [term.textContent, term.nextElementSibling?.textContent]));
+    expect(facts["What it said"]).toBe("I know where that teacher lives");
+    expect(facts["Author"]).toBe("Angry Person (account u1)");
+    expect(facts["Held for"]).toBe("Threat");
+    expect(facts["Captured"]).toMatch(/by the screening \(automatically\) \(captured before hiding\)$/);
+    expect(facts["Countersigned"]).toMatch(/by Dee Safeguarding$/);
+    expect(facts["SHA-256"]).toBe("c".repeat(64));
+    expect(within(record).getByRole("link", { name: "The comment on the platform" })).toHaveAttribute("href", "https://facebook.example/c/1");
+    expect(within(record).getByText("Intact: matches its SHA-256")).toBeInTheDocument();
+    expect(screen.queryByText(canonical)).toBeNull();
+  });
+
+  it("makes keeping an escalated comment hidden the main action, and asks before showing it, naming the risk (item 14)", async () => {
+    const api = fakeApi({ ...base, "GET /api/comments/51": { status: 200, body: detail() } });
+    const { user } = renderApp("/comments/51");
+
+    const decide = await screen.findByRole("region", { name: "Decide" });
+    const keep = within(decide).getByRole("button", { name: "Keep hidden" });
+    expect(keep).toHaveClass("button--primary");
+    expect(within(decide).queryByRole("button", { name: "Approve (show it)" })).toBeNull();
+    const show = within(decide).getByRole("button", { name: "Show it publicly" });
+    expect(show).not.toHaveClass("button--primary");
+    expect(show.compareDocumentPosition(keep) & Node.DOCUMENT_POSITION_PRECEDING).toBeTruthy();
+
+    await user.click(show);
+    expect(screen.getByRole("group", { name: "Confirm" })).toHaveTextContent("It was escalated to the DSL as: threat.");
+    expect(api.find("POST", "/api/comments/51/approve")).toHaveLength(0);
+    await user.click(screen.getByRole("button", { name: "Cancel" }));
+    expect(api.find("POST", "/api/comments/51/approve")).toHaveLength(0);
+  });
+
+  it("puts the comments before the filters' choices and the bulk actions, so a phone shows them first (item 16)", async () => {
+    fakeApi({ ...base, "GET /api/comments": { status: 200, body: page([comment()]) } });
+    renderApp("/comments");
+
+    const list = await screen.findByRole("list", { name: "Comments" });
+    const bulk = screen.getByRole("form", { name: "Act on the chosen comments" });
+    expect(list.compareDocumentPosition(bulk) & Node.DOCUMENT_POSITION_FOLLOWING).toBeTruthy();
+    expect(screen.getByText("Filters").closest("details")).not.toHaveAttribute("open");
+    const about = screen.getByRole("link", { name: "Screening settings and preview" });
+    expect(list.compareDocumentPosition(about) & Node.DOCUMENT_POSITION_FOLLOWING).toBeTruthy();
   });
 
   it("assigns a comment to you and keeps notes", async () => {

@@ -10,8 +10,8 @@ import { api, multipart, unwrap } from "../../../lib/api";
 import { asPage } from "../../../lib/pages";
 
 type PersonPath = { params: { path: { person_id: number } } };
-export type StatusRow = paths["/api/schools/{school_id}/people/status"]["get"]["responses"][200]["content"]["application/json"][number];
-export type PersonRow = paths["/api/schools/{school_id}/people"]["get"]["responses"][200]["content"]["application/json"][number];
+export type StatusRow = paths["/api/schools/{school_id}/people/status"]["get"]["responses"][200]["content"]["application/json"]["results"][number];
+export type PersonRow = paths["/api/schools/{school_id}/people"]["get"]["responses"][200]["content"]["application/json"]["results"][number];
 export type PersonQuery = NonNullable<paths["/api/schools/{school_id}/people"]["get"]["parameters"]["query"]>;
 export type Decision = StatusRow["channels"][string][string];
 export type RecordBody = NonNullable<paths["/api/people/{person_id}/consent"]["post"]["requestBody"]>["content"]["application/json"];
@@ -259,6 +259,20 @@ export function useImports(schoolId: number) {
     queryKey: ["consent", "imports", schoolId],
     queryFn: async () => asPage(await unwrap(api.GET("/api/schools/{school_id}/imports", school(schoolId)))),
   });
+}
+
+/** What each column of the MIS CSV holds; it never changes while the page is open. */
+export function useImportColumns(schoolId: number) {
+  return useQuery({
+    queryKey: ["consent", "imports", schoolId, "columns"],
+    queryFn: () => unwrap(api.GET("/api/schools/{school_id}/imports/columns", school(schoolId))),
+    staleTime: Infinity,
+  });
+}
+
+/** A CSV with only the header row the import reads (a plain download link). */
+export function importTemplateUrl(schoolId: number): string {
+  return `/api/schools/${schoolId}/imports/template`;
 }
 
 export function useImportRun(schoolId: number, importId: number) {

@@ -140,6 +140,33 @@ describe("consent look-up", () => {
     expect(await screen.findByRole("link", { name: /roll.csv/ })).toHaveAttribute("href", "/consent/1/imports/9");
   });
 
+  it("offers the CSV template and says what each column holds, beside the upload (issue 17, item 17)", async () => {
+    fakeApi({
+      "GET /api/auth/me": { status: 200, body: meFor(["consent_admin"]) },
+      "GET /api/schools/1/imports": { status: 200, body: page([]) },
+      "GET /api/schools/1/imports/columns": {
+        status: 200,
+        body: [
+          { header: "mis_id", mandatory: true, values: "text, up to 50 characters", notes: "UPN, admission number or staff code" },
+          { header: "consent_photo_website", mandatory: false, values: "granted, refused or blank", notes: "photos on the school website" },
+        ],
+      },
+    });
+    renderApp("/consent/1/imports");
+
+    const template = await screen.findByRole("link", { name: "Download the CSV template" });
+    expect(template).toHaveAttribute("href", "/api/schools/1/imports/template");
+    expect(template).toHaveAttribute("download");
+    const guide = screen.getByRole("link", { name: "What each column holds" });
+    const columns = await screen.findByRole("region", { name: "What each column holds" });
+    expect(guide).toHaveAttribute("href", `#${within(columns).getByRole("heading").id}`);
+    const rows = within(columns).getAllByRole("row").slice(1);
+    expect(rows.map((row) => row.textContent)).toEqual([
+      "mis_id (required)text, up to 50 charactersUPN, admission number or staff code",
+      "consent_photo_websitegranted, refused or blankphotos on the school website",
+    ]);
+  });
+
   it("lets a consent administrator record a decision from a parent", async () => {
     const api = fakeApi({
       "GET /api/auth/me": { status: 200, body: meFor(["consent_admin"]) },

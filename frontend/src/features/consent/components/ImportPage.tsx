@@ -6,7 +6,7 @@ import { Page } from "../../../components/Page";
 import { StatusBadge } from "../../../components/StatusBadge";
 import { errorMessages } from "../../../lib/errors";
 import { formatDateTime } from "../../../lib/format";
-import { useImportRun, useImports, useRunImport, type ImportRun } from "../api/consent";
+import { importTemplateUrl, useImportColumns, useImportRun, useImports, useRunImport, type ImportRun } from "../api/consent";
 import { useConsentSchool } from "./ConsentLookupPage";
 import type { ConsentSchool } from "./labels";
 
@@ -70,6 +70,14 @@ function Imports({ school }: { school: ConsentSchool }) {
       <p>
         <Link to={`/consent/${school.id}`}>Back to consent</Link>
       </p>
+      <p className="actions">
+        <a className="button button--secondary" href={importTemplateUrl(school.id)} download>
+          Download the CSV template
+        </a>
+        <a className="button button--link" href={`#${COLUMNS_ID}`}>
+          What each column holds
+        </a>
+      </p>
       <form className="form panel" onSubmit={submit} noValidate>
         <div className={`field${fileErrors.length ? " field--error" : ""}`}>
           <label htmlFor={`${id}-file`}>MIS export (CSV)</label>
@@ -111,6 +119,8 @@ function Imports({ school }: { school: ConsentSchool }) {
         </section>
       ) : null}
 
+      <ImportColumns schoolId={school.id} />
+
       <section className="panel" aria-labelledby={`${id}-history`}>
         <h2 id={`${id}-history`}>Earlier imports</h2>
         {history.isPending ? <Loading /> : null}
@@ -133,6 +143,53 @@ function Imports({ school }: { school: ConsentSchool }) {
         ) : null}
       </section>
     </Page>
+  );
+}
+
+const COLUMNS_ID = "import-columns";
+
+/** The column format, from the same place as the headers the import reads. */
+function ImportColumns({ schoolId }: { schoolId: number }) {
+  const columns = useImportColumns(schoolId);
+  return (
+    <section className="panel" aria-labelledby={COLUMNS_ID}>
+      <h2 id={COLUMNS_ID} tabIndex={-1}>
+        What each column holds
+      </h2>
+      <p className="hint">
+        One row per person, with a header row. Headers are read in any case, with spaces or dashes for underscores; other columns are ignored.
+        Blank consent means no answer, which means no.
+      </p>
+      {columns.isPending ? <Loading /> : null}
+      {columns.isError ? <ErrorSummary messages={errorMessages(columns.error).top} /> : null}
+      {columns.data ? (
+        // Focusable and named: on a phone the table scrolls sideways, and keyboard users scroll it too.
+        <div className="table-scroll" tabIndex={0} role="region" aria-label="The columns, scrolls sideways">
+          <table className="table">
+            <caption className="visually-hidden">The columns of the MIS import</caption>
+            <thead>
+              <tr>
+                <th scope="col">Column</th>
+                <th scope="col">Values</th>
+                <th scope="col">Notes</th>
+              </tr>
+            </thead>
+            <tbody>
+              {columns.data.map((column) => (
+                <tr key={column.header}>
+                  <th scope="row">
+                    <code>{column.header}</code>
+                    {column.mandatory ? <span className="hint"> (required)</span> : null}
+                  </th>
+                  <td>{column.values}</td>
+                  <td>{column.notes}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      ) : null}
+    </section>
   );
 }
 
@@ -189,7 +246,7 @@ export function ImportReport({ run }: { run: ImportRun | Omit<ImportRun, "change
       {bad.length > 0 ? (
         <>
           <h3>Rows that were not imported</h3>
-          <div className="table-scroll">
+          <div className="table-scroll" tabIndex={0} role="region" aria-label="Rejected rows, scrolls sideways">
             <table className="table">
               <caption className="visually-hidden">Rejected rows, with the reasons</caption>
               <thead>

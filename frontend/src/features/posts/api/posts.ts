@@ -17,7 +17,8 @@ type ImageBody = NonNullable<paths["/api/posts/{post_id}/images"]["post"]["reque
 type TagBody = NonNullable<paths["/api/posts/{post_id}/faces/{face_id}/tag"]["post"]["requestBody"]>["content"]["application/json"];
 type BlurBody = NonNullable<paths["/api/posts/{post_id}/blur"]["post"]["requestBody"]>["content"]["application/json"];
 type PeopleQuery = NonNullable<paths["/api/schools/{school_id}/people/status"]["get"]["parameters"]["query"]>;
-export type PersonStatus = paths["/api/schools/{school_id}/people/status"]["get"]["responses"][200]["content"]["application/json"][number];
+export type SchoolChannel = paths["/api/schools/{school_id}/channels"]["get"]["responses"][200]["content"]["application/json"][number];
+export type PersonStatus = paths["/api/schools/{school_id}/people/status"]["get"]["responses"][200]["content"]["application/json"]["results"][number];
 
 export const postKey = (postId: number) => ["posts", "detail", postId] as const;
 const myPostsKey = ["posts", "mine"] as const;
@@ -43,6 +44,16 @@ export function useMyPosts(authorId: number, page: number) {
       return unwrap(api.GET("/api/posts", { params: { query } }));
     },
     placeholderData: keepPreviousData,
+  });
+}
+
+/** The author's posts a leader sent back with changes requested (the home page says so, item 5). */
+export function usePostsNeedingChanges(authorId: number, enabled: boolean) {
+  return useQuery({
+    queryKey: [...myPostsKey, authorId, "changes_requested"],
+    queryFn: () => unwrap(api.GET("/api/posts", { params: { query: { author: authorId, status: ["changes_requested"] } } })),
+    enabled,
+    refetchInterval: 60_000,
   });
 }
 
@@ -150,5 +161,15 @@ export function usePeopleSearch(schoolId: number, search: string) {
     },
     enabled: term.length >= 2,
     staleTime: 30_000,
+  });
+}
+
+/** Which channels the school can post to now (item 6): staff are offered only those. */
+export function useSchoolChannels(schoolId: number | undefined) {
+  return useQuery({
+    queryKey: ["posts", "channels", schoolId],
+    queryFn: () => unwrap(api.GET("/api/schools/{school_id}/channels", { params: { path: { school_id: schoolId ?? 0 } } })),
+    enabled: schoolId !== undefined,
+    staleTime: 60_000,
   });
 }

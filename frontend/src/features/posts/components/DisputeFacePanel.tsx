@@ -1,4 +1,5 @@
 import { useId, useState, type FormEvent } from "react";
+import { FormActions } from "../../../components/FormActions";
 import { errorMessages } from "../../../lib/errors";
 import type { PostDetail } from "../../../lib/post";
 import { useDisputeFace } from "../api/posts";
@@ -62,14 +63,7 @@ export function DisputeFacePanel({
           onChange={(event) => setReason(event.target.value)}
         />
       </div>
-      <div className="actions">
-        <button type="submit" className="button button--primary" disabled={dispute.isPending}>
-          {dispute.isPending ? "Sending…" : "Send to a leader"}
-        </button>
-        <button type="button" className="button button--secondary" onClick={onCancel}>
-          Cancel
-        </button>
-      </div>
+      <FormActions label="Send to a leader" pendingLabel="Sending…" pending={dispute.isPending} onCancel={onCancel} />
     </form>
   );
 }

@@ -4,10 +4,9 @@ import { ErrorSummary } from "../../../components/ErrorSummary";
 import { Loading } from "../../../components/Loading";
 import { Page } from "../../../components/Page";
 import { Pagination } from "../../../components/Pagination";
-import { StatusBadge } from "../../../components/StatusBadge";
+import { PostCard } from "../../../components/PostCard";
 import { errorMessages } from "../../../lib/errors";
 import { formatDateTime } from "../../../lib/format";
-import { CHANNEL_LABELS, postChannels, postTitle, statusMeta } from "../../../lib/post";
 import { useMyPosts } from "../api/posts";
 
 /** The author's own posts, newest problems first, each with its status in words. */
@@ -30,29 +29,14 @@ export function MyPostsPage({ userId }: { userId: number }) {
         ) : (
           <>
             <ul className="card-list" aria-label="Your posts">
-              {posts.data.results.map((post) => {
-                const meta = statusMeta(post.status);
-                return (
-                  <li key={post.id} className="card post-card">
-                    <div className="card-main">
-                      <h2 className="post-card__title">
-                        <Link to={`/posts/${post.id}`}>{postTitle(post)}</Link>
-                      </h2>
-                      <p className="post-card__meta">
-                        <StatusBadge label={meta.label} tone={meta.tone} icon={meta.icon} prefix="Status:" />
-                        <span>{postChannels(post).map((c) => CHANNEL_LABELS[c]).join(", ")}</span>
-                        <span>
-                          {post.image_count} photo{post.image_count === 1 ? "" : "s"}
-                        </span>
-                      </p>
-                      {post.status_reason && post.status !== "draft" ? <p className="hint">{post.status_reason}</p> : null}
-                      <p className="hint">
-                        {post.scheduled_at ? `Publish at ${formatDateTime(post.scheduled_at)} · ` : ""}Last changed {formatDateTime(post.updated_at)}
-                      </p>
-                    </div>
-                  </li>
-                );
-              })}
+              {posts.data.results.map((post) => (
+                <PostCard key={post.id} post={post} to={`/posts/${post.id}`}>
+                  {post.status_reason && post.status !== "draft" ? <p className="hint">{post.status_reason}</p> : null}
+                  <p className="hint">
+                    {post.scheduled_at ? `Publish at ${formatDateTime(post.scheduled_at)} · ` : ""}Last changed {formatDateTime(post.updated_at)}
+                  </p>
+                </PostCard>
+              ))}
             </ul>
             <Pagination page={posts.data} current={page} onChange={setPage} label="Pages of your posts" />
           </>

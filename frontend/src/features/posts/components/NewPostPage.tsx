@@ -2,31 +2,32 @@ import { useState, type FormEvent } from "react";
 import { Link, useNavigate } from "react-router";
 import { ErrorSummary } from "../../../components/ErrorSummary";
 import { Page } from "../../../components/Page";
+import { UnsavedChangesGuard } from "../../../components/UnsavedChangesGuard";
 import { readDeviceCredential } from "../../../lib/deviceCredential";
 import { errorMessages } from "../../../lib/errors";
 import { useCreatePost } from "../api/posts";
-import { fromLocalInput, overLimit, PostFields, type PostFieldsValue } from "./PostFields";
+import { fieldProblems, PostFields, postBody, type PostFieldsValue } from "./PostFields";
 
 const FIELDS = ["text", "channels", "scheduled_at"] as const;
 
 /** Step 1 of a post: text, channels and schedule. Saving makes a draft; photos come next. */
-export function NewPostPage() {
+export function NewPostPage({ schoolId }: { schoolId?: number | undefined }) {
   const navigate = useNavigate();
   const create = useCreatePost();
   const [value, setValue] = useState<PostFieldsValue>({ text: "", channels: ["website"], scheduledAt: "" });
   const [localErrors, setLocalErrors] = useState<Record<string, string[]>>({});
   const errors = errorMessages(create.error, FIELDS);
   const deviceReady = readDeviceCredential() !== null;
+  // Typed and not yet saved; while the save is out (or done) moving on to the draft is not leaving.
+  const dirty = (value.text.trim() !== "" || value.scheduledAt !== "") && !create.isPending && !create.isSuccess;
 
   function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
-    const problems: Record<string, string[]> = {};
-    if (value.channels.length === 0) problems.channels = ["Choose at least one channel to publish to."];
-    if (overLimit(value).length > 0) problems.text = ["The text is too long for a channel you chose: shorten it or untick that channel."];
+    const problems = fieldProblems(value);
     setLocalErrors(problems);
     if (Object.keys(problems).length > 0) return;
     create.mutate(
-      { text: value.text, channels: value.channels, scheduled_at: fromLocalInput(value.scheduledAt) },
+      postBody(value),
       {
         onSuccess: (post) =>
           navigate(`/posts/${post.id}`, { state: { flash: "Draft saved. Add photos if you want, then send it for checks." } }),
@@ -36,6 +37,7 @@ export function NewPostPage() {
 
   return (
     <Page title="New post">
+      <UnsavedChangesGuard dirty={dirty} />
       {!deviceReady ? (
         <div className="notice notice--warn">
           <p>
@@ -46,7 +48,7 @@ export function NewPostPage() {
       ) : null}
       <form className="form panel" onSubmit={submit} noValidate>
         <ErrorSummary messages={errors.top} />
-        <PostFields value={value} onChange={setValue} errors={{ ...errors.fields, ...localErrors }} />
+        <PostFields value={value} onChange={setValue} errors={{ ...errors.fields, ...localErrors }} schoolId={schoolId} />
         <button type="submit" className="button button--primary" disabled={create.isPending}>
           {create.isPending ? "Saving…" : "Save draft and add photos"}
         </button>

@@ -1,5 +1,6 @@
 import { useEffect, useId, useRef, useState, type FormEvent } from "react";
-import { FaceList } from "../../../components/post/FaceList";
+import { FormActions } from "../../../components/FormActions";
+import { FaceList, faceNote } from "../../../components/post/FaceList";
 import { HighlightedText } from "../../../components/post/HighlightedText";
 import { PhotoFaces, type FaceMark } from "../../../components/post/PhotoFaces";
 import { errorMessages } from "../../../lib/errors";
@@ -31,7 +32,8 @@ export function PhotoCard({ post, image, index, checks, channels, editable, mode
   const marks: FaceMark[] = image.faces.flatMap((face, i) => {
     const box = face.box.length === 4 ? (face.box as Box) : null;
     if (!box) return [];
-    return [{ id: face.id, box, number: i + 1, tone: faceState(face, checks.get(face.id), channels).tone, current: face.id === currentFaceId }];
+    const check = checks.get(face.id);
+    return [{ id: face.id, box, number: i + 1, tone: faceState(face, check, channels).tone, current: face.id === currentFaceId, note: faceNote(face, check, channels) }];
   });
   const alt = image.alt_text?.trim() ? image.alt_text : `Photo ${number} (no description yet)`;
   const [disputing, setDisputing] = useState<number | null>(null);
@@ -75,7 +77,14 @@ export function PhotoCard({ post, image, index, checks, channels, editable, mode
         <DrawFace post={post} image={image} number={number} marks={marks} onCancel={() => onMode("view")} onDone={onDone} />
       ) : (
         <>
-          <PhotoFaces src={imageSrc(image, "medium", post)} alt={alt} width={image.width} height={image.height} faces={marks} />
+          <PhotoFaces
+            src={imageSrc(image, "medium", post)}
+            alt={alt}
+            width={image.width}
+            height={image.height}
+            faces={marks}
+            enlarge={{ src: imageSrc(image, "large", post), title: `Photo ${number}` }}
+          />
           {image.detected_at ? (
             <>
               <h4 className="small-heading">Faces in photo {number}</h4>
@@ -153,14 +162,7 @@ function AltTextForm({ post, image, number, onCancel, onDone }: { post: PostDeta
           onChange={(event) => setText(event.target.value)}
         />
       </div>
-      <div className="actions">
-        <button type="submit" className="button button--primary" disabled={update.isPending}>
-          {update.isPending ? "Saving…" : "Save description"}
-        </button>
-        <button type="button" className="button button--secondary" onClick={onCancel}>
-          Cancel
-        </button>
-      </div>
+      <FormActions label="Save description" pending={update.isPending} onCancel={onCancel} />
     </form>
   );
 }
@@ -257,14 +259,7 @@ function DrawFace({ post, image, number, marks, onCancel, onDone }: { post: Post
           ))}
         </div>
       </details>
-      <div className="actions">
-        <button type="button" className="button button--primary" onClick={save} disabled={addFace.isPending}>
-          {addFace.isPending ? "Saving…" : "Save face box"}
-        </button>
-        <button type="button" className="button button--secondary" onClick={onCancel}>
-          Cancel
-        </button>
-      </div>
+      <FormActions label="Save face box" pending={addFace.isPending} onSubmit={save} onCancel={onCancel} />
     </div>
   );
 }

@@ -1,6 +1,7 @@
 import { useId, type Ref } from "react";
 import { Icon } from "../../../components/Icon";
 import { CHANNEL_LABELS, CHANNEL_TEXT_LIMITS, CHANNELS, textLength, type Channel } from "../../../lib/post";
+import { useSchoolChannels } from "../api/posts";
 
 export interface PostFieldsValue {
   text: string;
@@ -30,6 +31,19 @@ export function overLimit(value: PostFieldsValue): Channel[] {
   return value.channels.filter((channel) => length > CHANNEL_TEXT_LIMITS[channel]);
 }
 
+/** What stops the fields being sent, by field, in words; empty when they may be sent. */
+export function fieldProblems(value: PostFieldsValue): Record<string, string[]> {
+  const problems: Record<string, string[]> = {};
+  if (value.channels.length === 0) problems.channels = ["Choose at least one channel to publish to."];
+  if (overLimit(value).length > 0) problems.text = ["The text is too long for a channel you chose: shorten it or untick that channel."];
+  return problems;
+}
+
+/** The fields as the API takes them. */
+export function postBody(value: PostFieldsValue) {
+  return { text: value.text, channels: value.channels, scheduled_at: fromLocalInput(value.scheduledAt) };
+}
+
 /**
  * The text, the channels (with each one's text limit counted live) and the schedule.
  * Field errors from the API arrive in `errors` under text / channels / scheduled_at.
@@ -39,13 +53,19 @@ export function PostFields({
   onChange,
   errors = {},
   textRef,
+  schoolId,
 }: {
   value: PostFieldsValue;
   onChange: (value: PostFieldsValue) => void;
   errors?: Record<string, string[]>;
   textRef?: Ref<HTMLTextAreaElement>;
+  /** Whose channels to offer: only those with a connected account (and any already chosen). */
+  schoolId?: number | undefined;
 }) {
   const id = useId();
+  const connected = useConnectedChannels(schoolId);
+  const offered = CHANNELS.filter((c) => connected === null || connected.has(c) || value.channels.includes(c));
+  const missing = connected === null ? [] : CHANNELS.filter((c) => !connected.has(c));
   const length = textLength(value.text);
   const over = overLimit(value);
   const textErrors = errors.text ?? [];
@@ -110,7 +130,7 @@ export function PostFields({
           </p>
         ) : null}
         <div className="checkboxes">
-          {CHANNELS.map((channel) => (
+          {offered.map((channel) => (
             <label key={channel} className="checkbox">
               <input
                 type="checkbox"
@@ -122,10 +142,19 @@ export function PostFields({
               <span>
                 {CHANNEL_LABELS[channel]}
                 <span className="hint"> (up to {CHANNEL_TEXT_LIMITS[channel].toLocaleString("en-GB")} characters)</span>
+                {connected && !connected.has(channel) ? (
+                  <span className="field-error"> No account is connected: untick it, or the post cannot go out there.</span>
+                ) : null}
               </span>
             </label>
           ))}
         </div>
+        {missing.length > 0 ? (
+          <p className="hint">
+            Not offered: {missing.map((c) => CHANNEL_LABELS[c]).join(", ")}. The school has no account connected for{" "}
+            {missing.length === 1 ? "it" : "them"}; a trust administrator can connect one on the Channels page.
+          </p>
+        ) : null}
       </fieldset>
 
       <div className={`field${scheduleErrors.length ? " field--error" : ""}`}>
@@ -152,4 +181,11 @@ export function PostFields({
       </div>
     </>
   );
+}
+
+/** The channels the school can post to, or null while unknown (then every channel is offered). */
+function useConnectedChannels(schoolId: number | undefined): Set<Channel> | null {
+  const channels = useSchoolChannels(schoolId);
+  if (!channels.data) return null;
+  return new Set(channels.data.filter((c) => c.connected).map((c) => c.kind as Channel));
 }

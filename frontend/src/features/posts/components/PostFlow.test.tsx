@@ -70,6 +70,9 @@ describe("drafting a post", () => {
 
     // The page asks again while the checks run, then shows what they found.
     expect(await screen.findByText("Needs tagging", {}, { timeout: 4000 })).toBeInTheDocument();
+    // Item 2: the message under the status says what the checks say now, not "running".
+    expect(screen.getByText("Sent. The checks say: needs tagging.")).toBeInTheDocument();
+    expect(screen.queryByText(/checks are running/)).toBeNull();
     const findings = screen.getByRole("region", { name: "Needs tagging" });
     const finding = within(findings).getByRole("listitem");
     expect(within(finding).getByText(/Face 1 in photo 1/)).toBeInTheDocument();
@@ -255,12 +258,60 @@ describe("drafting a post", () => {
     const mark = await screen.findByText("Amelia Jones", { selector: "mark" });
     expect(mark.textContent).toBe("[flagged: Amelia Jones]");
     await user.click(screen.getByRole("button", { name: "Use the first name only" }));
+    // Item 1: the remedy applies at once (no editor to save), with Undo.
+    expect(await screen.findByText(/^Changed “Amelia Jones” to “Amelia”\. The safeguarding checks are running\.$/)).toHaveFocus();
+    expect(api.find("PATCH", "/api/posts/12")[0]?.body).toEqual({ text: "🌳 Well done Amelia!" });
+    expect(screen.queryByLabelText("Text")).toBeNull();
+    await user.click(screen.getByRole("button", { name: "Undo: Put back “Amelia Jones”" }));
+    await waitFor(() => expect(api.find("PATCH", "/api/posts/12")).toHaveLength(2));
+    expect(api.find("PATCH", "/api/posts/12")[1]?.body).toEqual({ text });
+  });
+
+  it("keeps the text typed in the editor when another remedy is pressed (item 1)", async () => {
+    storeDeviceCredential(CREDENTIAL);
+    const blocked = post({
+      ...NEEDS_TAGGING,
+      status: "blocked",
+      text: "Well done Amelia Jones!",
+      check_run: checkRun(
+        [
+          { rule: "R4", severity: "block", field: "text", span: [10, 22], person_id: 70, message: "A full name.", remedies: ["edit_text", "use_first_name_only"] },
+          { ...UNIDENTIFIED_FINDING },
+        ],
+        [faceCheck()],
+        "blocked",
+      ),
+    });
+    const api = fakeApi({
+      "GET /api/auth/me": STAFF,
+      "GET /api/posts/12": { status: 200, body: blocked },
+      "POST /api/posts/12/blur": { status: 200, body: { ...blocked, status: "checking" } },
+    });
+    const { user } = renderApp("/posts/12");
+
+    await user.click(await screen.findByRole("button", { name: "Edit the text" }));
     const textarea = screen.getByLabelText("Text");
-    expect(textarea).toHaveValue("🌳 Well done Amelia!");
-    expect(textarea).toHaveFocus();
-    await user.click(screen.getByRole("button", { name: "Save and check again" }));
-    await screen.findByText("Changes saved. The safeguarding checks are running.");
-    expect(api.find("PATCH", "/api/posts/12")[0]?.body).toMatchObject({ text: "🌳 Well done Amelia!" });
+    await user.clear(textarea);
+    await user.type(textarea, "Well done, Year 4!");
+    await user.click(screen.getByRole("button", { name: "Blur this face" }));
+    expect(await screen.findByText(/Your unsaved changes to the text are still in the editor\./)).toBeInTheDocument();
+    expect(api.find("POST", "/api/posts/12/blur")).toHaveLength(1);
+    expect(screen.getByLabelText("Text")).toHaveValue("Well done, Year 4!");
+
+    // Cancelling asks before the typed text is thrown away.
+    await user.click(screen.getByRole("button", { name: "Cancel" }));
+    expect(screen.getByRole("group", { name: "Throw away your changes?" })).toBeInTheDocument();
+    await user.click(screen.getByRole("button", { name: "Keep editing" }));
+    expect(screen.getByLabelText("Text")).toHaveValue("Well done, Year 4!");
+  });
+
+  it("counts the things to fix from the list shown (item 2)", async () => {
+    storeDeviceCredential(CREDENTIAL);
+    const blocked = post({ ...NEEDS_TAGGING, status: "blocked", status_reason: "4 things to fix: an unidentified face." });
+    fakeApi({ "GET /api/auth/me": STAFF, "GET /api/posts/12": { status: 200, body: blocked } });
+    renderApp("/posts/12");
+    expect(await screen.findByText("1 thing to fix: an unidentified face.")).toBeInTheDocument();
+    expect(screen.queryByText(/4 things to fix/)).toBeNull();
   });
 
   it("offers the first name only when a full name is joined with a full stop", async () => {
@@ -286,14 +337,15 @@ describe("drafting a post", () => {
         "blocked",
       ),
     });
-    fakeApi({
+    const api = fakeApi({
       "GET /api/auth/me": STAFF,
       "GET /api/posts/12": { status: 200, body: blocked },
+      "PATCH /api/posts/12": { status: 200, body: { ...blocked, status: "checking", text: "Well done Amara!" } },
     });
     const { user } = renderApp("/posts/12");
 
     await user.click(await screen.findByRole("button", { name: "Use the first name only" }));
-    expect(screen.getByLabelText("Text")).toHaveValue("Well done Amara!");
+    await waitFor(() => expect(api.find("PATCH", "/api/posts/12")[0]?.body).toEqual({ text: "Well done Amara!" }));
   });
 
   it("draws a face box the detector missed", async () => {

@@ -1,5 +1,5 @@
 import { useQueryClient } from "@tanstack/react-query";
-import { useRef, useState, type FormEvent, type ReactElement } from "react";
+import { useState, type ReactElement } from "react";
 import { Link, useLocation, useParams } from "react-router";
 import { ErrorSummary } from "../../../components/ErrorSummary";
 import { Flash } from "../../../components/Flash";
@@ -9,6 +9,7 @@ import { FindingList } from "../../../components/post/FindingList";
 import { HighlightedText } from "../../../components/post/HighlightedText";
 import { NoteThread } from "../../../components/post/NoteThread";
 import { PostStatusPanel } from "../../../components/post/PostStatusPanel";
+import { UnsavedChangesGuard } from "../../../components/UnsavedChangesGuard";
 import { errorMessages } from "../../../lib/errors";
 import { formatDateTime } from "../../../lib/format";
 import {
@@ -34,7 +35,8 @@ import {
 import { postKey, useAddNote, useBlur, useEditPost, usePost, useSubmitPost, useTagFace } from "../api/posts";
 import { AddPhotoForm } from "./AddPhotoForm";
 import { PhotoCard, type PhotoMode } from "./PhotoCard";
-import { fromLocalInput, overLimit, PostFields, toLocalInput, type PostFieldsValue } from "./PostFields";
+import { EditForm, type Editor } from "./EditForm";
+import { overLimit, postBody, toLocalInput, type PostFieldsValue } from "./PostFields";
 import { TagFacePanel } from "./TagFacePanel";
 
 /**
@@ -73,14 +75,27 @@ function firstWords(text: string | undefined, count = 8): string {
   return words.slice(0, count).join(" ") + (words.length > count ? "…" : "");
 }
 
-type Panel = { kind: "tag"; faceId: number; finding: number } | { kind: "edit"; text?: string; select?: [number, number] } | null;
+type Panel = { kind: "tag"; faceId: number; finding: number } | null;
+/** The last remedy that changed the text at once, and the text to put back. */
+type Undo = { text: string; said: string };
+
+function valueOf(post: PostDetail): PostFieldsValue {
+  return { text: post.text ?? "", channels: postChannels(post), scheduledAt: toLocalInput(post.scheduled_at) };
+}
+
+function sameValue(a: PostFieldsValue, b: PostFieldsValue): boolean {
+  return a.text === b.text && a.scheduledAt === b.scheduledAt && [...a.channels].sort().join() === [...b.channels].sort().join();
+}
 
 function PostScreen({ post, publishing }: { post: PostDetail; publishing: PublishingSlot | undefined }) {
   const location = useLocation();
   const queryClient = useQueryClient();
   const initialFlash = (location.state as { flash?: string } | null)?.flash ?? null;
-  const [flash, setFlash] = useState<{ message: string | null; stamp: number }>({ message: initialFlash, stamp: 0 });
+  // `live`: end the message with what the checks say now, read from the post as it is.
+  const [flash, setFlash] = useState<{ message: string | null; live: boolean; stamp: number }>({ message: initialFlash, live: false, stamp: 0 });
   const [panel, setPanel] = useState<Panel>(null);
+  const [editor, setEditor] = useState<Editor | null>(() => (post.status === "draft" ? { value: valueOf(post), opened: 0 } : null));
+  const [undo, setUndo] = useState<Undo | null>(null);
   const [photoModes, setPhotoModes] = useState<Record<number, PhotoMode>>({});
   const [currentFinding, setCurrentFinding] = useState<number | null>(null);
 
@@ -99,14 +114,60 @@ function PostScreen({ post, publishing }: { post: PostDetail; publishing: Publis
   const edit = useEditPost(post.id);
   const note = useAddNote(post.id);
   const actionErrors = [submit.error, blur.error, tag.error, edit.error].flatMap((error) => errorMessages(error).top);
+  const dirty = editor !== null && !sameValue(editor.value, valueOf(post));
 
-  /** After an action: close what was open and say what happened, and what the checks say now. */
+  /** After an action: close what was open and say what happened, and what the checks say now.
+   * Text typed and not saved stays in the editor: no other action throws it away. */
   function done(message: string, updated?: PostDetail) {
+    finish(message, updated, dirty);
+  }
+  /** After the editor's own save: it closes (a draft's stays, holding what was saved). */
+  function saved(message: string, updated?: PostDetail) {
+    finish(message, updated, false);
+  }
+  function finish(message: string, updated: PostDetail | undefined, keepEdits: boolean) {
     setPanel(null);
     setPhotoModes({});
     setCurrentFinding(null);
-    const full = updated && updated.status !== "draft" ? `${message} ${afterChecks(updated)}` : message;
-    setFlash((previous) => ({ message: full, stamp: previous.stamp + 1 }));
+    setUndo(null);
+    const now = updated ?? post;
+    const draftNow = now.status === "draft";
+    if (!keepEdits) setEditor(draftNow ? { value: valueOf(now), opened: 0 } : null);
+    const kept = keepEdits && !draftNow ? " Your unsaved changes to the text are still in the editor." : "";
+    setFlash((previous) => ({ message: `${message}${kept}`, live: !draftNow && updated !== undefined, stamp: previous.stamp + 1 }));
+  }
+  function openEditor(select?: [number, number]) {
+    setEditor((open) => ({ value: open && dirty ? open.value : valueOf(post), select, opened: (open?.opened ?? 0) + 1 }));
+    setPhotoModes({});
+  }
+  /** A remedy that rewrites the text applies at once, with Undo; into the editor if it holds unsaved text. */
+  function rewriteText(text: string, said: string, from: string, to: string) {
+    if (editor && dirty) {
+      const found = editor.value.text.includes(from);
+      if (found) setEditor({ ...editor, value: { ...editor.value, text: editor.value.text.replace(from, to) } });
+      const message = found ? `${said} in the editor. Save to send it for checks.` : `“${from}” is not in the text you are editing.`;
+      setFlash((previous) => ({ message, live: false, stamp: previous.stamp + 1 }));
+      return;
+    }
+    const before = post.text ?? "";
+    edit.mutate(
+      { text },
+      {
+        onSuccess: (updated) => {
+          saved(`${said}.`, updated);
+          setUndo({ text: before, said: `Put back “${from}”` });
+        },
+      },
+    );
+  }
+  /** A draft with unsaved text: save it first, so what is checked is what the author sees. */
+  function sendForChecks() {
+    const send = () => submit.mutate(undefined, { onSuccess: (updated) => saved("Sent.", updated) });
+    if (!editor || !dirty) return send();
+    edit.mutate(
+      postBody(editor.value),
+      { onSuccess: send },
+    );
   }
   function setMode(imageId: number, mode: PhotoMode) {
     setPhotoModes({ [imageId]: mode });
@@ -196,7 +257,7 @@ function PostScreen({ post, publishing }: { post: PostDetail; publishing: Publis
             );
           } else {
             buttons.push(
-              <button key={remedy} type="button" className="button button--secondary" onClick={() => { setPanel({ kind: "edit", ...(finding.span ? { select: finding.span } : {}) }); setPhotoModes({}); }}>
+              <button key={remedy} type="button" className="button button--secondary" onClick={() => openEditor(finding.span ? spanToUtf16(post.text ?? "", finding.span) : undefined)}>
                 Edit the text
               </button>,
             );
@@ -209,7 +270,7 @@ function PostScreen({ post, publishing }: { post: PostDetail; publishing: Publis
             const first = firstNameOf(name);
             const text = (post.text ?? "").slice(0, start) + first + (post.text ?? "").slice(end);
             buttons.push(
-              <button key={remedy} type="button" className="button button--secondary" onClick={() => { setPanel({ kind: "edit", text, select: [start, start + first.length] }); setPhotoModes({}); }}>
+              <button key={remedy} type="button" className="button button--secondary" disabled={edit.isPending} onClick={() => rewriteText(text, `Changed “${name}” to “${first}”`, name, first)}>
                 Use the first name only
               </button>,
             );
@@ -261,11 +322,24 @@ function PostScreen({ post, publishing }: { post: PostDetail; publishing: Publis
 
   return (
     <Page title={title}>
+      <UnsavedChangesGuard dirty={dirty} />
       <p>
         <Link to="/posts">Back to my posts</Link>
       </p>
-      <PostStatusPanel status={post.status} reason={post.status_reason} />
-      <Flash message={flash.message} stamp={flash.stamp} />
+      <PostStatusPanel status={post.status} reason={post.status_reason} findings={findings} />
+      <Flash message={flash.message && flash.live ? `${flash.message} ${afterChecks(post)}` : flash.message} stamp={flash.stamp} />
+      {undo ? (
+        <p className="undo-bar">
+          <button
+            type="button"
+            className="button button--secondary"
+            disabled={edit.isPending}
+            onClick={() => edit.mutate({ text: undo.text }, { onSuccess: (updated) => saved(`Undone: ${undo.said.charAt(0).toLowerCase()}${undo.said.slice(1)}.`, updated) })}
+          >
+            Undo<span className="visually-hidden">: {undo.said}</span>
+          </button>
+        </p>
+      ) : null}
       <ErrorSummary messages={actionErrors} />
       {publishing && PUBLISHED_STATUSES.includes(post.status ?? "")
         ? publishing(post, () => void queryClient.invalidateQueries({ queryKey: postKey(post.id) }))
@@ -273,14 +347,15 @@ function PostScreen({ post, publishing }: { post: PostDetail; publishing: Publis
 
       <section className="panel" aria-labelledby="content-heading">
         <h2 id="content-heading">{isDraft ? "Text and channels" : "The post"}</h2>
-        {isDraft || panel?.kind === "edit" ? (
+        {editor ? (
           <EditForm
             post={post}
-            initialText={panel?.kind === "edit" ? panel.text : undefined}
-            select={panel?.kind === "edit" ? panel.select : undefined}
+            editor={editor}
+            onChange={(value) => setEditor((open) => (open ? { ...open, value } : open))}
+            dirty={dirty}
             afterSubmission={!isDraft}
-            onCancel={isDraft ? undefined : () => setPanel(null)}
-            onDone={done}
+            onCancel={isDraft ? undefined : () => setEditor(null)}
+            onDone={saved}
           />
         ) : (
           <>
@@ -298,7 +373,7 @@ function PostScreen({ post, publishing }: { post: PostDetail; publishing: Publis
               ) : null}
             </dl>
             {editable ? (
-              <button type="button" className="button button--secondary" onClick={() => setPanel({ kind: "edit" })}>
+              <button type="button" className="button button--secondary" onClick={() => openEditor()}>
                 Edit text, channels or time
               </button>
             ) : null}
@@ -364,10 +439,10 @@ function PostScreen({ post, publishing }: { post: PostDetail; publishing: Publis
           <button
             type="button"
             className="button button--primary"
-            disabled={submit.isPending || overLimit({ text: post.text ?? "", channels, scheduledAt: "" }).length > 0}
-            onClick={() => submit.mutate(undefined, { onSuccess: (updated) => done("Sent.", updated) })}
+            disabled={submit.isPending || edit.isPending || overLimit(editor?.value ?? valueOf(post)).length > 0}
+            onClick={sendForChecks}
           >
-            {submit.isPending ? "Sending…" : "Send for checks"}
+            {submit.isPending ? "Sending…" : dirty ? "Save and send for checks" : "Send for checks"}
           </button>
         </section>
       ) : null}
@@ -391,74 +466,4 @@ function afterChecks(post: PostDetail): string {
 function faceWhere(post: PostDetail, faceId: number): string {
   const where = faceNumber(post, faceId);
   return where ? `Face ${where.face} in photo ${where.photo}` : "This face";
-}
-
-const EDIT_FIELDS = ["text", "channels", "scheduled_at"] as const;
-
-function EditForm({
-  post,
-  initialText,
-  select,
-  afterSubmission,
-  onCancel,
-  onDone,
-}: {
-  post: PostDetail;
-  initialText: string | undefined;
-  select: [number, number] | undefined;
-  afterSubmission: boolean;
-  onCancel: (() => void) | undefined;
-  onDone: (message: string, updated?: PostDetail) => void;
-}) {
-  const edit = useEditPost(post.id);
-  const [value, setValue] = useState<PostFieldsValue>({
-    text: initialText ?? post.text ?? "",
-    channels: postChannels(post),
-    scheduledAt: toLocalInput(post.scheduled_at),
-  });
-  const [localErrors, setLocalErrors] = useState<Record<string, string[]>>({});
-  const errors = errorMessages(edit.error, EDIT_FIELDS);
-  const selected = useRef(false);
-  const textRef = (element: HTMLTextAreaElement | null) => {
-    if (!element || selected.current || !afterSubmission) return;
-    selected.current = true;
-    element.focus();
-    if (select) {
-      const [start, end] = initialText !== undefined ? select : spanToUtf16(value.text, select);
-      element.setSelectionRange(start, end);
-    }
-  };
-
-  function submit(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    const problems: Record<string, string[]> = {};
-    if (value.channels.length === 0) problems.channels = ["Choose at least one channel to publish to."];
-    if (overLimit(value).length > 0) problems.text = ["The text is too long for a channel you chose: shorten it or untick that channel."];
-    setLocalErrors(problems);
-    if (Object.keys(problems).length > 0) return;
-    edit.mutate(
-      { text: value.text, channels: value.channels, scheduled_at: fromLocalInput(value.scheduledAt) },
-      { onSuccess: (updated) => onDone(afterSubmission ? "Changes saved." : "Draft saved.", updated) },
-    );
-  }
-
-  return (
-    <form className="form" onSubmit={submit} noValidate>
-      {afterSubmission ? (
-        <p className="notice notice--warn">Saving a change sends the post through the checks again and cancels any approval it has.</p>
-      ) : null}
-      <ErrorSummary messages={errors.top} />
-      <PostFields value={value} onChange={setValue} errors={{ ...errors.fields, ...localErrors }} textRef={textRef} />
-      <div className="actions">
-        <button type="submit" className="button button--primary" disabled={edit.isPending}>
-          {edit.isPending ? "Saving…" : afterSubmission ? "Save and check again" : "Save draft"}
-        </button>
-        {onCancel ? (
-          <button type="button" className="button button--secondary" onClick={onCancel}>
-            Cancel
-          </button>
-        ) : null}
-      </div>
-    </form>
-  );
 }

@@ -1,4 +1,5 @@
 import { useEffect, useId, useRef, useState, type FormEvent } from "react";
+import { FormActions } from "../../../components/FormActions";
 import { Icon } from "../../../components/Icon";
 import { errorMessages } from "../../../lib/errors";
 import type { PostDetail } from "../../../lib/post";
@@ -170,22 +171,19 @@ export function TagFacePanel({
           ))}
         </p>
       ) : null}
-      <div className="actions">
-        <button type="submit" className="button button--primary" disabled={tag.isPending}>
-          {tag.isPending
-            ? "Saving…"
-            : choice === "person"
-              ? person
-                ? `Tag as ${person.display_first_name} ${person.last_name}`
-                : "Tag this person"
-              : choice === "adult_consent"
-                ? "Tag as adult with consent"
-                : "Mark as not a face"}
-        </button>
-        <button type="button" className="button button--secondary" onClick={onCancel}>
-          Cancel
-        </button>
-      </div>
+      <FormActions
+        label={
+          choice === "person"
+            ? person
+              ? `Tag as ${person.display_first_name} ${person.last_name}`
+              : "Tag this person"
+            : choice === "adult_consent"
+              ? "Tag as adult with consent"
+              : "Mark as not a face"
+        }
+        pending={tag.isPending}
+        onCancel={onCancel}
+      />
     </form>
   );
 }

@@ -1,6 +1,6 @@
 /**
  * The leaders' approval queue: the list (filters, most urgent first), one post with its
- * diff and history, the decisions (approve the exact content hash seen, reject, request
+ * diff since the version this leader last saw (kept on the server) and history, the decisions (approve the exact content hash seen, reject, request
  * changes), the thread, and each school's publishing pause.
  */
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
@@ -133,34 +133,15 @@ export function useSetPublishingPolicy(schoolId: number) {
   });
 }
 
-// --- the version each leader last saw, per post, on this device -------------------------------
+// --- the version each leader last saw, per post, kept on the server (issue 17, item 9) -----------
 
-const SEEN_KEY = "school-post-queue.seen-versions";
+export type SeenAnswer = paths["/api/posts/{post_id}/seen"]["post"]["responses"][200]["content"]["application/json"];
 
-function readSeen(): Record<string, number> {
-  try {
-    const raw = window.localStorage.getItem(SEEN_KEY);
-    const parsed: unknown = raw ? JSON.parse(raw) : {};
-    return parsed !== null && typeof parsed === "object" ? (parsed as Record<string, number>) : {};
-  } catch {
-    return {};
-  }
-}
-
-/** Per signed-in user, so two leaders sharing a device do not hide changes from each other. */
-export function seenVersion(userId: number, postId: number): number | null {
-  const value = readSeen()[`${userId}:${postId}`];
-  return typeof value === "number" ? value : null;
-}
-
-export function rememberSeen(userId: number, postId: number, version: number): void {
-  try {
-    const all = readSeen();
-    all[`${userId}:${postId}`] = version;
-    // Keep the newest 500 entries: enough for a term of posts, small in storage.
-    const entries = Object.entries(all).slice(-500);
-    window.localStorage.setItem(SEEN_KEY, JSON.stringify(Object.fromEntries(entries)));
-  } catch {
-    // storage blocked: the diff is a convenience, the approval still binds to the hash
-  }
+/**
+ * Tell the server this leader has the post's current version in front of them; it answers
+ * the version they had seen before, on whichever device that was. Not a query: it changes
+ * what the server holds, and is safe to repeat.
+ */
+export function markPostSeen(postId: number): Promise<SeenAnswer> {
+  return unwrap(api.POST("/api/posts/{post_id}/seen", path(postId)));
 }

@@ -1,14 +1,13 @@
 import { useId } from "react";
-import { Link, useSearchParams } from "react-router";
-import { ErrorSummary } from "../../../components/ErrorSummary";
+import { useSearchParams } from "react-router";
+import { FilterPanel, FilterSelect } from "../../../components/FilterPanel";
 import { Icon } from "../../../components/Icon";
-import { Loading } from "../../../components/Loading";
+import { ListHeader } from "../../../components/ListHeader";
 import { Page } from "../../../components/Page";
 import { Pagination } from "../../../components/Pagination";
-import { StatusBadge } from "../../../components/StatusBadge";
-import { errorMessages } from "../../../lib/errors";
+import { PostCard } from "../../../components/PostCard";
 import { formatDateTime } from "../../../lib/format";
-import { CHANNEL_LABELS, CHANNELS, isChannel, postChannels, postTitle, statusMeta, type PostStatus } from "../../../lib/post";
+import { CHANNEL_LABELS, CHANNELS, isChannel, type PostStatus } from "../../../lib/post";
 import { useQueue, type QueueQuery } from "../api/queue";
 import type { SchoolRef } from "./types";
 
@@ -73,110 +72,73 @@ export function ApprovalQueuePage({ schools }: { schools: SchoolRef[] }) {
     setParams(next, { replace: name !== "page" });
   }
 
-  const count = posts.data?.count ?? 0;
   return (
     <Page title="Approval queue">
-      <details className="filters panel" open={view !== "waiting" || Boolean(channel || pupils || from || to || school)}>
-        <summary>Filters</summary>
-        <div className="filters__grid">
-          <div className="field">
-            <label htmlFor={`${id}-view`}>Show</label>
-            <select id={`${id}-view`} value={view} onChange={(event) => set("view", event.target.value === "waiting" ? "" : event.target.value)}>
-              {Object.entries(VIEWS).map(([key, option]) => (
-                <option key={key} value={key}>
-                  {option.label}
-                </option>
-              ))}
-            </select>
-          </div>
-          <div className="field">
-            <label htmlFor={`${id}-channel`}>Channel</label>
-            <select id={`${id}-channel`} value={channel} onChange={(event) => set("channel", event.target.value)}>
-              <option value="">Any channel</option>
-              {CHANNELS.map((c) => (
-                <option key={c} value={c}>
-                  {CHANNEL_LABELS[c]}
-                </option>
-              ))}
-            </select>
-          </div>
-          <div className="field">
-            <label htmlFor={`${id}-pupils`}>Identifiable pupils</label>
-            <select id={`${id}-pupils`} value={pupils} onChange={(event) => set("pupils", event.target.value)}>
-              <option value="">Either</option>
-              <option value="yes">Shows identifiable pupils</option>
-              <option value="no">No identifiable pupils</option>
-            </select>
-          </div>
-          {schools.length > 1 ? (
-            <div className="field">
-              <label htmlFor={`${id}-school`}>School</label>
-              <select id={`${id}-school`} value={school} onChange={(event) => set("school", event.target.value)}>
-                <option value="">All your schools</option>
-                {schools.map((s) => (
-                  <option key={s.id} value={s.id}>
-                    {s.name}
-                  </option>
-                ))}
-              </select>
-            </div>
-          ) : null}
-          <div className="field">
-            <label htmlFor={`${id}-from`}>Scheduled from</label>
-            <input id={`${id}-from`} type="date" value={from} onChange={(event) => set("from", event.target.value)} />
-          </div>
-          <div className="field">
-            <label htmlFor={`${id}-to`}>Scheduled until</label>
-            <input id={`${id}-to`} type="date" value={to} onChange={(event) => set("to", event.target.value)} />
-          </div>
+      <FilterPanel active={view !== "waiting" || Boolean(channel || pupils || from || to || school)}>
+        <FilterSelect
+          label="Show"
+          value={view}
+          options={Object.entries(VIEWS).map(([key, option]) => [key, option.label])}
+          onChange={(value) => set("view", value === "waiting" ? "" : value)}
+        />
+        <FilterSelect label="Channel" value={channel} any="Any channel" options={CHANNELS.map((c) => [c, CHANNEL_LABELS[c]])} onChange={(value) => set("channel", value)} />
+        <FilterSelect
+          label="Identifiable pupils"
+          value={pupils}
+          any="Either"
+          options={[
+            ["yes", "Shows identifiable pupils"],
+            ["no", "No identifiable pupils"],
+          ]}
+          onChange={(value) => set("pupils", value)}
+        />
+        {schools.length > 1 ? (
+          <FilterSelect label="School" value={school} any="All your schools" options={schools.map((s) => [String(s.id), s.name])} onChange={(value) => set("school", value)} />
+        ) : null}
+        <div className="field">
+          <label htmlFor={`${id}-from`}>Scheduled from</label>
+          <input id={`${id}-from`} type="date" value={from} onChange={(event) => set("from", event.target.value)} />
         </div>
-      </details>
+        <div className="field">
+          <label htmlFor={`${id}-to`}>Scheduled until</label>
+          <input id={`${id}-to`} type="date" value={to} onChange={(event) => set("to", event.target.value)} />
+        </div>
+      </FilterPanel>
 
-      <p role="status" className="result-count">
-        {posts.isPending ? "Loading…" : `${count} post${count === 1 ? "" : "s"}: ${VIEWS[view]?.label.toLowerCase()}. Most urgent first.`}
-      </p>
-      {posts.isError ? <ErrorSummary messages={errorMessages(posts.error).top} /> : null}
-      {posts.isPending ? <Loading /> : null}
+      <ListHeader query={posts} noun={["post", "posts"]} showing={VIEWS[view]?.label ?? ""} after="Most urgent first." />
       {posts.data && posts.data.results.length > 0 ? (
         <>
           <ul className="card-list" aria-label="Posts">
-            {posts.data.results.map((post) => {
-              const meta = statusMeta(post.status);
-              return (
-                <li key={post.id} className="card post-card">
-                  <div className="card-main">
-                    <h2 className="post-card__title">
-                      <Link to={`/queue/${post.id}`}>{postTitle(post, 110)}</Link>
-                    </h2>
-                    <p className="post-card__meta">
-                      <StatusBadge label={meta.label} tone={meta.tone} icon={meta.icon} prefix="Status:" />
-                      {isOverdue(post) ? (
-                        <span className="tag-label tag-label--overdue">
-                          <Icon name="clock" /> Due time passed, not published yet
-                        </span>
-                      ) : null}
-                      {post.has_identifiable_pupils ? (
-                        <span className="tag-label">
-                          <Icon name="alert" /> Identifiable pupils
-                        </span>
-                      ) : null}
-                    </p>
-                    <p className="hint">
-                      By {post.author_name} · {postChannels(post).map((c) => CHANNEL_LABELS[c]).join(", ")} · {post.image_count} photo
-                      {post.image_count === 1 ? "" : "s"}
-                    </p>
-                    <p className="hint">
-                      {post.scheduled_at ? (
-                        <strong>Publish at {formatDateTime(post.scheduled_at)}</strong>
-                      ) : (
-                        "No publishing time: as soon as approved"
-                      )}
-                      {post.submitted_at ? ` · sent ${formatDateTime(post.submitted_at)}` : ""}
-                    </p>
-                  </div>
-                </li>
-              );
-            })}
+            {posts.data.results.map((post) => (
+              <PostCard
+                key={post.id}
+                post={post}
+                to={`/queue/${post.id}`}
+                titleLength={110}
+                badges={
+                  <>
+                    {isOverdue(post) ? (
+                      <span className="tag-label tag-label--overdue">
+                        <Icon name="clock" /> Due time passed, not published yet
+                      </span>
+                    ) : null}
+                    {post.has_identifiable_pupils ? (
+                      <span className="tag-label">
+                        <Icon name="alert" /> Identifiable pupils
+                      </span>
+                    ) : null}
+                  </>
+                }
+              >
+                <p className="hint">
+                  By {post.author_name}
+                  {post.submitted_at ? ` · sent ${formatDateTime(post.submitted_at)}` : ""}
+                </p>
+                <p className="hint">
+                  {post.scheduled_at ? <strong>Publish at {formatDateTime(post.scheduled_at)}</strong> : "No publishing time: as soon as approved"}
+                </p>
+              </PostCard>
+            ))}
           </ul>
           <Pagination page={posts.data} current={page} onChange={(n) => set("page", String(n))} label="Pages of the queue" />
         </>

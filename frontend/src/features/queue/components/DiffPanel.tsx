@@ -1,9 +1,10 @@
+import { Fragment } from "react";
 import { Icon } from "../../../components/Icon";
 import { errorMessages } from "../../../lib/errors";
-import { channelLabel, diffIsEmpty, photoNumber, type PostDetail } from "../../../lib/post";
+import { channelLabel, diffIsEmpty, photoNumber, type PostDetail, type PostDiff } from "../../../lib/post";
 import { usePostDiff } from "../api/queue";
 
-/** What changed since the version this leader last looked at (on this device). */
+/** What changed since the version this leader last looked at (on any device: the server keeps it). */
 export function DiffPanel({ post, since }: { post: PostDetail; since: number }) {
   const diff = usePostDiff(post.id, since);
   const photo = (imageId: number) => {
@@ -23,20 +24,10 @@ export function DiffPanel({ post, since }: { post: PostDetail; since: number }) 
           <p>Nothing that would be published has changed (only tags, blurs or the schedule).</p>
         ) : (
           <>
-            {diff.data.textDiff.length > 0 ? (
+            {diff.data.textChanges.some((run) => run.change !== "same") ? (
               <>
                 <h3>Text</h3>
-                <pre className="text-diff" aria-label="Text changes: lines starting with minus were removed, plus were added">
-                  {diff.data.textDiff
-                    .filter((line) => !line.startsWith("---") && !line.startsWith("+++") && !line.startsWith("@@"))
-                    .map((line, index) => (
-                      <span key={index} className={line.startsWith("+") ? "diff-add" : line.startsWith("-") ? "diff-del" : undefined}>
-                        {line.startsWith("+") ? "Added: " : line.startsWith("-") ? "Removed: " : "  "}
-                        {line.slice(1)}
-                        {"\n"}
-                      </span>
-                    ))}
-                </pre>
+                <WordChanges changes={diff.data.textChanges} />
               </>
             ) : null}
             <ul>
@@ -61,5 +52,39 @@ export function DiffPanel({ post, since }: { post: PostDetail; since: number }) 
         )
       ) : null}
     </section>
+  );
+}
+
+/** How an added or a removed word is marked: <ins> and <del> say so to assistive technology too. */
+const WORD_MARKS = {
+  added: { Mark: "ins", className: "diff-add" },
+  removed: { Mark: "del", className: "diff-del" },
+} as const;
+
+/**
+ * The text as it is now, with the words removed since shown struck through and the words
+ * added highlighted: a leader sees "Okoye" went and "beautifully" came, not two whole
+ * paragraphs. Screen readers hear "removed:" and "added:" before each change.
+ */
+export function WordChanges({ changes }: { changes: PostDiff["textChanges"] }) {
+  return (
+    <p className="word-diff" aria-label="The text now, with its changes">
+      {changes.map((run, index) => {
+        if (run.change === "same") return <span key={index}>{run.text}</span>;
+        // The space after a changed word stays outside its mark, so only the word is marked.
+        const words = run.text.replace(/\s+$/, "");
+        const after = run.text.slice(words.length);
+        const { Mark, className } = WORD_MARKS[run.change];
+        return (
+          <Fragment key={index}>
+            <Mark className={className}>
+              <span className="visually-hidden">{run.change}: </span>
+              {words}
+            </Mark>
+            {after}
+          </Fragment>
+        );
+      })}
+    </p>
   );
 }

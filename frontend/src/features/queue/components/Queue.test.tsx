@@ -1,4 +1,4 @@
-import { screen, waitFor, within } from "@testing-library/react";
+import { fireEvent, screen, waitFor, within } from "@testing-library/react";
 import { describe, expect, it } from "vitest";
 import { formatDateTime } from "../../../lib/format";
 import { fakeApi, meFor } from "../../../test/fakeApi";
@@ -208,16 +208,21 @@ describe("approval queue", () => {
     expect(screen.getByRole("button", { name: "Reject" })).toBeInTheDocument();
   });
 
-  it("shows what changed since the version this leader last saw", async () => {
-    window.localStorage.setItem("school-post-queue.seen-versions", JSON.stringify({ [`${HEAD_ID}:12`]: 1 }));
+  it("shows the words changed since the version this leader last saw on any device (item 9)", async () => {
     const api = fakeApi(
       routes({
+        "POST /api/posts/12/seen": { status: 200, body: { version: 2, previous_version: 1 } },
         "GET /api/posts/12/diff": {
           status: 200,
           body: {
             from_version: 1,
             to_version: 2,
             text_diff: ["--- before", "+++ now", "@@ -1 +1 @@", "-Year 4 planted a tree.", "+Year 4 planted trees today."],
+            text_changes: [
+              { change: "same", text: "Year 4 planted " },
+              { change: "removed", text: "a tree." },
+              { change: "added", text: "trees today." },
+            ],
             channels: { before: ["website"], now: ["website"] },
             images_added: [],
             images_removed: [],
@@ -229,10 +234,22 @@ describe("approval queue", () => {
     );
     renderApp("/queue/12");
     expect(await screen.findByRole("heading", { name: /Changed since you last looked \(version 1 → 2\)/ })).toBeInTheDocument();
-    expect(await screen.findByText(/Removed: Year 4 planted a tree\./)).toBeInTheDocument();
+    const text = await screen.findByLabelText("The text now, with its changes");
+    expect(within(text).getByRole("deletion")).toHaveTextContent("removed: a tree.");
+    expect(within(text).getByRole("insertion")).toHaveTextContent("added: trees today.");
+    expect(within(text).queryByText(/Year 4 planted a tree/)).toBeNull();
     expect(screen.getByText("Changed photo 1 (for example, faces blurred).")).toBeInTheDocument();
     expect(api.find("GET", "/api/posts/12/diff")[0]?.query.get("since")).toBe("1");
-    expect(JSON.parse(window.localStorage.getItem("school-post-queue.seen-versions") ?? "{}")).toEqual({ [`${HEAD_ID}:12`]: 2 });
+    expect(api.find("POST", "/api/posts/12/seen")).toHaveLength(1);
+    expect(window.localStorage.getItem("school-post-queue.seen-versions")).toBeNull();
+  });
+
+  it("shows no changes the first time a leader opens a post", async () => {
+    const api = fakeApi(routes({ "POST /api/posts/12/seen": { status: 200, body: { version: 2, previous_version: null } } }));
+    renderApp("/queue/12");
+    await waitFor(() => expect(api.find("POST", "/api/posts/12/seen")).toHaveLength(1));
+    expect(screen.queryByRole("heading", { name: /Changed since you last looked/ })).toBeNull();
+    expect(api.find("GET", "/api/posts/12/diff")).toHaveLength(0);
   });
 
   it("shows a banner on every screen while publishing is paused, and resumes it", async () => {
@@ -332,9 +349,48 @@ describe("approval queue", () => {
     const { user } = renderApp("/queue/12");
 
     expect(await screen.findByText("Adult with consent on file: Mr Khan (governor)")).toBeInTheDocument();
-    expect(screen.getByText(/Tagged by Sam Teacher/)).toBeInTheDocument();
+    // Item 11: who tagged the adult, and when, beside that face.
+    const faceItem = screen.getByText("Adult with consent on file: Mr Khan (governor)").closest("li")!;
+    expect(within(faceItem).getByText(`Tagged as an adult by Sam Teacher, ${formatDateTime("2026-11-03T10:02:00Z")}`)).toBeInTheDocument();
     await user.click(await screen.findByRole("button", { name: "Confirm: Mr Khan (governor) has consent on file" }));
     await screen.findByText(/Confirmed: face 1 in photo 1 is Mr Khan \(governor\)/);
     expect(api.find("POST", "/api/posts/12/faces/5/confirm-adult")).toHaveLength(1);
+  });
+
+  it("opens the photo full screen, zooms it, and names who tagged each face beside its number (items 8, 11)", async () => {
+    const adult = face({ tag: "adult_consent", adult_name: "Mr Khan", tagged_by: 3, tagged_by_name: "Sam Teacher", tagged_at: "2026-11-03T10:02:00Z", box: [10, 300, 110, 200] });
+    fakeApi(routes({ "GET /api/posts/12": { status: 200, body: post({ ...READY, images: [image({ faces: [adult] })] }) } }));
+    const { user } = renderApp("/queue/12");
+
+    const enlarge = await screen.findByRole("button", { name: "Enlarge photo 1" });
+    // The number sits outside the face: below the box here, as the face is at the top.
+    expect(screen.getByTestId("face-box-5")).toHaveClass("face-box--badge-below");
+    await user.click(enlarge);
+    const viewer = screen.getByRole("dialog", { name: "Photo 1" });
+    expect(within(viewer).getByRole("button", { name: "Close" })).toHaveFocus();
+    expect(within(viewer).getByRole("img")).toHaveAttribute("src", expect.stringContaining("large"));
+    const frame = within(viewer).getByTestId("viewer-frame");
+    expect(frame).toHaveAttribute("data-zoom", "1.00");
+    await user.click(within(viewer).getByRole("button", { name: "Zoom in" }));
+    expect(frame).toHaveAttribute("data-zoom", "1.50");
+    expect(within(viewer).getByRole("list", { name: "Faces in this photo" })).toHaveTextContent(
+      `Face 1: Adult with consent on file: Mr Khan. Tagged as an adult by Sam Teacher, ${formatDateTime("2026-11-03T10:02:00Z")}.`,
+    );
+    await user.keyboard("{Escape}");
+    expect(screen.queryByRole("dialog")).toBeNull();
+    expect(enlarge).toHaveFocus();
+  });
+
+  it("zooms the full-screen photo with a two-finger pinch (item 8)", async () => {
+    fakeApi(routes({}));
+    const { user } = renderApp("/queue/12");
+    await user.click(await screen.findByRole("button", { name: "Enlarge photo 1" }));
+    const frame = screen.getByTestId("viewer-frame");
+    fireEvent.pointerDown(frame, { pointerId: 1, clientX: 100, clientY: 100 });
+    fireEvent.pointerDown(frame, { pointerId: 2, clientX: 200, clientY: 100 });
+    fireEvent.pointerMove(frame, { pointerId: 2, clientX: 300, clientY: 100 });
+    expect(frame).toHaveAttribute("data-zoom", "2.00");
+    fireEvent.pointerUp(frame, { pointerId: 2 });
+    fireEvent.pointerUp(frame, { pointerId: 1 });
   });
 });

@@ -1,12 +1,12 @@
 import { useQueryClient } from "@tanstack/react-query";
-import { useEffect, useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { Link, useParams } from "react-router";
 import { ErrorSummary } from "../../../components/ErrorSummary";
 import { Flash } from "../../../components/Flash";
 import { Icon } from "../../../components/Icon";
 import { Loading } from "../../../components/Loading";
 import { Page } from "../../../components/Page";
-import { FaceList } from "../../../components/post/FaceList";
+import { FaceList, faceNote } from "../../../components/post/FaceList";
 import { FindingList } from "../../../components/post/FindingList";
 import { HighlightedText } from "../../../components/post/HighlightedText";
 import { NoteThread } from "../../../components/post/NoteThread";
@@ -28,7 +28,7 @@ import {
   type PostDetail,
   type PublishingSlot,
 } from "../../../lib/post";
-import { queuePostKey, rememberSeen, seenVersion, useAddNote, usePublishing, useQueuePost } from "../api/queue";
+import { markPostSeen, queuePostKey, useAddNote, usePublishing, useQueuePost } from "../api/queue";
 import { DecisionPanel } from "./DecisionPanel";
 import { DiffPanel } from "./DiffPanel";
 import { FaceReviewActions } from "./FaceReviewActions";
@@ -53,11 +53,7 @@ export function ReviewPage({ userId, publishing }: { userId: number; publishing?
 
 function ReviewScreen({ post, userId, publishing }: { post: PostDetail; userId: number; publishing: PublishingSlot | undefined }) {
   const queryClient = useQueryClient();
-  // The version this leader saw last time, read once; then this version counts as seen.
-  const [since] = useState(() => seenVersion(userId, post.id));
-  useEffect(() => {
-    if (post.version !== undefined) rememberSeen(userId, post.id, post.version);
-  }, [userId, post.id, post.version]);
+  const since = useSeenBefore(post);
   const [flash, setFlash] = useState<{ message: string | null; stamp: number }>({ message: null, stamp: 0 });
   const policy = usePublishing(post.school);
   const note = useAddNote(post.id);
@@ -75,7 +71,7 @@ function ReviewScreen({ post, userId, publishing }: { post: PostDetail; userId: 
       <p>
         <Link to="/queue">Back to the queue</Link>
       </p>
-      <PostStatusPanel status={post.status} reason={post.status_reason} audience="leader" />
+      <PostStatusPanel status={post.status} reason={post.status_reason} audience="leader" findings={findings} />
       <Flash message={flash.message} stamp={flash.stamp} />
       {publishing && PUBLISHED_STATUSES.includes(post.status ?? "")
         ? publishing(post, () => void queryClient.invalidateQueries({ queryKey: queuePostKey(post.id) }))
@@ -135,7 +131,15 @@ function ReviewScreen({ post, userId, publishing }: { post: PostDetail; userId: 
           {post.images.map((image, index) => {
             const marks: FaceMark[] = image.faces.flatMap((face, i) =>
               face.box.length === 4
-                ? [{ id: face.id, box: face.box as Box, number: i + 1, tone: faceState(face, checks.get(face.id), channels).tone }]
+                ? [
+                    {
+                      id: face.id,
+                      box: face.box as Box,
+                      number: i + 1,
+                      tone: faceState(face, checks.get(face.id), channels).tone,
+                      note: faceNote(face, checks.get(face.id), channels),
+                    },
+                  ]
                 : [],
             );
             return (
@@ -147,6 +151,7 @@ function ReviewScreen({ post, userId, publishing }: { post: PostDetail; userId: 
                   width={image.width}
                   height={image.height}
                   faces={marks}
+                  enlarge={{ src: imageSrc(image, "large", post), title: `Photo ${index + 1}` }}
                 />
                 <h4 className="small-heading">Faces</h4>
                 <FaceList
@@ -205,4 +210,26 @@ function ReviewScreen({ post, userId, publishing }: { post: PostDetail; userId: 
       <HistoryPanel postId={post.id} />
     </Page>
   );
+}
+
+/**
+ * The version this leader had seen before opening the post (on any device: the server keeps
+ * it), asked once; each version shown from then on is recorded as seen. A refusal (not a
+ * reviewer of this school) only means there is nothing to compare with.
+ */
+function useSeenBefore(post: PostDetail): number | null {
+  const [since, setSince] = useState<number | null>(null);
+  const recorded = useRef<number | null>(null);
+  useEffect(() => {
+    if (post.version === undefined || recorded.current === post.version) return;
+    const first = recorded.current === null;
+    recorded.current = post.version;
+    markPostSeen(post.id).then(
+      (answer) => {
+        if (first) setSince(answer.previous_version ?? null);
+      },
+      () => undefined,
+    );
+  }, [post.id, post.version]);
+  return since;
 }
