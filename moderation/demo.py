@@ -47,7 +47,6 @@ def seed(demo: Demo) -> None:
         "Well done to Year 5 for a brilliant science fair!",
         photos=(_photo("obama2.jpg"),),
         alt="A pupil presenting a science project",
-        channels=("website", "facebook"),
     )
     guest = _post_make(
         demo,
@@ -63,7 +62,7 @@ def seed(demo: Demo) -> None:
         photos=(_photo("biden.jpg"),),
         alt="Holding the trophy",
     )
-    _post_make(demo, "Tickets from Mrs Jones on 07700 900123", channels=("website", "x"))
+    _post_make(demo, "Tickets from Mrs Jones on 07700 900123")
     _seed_leader_decisions(demo)
 
 
@@ -71,13 +70,14 @@ def _post_make(
     demo: Demo,
     text: str,
     *,
-    channels: tuple[str, ...] = ("website",),
     photos: tuple[bytes | None, ...] = (),
     alt: str = "",
     submit: bool = True,
     scheduled: bool = False,
 ) -> Post | None:
-    """A teacher's post, submitted and checked at once; None if the demo has it already."""
+    """A teacher's post, submitted and checked at once; None if the demo has it already. On
+    the website only: the demo school has no social accounts connected, and a post is sent
+    only where the school has one (issue 17, item 6)."""
     if Post.objects.filter(school=demo.school, text=text).exists():
         return None
     teacher, device = demo.users["teacher"], demo.device
@@ -85,7 +85,7 @@ def _post_make(
         author=teacher,
         device=device,
         text=text,
-        channels=channels,
+        channels=("website",),
         scheduled_at=timezone.now() + timedelta(days=7) if scheduled else None,
     )
     for data in photos:

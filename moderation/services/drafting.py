@@ -20,6 +20,8 @@ from backend.audit.services import audit_record
 from backend.common.errors import Conflict, InvalidInput, Refused
 from backend.common.normalise import check_schedule
 from backend.common.retry import retry_on_deadlock
+from publishers import selectors as publishing_selectors
+from publishers.registry import channel_name_in_sentence
 
 from .. import imaging
 from ..models import CHANNEL_TEXT_LIMITS, MAX_IMAGES, Post, PostImage
@@ -38,6 +40,10 @@ EMPTY_POST = "A post needs some text or at least one photo."
 TOO_MANY_IMAGES = f"A post can have at most {MAX_IMAGES} photos."
 INSTAGRAM_NEEDS_IMAGE = "Instagram posts need at least one photo."
 SCHEDULE_IN_PAST = "The scheduled time is in the past."
+CHANNEL_NOT_CONNECTED = (
+    "This school has no account connected for {channels}, so the post could not go out there: "
+    "choose another channel, or ask a trust administrator to connect one."
+)
 
 
 def _check_device(*, device: Device | None, user: User, school_id: int) -> None:
@@ -87,6 +93,16 @@ def _validate_content(
             raise InvalidInput(SCHEDULE_IN_PAST, field="scheduled_at")
         check_schedule(scheduled_at, now=now)
     return channels
+
+
+def _check_channels_connected(*, school_id: int, channels: Sequence[str]) -> None:
+    """Issue 17, item 6: a post is sent for checks only to channels the school can publish
+    on now, so a missing account is found by the teacher at submission, not after approval."""
+    connected = publishing_selectors.channel_kinds_connected(school_id=school_id)
+    missing = [c for c in channels if c not in connected]
+    if missing:
+        names = ", ".join(channel_name_in_sentence(c) for c in missing)
+        raise InvalidInput(CHANNEL_NOT_CONNECTED.format(channels=names), field="channels")
 
 
 def post_create(
@@ -308,6 +324,7 @@ def post_submit(*, post: Post, actor: User, device: Device | None) -> Post:
         scheduled_at=post.scheduled_at,
         require_content=True,
     )
+    _check_channels_connected(school_id=post.school_id, channels=post.channels)
     seen_status = post.status
     try:
         with transaction.atomic():

@@ -1,6 +1,7 @@
 """Build posts, people and consent for the checks' tests, through the real services where
 the rule under test lives elsewhere."""
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +26,9 @@ from consent.models import (
 )
 from moderation import services
 from moderation.models import Post
+from publishers.selectors import channel_kinds_connected
 from tests.commits import committed
+from tests.publishers.factories import connect
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "faces"
 ALL_PHOTO = [
@@ -124,9 +127,17 @@ def draft(
 
 
 def submitted(author: Any, device: Device, **kwargs: Any) -> Post:
-    """Draft and submit; with eager tasks the checks have run when this returns."""
+    """Draft and submit; with eager tasks the checks have run when this returns. The
+    school has an account connected for every channel asked for (submission needs one)."""
     post = draft(author, device, **kwargs)
+    connect_missing(post.school, post.channels)
     with committed():
         services.post_submit(post=post, actor=author, device=device)
     post.refresh_from_db()
     return post
+
+
+def connect_missing(school: Any, channels: Sequence[str]) -> None:
+    """Connect an account for each of ``channels`` the school lacks (issue 17, item 6)."""
+    for kind in set(channels) - channel_kinds_connected(school_id=school.pk):
+        connect(school, kind)

@@ -19,6 +19,7 @@ from tests.commits import commits_for_real, committed
 from tests.faces.big_images import HUGE_ONE_BIT_SIZE, forbid_decoding, one_bit_png
 from tests.factories import member
 from tests.moderation.factories import draft, fixture_bytes
+from tests.publishers.factories import connect
 
 S = Post.Status
 
@@ -52,12 +53,29 @@ def _stored_files() -> list[str]:
 
 
 @pytest.fixture
-def draft_id(tablet_as: Any, teacher: Any) -> int:
+def draft_id(tablet_as: Any, teacher: Any, school: Any) -> int:
+    connect(school, "x")
     response = tablet_as(teacher).post(
         "/api/posts", {"text": "Sports day", "channels": ["website", "x"]}, format="json"
     )
     assert response.status_code == 201, response.json()
     return response.json()["id"]
+
+
+def test_submitting_to_a_channel_with_no_connected_account_is_refused_naming_it(
+    tablet_as: Any, teacher: Any
+) -> None:
+    """Issue 17, item 6: found by the teacher at submission, not after approval."""
+    client = tablet_as(teacher)
+    draft = client.post(
+        "/api/posts", {"text": "Sports day", "channels": ["website", "facebook"]}, format="json"
+    ).json()
+    response = client.post(f"/api/posts/{draft['id']}/submit")
+    assert response.status_code == 400
+    body = response.json()
+    assert body["field"] == "channels"
+    assert body["detail"].startswith("This school has no account connected for Facebook")
+    assert Post.objects.get(pk=draft["id"]).status == S.DRAFT
 
 
 def test_r7_a_post_from_an_unenrolled_device_is_refused_and_nothing_stored(

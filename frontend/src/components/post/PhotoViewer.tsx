@@ -1,4 +1,5 @@
-import { useEffect, useLayoutEffect, useRef, useState, type KeyboardEvent, type PointerEvent } from "react";
+import { useEffect, useLayoutEffect, useRef, useState, type PointerEvent } from "react";
+import { modalKeys } from "../modalKeys";
 import { FaceBoxes, type FaceMark } from "./FaceBoxes";
 
 const MIN_ZOOM = 1;
@@ -68,24 +69,7 @@ export function PhotoViewer({
     box.scrollTop = (box.scrollTop + box.clientHeight / 2) * scale - box.clientHeight / 2;
   }, [zoom]);
 
-  function onKeyDown(event: KeyboardEvent<HTMLDivElement>) {
-    if (event.key === "Escape") {
-      event.stopPropagation();
-      onClose();
-    } else if (event.key === "Tab") {
-      // Keep focus inside the dialog while it covers the page.
-      const controls = Array.from(dialog.current?.querySelectorAll<HTMLElement>("button:not([disabled])") ?? []);
-      const first = controls[0];
-      const last = controls.at(-1);
-      if (event.shiftKey && document.activeElement === first) {
-        event.preventDefault();
-        last?.focus();
-      } else if (!event.shiftKey && document.activeElement === last) {
-        event.preventDefault();
-        first?.focus();
-      }
-    }
-  }
+  const onKeyDown = modalKeys(dialog, onClose);
 
   const handlers = {
     onPointerDown: (event: PointerEvent<HTMLDivElement>) => {
