@@ -73,7 +73,9 @@ def start_worker(env: dict[str, str], log: IO[bytes]) -> subprocess.Popen[bytes]
             str(VAR_DIR / "celerybeat-schedule"),
         ],
         cwd=ROOT,
-        env=env,
+        # Two glibc malloc arenas, not one per thread, as the Dockerfile sets for every
+        # container: ~40 MB less resident (docs/performance.md).
+        env={"MALLOC_ARENA_MAX": "2", **env},
         stdout=log,
         stderr=subprocess.STDOUT,
     )

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import importlib
 import json
-import socket
 from collections.abc import Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass, field
@@ -49,6 +48,7 @@ from publishers.models import ChannelAccount, Publication, Takedown, WebsiteComm
 from tests.commits import committed
 from tests.conftest import signed_in
 from tests.factories import SchoolFactory, member
+from tests.network import forbid_network
 
 #: The roles of DESIGN.md, each played by the demo user who holds it (the leader is the
 #: head teacher, R13; the DSL and the leader also hold the staff role, as in a school).
@@ -317,12 +317,4 @@ def _private_media() -> None:
 def _offline(monkeypatch: pytest.MonkeyPatch) -> None:
     """Any platform call must fail loudly rather than reach the internet (PostgreSQL and
     Redis are on loopback)."""
-    real_connect = socket.socket.connect
-
-    def connect_locally(sock: socket.socket, address: Any) -> Any:
-        host = address[0] if isinstance(address, tuple) else address
-        if isinstance(host, str) and host not in ("127.0.0.1", "::1", "localhost"):
-            raise OSError(f"tests: no network ({host})")
-        return real_connect(sock, address)
-
-    monkeypatch.setattr(socket.socket, "connect", connect_locally)
+    forbid_network(monkeypatch, "tests")

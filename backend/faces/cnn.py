@@ -63,6 +63,9 @@ def _retinaface_session() -> Any:
     options.intra_op_num_threads = 1
     options.inter_op_num_threads = 1
     options.log_severity_level = 3
+    # Inputs come in many sizes: a memory pattern planned per size grew the arena by a
+    # doubling region (+128 MB) the first time a larger photo came (bench/rss_bench.py).
+    options.enable_mem_pattern = False
     return onnxruntime.InferenceSession(
         _retinaface_weights(), options, providers=["CPUExecutionProvider"]
     )

@@ -11,7 +11,12 @@ One module per concern, the public names re-exported here:
 | ``retention`` | retention terms (R15) |
 """
 
-from .biometrics import decode_encoding, enrolments_for_person, identification_gallery
+from .biometrics import (
+    decode_encoding,
+    enrolments_for_person,
+    identification_gallery,
+    identification_gallery_prepared,
+)
 from .decisions import (
     allowed_purposes,
     biometric_decisions,
@@ -95,6 +100,7 @@ __all__ = [
     "first_name_decisions",
     "flags_for_person",
     "identification_gallery",
+    "identification_gallery_prepared",
     "imports_for_school",
     "load_facts",
     "may_publish_first_name",

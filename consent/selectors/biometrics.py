@@ -10,7 +10,7 @@ from django.db.models import QuerySet
 from backend.accounts.models import School
 from backend.audit.services import audit_record
 from backend.common.crypto import decrypt_bytes
-from backend.faces.match import DecodedCache
+from backend.faces.match import DecodedCache, Gallery
 
 from ..models import FaceEnrolment, Person
 from .decisions import biometric_decisions
@@ -26,8 +26,31 @@ def identification_gallery(*, school: School, purpose_note: str) -> list[tuple[i
     their photos automatically instead of relying on a person tagging them correctly.
     R14: one audit event per call (count and purpose), not one per row.
     """
-    if not school.face_identification_enabled:
+    versions = _matchable_versions(school)
+    if versions is None:
         return []
+    gallery = _DECODED.get(school.pk, versions, _decode_rows)
+    _audit_gallery_read(school, [p for p, _ in gallery], purpose_note)
+    return gallery
+
+
+def identification_gallery_prepared(*, school: School, purpose_note: str) -> Gallery[int]:
+    """The same enrolments as :func:`identification_gallery`, as the matrix a face check
+    matches against, prepared once per set of enrolments in this worker (issue 19)."""
+    versions = _matchable_versions(school)
+    if versions is None:
+        return Gallery([])
+    gallery = _DECODED.gallery(school.pk, versions, _decode_rows)
+    _audit_gallery_read(school, gallery.keys, purpose_note)
+    return gallery
+
+
+def _matchable_versions(school: School) -> list[tuple[int, str]] | None:
+    """(enrolment id, photo hash) of every enrolment that may be matched now; None while
+    the DPIA gate is closed. Who may be matched is decided here on every call (R3); the
+    cache only saves fetching, decrypting and stacking the same enrolments again."""
+    if not school.face_identification_enabled:
+        return None
     rows = list(
         FaceEnrolment.objects.filter(
             person__school=school, person__erased_at__isnull=True, person__on_roll=True
@@ -38,20 +61,19 @@ def identification_gallery(*, school: School, purpose_note: str) -> list[tuple[i
         for pid, decision in biometric_decisions(person_ids={pid for _, _, pid in rows}).items()
         if decision.allowed
     }
-    # Who may be matched is decided above on every call (R3); the cache only saves
-    # fetching and decrypting the same enrolments again in this worker.
-    versions = [(pk, sha) for pk, sha, pid in rows if pid in allowed]
-    gallery = _DECODED.get(school.pk, versions, _decode_rows)
+    return [(pk, sha) for pk, sha, pid in rows if pid in allowed]
+
+
+def _audit_gallery_read(school: School, person_ids: Sequence[int], purpose_note: str) -> None:
     audit_record(
         action="biometric.gallery_read",
         school=school,
         data={
-            "count": len(gallery),
-            "people": len({p for p, _ in gallery}),
+            "count": len(person_ids),
+            "people": len(set(person_ids)),
             "purpose_note": purpose_note,
         },
     )
-    return gallery
 
 
 _DECODED: DecodedCache[int] = DecodedCache()

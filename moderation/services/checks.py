@@ -87,10 +87,8 @@ def _image_views(post: Post, images: list[PostImage], check: CheckSettings) -> l
     def get_gallery() -> Gallery[int]:
         nonlocal gallery
         if gallery is None:
-            gallery = Gallery(
-                consent_selectors.identification_gallery(
-                    school=post.school, purpose_note=f"post {post.pk} check"
-                )
+            gallery = consent_selectors.identification_gallery_prepared(
+                school=post.school, purpose_note=f"post {post.pk} check"
             )
         return gallery
 

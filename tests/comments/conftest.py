@@ -3,7 +3,6 @@ fake platforms (tests/publishers/fakes.py) that speak the real HTTP contracts.""
 
 from __future__ import annotations
 
-import socket
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -18,6 +17,7 @@ from moderation.models import Post
 from publishers.adapters import credentials_encrypt
 from publishers.base import RemoteComment
 from publishers.models import ChannelAccount, ChannelKind, Publication, WebsiteEntry
+from tests.network import forbid_network
 from tests.publishers.fakes import FakeGraph, FakeX
 
 
@@ -151,12 +151,4 @@ def fb_post(platforms: Platforms, school: School, teacher: User) -> Publication:
 def _no_network(monkeypatch: pytest.MonkeyPatch) -> None:
     """Platform calls must meet a fake: anything else that tries the network fails loudly
     (the databases are reached through libpq or on loopback, so they are unaffected)."""
-    real_connect = socket.socket.connect
-
-    def connect_locally(sock: socket.socket, address: Any) -> Any:
-        host = address[0] if isinstance(address, tuple) else address
-        if isinstance(host, str) and host not in ("127.0.0.1", "::1", "localhost"):
-            raise OSError(f"tests/comments: no network ({host})")
-        return real_connect(sock, address)
-
-    monkeypatch.setattr(socket.socket, "connect", connect_locally)
+    forbid_network(monkeypatch, "tests/comments")

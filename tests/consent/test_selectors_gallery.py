@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from backend.audit.models import AuditEvent
 from consent.models import Decision, GivenBy, Person, Purpose
-from consent.selectors import identification_gallery
+from consent.selectors import identification_gallery, identification_gallery_prepared
 from tests.consent.factories import (
     ContactFactory,
     FlagFactory,
@@ -136,3 +136,37 @@ def test_a_new_enrolment_is_in_the_next_gallery(school: Any) -> None:
     gallery = dict(identification_gallery(school=school, purpose_note="after enrolment"))
     assert set(gallery) == {first.pk, second.pk}
     assert np.allclose(gallery[second.pk], vector(7))
+
+
+def test_r3_a_withdrawal_leaves_the_prepared_gallery_at_the_next_check(school: Any) -> None:
+    open_gate(school)
+    stays, withdraws = consented(school), consented(school)
+    enrolment(stays)
+    enrolment(withdraws)
+    first = identification_gallery_prepared(school=school, purpose_note="first check")
+    assert sorted(first.keys) == sorted([stays.pk, withdraws.pk])
+
+    objects(withdraws)
+
+    assert identification_gallery_prepared(school=school, purpose_note="next").keys == [stays.pk]
+
+
+def test_the_prepared_gallery_is_built_once_while_its_enrolments_are_unchanged(
+    school: Any,
+) -> None:
+    """Issue 19: stacking 20,000 encodings took 14 ms at every check."""
+    open_gate(school)
+    person = consented(school)
+    enrolment(person)
+    first = identification_gallery_prepared(school=school, purpose_note="first check")
+    assert identification_gallery_prepared(school=school, purpose_note="again") is first
+
+    enrolment(consented(school), encoding=vector(7))
+
+    after = identification_gallery_prepared(school=school, purpose_note="after enrolment")
+    assert after is not first and len(after) == 2
+
+
+def test_the_prepared_gallery_is_empty_while_the_dpia_gate_is_closed_r19(school: Any) -> None:
+    enrolment(consented(school))
+    assert len(identification_gallery_prepared(school=school, purpose_note="post 1")) == 0

@@ -57,10 +57,8 @@ class Command(BaseCommand):
             except imaging.ImageRejected as exc:
                 raise CommandError(f"{path}: {exc.message}") from exc
             if gallery is None:
-                gallery = Gallery(
-                    consent_selectors.identification_gallery(
-                        school=school, purpose_note="check_post command"
-                    )
+                gallery = consent_selectors.identification_gallery_prepared(
+                    school=school, purpose_note="check_post command"
                 )
             _, faces = analyse_image(data, check=check, gallery=gallery)
             views.append(
