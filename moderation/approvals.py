@@ -9,7 +9,6 @@ through workflow.post_transition.
 
 from collections.abc import Sequence
 from datetime import datetime
-from functools import partial
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -185,12 +184,12 @@ def _approve_when_enough(
         actor=actor,
         data={"approvers": [a.approver_id for a in live]},
     )
-    post_id = post.pk
-    transaction.on_commit(lambda: notify_author(post_id=post_id, event="approved"))
     if post.scheduled_at and post.scheduled_at > timezone.now():
         post_transition(post=post, to=S.SCHEDULED, actor=actor)
     else:
         _queue_release(post)
+    # In the decision's transaction: the email is in the outbox exactly when the decision is.
+    notify_author(post_id=post.pk, event="approved")
 
 
 def _check_every_image_confirmed(post: Post, confirmed_images: Sequence[int]) -> list[int]:
@@ -227,9 +226,7 @@ def post_reject(*, post_id: int, actor: User, reason: str) -> Post:
             post=post, author=actor, kind="rejection", text=reason.strip(), version=post.version
         )
         post_transition(post=post, to=S.REJECTED, actor=actor, reason=reason.strip())
-        transaction.on_commit(
-            lambda: notify_author(post_id=post_id, event="rejected", note=reason.strip())
-        )
+        notify_author(post_id=post_id, event="rejected", note=reason.strip())
     return post
 
 
@@ -253,9 +250,7 @@ def post_request_changes(*, post_id: int, actor: User, comment: str) -> Post:
             version=post.version,
         )
         post_transition(post=post, to=S.CHANGES_REQUESTED, actor=actor, reason=comment.strip())
-        transaction.on_commit(
-            lambda: notify_author(post_id=post_id, event="changes requested", note=comment.strip())
-        )
+        notify_author(post_id=post_id, event="changes requested", note=comment.strip())
     return post
 
 
@@ -367,12 +362,8 @@ def post_release(*, post_id: int, actor: SystemActor, now: datetime | None = Non
                 scheduled_at=None,
             )
             note = RECHECK_FAILED.format(why=why)
-            transaction.on_commit(
-                lambda: notify_author(post_id=post_id, event="not published", note=note)
-            )
-            transaction.on_commit(
-                lambda: notify_leaders(post_id=post_id, subject="not published", note=note)
-            )
+            notify_author(post_id=post_id, event="not published", note=note)
+            notify_leaders(post_id=post_id, subject="not published", note=note)
             return post
         post_transition(post=post, to=S.PUBLISHING, actor=actor)
         transaction.on_commit(lambda: publishing.publications_start(post_id=post_id))
@@ -403,13 +394,12 @@ def posts_release_due(*, actor: SystemActor, now: datetime | None = None) -> dic
             released += 1
     for post in Post.objects.filter(status__in=list(BEFORE_APPROVAL), scheduled_at__lte=now):
         try:
-            post_transition(post=post, to=S.EXPIRED, actor=actor, reason=EXPIRED_REASON)
+            with transaction.atomic():  # the expiry and its email together
+                post_transition(post=post, to=S.EXPIRED, actor=actor, reason=EXPIRED_REASON)
+                notify_author(post_id=post.pk, event="expired", note=EXPIRED_REASON)
         except Conflict:
             continue
         expired += 1
-        transaction.on_commit(
-            partial(notify_author, post_id=post.pk, event="expired", note=EXPIRED_REASON)
-        )
     return {"released": released, "expired": expired}
 
 

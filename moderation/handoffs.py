@@ -44,9 +44,7 @@ def post_publications_settled(*, post_id: int) -> Post | None:
             post=post, to=to, actor=SYSTEM_PUBLISHING, reason=reason, data={"outcomes": outcomes}
         )
         if to != S.PUBLISHED:
-            transaction.on_commit(
-                lambda: notify_leaders(post_id=post_id, subject="publishing problem", note=reason)
-            )
+            notify_leaders(post_id=post_id, subject="publishing problem", note=reason)
     return post
 
 

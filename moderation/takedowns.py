@@ -148,9 +148,7 @@ def post_mark_takedown_requested(*, post_id: int, actor: Actor, reason: str) -> 
         if post.status not in (S.PUBLISHED, S.PARTIALLY_PUBLISHED):
             return None
         post_transition(post=post, to=S.TAKEDOWN_REQUESTED, actor=actor, reason=reason)
-        transaction.on_commit(
-            lambda: notify_leaders(post_id=post_id, subject="takedown needed", note=reason)
-        )
+        notify_leaders(post_id=post_id, subject="takedown needed", note=reason)
     return post
 
 

@@ -75,7 +75,7 @@ def post_run_checks(*, post_id: int) -> CheckRun | None:
         if to == S.AWAITING_APPROVAL:
             from ..notifications import notify_awaiting_approval
 
-            transaction.on_commit(lambda: notify_awaiting_approval(post_id=post.pk))
+            notify_awaiting_approval(post_id=post.pk)
     return run
 
 

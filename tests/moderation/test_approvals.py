@@ -8,13 +8,14 @@ from typing import Any
 
 import pytest
 from django.core import mail
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 
 from backend.accounts.models import Role
 from backend.audit.models import AuditEvent
 from backend.common.actors import SYSTEM_RELEASE
 from backend.common.errors import Conflict, InvalidInput, Refused
+from backend.operations.models import Notification
 from consent.models import Purpose
 from moderation import approvals, services
 from moderation.models import Face, Post
@@ -492,3 +493,27 @@ def test_concurrent_approvals_on_postgres_produce_one_outcome(
     assert sorted(outcomes) in (["approve", "conflict"], ["conflict", "reject"])
     assert post.status in (S.PUBLISHING, S.REJECTED)
     assert (post.status == S.PUBLISHING) == ("approve" in outcomes)
+
+
+def test_a_decisions_email_is_in_the_outbox_in_the_decisions_own_transaction(
+    teacher: Any, head_teacher: Any, tablet: Any
+) -> None:
+    """Issue 16: nothing runs after this commit (a worker dying at that moment), yet the
+    teacher's email is recorded with the decision, for the outbox's sender to send."""
+    post = _ready(teacher, tablet)
+    approvals.post_request_changes(post_id=post.pk, actor=head_teacher, comment="Add the date")
+    waiting = Notification.objects.get(recipient=teacher.email)
+    assert "changes requested" in waiting.subject and "Add the date" in waiting.body
+    assert waiting.sent_at is None
+
+
+def test_a_decision_rolled_back_leaves_no_email_behind(
+    teacher: Any, head_teacher: Any, tablet: Any
+) -> None:
+    post = _ready(teacher, tablet)
+    with pytest.raises(RuntimeError, match="crash"), transaction.atomic():
+        approvals.post_reject(post_id=post.pk, actor=head_teacher, reason="Wrong date")
+        raise RuntimeError("crash before commit")
+    assert not Notification.objects.filter(recipient=teacher.email).exists()
+    post.refresh_from_db()
+    assert post.status == S.AWAITING_APPROVAL

@@ -1,5 +1,7 @@
 import { useId, type Ref } from "react";
+import { Link } from "react-router";
 import { Icon } from "../../../components/Icon";
+import { useMe } from "../../auth/api/session";
 import { CHANNEL_LABELS, CHANNEL_TEXT_LIMITS, CHANNELS, textLength, type Channel } from "../../../lib/post";
 import { useSchoolChannels } from "../api/posts";
 
@@ -66,6 +68,7 @@ export function PostFields({
   const connected = useConnectedChannels(schoolId);
   const offered = CHANNELS.filter((c) => connected === null || connected.has(c) || value.channels.includes(c));
   const missing = connected === null ? [] : CHANNELS.filter((c) => !connected.has(c));
+  const canConnect = useIsTrustAdmin(schoolId);
   const length = textLength(value.text);
   const over = overLimit(value);
   const textErrors = errors.text ?? [];
@@ -152,7 +155,14 @@ export function PostFields({
         {missing.length > 0 ? (
           <p className="hint">
             Not offered: {missing.map((c) => CHANNEL_LABELS[c]).join(", ")}. The school has no account connected for{" "}
-            {missing.length === 1 ? "it" : "them"}; a trust administrator can connect one on the Channels page.
+            {missing.length === 1 ? "it" : "them"}
+            {canConnect ? (
+              <>
+                . <Link to="/channels">Connect {inWords(missing)} on the Channels page</Link>.
+              </>
+            ) : (
+              "; a trust administrator can connect one on the Channels page."
+            )}
           </p>
         ) : null}
       </fieldset>
@@ -181,6 +191,18 @@ export function PostFields({
       </div>
     </>
   );
+}
+
+/** Whether the signed-in user is a trust administrator of the school, so may connect its channels. */
+function useIsTrustAdmin(schoolId: number | undefined): boolean {
+  const me = useMe();
+  return (me.data?.memberships ?? []).some((m) => m.school_id === schoolId && m.role === "trust_admin");
+}
+
+/** "X", "X and Facebook", "X, Facebook and Instagram". */
+function inWords(channels: Channel[]): string {
+  const labels = channels.map((c) => CHANNEL_LABELS[c]);
+  return labels.length < 2 ? labels.join("") : `${labels.slice(0, -1).join(", ")} and ${labels[labels.length - 1]}`;
 }
 
 /** The channels the school can post to, or null while unknown (then every channel is offered). */
