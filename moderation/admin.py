@@ -19,7 +19,7 @@ from .approvals import (
     school_policy_update,
     school_policy_validate,
 )
-from .models import CheckRun, Face, FaceDispute, Post, PostImage, SchoolPolicy
+from .models import CheckRun, Face, FaceDispute, Post, PostImage, PostSeen, SchoolPolicy
 
 
 class ReadOnlyAdmin(admin.ModelAdmin[Any]):
@@ -53,6 +53,14 @@ class PostAdmin(ReadOnlyAdmin):
 class CheckRunAdmin(ReadOnlyAdmin):
     list_display = ["id", "post", "version", "verdict", "created_at"]
     list_filter = ["verdict"]
+
+
+@admin.register(PostSeen)
+class PostSeenAdmin(ReadOnlyAdmin):
+    """What each leader last saw of a post (issue 17, item 9): kept by the service, read here."""
+
+    list_display = ["post", "user", "version", "seen_at"]
+    list_select_related = ["post", "user"]
 
 
 @admin.register(Face)

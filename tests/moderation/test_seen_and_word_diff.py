@@ -4,6 +4,7 @@ word (issue 17, item 9)."""
 from typing import Any
 
 import pytest
+from django.test import Client
 
 from backend.accounts.models import Role
 from moderation.word_diff import word_diff
@@ -109,3 +110,21 @@ def test_moving_a_line_break_changes_no_word() -> None:
     assert [
         c["change"] for c in word_diff("Choir at 3pm\nin the hall", "Choir at 3pm in the hall")
     ] == ["same"]
+
+
+@commits_for_real
+def test_an_operator_can_read_what_each_leader_last_saw_in_the_admin_but_not_change_it(
+    teacher_tablet: Any, api_as: Any, head_teacher: Any, school: Any
+) -> None:
+    post_id = _submitted_post(teacher_tablet, "Choir at 3pm in the hall")
+    api_as(head_teacher).post(f"/api/posts/{post_id}/seen")
+    operator = member(school, Role.TRUST_ADMIN, email="ops@oakfield.test")
+    operator.is_staff = operator.is_superuser = True
+    operator.save()
+    admin = Client()
+    admin.force_login(operator)
+    listing = admin.get("/admin/moderation/postseen/")
+    assert listing.status_code == 200
+    [row] = listing.context["cl"].result_list
+    assert (row.post_id, row.user_id, row.version) == (post_id, head_teacher.pk, 1)
+    assert admin.get("/admin/moderation/postseen/add/").status_code == 403
