@@ -2,9 +2,10 @@
 
 axe-core (frontend/node_modules/axe-core, a dev dependency) checks each screen at a tablet
 (820 px) and a phone (390 px) width, signed in as the role that uses it: no serious or
-critical violation of WCAG 2.2 AA. On every one of those screens a keyboard user reaches
-every control with Tab from the top, and each control shows where focus is. Every screen is photographed at 390, 820
-and 1280 px wide (set E2E_SCREENSHOTS=/some/dir to keep them).
+critical violation of WCAG 2.2 AA. On every one of those screens, at both widths, a keyboard
+user reaches every control with Tab from the top, and each control shows where focus is.
+Every screen is photographed at 390, 820 and 1280 px wide (set E2E_SCREENSHOTS=/some/dir
+to keep them).
 
 One browser for the module; each role's screens reuse one page.
 """
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from itertools import product
 from pathlib import Path
 from typing import Any, cast
 
@@ -50,30 +52,47 @@ RUN_AXE = """async (tags) => {
 # Each focus the walk makes is recorded: which control, whether it is on screen and shows
 # a focus indicator.
 START_WALK = """() => {
-  const selector = "a[href], button, input, select, textarea, summary, [tabindex]";
-  const controls = [...document.querySelectorAll(selector)].filter((el) => {
-    if (el.tabIndex < 0 || el.matches(":disabled, input[type=hidden]") || el.closest("[inert]")) return false;
+  const native = "a[href], button, input, select, textarea, summary";
+  const controls = [...document.querySelectorAll(`${native}, [tabindex]`)].filter((el) => {
+    // A native control taken out of the Tab order (tabindex="-1") is still one to reach.
+    if (el.tabIndex < 0 && !el.matches(native)) return false;
+    if (el.matches(":disabled, input[type=hidden]") || el.closest("[inert]")) return false;
     const box = el.getBoundingClientRect();
-    return box.width > 0 && box.height > 0 && getComputedStyle(el).visibility !== "hidden";
+    // checkVisibility: not in a folded <details>, not display: none or visibility: hidden.
+    return box.width > 0 && box.height > 0 && el.checkVisibility({ visibilityProperty: true });
   });
-  const name = (el) => (el.type === "radio" && el.name ? `radio group ${el.name}` : el.outerHTML.slice(0, 120));
+  const name = (el) =>
+    el.type === "radio" && el.name ? `radio group ${el.name}` : el.outerHTML.slice(0, 120);
   // Named before the walk: focusing may restyle a control and so change its HTML.
   const names = new Map(controls.map((el) => [el, name(el)]));
   const stop = (el) => names.get(el) ?? name(el);
-  window.__walk = { stops: [...names.values()], reached: [], unindicated: [] };
-  document.addEventListener("focusin", (event) => {
-    const el = event.target;
-    const style = getComputedStyle(el);
-    const box = el.getBoundingClientRect();
-    const indicated =
-      (style.outlineStyle !== "none" && parseFloat(style.outlineWidth) > 0) || style.boxShadow !== "none";
-    if (!(box.width > 0 && box.height > 0) || !indicated) window.__walk.unindicated.push(stop(el));
-    window.__walk.reached.push(stop(el));
-  }, true);
+  // Something that looks clickable (a pointer cursor) but is no control cannot be used
+  // from the keyboard at all.
+  const pointers = [...document.body.querySelectorAll("*")].filter(
+    (el) =>
+      getComputedStyle(el).cursor === "pointer" &&
+      getComputedStyle(el.parentElement).cursor !== "pointer" &&
+      !el.closest(`${native}, label, [tabindex]`) &&
+      el.checkVisibility({ visibilityProperty: true }),
+  );
+  window.__walk = {
+    stops: [...names.values(), ...pointers.map((el) => `clickable ${el.outerHTML.slice(0, 120)}`)],
+    reached: [],
+    unindicated: [],
+  };
   // Start from the top of the page, wherever the screen put focus when it drew.
   document.body.tabIndex = -1;
   document.body.focus();
   document.body.removeAttribute("tabindex");
+  document.addEventListener("focusin", (event) => {
+    const el = event.target;
+    const style = getComputedStyle(el);
+    const box = el.getBoundingClientRect();
+    const outlined = style.outlineStyle !== "none" && parseFloat(style.outlineWidth) > 0;
+    const indicated = outlined || style.boxShadow !== "none";
+    if (!(box.width > 0 && box.height > 0) || !indicated) window.__walk.unindicated.push(stop(el));
+    window.__walk.reached.push(stop(el));
+  }, true);
   return controls.length;
 }"""
 
@@ -183,9 +202,12 @@ def _check_every_screen(
 
 
 def _walk_by_keyboard(page: Any, expect: Any, base: str, screens: dict[str, str]) -> list[str]:
-    """Tab through each screen from the top: every control is reached and shows focus."""
+    """Tab through each screen from the top at the tablet and phone widths: every control
+    is reached and shows focus."""
     problems: list[str] = []
-    for name, path in screens.items():
+    for size, (screen, path) in product((TABLET, PHONE), screens.items()):
+        page.set_viewport_size(size)
+        name = f"{screen} at {size['width']} px"
         page.goto(f"{base}{path}")
         _settle(page, expect)
         controls = page.evaluate(START_WALK)

@@ -139,10 +139,12 @@ function ConsentRoute({ page: Screen }: { page: ComponentType<{ schools: Consent
   return <Screen schools={[...bySchool.values()]} />;
 }
 
-/** The school whose connected channels a new post is offered (item 6 of issue 17). */
+/** The school whose connected channels a new post is offered, and whether the user may connect more there (item 6 of issue 17). */
 function NewPostRoute() {
-  const school = useSignedInUser().memberships.find((m) => ["staff", "leader", "dsl"].includes(m.role));
-  return <NewPostPage schoolId={school?.school_id} />;
+  const me = useSignedInUser();
+  const school = me.memberships.find((m) => ["staff", "leader", "dsl"].includes(m.role));
+  const canConnectChannels = me.memberships.some((m) => m.school_id === school?.school_id && m.role === "trust_admin");
+  return <NewPostPage schoolId={school?.school_id} canConnectChannels={canConnectChannels} />;
 }
 
 function MyPostsRoute() {

@@ -11,7 +11,7 @@ import { fieldProblems, PostFields, postBody, type PostFieldsValue } from "./Pos
 const FIELDS = ["text", "channels", "scheduled_at"] as const;
 
 /** Step 1 of a post: text, channels and schedule. Saving makes a draft; photos come next. */
-export function NewPostPage({ schoolId }: { schoolId?: number | undefined }) {
+export function NewPostPage({ schoolId, canConnectChannels = false }: { schoolId?: number | undefined; canConnectChannels?: boolean }) {
   const navigate = useNavigate();
   const create = useCreatePost();
   const [value, setValue] = useState<PostFieldsValue>({ text: "", channels: ["website"], scheduledAt: "" });
@@ -48,7 +48,7 @@ export function NewPostPage({ schoolId }: { schoolId?: number | undefined }) {
       ) : null}
       <form className="form panel" onSubmit={submit} noValidate>
         <ErrorSummary messages={errors.top} />
-        <PostFields value={value} onChange={setValue} errors={{ ...errors.fields, ...localErrors }} schoolId={schoolId} />
+        <PostFields value={value} onChange={setValue} errors={{ ...errors.fields, ...localErrors }} schoolId={schoolId} canConnectChannels={canConnectChannels} />
         <button type="submit" className="button button--primary" disabled={create.isPending}>
           {create.isPending ? "Saving…" : "Save draft and add photos"}
         </button>

@@ -1,7 +1,6 @@
 import { useId, type Ref } from "react";
 import { Link } from "react-router";
 import { Icon } from "../../../components/Icon";
-import { useMe } from "../../auth/api/session";
 import { CHANNEL_LABELS, CHANNEL_TEXT_LIMITS, CHANNELS, textLength, type Channel } from "../../../lib/post";
 import { useSchoolChannels } from "../api/posts";
 
@@ -56,6 +55,7 @@ export function PostFields({
   errors = {},
   textRef,
   schoolId,
+  canConnectChannels = false,
 }: {
   value: PostFieldsValue;
   onChange: (value: PostFieldsValue) => void;
@@ -63,12 +63,13 @@ export function PostFields({
   textRef?: Ref<HTMLTextAreaElement>;
   /** Whose channels to offer: only those with a connected account (and any already chosen). */
   schoolId?: number | undefined;
+  /** The user is a trust administrator of the school: link them to the Channels page. */
+  canConnectChannels?: boolean;
 }) {
   const id = useId();
   const connected = useConnectedChannels(schoolId);
   const offered = CHANNELS.filter((c) => connected === null || connected.has(c) || value.channels.includes(c));
   const missing = connected === null ? [] : CHANNELS.filter((c) => !connected.has(c));
-  const canConnect = useIsTrustAdmin(schoolId);
   const length = textLength(value.text);
   const over = overLimit(value);
   const textErrors = errors.text ?? [];
@@ -156,7 +157,7 @@ export function PostFields({
           <p className="hint">
             Not offered: {missing.map((c) => CHANNEL_LABELS[c]).join(", ")}. The school has no account connected for{" "}
             {missing.length === 1 ? "it" : "them"}
-            {canConnect ? (
+            {canConnectChannels ? (
               <>
                 . <Link to="/channels">Connect {inWords(missing)} on the Channels page</Link>.
               </>
@@ -191,12 +192,6 @@ export function PostFields({
       </div>
     </>
   );
-}
-
-/** Whether the signed-in user is a trust administrator of the school, so may connect its channels. */
-function useIsTrustAdmin(schoolId: number | undefined): boolean {
-  const me = useMe();
-  return (me.data?.memberships ?? []).some((m) => m.school_id === schoolId && m.role === "trust_admin");
 }
 
 /** "X", "X and Facebook", "X, Facebook and Instagram". */
