@@ -31,6 +31,7 @@ BENCHES = [
     "face_bench",
     "names_check_bench",
     "screening_speed",
+    "screening_accuracy",
     "queue_bench",
     "submit_bench",
     "publish_bench",

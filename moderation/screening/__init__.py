@@ -7,7 +7,7 @@
 See docs/screening.md for what each screener does, its data and its measured accuracy.
 """
 
-from moderation.screening.pipeline import screen_comment
+from moderation.screening.pipeline import screen_comment, screen_comments
 from moderation.screening.types import (
     DEFAULT_THRESHOLDS,
     ESCALATE_LABELS,
@@ -31,4 +31,5 @@ __all__ = [
     "ScreeningConfig",
     "Verdict",
     "screen_comment",
+    "screen_comments",
 ]

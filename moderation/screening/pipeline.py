@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
+from collections.abc import Sequence
+from dataclasses import replace
 
 from moderation.screening.screeners import (
     NAME_PLACEHOLDER,
@@ -19,7 +21,9 @@ from moderation.screening.screeners import (
     SEMANTIC,
     Comment,
     school_rules,
+    semantic_input,
 )
+from moderation.screening.semantic import semantic_model
 from moderation.screening.targeting import targeted_labels
 from moderation.screening.text import FoldedText, fold
 from moderation.screening.types import (
@@ -115,13 +119,34 @@ def screen_comment(
     ``author_is_new`` is the platform's hint that the account is new or unknown to the page;
     it only raises the spam score.
     """
-    comment = prepare(text, config, author_is_new=author_is_new)
+    return _screen(prepare(text, config, author_is_new=author_is_new))
+
+
+def screen_comments(
+    texts: Sequence[str], config: ScreeningConfig, *, author_is_new: bool = False
+) -> list[ScreenResult]:
+    """Screen many comments at once (a backlog after an outage, ``screen_comments``): the
+    rules read each comment, the semantic model reads them all in one pass. Each result is
+    the one ``screen_comment`` gives."""
+    comments = [prepare(text, config, author_is_new=author_is_new) for text in texts]
+    found = semantic_model().labels_for_batch(
+        [semantic_input(comment) for comment in comments],
+        sensitivity=config.sensitivity,
+        adaptation=config.adaptation,
+    )
+    return [
+        _screen(replace(comment, model_labels=tuple(labels)))
+        for comment, labels in zip(comments, found, strict=True)
+    ]
+
+
+def _screen(comment: Comment) -> ScreenResult:
     labels = reconcile([
         label
         for screener in SCREENERS
         for label in screener(comment)
-        if label.score >= config.threshold(label.label)
-    ], text)  # fmt: skip
+        if label.score >= comment.config.threshold(label.label)
+    ], comment.text.original)  # fmt: skip
     labels += targeted_labels(comment, labels)  # R13: harm aimed at a findable child
     labels.sort(
         key=lambda label: (

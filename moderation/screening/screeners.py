@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 from moderation.checks.contacts import find_contact_details
 from moderation.screening import lexicon
 from moderation.screening.model import profanity_model
-from moderation.screening.semantic import semantic_model
+from moderation.screening.semantic import SemanticLabel, semantic_model
 from moderation.screening.text import FoldedText
 from moderation.screening.types import (
     ALLEGATION,
@@ -64,6 +64,8 @@ class Comment:
     rules: SchoolRules
     names: tuple[Span, ...]
     author_is_new: bool
+    # The semantic model's reading, when the pipeline read a batch of comments at once.
+    model_labels: tuple[SemanticLabel, ...] | None = None
 
 
 Screener = Callable[[Comment], list[Label]]
@@ -262,9 +264,15 @@ def semantic(comment: Comment) -> list[Label]:
     start = len(text) - len(text.lstrip())
     span = (start, start + len(stripped))
     config = comment.config
-    found = semantic_model().labels_for(
-        semantic_input(comment), sensitivity=config.sensitivity, adaptation=config.adaptation
-    )
+    found = comment.model_labels
+    if found is None:
+        found = tuple(
+            semantic_model().labels_for(
+                semantic_input(comment),
+                sensitivity=config.sensitivity,
+                adaptation=config.adaptation,
+            )
+        )
     return [
         Label(item.label, round(item.score, 3), span, SEMANTIC,
               f"{_SEMANTIC_REASONS[item.label]} to the semantic model (p={item.probability:.2f}, "

@@ -33,7 +33,7 @@ import json
 import math
 import re
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
@@ -143,11 +143,23 @@ class SemanticClassifier:
 
     def probabilities(self, text: str) -> dict[str, float]:
         """Calibrated P(label) for every label."""
-        columns, weights = self.features.weights(text)
-        logits = self.intercept + (weights @ self.coef[columns] if len(columns) else 0.0)
+        return self.probabilities_batch([text])[0]
+
+    def probabilities_batch(self, texts: Sequence[str]) -> list[dict[str, float]]:
+        """``probabilities`` of many texts, calibrated together (``pipeline.screen_comments``).
+        Each row is a dictionary lookup per feature and a small gather, so there is no matrix
+        to build: one text costs what it cost alone."""
+        if not texts:
+            return []
+        logits = np.array(
+            [
+                self.intercept + (weights @ self.coef[columns] if len(columns) else 0.0)
+                for columns, weights in map(self.features.weights, texts)
+            ]
+        )
         z = self.calibration[:, 0] * logits + self.calibration[:, 1]
         p = 1.0 / (1.0 + np.exp(-np.clip(z, -50.0, 50.0)))
-        return dict(zip(self.labels, p.tolist(), strict=True))
+        return [dict(zip(self.labels, row, strict=True)) for row in p.tolist()]
 
     def threshold(self, label: str, sensitivity: str) -> float:
         return float(self.thresholds[sensitivity][label])
@@ -162,11 +174,28 @@ class SemanticClassifier:
         """Every label with its score (for the pipeline's thresholds), its calibrated
         probability, the threshold it was held to, and a note when a school's correction
         decided it."""
-        probabilities = self.probabilities(text)
-        thresholds = {label: self.threshold(label, sensitivity) for label in probabilities}
+        return self.labels_for_batch([text], sensitivity=sensitivity, adaptation=adaptation)[0]
+
+    def labels_for_batch(
+        self, texts: Sequence[str], *, sensitivity: str, adaptation: SchoolAdaptation | None = None
+    ) -> list[list[SemanticLabel]]:
+        """``labels_for`` of many texts, the model run once over all of them."""
+        base = {label: self.threshold(label, sensitivity) for label in self.labels}
+        thresholds = {**base, **(adaptation.thresholds if adaptation is not None else {})}
+        return [
+            self._labels(text, probabilities, thresholds, adaptation)
+            for text, probabilities in zip(texts, self.probabilities_batch(texts), strict=True)
+        ]
+
+    def _labels(
+        self,
+        text: str,
+        probabilities: dict[str, float],
+        thresholds: Mapping[str, float],
+        adaptation: SchoolAdaptation | None,
+    ) -> list[SemanticLabel]:
         notes = dict.fromkeys(probabilities, "")
         if adaptation is not None:
-            thresholds |= adaptation.thresholds
             nearest = adaptation.nearest(self.vector(text), _exemplar_vector)
             if nearest is not None:
                 corrected, similarity = nearest

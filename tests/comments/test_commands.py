@@ -55,6 +55,18 @@ def test_it_prints_one_json_object_per_comment_line(configured: School) -> None:
     assert rows[2]["labels"] == [{"label": "personal_data", "score": 1.0, "span": [0, 12]}]
 
 
+def test_a_file_longer_than_one_batch_keeps_one_object_per_line_in_order(
+    configured: School,
+) -> None:
+    lines = LINES * 120  # 600 lines: past the 256-line batches the command screens at once
+
+    output = run("--school", "oakfield", "--json", stdin="\n".join(lines) + "\n")
+
+    rows = [json.loads(line) for line in output.splitlines()]
+    assert [r["line"] for r in rows] == [n for n, text in enumerate(lines, 1) if text]
+    assert [r["verdict"] for r in rows[:4]] * 120 == [r["verdict"] for r in rows]
+
+
 def test_it_gives_the_same_verdicts_as_ingestion(configured: School) -> None:
     rows = [
         json.loads(line)

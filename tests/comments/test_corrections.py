@@ -30,7 +30,7 @@ STEADY_REFERENCE = [
 MISSED = "ur such a melt m8"
 MISSED_AGAIN = "ur such a melt m8 lol"
 # The semantic model holds this (no rule does); a moderator says it was ordinary.
-MODEL_HELD = "I am going to make that man suffer"
+MODEL_HELD = "I will make you regret this"
 # Between the strict and the relaxed thresholds of the model.
 BORDERLINE = "the head is useless"
 

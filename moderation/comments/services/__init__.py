@@ -87,7 +87,7 @@ from .retention import (
     comments_retention_due,
     comments_retention_purge,
 )
-from .screening import comment_screen, labels_json
+from .screening import comment_screen, comments_screen, labels_json
 from .screening_settings import MAX_WORD_CHARS, screening_settings_update
 from .webhooks import webhook_event_ingest
 
@@ -147,6 +147,7 @@ __all__ = [
     "comment_report",
     "comment_reply",
     "comment_screen",
+    "comments_screen",
     "comment_viewed",
     "comments_bulk",
     "comments_retention_due",

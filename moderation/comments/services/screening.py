@@ -7,7 +7,7 @@ content, self-harm and allegations escalate to the DSL.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.utils import timezone
@@ -15,7 +15,7 @@ from django.utils import timezone
 from backend.accounts.models import School
 from backend.common.actors import SYSTEM_COMMENT_SCREENING
 from backend.common.channels import ChannelKind
-from moderation.screening import ScreeningConfig, ScreenResult, screen_comment
+from moderation.screening import ScreeningConfig, ScreenResult, screen_comment, screen_comments
 from moderation.screening.types import Label
 
 from .. import selectors
@@ -56,6 +56,16 @@ def comment_screen(
     if config is None:
         config = selectors.screening_config_for(school=school)
     return screen_comment(text, config, author_is_new=author_is_new)
+
+
+def comments_screen(
+    *, school: School, texts: Sequence[str], config: ScreeningConfig | None = None
+) -> list[ScreenResult]:
+    """``comment_screen`` for many comments at once (a backlog, ``screen_comments``): the
+    same verdicts, with the semantic model reading them all in one pass."""
+    if config is None:
+        config = selectors.screening_config_for(school=school)
+    return screen_comments(texts, config)
 
 
 class LazyScreeningConfig:

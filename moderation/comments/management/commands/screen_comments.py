@@ -12,12 +12,23 @@ from __future__ import annotations
 import io
 import json
 import sys
+from collections.abc import Iterable, Iterator
+from itertools import islice
 from typing import Any, TextIO
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from backend.accounts.models import School
 from moderation.comments import selectors, services
+from moderation.screening import ScreenResult
+
+BATCH = 256  # comments the semantic model reads in one pass; output stays line by line
+
+
+def _chunks(lines: Iterable[tuple[int, str]], size: int) -> Iterator[list[tuple[int, str]]]:
+    iterator = iter(lines)
+    while chunk := list(islice(iterator, size)):
+        yield chunk
 
 
 class Command(BaseCommand):
@@ -35,27 +46,33 @@ class Command(BaseCommand):
             raise CommandError(f"No school with slug {options['school']!r}.")
         config = selectors.screening_config_for(school=school)
         counts = {"ok": 0, "hold": 0, "escalate": 0}
-        for number, text in self._lines(options):
-            result = services.comment_screen(school=school, text=text, config=config)
-            counts[result.verdict] += 1
-            if options["json"]:
-                labels = [
-                    {
-                        "label": label.label,
-                        "score": label.score,
-                        "span": list(label.span) if label.span is not None else None,
-                    }
-                    for label in result.labels
-                ]
-                row = {"line": number, "verdict": result.verdict, "labels": labels}
-                self.stdout.write(json.dumps(row, ensure_ascii=False))
-            else:
-                self.stdout.write(f"{number:>5}  {result.verdict:<8}  {text[:70]}")
-                for label in result.labels:
-                    self.stdout.write(f"{'':>17}{label.label} {label.score}: {label.reason}")
+        for chunk in _chunks(self._lines(options), BATCH):
+            results = services.comments_screen(
+                school=school, texts=[text for _, text in chunk], config=config
+            )
+            for (number, text), result in zip(chunk, results, strict=True):
+                counts[result.verdict] += 1
+                self._write(number, text, result, as_json=options["json"])
         if not options["json"]:
             summary = ", ".join(f"{n} {verdict}" for verdict, n in counts.items())
             self.stderr.write(f"Screened {sum(counts.values())} comments: {summary}.")
+
+    def _write(self, number: int, text: str, result: ScreenResult, *, as_json: bool) -> None:
+        if as_json:
+            labels = [
+                {
+                    "label": label.label,
+                    "score": label.score,
+                    "span": list(label.span) if label.span is not None else None,
+                }
+                for label in result.labels
+            ]
+            row = {"line": number, "verdict": result.verdict, "labels": labels}
+            self.stdout.write(json.dumps(row, ensure_ascii=False))
+        else:
+            self.stdout.write(f"{number:>5}  {result.verdict:<8}  {text[:70]}")
+            for label in result.labels:
+                self.stdout.write(f"{'':>17}{label.label} {label.score}: {label.reason}")
 
     def _lines(self, options: dict[str, Any]) -> Any:
         stream: TextIO
