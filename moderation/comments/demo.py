@@ -1,8 +1,10 @@
 """The comments part of the demo school: a few comments left on the demo website feed, each
 screened through the real path (one ordinary, one spam, one naming a pupil in full, one
-allegation that escalates), waiting in the dashboard. Idempotent: a comment already left
-is not left again. Needs a published website entry from the publishers demo; without one
-it does nothing."""
+allegation that escalates, one grumble the semantic model holds), waiting in the dashboard.
+The head teacher has reclassified the grumble as ordinary, so the dashboard shows a
+moderator's correction and ``screening_refit --school demo`` has one to learn from.
+Idempotent: a comment already left is not left again. Needs a published website entry from
+the publishers demo; without one it does nothing."""
 
 from __future__ import annotations
 
@@ -12,7 +14,8 @@ from django.db import transaction
 
 from publishers import selectors as publishers_selectors
 
-from .models import ScreeningSettings
+from .corrections import comment_reclassify
+from .models import Comment, ScreeningSettings
 from .services import publication_poll
 
 if TYPE_CHECKING:
@@ -23,7 +26,10 @@ COMMENTS = [
     ("Prize Bot", "Follow my page for a free iPhone!!! www.win-free-phones.xyz"),
     ("A parent", "Well done Amara Okoye, what a star!"),
     ("Anonymous", "Mr Jones hit my son and the school did nothing about it"),
+    ("A parent", "the head is useless"),
 ]
+# Held by the semantic model alone; a moderator says it was an ordinary complaint.
+CORRECTED_TEXT = "the head is useless"
 
 
 def seed(demo: Demo) -> None:
@@ -42,3 +48,7 @@ def seed(demo: Demo) -> None:
         ):
             website_comment_submit(entry=entry, author_name=author, text=text)
     publication_poll(publication_id=entry.publication_id)
+    head = demo.users.get("head")
+    held = Comment.objects.filter(school=demo.school, text=CORRECTED_TEXT).exclude(verdict="ok")
+    if head is not None and (comment := held.first()) is not None:
+        comment_reclassify(comment=comment, actor=head, labels=[])  # the same answer: no-op

@@ -1,4 +1,7 @@
 import importlib
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -9,10 +12,25 @@ from django.test.utils import override_settings
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from backend.accounts.demo import DEMO_PASSWORD, seed_accounts
+from backend.celery import app as celery_app
 
 DEMO_LOGINS_FILE = "demo-logins.txt"
 # Each app's demo part, in dependency order; an app without demo.py is skipped.
 DEMO_APPS = ["consent", "moderation", "publishers", "moderation.comments", "procedures"]
+
+
+@contextmanager
+def _tasks_run_at_once() -> Iterator[None]:
+    """Celery tasks run in this process as they are queued, without a line logged for each."""
+    eager, trace = celery_app.conf.task_always_eager, logging.getLogger("celery.app.trace")
+    level = trace.level
+    celery_app.conf.task_always_eager = True
+    trace.setLevel(logging.WARNING)
+    try:
+        yield
+    finally:
+        celery_app.conf.task_always_eager = eager
+        trace.setLevel(level)
 
 
 class Command(BaseCommand):
@@ -21,8 +39,14 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         with transaction.atomic():
             demo = seed_accounts()
-        # Seeding makes posts await approval, get rejected...: no emails for those.
-        with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
+        # Seeding makes posts await approval, get rejected...: no emails for those. The work
+        # it queues (publishing an approved post to the demo website, screening the comments
+        # left on it) runs as it is seeded, so the first `make run` shows every state without
+        # waiting for the worker to start.
+        with (
+            _tasks_run_at_once(),
+            override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"),
+        ):
             for app in DEMO_APPS:
                 try:
                     module = importlib.import_module(f"{app}.demo")
