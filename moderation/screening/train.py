@@ -219,10 +219,11 @@ def choose_thresholds(
     already. Each step lowers the one label's threshold whose move holds the most harmful
     calibration comments per ordinary comment it adds (looking up to ``LOOKAHEAD`` candidate
     steps down, since a single step may add nothing), while the worse of the real and the
-    school false-hold rates stays within ``budget``. A label whose extra holds are mostly
-    ordinary comments (hate, on real comments) keeps a high threshold and leaves the budget
-    to labels that use it well (profanity), which one common quantile for every label could
-    not do."""
+    school false-hold rates stays within ``budget``. It stops when no label's next steps hold
+    another harmful comment within the budget, so a little budget may go unspent. A label
+    whose extra holds are mostly ordinary comments (hate, on real comments) keeps a high
+    threshold and leaves the budget to labels that use it well (profanity), which one common
+    quantile for every label could not do."""
     ordinary = np.asarray(~y.any(axis=1), dtype=np.bool_)
     harmful = ~ordinary
     shares = np.linspace(0.0, budget * 1.5, THRESHOLD_STEPS)
