@@ -19,6 +19,7 @@ leaky), so a face is never missed for want of the helper.
 from __future__ import annotations
 
 import atexit
+import contextlib
 import json
 import os
 import struct
@@ -107,10 +108,8 @@ class LibfaceHelper:
 
 def _close_quietly(stream: IO[bytes] | None) -> None:
     if stream is not None:
-        try:
+        with contextlib.suppress(OSError):  # the helper may already have gone
             stream.close()
-        except OSError:
-            pass
 
 
 # The helper itself: -I (isolated: the interpreter's own site-packages, not the caller's
